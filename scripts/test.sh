@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install what is missing, build with warnings as errors, and run the whole
+# test suite: unit, integration and e2e tests, the storage contract tests against a real
+# PostgreSQL server started here on 127.0.0.1 in a folder of its own, and the unit tests again
+# under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   scripts/test.sh            everything
+#   scripts/test.sh --quick    debug build only, no sanitizer pass
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+jobs=$(nproc)
+
+scripts/install-deps.sh
+
+pg_dir="$PWD/build/pg-test"
+export VAXREG_PG_DSN
+VAXREG_PG_DSN=$(scripts/pg-test-server.sh start "$pg_dir" 55432)
+export VAXREG_REQUIRE_PG=1   # a pg test that cannot reach the server fails instead of skipping
+trap 'scripts/pg-test-server.sh stop "$pg_dir"' EXIT
+echo "test: PostgreSQL at $VAXREG_PG_DSN"
+
+start=$(date +%s)
+echo "== debug build (-Werror)"
+cmake --preset debug >/dev/null
+cmake --build --preset debug -j "$jobs"
+echo "== tests: unit, integration, pg, e2e"
+ctest --preset debug -j "$jobs"
+
+if [ "$quick" -eq 0 ]; then
+  echo "== asan-ubsan build of the unit tests"
+  cmake --preset asan-ubsan >/dev/null
+  cmake --build --preset asan-ubsan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --preset asan-ubsan -j "$jobs"
+fi
+echo "test: all suites passed in $(( $(date +%s) - start )) s"

@@ -1,0 +1,145 @@
+// Login, one-time codes, logout and "who am I".
+
+#include <boost/json.hpp>
+
+#include "api/async_bridge.h"
+#include "api/routes.h"
+#include "http/json.h"
+
+namespace vaxreg::api {
+namespace {
+
+namespace http_ = boost::beast::http;
+using http::asio::awaitable;
+
+boost::json::object SessionJson(const accounts::Session& s) {
+  return {{"token", s.token},
+          {"token_type", "Bearer"},
+          {"expires_at", s.expires_at},
+          {"user", boost::json::parse(s.user.ToJson())}};
+}
+
+std::string BearerToken(const http::Request& req) {
+  auto it = req.find(http_::field::authorization);
+  if (it == req.end()) return {};
+  std::string_view v = it->value();
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (v.size() <= kPrefix.size() || v.substr(0, kPrefix.size()) != kPrefix) return {};
+  return std::string(v.substr(kPrefix.size()));
+}
+
+// POST /api/v1/auth/login
+//   {"username": "...", "password": "..."}   staff, authorities, signers, admins
+//   {"cccd": "...", "code": "123456"}         citizens, after POST /api/v1/auth/otp
+awaitable<http::Response> Login(ApiServices& s, http::RequestContext& ctx) {
+  auto body = http::ParseJsonObject(ctx.request);
+  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  const bool citizen = body->contains("cccd");
+  auto username = citizen ? http::RequireString(*body, "cccd")
+                          : http::RequireString(*body, "username");
+  if (!username.ok()) co_return http::ErrorResponse(username.status(), ctx.request);
+  auto secret = citizen ? http::RequireString(*body, "code")
+                        : http::RequireString(*body, "password");
+  if (!secret.ok()) co_return http::ErrorResponse(secret.status(), ctx.request);
+
+  if (Status st = s.accounts.CheckThrottle(*username, ctx.remote_address); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
+
+  Result<accounts::Session> session = InternalError("login did not run");
+  if (citizen) {
+    Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) -> Status {
+      session = s.accounts.LoginWithOtp(c, *username, *secret, ctx.request_id);
+      // A wrong code is a committed outcome (its attempt is counted), not a failed write.
+      if (session.status().code() == StatusCode::kUnauthenticated) return Status::Ok();
+      return session.status();
+    });
+    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  } else {
+    auto user = co_await RunBlocking(s.blocking_pool, [&s, u = *username, p = *secret] {
+      return s.accounts.CheckPassword(u, p);
+    });
+    if (!user.ok()) {
+      session = user.status();
+    } else {
+      Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) -> Status {
+        session = s.accounts.CreateSession(c, *user, ctx.request_id);
+        return session.status();
+      });
+      if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+    }
+  }
+  if (!session.ok()) {
+    if (session.status().code() == StatusCode::kUnauthenticated) {
+      s.accounts.RecordLoginFailure(*username);
+    }
+    co_return http::ErrorResponse(session.status(), ctx.request);
+  }
+  s.accounts.RecordLoginSuccess(*username);
+  co_return http::JsonResponse(http_::status::ok, SessionJson(*session), ctx.request);
+}
+
+// POST /api/v1/auth/otp {"cccd": "..."}: always 202, whether or not the account exists.
+awaitable<http::Response> RequestOtp(ApiServices& s, http::RequestContext& ctx) {
+  auto body = http::ParseJsonObject(ctx.request);
+  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  auto cccd = http::RequireString(*body, "cccd");
+  if (!cccd.ok()) co_return http::ErrorResponse(cccd.status(), ctx.request);
+  if (cccd->size() != 12 || cccd->find_first_not_of("0123456789") != std::string::npos) {
+    co_return http::ErrorResponse(InvalidArgumentError("cccd must be 12 digits", "cccd"),
+                                  ctx.request);
+  }
+  if (Status st = s.accounts.CheckThrottle(*cccd, ctx.remote_address); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
+  Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) {
+    return s.accounts.IssueOtp(c, *cccd, ctx.request_id);
+  });
+  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  co_return http::JsonResponse(
+      http_::status::accepted,
+      boost::json::object{{"status", "if an account exists for this CCCD, a code was sent"}},
+      ctx.request);
+}
+
+// POST /api/v1/auth/logout: revokes the caller's token.
+awaitable<http::Response> Logout(ApiServices& s, http::RequestContext& ctx) {
+  const std::string token = BearerToken(ctx.request);
+  accounts::Actor actor{ctx.principal->ActorId(), ctx.request_id};
+  Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) {
+    return s.accounts.RevokeSession(c, token, actor);
+  });
+  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  co_return http::JsonResponse(http_::status::ok, boost::json::object{{"status", "logged out"}},
+                               ctx.request);
+}
+
+// GET /api/v1/me
+awaitable<http::Response> Me(ApiServices&, http::RequestContext& ctx) {
+  const auth::Principal& p = *ctx.principal;
+  boost::json::object o{{"user_id", p.user_id},
+                        {"username", p.username},
+                        {"role", std::string(auth::RoleName(p.role))}};
+  if (!p.facility_code.empty()) o["facility_code"] = p.facility_code;
+  if (!p.admin_unit_code.empty()) o["admin_unit_code"] = p.admin_unit_code;
+  co_return http::JsonResponse(http_::status::ok, o, ctx.request);
+}
+
+}  // namespace
+
+void RegisterAuthRoutes(http::Router& router, ApiServices& s) {
+  using auth::AccessRule;
+  router.Add({http_::verb::post, "/api/v1/auth/login", AccessRule::Public(),
+              [&s](http::RequestContext& ctx) { return Login(s, ctx); }, 0,
+              "log in; returns a bearer token"});
+  router.Add({http_::verb::post, "/api/v1/auth/otp", AccessRule::Public(),
+              [&s](http::RequestContext& ctx) { return RequestOtp(s, ctx); }, 0,
+              "send a citizen a one-time login code"});
+  router.Add({http_::verb::post, "/api/v1/auth/logout", AccessRule::AnyRole(),
+              [&s](http::RequestContext& ctx) { return Logout(s, ctx); }, 0,
+              "revoke the caller's token"});
+  router.Add({http_::verb::get, "/api/v1/me", AccessRule::AnyRole(),
+              [&s](http::RequestContext& ctx) { return Me(s, ctx); }, 0, "the caller's account"});
+}
+
+}  // namespace vaxreg::api

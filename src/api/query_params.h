@@ -1,0 +1,21 @@
+#pragma once
+// Parsing of the query parameters shared by list endpoints. kInvalidArgument names the field.
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/status.h"
+#include "http/types.h"
+
+namespace vaxreg::api {
+
+inline constexpr int kMaxPageSize = 500;
+
+// ?limit=N, 1..kMaxPageSize, default 100.
+Result<int> PageLimit(const http::Request& req);
+// ?name=N, a non-negative integer, 0 when absent.
+Result<int64_t> NonNegativeIntParam(const http::Request& req, std::string_view name);
+// Path parameter {name} as a positive integer.
+Result<int64_t> IdPathParam(const http::RequestContext& ctx, std::string_view name);
+
+}  // namespace vaxreg::api

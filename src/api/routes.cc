@@ -1,0 +1,34 @@
+#include "api/routes.h"
+
+#include "http/static_files.h"
+
+namespace vaxreg::api {
+namespace {
+
+class SessionAuthenticator final : public http::Authenticator {
+ public:
+  explicit SessionAuthenticator(accounts::AccountService& accounts) : accounts_(accounts) {}
+  Result<auth::Principal> Authenticate(std::string_view token) override {
+    return accounts_.Authenticate(token);
+  }
+
+ private:
+  accounts::AccountService& accounts_;
+};
+
+}  // namespace
+
+void RegisterAllRoutes(http::Router& router, ApiServices& services,
+                       const std::filesystem::path& web_root) {
+  RegisterHealthRoutes(router, services);
+  RegisterAuthRoutes(router, services);
+  RegisterUserRoutes(router, services);
+  RegisterAuditRoutes(router, services);
+  if (!web_root.empty()) router.Add(http::StaticFilesRoute(web_root));
+}
+
+std::unique_ptr<http::Authenticator> MakeSessionAuthenticator(accounts::AccountService& accounts) {
+  return std::make_unique<SessionAuthenticator>(accounts);
+}
+
+}  // namespace vaxreg::api

@@ -1,0 +1,26 @@
+#pragma once
+// Registers every API route. Each resource lives in its own file (health_api.cc, auth_api.cc,
+// users_api.cc, audit_api.cc) and declares who may call each route.
+
+#include <filesystem>
+#include <memory>
+
+#include "api/services.h"
+#include "http/authenticator.h"
+#include "http/router.h"
+
+namespace vaxreg::api {
+
+void RegisterHealthRoutes(http::Router& router, ApiServices& services);
+void RegisterAuthRoutes(http::Router& router, ApiServices& services);
+void RegisterUserRoutes(http::Router& router, ApiServices& services);
+void RegisterAuditRoutes(http::Router& router, ApiServices& services);
+
+// All of the above, plus static files from `web_root` when it is not empty.
+void RegisterAllRoutes(http::Router& router, ApiServices& services,
+                       const std::filesystem::path& web_root);
+
+// Authenticates bearer tokens through the AccountService.
+std::unique_ptr<http::Authenticator> MakeSessionAuthenticator(accounts::AccountService& accounts);
+
+}  // namespace vaxreg::api

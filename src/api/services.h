@@ -1,0 +1,25 @@
+#pragma once
+// What API handlers need, wired by app/. References only: app/ owns every object and keeps it
+// alive until the server has drained.
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "accounts/account_service.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "storage/database.h"
+#include "storage/group_commit.h"
+
+namespace vaxreg::api {
+
+struct ApiServices {
+  storage::Database& db;
+  storage::GroupCommitWriter& writer;
+  accounts::AccountService& accounts;
+  const Clock& clock;
+  MetricsRegistry& metrics;
+  // For CPU-heavy work (password hashing) that must not run on the I/O threads.
+  boost::asio::thread_pool& blocking_pool;
+};
+
+}  // namespace vaxreg::api

@@ -1,0 +1,302 @@
+#include "app/cli.h"
+
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+
+#include "accounts/user_store.h"
+#include "app/config.h"
+#include "app/demo.h"
+#include "app/runtime.h"
+#include "audit/audit_log.h"
+#include "common/crypto_util.h"
+#include "common/logging.h"
+#include "storage/migrate.h"
+
+namespace vaxreg::app {
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+int Fail(const Status& st, int code = kExitFailed) {
+  std::cerr << "vaxreg: " << st.message();
+  if (!st.field().empty()) std::cerr << " [" << st.field() << "]";
+  std::cerr << "\n";
+  return code;
+}
+
+// Config sources collected while parsing; resolved once the subcommand is known.
+struct ConfigSources {
+  std::string config_file;
+  std::map<std::string, std::string> overrides;
+};
+
+Result<Config> ResolveConfig(const ConfigSources& sources) {
+  Config config;
+  std::string file = sources.config_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("VAXREG_CONFIG")) file = env;
+  }
+  if (!file.empty()) RETURN_IF_ERROR(ApplyTomlFile(config, file));
+  RETURN_IF_ERROR(ApplyEnvironment(config));
+  RETURN_IF_ERROR(ApplyOverrides(config, sources.overrides));
+  RETURN_IF_ERROR(ValidateConfig(config));
+  return config;
+}
+
+// An option that overrides config key `key` when given.
+void AddOverride(CLI::App* app, ConfigSources& sources, const std::string& flag,
+                 const std::string& key, const std::string& help) {
+  app->add_option_function<std::string>(
+      flag, [&sources, key](const std::string& v) { sources.overrides[key] = v; },
+      help + " (config " + key + ")");
+}
+
+struct Store {
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<storage::GroupCommitWriter> writer;
+};
+
+Result<Store> OpenStore(const Config& config) {
+  Store s;
+  storage::DatabaseOptions o;
+  o.pool_size = config.db_pool_size;
+  o.busy_timeout_ms = config.db_busy_timeout_ms;
+  ASSIGN_OR_RETURN(s.db, storage::OpenDatabase(config.db_url, o));
+  ASSIGN_OR_RETURN(storage::MigrateReport report, storage::Migrate(*s.db));
+  (void)report;
+  ASSIGN_OR_RETURN(s.writer, storage::GroupCommitWriter::Start(*s.db));
+  return s;
+}
+
+int Serve(const Config& config, bool demo) {
+  // Block the shutdown signals in every thread; this thread waits for them with sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto runtime = Runtime::Start(config);
+  if (!runtime.ok()) return Fail(runtime.status());
+  const std::string base = (config.tls_cert_file.empty() ? "http://" : "https://") +
+                           config.address + ":" + std::to_string((*runtime)->port());
+  if (demo) {
+    auto created = SeedDemoAccounts((*runtime)->db(), (*runtime)->writer(), SystemClock::Get(),
+                                    AccountOptionsFromConfig(config).password_cost);
+    if (!created.ok()) return Fail(created.status());
+    std::cout << "\nvaxreg is running at " << base << "  (Ctrl-C stops it)\n\n"
+              << DemoLoginHelp(base) << std::endl;
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  (*runtime)->Shutdown();
+  return 0;
+}
+
+int DbMigrate(const Config& config) {
+  auto db = storage::OpenDatabase(config.db_url);
+  if (!db.ok()) return Fail(db.status());
+  auto report = storage::Migrate(**db);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "database " << (*db)->DisplayUrl() << ": schema version " << report->from_version
+            << " -> " << report->to_version << " (" << report->applied << " migration"
+            << (report->applied == 1 ? "" : "s") << " applied)\n";
+  return 0;
+}
+
+struct UserAddArgs {
+  std::string username, role, facility, unit, display_name, phone;
+  bool password_stdin = false;
+};
+
+int UserAdd(const Config& config, const UserAddArgs& a) {
+  accounts::NewUser nu;
+  nu.username = a.username;
+  auto role = auth::ParseRole(a.role);
+  if (!role.ok()) return Fail(role.status(), kExitUsage);
+  nu.role = *role;
+  nu.facility_code = a.facility;
+  nu.admin_unit_code = a.unit;
+  nu.display_name = a.display_name;
+  nu.phone = a.phone;
+  if (nu.role != auth::Role::kCitizen) {
+    std::string password;
+    if (a.password_stdin) {
+      std::getline(std::cin, password);
+    } else if (const char* env = std::getenv("VAXREG_PASSWORD")) {
+      password = env;
+    } else {
+      return Fail(InvalidArgumentError(
+                      "give the password on standard input with --password-stdin or in "
+                      "VAXREG_PASSWORD (never as an argument: other users can read those)"),
+                  kExitUsage);
+    }
+    auto hash = accounts::HashPassword(password, AccountOptionsFromConfig(config).password_cost);
+    if (!hash.ok()) return Fail(hash.status(), kExitUsage);
+    nu.password_hash = *hash;
+  }
+  if (Status st = accounts::ValidateNewUser(nu); !st.ok()) return Fail(st, kExitUsage);
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.status());
+  Result<accounts::User> created = InternalError("not run");
+  Status st = store->writer->SubmitAndWait([&](storage::Connection& c) {
+    created = accounts::CreateUser(c, SystemClock::Get(), nu, {"cli", ""});
+    return created.status();
+  });
+  if (!st.ok()) return Fail(st);
+  std::cout << "created user " << created->id << ": " << created->ToJson() << "\n";
+  return 0;
+}
+
+int AuditVerify(const Config& config) {
+  auto db = storage::OpenDatabase(config.db_url);
+  if (!db.ok()) return Fail(db.status());
+  auto conn = (*db)->Acquire();
+  if (!conn.ok()) return Fail(conn.status());
+  auto report = audit::VerifyAuditChain(**conn);
+  if (!report.ok()) return Fail(report.status());
+  if (!report->ok) {
+    std::cout << "audit log BROKEN at seq " << report->first_bad_seq << ": " << report->problem
+              << " (" << report->rows_checked << " rows before it are intact)\n";
+    return kExitFailed;
+  }
+  std::cout << "audit log OK: " << report->rows_checked << " rows, head seq " << report->head_seq
+            << " hash " << (report->head_hash.empty() ? "-" : report->head_hash)
+            << "\n(record the head elsewhere: removal of the newest rows shows only against it)\n";
+  return 0;
+}
+
+int DemoSeed(const Config& config) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.status());
+  auto created = SeedDemoAccounts(*store->db, *store->writer, SystemClock::Get(),
+                                  AccountOptionsFromConfig(config).password_cost);
+  if (!created.ok()) return Fail(created.status());
+  std::cout << "demo accounts: " << *created << " created, "
+            << DemoLogins().size() - static_cast<size_t>(*created) << " already present\n";
+  return 0;
+}
+
+int ConfigShow(const Config& config) {
+  std::cout << "[server]\naddress = \"" << config.address << "\"\nport = " << config.port
+            << "\nthreads = " << config.threads << "\nmax_body_bytes = " << config.max_body_bytes
+            << "\nheader_timeout_ms = " << config.header_timeout_ms
+            << "\nbody_timeout_ms = " << config.body_timeout_ms
+            << "\nidle_timeout_ms = " << config.idle_timeout_ms
+            << "\nshutdown_grace_ms = " << config.shutdown_grace_ms << "\ntls_cert = \""
+            << config.tls_cert_file << "\"\ntls_key = \"" << config.tls_key_file
+            << "\"\nweb_root = \"" << config.web_root << "\"\n\n[database]\nurl = \"";
+  // The URL may carry a password; show it only through the database's redacted form.
+  auto db_url = config.db_url;
+  if (auto at = db_url.find('@'); at != std::string::npos) {
+    auto scheme_end = db_url.find("://");
+    auto colon = db_url.find(':', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+    if (colon != std::string::npos && colon < at) db_url.replace(colon + 1, at - colon - 1, "***");
+  }
+  std::cout << db_url << "\"\npool_size = " << config.db_pool_size
+            << "\nbusy_timeout_ms = " << config.db_busy_timeout_ms
+            << "\n\n[auth]\nsession_ttl_minutes = " << config.session_ttl_minutes
+            << "\notp_ttl_minutes = " << config.otp_ttl_minutes
+            << "\nlogin_attempts_per_minute = " << config.login_attempts_per_minute
+            << "\nlogin_failures_per_account = " << config.login_failures_per_account
+            << "\npassword_cost = \""
+            << config.password_cost << "\"\n\n[log]\nlevel = \"" << config.log_level << "\"\n";
+  return 0;
+}
+
+std::string EnvironmentHelp() {
+  std::string out = "Configuration keys (TOML table.key, environment variable):\n";
+  for (const ConfigKey& k : ConfigKeys()) {
+    out += "  " + k.key + std::string(k.key.size() < 26 ? 26 - k.key.size() : 1, ' ') + k.env +
+           "  " + k.help + "\n";
+  }
+  out += "Precedence: defaults < --config file (or VAXREG_CONFIG) < environment < flags.\n";
+  return out;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  InitCrypto();
+  CLI::App app{"vaxreg: national vaccination registry and vaccine-certificate server"};
+  app.footer(EnvironmentHelp());
+  app.require_subcommand(1);
+  ConfigSources sources;
+  app.add_option("-c,--config", sources.config_file, "TOML configuration file");
+  AddOverride(&app, sources, "--db", "database.url", "database URL: sqlite:PATH or postgresql://...");
+  AddOverride(&app, sources, "--log-level", "log.level", "trace, debug, info, warn, error");
+
+  std::function<int(const Config&)> action;
+
+  CLI::App* serve = app.add_subcommand("serve", "run the HTTP API server");
+  AddOverride(serve, sources, "--address", "server.address", "listen address");
+  AddOverride(serve, sources, "-p,--port", "server.port", "listen port");
+  AddOverride(serve, sources, "--threads", "server.threads", "I/O threads");
+  AddOverride(serve, sources, "--web-root", "server.web_root", "serve static files from here");
+  AddOverride(serve, sources, "--tls-cert", "server.tls_cert", "PEM certificate chain for HTTPS");
+  AddOverride(serve, sources, "--tls-key", "server.tls_key", "PEM private key for HTTPS");
+  bool demo = false;
+  serve->add_flag("--demo", demo, "create the demo accounts and print how to log in as each role");
+  serve->callback([&] { action = [&](const Config& c) { return Serve(c, demo); }; });
+
+  CLI::App* db = app.add_subcommand("db", "database maintenance");
+  db->require_subcommand(1);
+  db->add_subcommand("migrate", "apply schema migrations (also done at server start)")
+      ->callback([&] { action = DbMigrate; });
+
+  CLI::App* user = app.add_subcommand("user", "manage accounts");
+  user->require_subcommand(1);
+  UserAddArgs ua;
+  CLI::App* add = user->add_subcommand("add", "create an account");
+  add->add_option("--username", ua.username, "login name (a citizen's 12-digit CCCD)")->required();
+  add->add_option("--role", ua.role,
+                  "citizen, facility_staff, health_authority, signer or admin")->required();
+  add->add_option("--facility", ua.facility, "facility code (facility_staff)");
+  add->add_option("--unit", ua.unit,
+                  "administrative unit: VN, or a GSO province/district/commune code "
+                  "(health_authority)");
+  add->add_option("--display-name", ua.display_name, "name shown in the UI");
+  add->add_option("--phone", ua.phone, "phone number for one-time codes (citizen)");
+  add->add_flag("--password-stdin", ua.password_stdin,
+                "read the password from standard input (else VAXREG_PASSWORD)");
+  add->callback([&] { action = [&](const Config& c) { return UserAdd(c, ua); }; });
+
+  CLI::App* audit_cmd = app.add_subcommand("audit", "audit log");
+  audit_cmd->require_subcommand(1);
+  audit_cmd->add_subcommand("verify", "check the audit hash chain; exit 1 if it is broken")
+      ->callback([&] { action = AuditVerify; });
+
+  CLI::App* demo_cmd = app.add_subcommand("demo", "demonstration data");
+  demo_cmd->require_subcommand(1);
+  demo_cmd->add_subcommand("seed", "create the demo accounts (one per role)")
+      ->callback([&] { action = DemoSeed; });
+
+  CLI::App* config_cmd = app.add_subcommand("config", "configuration");
+  config_cmd->require_subcommand(1);
+  config_cmd->add_subcommand("show", "print the effective configuration")
+      ->callback([&] { action = ConfigShow; });
+
+  app.add_subcommand("version", "print the version")->callback([&] {
+    action = [](const Config&) {
+      std::cout << "vaxreg " << VAXREG_VERSION << "\n";
+      return 0;
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  auto config = ResolveConfig(sources);
+  if (!config.ok()) return Fail(config.status(), kExitUsage);
+  InitLogging(config->log_level);
+  return action(*config);
+}
+
+}  // namespace vaxreg::app

@@ -1,0 +1,198 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace vaxreg::app {
+namespace {
+
+template <typename T>
+Status ParseNumber(std::string_view key, std::string_view text, T min, T max, T* out) {
+  T v{};
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < min || v > max) {
+    return InvalidArgumentError("config " + std::string(key) + ": '" + std::string(text) +
+                                    "' is not an integer from " + std::to_string(min) + " to " +
+                                    std::to_string(max),
+                                std::string(key));
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+struct Setter {
+  ConfigKey key;
+  std::function<Status(Config&, std::string_view)> set;
+};
+
+template <typename T>
+Setter Num(std::string key, std::string env, std::string help, T Config::*field, T min, T max) {
+  std::string k = key;
+  return {{std::move(key), std::move(env), std::move(help)},
+          [k, field, min, max](Config& c, std::string_view v) {
+            return ParseNumber<T>(k, v, min, max, &(c.*field));
+          }};
+}
+
+Setter Str(std::string key, std::string env, std::string help, std::string Config::*field) {
+  return {{std::move(key), std::move(env), std::move(help)},
+          [field](Config& c, std::string_view v) {
+            c.*field = std::string(v);
+            return Status::Ok();
+          }};
+}
+
+const std::vector<Setter>& Setters() {
+  static const std::vector<Setter>* setters = new std::vector<Setter>{
+      Str("server.address", "VAXREG_ADDRESS", "address to listen on", &Config::address),
+      Num<uint16_t>("server.port", "VAXREG_PORT", "TCP port (0 = any free port)", &Config::port, 0,
+                    65535),
+      Num<int>("server.threads", "VAXREG_THREADS", "I/O threads (0 = one per core)",
+               &Config::threads, 0, 256),
+      Num<size_t>("server.max_body_bytes", "VAXREG_MAX_BODY_BYTES", "default request body limit",
+                  &Config::max_body_bytes, 1024, size_t{1} << 30),
+      Num<int>("server.header_timeout_ms", "VAXREG_HEADER_TIMEOUT_MS",
+               "time allowed to send request headers", &Config::header_timeout_ms, 1, 3600000),
+      Num<int>("server.body_timeout_ms", "VAXREG_BODY_TIMEOUT_MS",
+               "time allowed to send a request body", &Config::body_timeout_ms, 1, 3600000),
+      Num<int>("server.idle_timeout_ms", "VAXREG_IDLE_TIMEOUT_MS",
+               "keep-alive idle time before closing", &Config::idle_timeout_ms, 1, 3600000),
+      Num<int>("server.shutdown_grace_ms", "VAXREG_SHUTDOWN_GRACE_MS",
+               "how long shutdown waits for in-flight requests", &Config::shutdown_grace_ms, 0,
+               3600000),
+      Str("server.tls_cert", "VAXREG_TLS_CERT", "PEM certificate chain; enables HTTPS with tls_key",
+          &Config::tls_cert_file),
+      Str("server.tls_key", "VAXREG_TLS_KEY", "PEM private key", &Config::tls_key_file),
+      Str("server.web_root", "VAXREG_WEB_ROOT", "folder of static files to serve",
+          &Config::web_root),
+      Str("database.url", "VAXREG_DB", "sqlite:PATH or postgresql://...", &Config::db_url),
+      Num<int>("database.pool_size", "VAXREG_DB_POOL_SIZE", "database connections for readers",
+               &Config::db_pool_size, 1, 1000),
+      Num<int>("database.busy_timeout_ms", "VAXREG_DB_BUSY_TIMEOUT_MS",
+               "wait for a connection or lock before failing", &Config::db_busy_timeout_ms, 1,
+               600000),
+      Num<int>("auth.session_ttl_minutes", "VAXREG_SESSION_TTL_MINUTES", "bearer token lifetime",
+               &Config::session_ttl_minutes, 1, 60 * 24 * 30),
+      Num<int>("auth.otp_ttl_minutes", "VAXREG_OTP_TTL_MINUTES", "one-time code lifetime",
+               &Config::otp_ttl_minutes, 1, 60),
+      Num<int>("auth.login_attempts_per_minute", "VAXREG_LOGIN_ATTEMPTS_PER_MINUTE",
+               "login attempts allowed per client address per minute",
+               &Config::login_attempts_per_minute, 1, 1000000),
+      Num<int>("auth.login_failures_per_account", "VAXREG_LOGIN_FAILURES_PER_ACCOUNT",
+               "failed logins allowed per account per 15 minutes",
+               &Config::login_failures_per_account, 1, 1000),
+      {{"auth.password_cost", "VAXREG_PASSWORD_COST",
+        "Argon2id cost: interactive (default) or min (tests only)"},
+       [](Config& c, std::string_view v) {
+         if (v != "interactive" && v != "min") {
+           return InvalidArgumentError("config auth.password_cost must be interactive or min",
+                                       "auth.password_cost");
+         }
+         c.password_cost = std::string(v);
+         return Status::Ok();
+       }},
+      {{"log.level", "VAXREG_LOG_LEVEL", "trace, debug, info, warn or error"},
+       [](Config& c, std::string_view v) {
+         static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+         for (const char* l : kLevels) {
+           if (v == l) {
+             c.log_level = std::string(v);
+             return Status::Ok();
+           }
+         }
+         return InvalidArgumentError(
+             "config log.level must be trace, debug, info, warn, error or off", "log.level");
+       }},
+  };
+  return *setters;
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& ConfigKeys() {
+  static const std::vector<ConfigKey>* keys = [] {
+    auto* k = new std::vector<ConfigKey>();
+    for (const auto& s : Setters()) k->push_back(s.key);
+    return k;
+  }();
+  return *keys;
+}
+
+Status SetConfigValue(Config& config, std::string_view key, std::string_view value) {
+  for (const auto& s : Setters()) {
+    if (s.key.key == key) return s.set(config, value);
+  }
+  return InvalidArgumentError("unknown config key '" + std::string(key) + "'", std::string(key));
+}
+
+Status ApplyToml(Config& config, std::string_view text, std::string_view source) {
+  toml::table table;
+  try {
+    table = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << source << ":" << e.source().begin.line << ": " << e.description();
+    return InvalidArgumentError(msg.str());
+  }
+  for (const auto& [section, node] : table) {
+    const toml::table* inner = node.as_table();
+    if (!inner) {
+      return InvalidArgumentError(std::string(source) + ": '" + std::string(section.str()) +
+                                  "' must be a table such as [server]");
+    }
+    for (const auto& [name, value] : *inner) {
+      const std::string key = std::string(section.str()) + "." + std::string(name.str());
+      std::string text_value;
+      if (auto s = value.value<std::string>(); s && value.is_string()) {
+        text_value = *s;
+      } else if (auto i = value.value<int64_t>(); i && value.is_integer()) {
+        text_value = std::to_string(*i);
+      } else if (auto b = value.value<bool>(); b && value.is_boolean()) {
+        text_value = *b ? "true" : "false";
+      } else {
+        return InvalidArgumentError(std::string(source) + ": " + key +
+                                        " must be a string or an integer",
+                                    key);
+      }
+      Status st = SetConfigValue(config, key, text_value);
+      if (!st.ok()) return st.WithContext(source);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ApplyTomlFile(Config& config, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return InvalidArgumentError("cannot read config file '" + path + "'", "config");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ApplyToml(config, buf.str(), path);
+}
+
+Status ApplyEnvironment(Config& config, const std::function<const char*(const char*)>& getenv) {
+  for (const auto& s : Setters()) {
+    if (const char* v = getenv(s.key.env.c_str()); v != nullptr) {
+      Status st = s.set(config, v);
+      if (!st.ok()) return st.WithContext("environment variable " + s.key.env);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ApplyOverrides(Config& config, const std::map<std::string, std::string>& overrides) {
+  for (const auto& [key, value] : overrides) RETURN_IF_ERROR(SetConfigValue(config, key, value));
+  return Status::Ok();
+}
+
+Status ValidateConfig(const Config& c) {
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    return InvalidArgumentError("server.tls_cert and server.tls_key must be set together",
+                                "server.tls_cert");
+  }
+  if (c.db_url.empty()) return InvalidArgumentError("database.url is empty", "database.url");
+  return Status::Ok();
+}
+
+}  // namespace vaxreg::app

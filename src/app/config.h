@@ -1,0 +1,69 @@
+#pragma once
+// Configuration: built-in defaults, overridden by a TOML file, then by VAXREG_* environment
+// variables, then by command-line flags (each later source wins). See README "Configuration".
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+
+namespace vaxreg::app {
+
+struct Config {
+  // [server]
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;
+  int threads = 0;  // 0 = one per core
+  size_t max_body_bytes = 1 << 20;
+  int header_timeout_ms = 10000;
+  int body_timeout_ms = 30000;
+  int idle_timeout_ms = 60000;
+  int shutdown_grace_ms = 15000;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string web_root;  // static files; "" = none
+  // [database]
+  std::string db_url = "sqlite:vaxreg.db";
+  int db_pool_size = 8;
+  int db_busy_timeout_ms = 5000;
+  // [auth]
+  int session_ttl_minutes = 12 * 60;
+  int otp_ttl_minutes = 5;
+  std::string password_cost = "interactive";  // "interactive" or "min" (tests only)
+  int login_attempts_per_minute = 30;          // per client address
+  int login_failures_per_account = 5;          // per 15 minutes
+  // [log]
+  std::string log_level = "info";
+};
+
+// One settable key: "server.port", "database.url", ... with its environment variable name.
+struct ConfigKey {
+  std::string key;
+  std::string env;
+  std::string help;
+};
+const std::vector<ConfigKey>& ConfigKeys();
+
+// Sets `key` from its text form; kInvalidArgument naming the key for a bad value or unknown key.
+Status SetConfigValue(Config& config, std::string_view key, std::string_view value);
+
+// Applies a TOML document (tables [server], [database], [auth], [log]).
+// kInvalidArgument with the line for a syntax error, an unknown key or a bad value.
+Status ApplyToml(Config& config, std::string_view toml_text, std::string_view source_name);
+Status ApplyTomlFile(Config& config, const std::string& path);
+
+// Applies VAXREG_* variables found through `getenv` (injectable for tests).
+Status ApplyEnvironment(Config& config,
+                        const std::function<const char*(const char*)>& getenv = ::getenv);
+
+// Applies flag values (key -> text) given on the command line.
+Status ApplyOverrides(Config& config, const std::map<std::string, std::string>& overrides);
+
+// Cross-field checks: TLS needs both files, timeouts positive, ...
+Status ValidateConfig(const Config& config);
+
+}  // namespace vaxreg::app

@@ -1,0 +1,67 @@
+#include "app/demo.h"
+
+#include "accounts/user_store.h"
+
+namespace vaxreg::app {
+
+const std::vector<DemoLogin>& DemoLogins() {
+  static const std::vector<DemoLogin>* logins = new std::vector<DemoLogin>{
+      {"admin", "admin", "vaxreg-admin-demo", ""},
+      {"signer", "dpm.signer", "vaxreg-signer-demo", ""},
+      {"health_authority", "moh.national", "vaxreg-authority-demo", "VN"},
+      {"health_authority", "hanoi.cdc", "vaxreg-authority-demo", "01"},
+      {"facility_staff", "bachmai.staff", "vaxreg-staff-demo", "HN-BACHMAI"},
+      {"citizen", "001090012345", "one-time code", ""},
+  };
+  return *logins;
+}
+
+Result<int> SeedDemoAccounts(storage::Database& db, storage::GroupCommitWriter& writer,
+                             const Clock& clock, const accounts::PasswordCost& cost) {
+  int created = 0;
+  for (const DemoLogin& login : DemoLogins()) {
+    {
+      ASSIGN_OR_RETURN(auto conn, db.Acquire());
+      ASSIGN_OR_RETURN(auto existing, accounts::FindUserByUsername(*conn, login.username));
+      if (existing) continue;
+    }
+    accounts::NewUser nu;
+    nu.username = login.username;
+    ASSIGN_OR_RETURN(nu.role, auth::ParseRole(login.role));
+    nu.display_name = "Demo " + login.role;
+    if (nu.role == auth::Role::kCitizen) {
+      nu.display_name = "Nguyễn Văn An";
+      nu.phone = "0912345678";
+    } else {
+      ASSIGN_OR_RETURN(nu.password_hash, accounts::HashPassword(login.secret, cost));
+    }
+    if (nu.role == auth::Role::kFacilityStaff) nu.facility_code = login.binding;
+    if (nu.role == auth::Role::kHealthAuthority) nu.admin_unit_code = login.binding;
+    RETURN_IF_ERROR(writer.SubmitAndWait([&](storage::Connection& c) {
+      return accounts::CreateUser(c, clock, nu, {"system:demo-seed", ""}).status();
+    }));
+    ++created;
+  }
+  return created;
+}
+
+std::string DemoLoginHelp(const std::string& base) {
+  std::string out = "Demo logins (" + base + "):\n";
+  for (const DemoLogin& l : DemoLogins()) {
+    if (l.role == "citizen") continue;
+    out += "  " + l.role + (l.binding.empty() ? "" : " (" + l.binding + ")") + ": curl -s -X POST " +
+           base + "/api/v1/auth/login -H 'content-type: application/json' -d '{\"username\":\"" +
+           l.username + "\",\"password\":\"" + l.secret + "\"}'\n";
+  }
+  out += "  citizen (CCCD 001090012345): curl -s -X POST " + base +
+         "/api/v1/auth/otp -d '{\"cccd\":\"001090012345\"}' -H 'content-type: application/json'\n"
+         "     then read the 6-digit code from the server log (\"outbox sms to ...\") or GET " +
+         base +
+         "/api/v1/outbox as admin, and: curl -s -X POST " + base +
+         "/api/v1/auth/login -H 'content-type: application/json' "
+         "-d '{\"cccd\":\"001090012345\",\"code\":\"NNNNNN\"}'\n"
+         "  Use the returned token as: -H 'Authorization: Bearer TOKEN'\n";
+  return out;
+}
+
+}  // namespace vaxreg::app

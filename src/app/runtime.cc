@@ -1,0 +1,106 @@
+#include "app/runtime.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "api/routes.h"
+#include "common/logging.h"
+#include "storage/migrate.h"
+
+namespace vaxreg::app {
+
+accounts::AccountOptions AccountOptionsFromConfig(const Config& config) {
+  accounts::AccountOptions o;
+  o.session_ttl = std::chrono::minutes(config.session_ttl_minutes);
+  o.otp_ttl = std::chrono::minutes(config.otp_ttl_minutes);
+  o.address_attempts_per_window = config.login_attempts_per_minute;
+  o.account_failures_per_window = config.login_failures_per_account;
+  o.password_cost = config.password_cost == "min" ? accounts::PasswordCost::MinimumForTest()
+                                                  : accounts::PasswordCost::Interactive();
+  return o;
+}
+
+Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDeps deps) {
+  RETURN_IF_ERROR(ValidateConfig(config));
+  std::unique_ptr<Runtime> rt(new Runtime());
+  rt->config_ = config;
+  rt->clock_ = deps.clock ? deps.clock : &SystemClock::Get();
+  if (deps.notifier) {
+    rt->notifier_ = deps.notifier;
+  } else {
+    rt->owned_notifier_ = std::make_unique<accounts::OutboxNotifier>(*rt->clock_);
+    rt->notifier_ = rt->owned_notifier_.get();
+  }
+
+  storage::DatabaseOptions db_options;
+  db_options.pool_size = config.db_pool_size;
+  db_options.busy_timeout_ms = config.db_busy_timeout_ms;
+  ASSIGN_OR_RETURN(rt->db_, storage::OpenDatabase(config.db_url, db_options));
+  ASSIGN_OR_RETURN(storage::MigrateReport migrated, storage::Migrate(*rt->db_));
+  if (migrated.applied > 0) {
+    spdlog::info("database {} migrated from version {} to {}", rt->db_->DisplayUrl(),
+                 migrated.from_version, migrated.to_version);
+  }
+
+  ASSIGN_OR_RETURN(rt->writer_, storage::GroupCommitWriter::Start(*rt->db_));
+  rt->metrics_.RegisterHistogram("vaxreg_commit_batch_size",
+                                 "writes committed together in one transaction",
+                                 {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048});
+  rt->writer_->SetBatchObserver([m = &rt->metrics_](size_t n) {
+    m->ObserveHistogram("vaxreg_commit_batch_size", {}, static_cast<double>(n));
+  });
+
+  rt->accounts_ = std::make_unique<accounts::AccountService>(
+      *rt->db_, *rt->clock_, *rt->notifier_, AccountOptionsFromConfig(config));
+  rt->blocking_pool_ = std::make_unique<boost::asio::thread_pool>(2);
+  rt->services_.reset(new api::ApiServices{*rt->db_, *rt->writer_, *rt->accounts_, *rt->clock_,
+                                           rt->metrics_, *rt->blocking_pool_});
+  api::RegisterAllRoutes(rt->router_, *rt->services_, config.web_root);
+  rt->authenticator_ = api::MakeSessionAuthenticator(*rt->accounts_);
+
+  http::ServerOptions so;
+  so.address = config.address;
+  so.port = config.port;
+  so.threads = config.threads > 0 ? config.threads
+                                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.max_body_bytes = config.max_body_bytes;
+  so.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  so.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
+  so.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  so.tls_cert_file = config.tls_cert_file;
+  so.tls_key_file = config.tls_key_file;
+  ASSIGN_OR_RETURN(rt->server_, http::Server::Start(rt->ioc_, so, rt->router_,
+                                                    *rt->authenticator_, rt->metrics_));
+  for (int i = 0; i < so.threads; ++i) {
+    rt->io_threads_.emplace_back([ioc = &rt->ioc_] {
+      auto guard = boost::asio::make_work_guard(*ioc);
+      ioc->run();
+    });
+  }
+  spdlog::info("vaxreg listening on {}://{}:{} ({} I/O threads, database {})",
+               rt->server_->tls() ? "https" : "http", config.address, rt->server_->port(),
+               so.threads, rt->db_->DisplayUrl());
+  return rt;
+}
+
+void Runtime::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  spdlog::info("shutting down: no new connections, finishing in-flight requests");
+  server_->StopAccepting();
+  if (!server_->WaitIdle(std::chrono::milliseconds(config_.shutdown_grace_ms))) {
+    spdlog::warn("shutdown grace period over with requests still in flight");
+  }
+  // Requests are done; commit whatever they queued before stopping the threads.
+  writer_->Stop();
+  ioc_.stop();
+  for (auto& t : io_threads_) t.join();
+  io_threads_.clear();
+  blocking_pool_->join();
+  spdlog::info("shutdown complete");
+}
+
+Runtime::~Runtime() {
+  if (server_) Shutdown();
+}
+
+}  // namespace vaxreg::app

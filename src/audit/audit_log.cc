@@ -1,0 +1,135 @@
+#include "audit/audit_log.h"
+
+#include <limits>
+
+#include "common/crypto_util.h"
+
+namespace vaxreg::audit {
+namespace {
+
+using storage::Value;
+
+const std::string kGenesisHash(64, '0');
+
+void AppendField(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += ';';
+}
+
+AuditRecord RecordFromRow(const storage::Row& row) {
+  AuditRecord r;
+  r.seq = row.Int(0);
+  r.at = row.Int(1);
+  r.entry.actor = row.Text(2);
+  r.entry.action = row.Text(3);
+  r.entry.target = row.Text(4);
+  r.entry.before_json = row.Text(5);
+  r.entry.after_json = row.Text(6);
+  r.entry.request_id = row.Text(7);
+  r.prev_hash = row.Text(8);
+  r.hash = row.Text(9);
+  return r;
+}
+
+constexpr std::string_view kColumns =
+    "seq, at, actor, action, target, before_json, after_json, request_id, prev_hash, hash";
+
+}  // namespace
+
+std::string ComputeAuditHash(const AuditRecord& r) {
+  std::string content;
+  content.reserve(128 + r.entry.before_json.size() + r.entry.after_json.size());
+  AppendField(content, r.prev_hash);
+  AppendField(content, std::to_string(r.seq));
+  AppendField(content, std::to_string(r.at));
+  AppendField(content, r.entry.actor);
+  AppendField(content, r.entry.action);
+  AppendField(content, r.entry.target);
+  AppendField(content, r.entry.before_json);
+  AppendField(content, r.entry.after_json);
+  AppendField(content, r.entry.request_id);
+  return HexEncode(Sha256(content));
+}
+
+Status AppendAudit(storage::Connection& conn, const Clock& clock, const AuditEntry& entry) {
+  if (conn.dialect() == storage::Dialect::kPostgres) {
+    // Serialises appenders across processes until this transaction ends.
+    RETURN_IF_ERROR(conn.Query("SELECT pg_advisory_xact_lock(7001)").status());
+  }
+  ASSIGN_OR_RETURN(storage::Rows head,
+                   conn.Query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
+  AuditRecord r;
+  r.seq = head.empty() ? 1 : head[0].Int(0) + 1;
+  r.prev_hash = head.empty() ? kGenesisHash : head[0].Text(1);
+  r.at = ToUnixSeconds(clock.Now());
+  r.entry = entry;
+  r.hash = ComputeAuditHash(r);
+  return conn
+      .Execute(
+          "INSERT INTO audit_log (seq, at, actor, action, target, before_json, after_json, "
+          "request_id, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+          {r.seq, r.at, r.entry.actor, r.entry.action, r.entry.target, r.entry.before_json,
+           r.entry.after_json, r.entry.request_id, r.prev_hash, r.hash})
+      .status();
+}
+
+Result<VerifyReport> VerifyAuditChain(storage::Connection& conn) {
+  VerifyReport report;
+  std::string expected_prev = kGenesisHash;
+  int64_t expected_seq = 1;
+  constexpr int64_t kPage = 5000;
+  const std::string sql = "SELECT " + std::string(kColumns) +
+                          " FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT " +
+                          std::to_string(kPage);
+  for (;;) {
+    ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {expected_seq}));
+    for (const storage::Row& row : rows) {
+      AuditRecord r = RecordFromRow(row);
+      auto fail = [&](int64_t seq, std::string problem) {
+        report.ok = false;
+        report.first_bad_seq = seq;
+        report.problem = std::move(problem);
+        return report;
+      };
+      if (r.seq != expected_seq) {
+        return fail(expected_seq, "row " + std::to_string(expected_seq) +
+                                      " is missing (deleted): the next row is " +
+                                      std::to_string(r.seq));
+      }
+      bool self_consistent = ComputeAuditHash(r) == r.hash;
+      if (r.prev_hash != expected_prev) {
+        return fail(r.seq, "row " + std::to_string(r.seq) +
+                               " does not link to the row before it (a row was inserted, "
+                               "deleted or replaced here" +
+                               (self_consistent ? ")" : ", and its content was altered)"));
+      }
+      if (!self_consistent) {
+        return fail(r.seq, "row " + std::to_string(r.seq) +
+                               " was altered: its content no longer matches its hash");
+      }
+      expected_prev = r.hash;
+      ++expected_seq;
+      ++report.rows_checked;
+      report.head_seq = r.seq;
+      report.head_hash = r.hash;
+    }
+    if (static_cast<int64_t>(rows.size()) < kPage) break;
+  }
+  return report;
+}
+
+Result<std::vector<AuditRecord>> ListAudit(storage::Connection& conn, int64_t before_seq,
+                                           int limit) {
+  const std::string sql = "SELECT " + std::string(kColumns) +
+                          " FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2";
+  if (before_seq <= 0) before_seq = std::numeric_limits<int64_t>::max();
+  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {before_seq, int64_t{limit}}));
+  std::vector<AuditRecord> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(RecordFromRow(row));
+  return out;
+}
+
+}  // namespace vaxreg::audit

@@ -1,0 +1,139 @@
+#pragma once
+// The storage seam: one SQL-level interface with two real implementations, SQLite
+// (storage/sqlite/) and PostgreSQL (storage/postgres/), chosen by URL in OpenDatabase().
+//
+// SQL passed here is portable between the two: positional parameters are written $1, $2, ...
+// (both backends accept them), and dialect differences are confined to migrations
+// (storage/migrations.cc) and to the few queries that branch on Connection::dialect().
+//
+// Every statement is prepared once per connection and cached (prepared statements only; values
+// are never spliced into SQL text).
+//
+// Errors: kAlreadyExists for unique-key violations, kFailedPrecondition for other constraint
+// violations (foreign key, check, not null), kUnavailable when the server cannot be reached or
+// the database is busy/locked past its timeout, kInvalidArgument for SQL the backend rejects,
+// kInternal otherwise.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+
+namespace vaxreg::storage {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// Bytes stored in a BLOB (SQLite) / BYTEA (PostgreSQL) column.
+struct Blob {
+  std::string bytes;
+  bool operator==(const Blob&) const = default;
+};
+
+// A parameter or a column value. Text is UTF-8.
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
+
+// One result row. Column accessors CHECK-fail on an out-of-range index (a bug), and convert:
+// Int() parses text and returns 0 for NULL; Text() renders numbers; Bytes() returns BLOB bytes
+// (or the text bytes).
+class Row {
+ public:
+  Row() = default;
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const;
+  int64_t Int(size_t i) const;
+  double Double(size_t i) const;
+  std::string Text(size_t i) const;
+  std::string Bytes(size_t i) const;
+  const Value& at(size_t i) const;
+
+ private:
+  std::vector<Value> values_;
+};
+
+using Rows = std::vector<Row>;
+
+// A session on one database connection. Not thread-safe: used by one thread at a time.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+
+  // Runs a statement that returns rows.
+  virtual Result<Rows> Query(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs a statement; returns the number of rows changed.
+  virtual Result<int64_t> Execute(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs several ';'-separated statements without parameters (migrations only).
+  virtual Status ExecuteScript(std::string_view sql) = 0;
+
+  // Transactions. Begin() takes the write lock up front on SQLite (BEGIN IMMEDIATE) so a writer
+  // never fails half-way with SQLITE_BUSY on upgrade.
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+  // Nested scopes inside a transaction; name is an identifier chosen by the caller.
+  virtual Status Savepoint(std::string_view name) = 0;
+  virtual Status RollbackToSavepoint(std::string_view name) = 0;
+  virtual Status ReleaseSavepoint(std::string_view name) = 0;
+
+  // Convenience: Query(sql, {v1, v2, ...}).
+  Result<Rows> Query(std::string_view sql, std::initializer_list<Value> params) {
+    return Query(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  Result<int64_t> Execute(std::string_view sql, std::initializer_list<Value> params) {
+    return Execute(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+};
+
+// A connection borrowed from a Database's pool; returned to the pool when destroyed.
+class PooledConnection {
+ public:
+  PooledConnection(std::unique_ptr<Connection> conn, std::function<void(std::unique_ptr<Connection>)> release)
+      : conn_(std::move(conn)), release_(std::move(release)) {}
+  PooledConnection(PooledConnection&&) = default;
+  PooledConnection& operator=(PooledConnection&&) = default;
+  ~PooledConnection() {
+    if (conn_ && release_) release_(std::move(conn_));
+  }
+  Connection& operator*() { return *conn_; }
+  Connection* operator->() { return conn_.get(); }
+
+ private:
+  std::unique_ptr<Connection> conn_;
+  std::function<void(std::unique_ptr<Connection>)> release_;
+};
+
+struct DatabaseOptions {
+  // Connections kept for readers (SQLite: read-only WAL readers; PostgreSQL: the pool size).
+  int pool_size = 8;
+  // How long Acquire() and a busy SQLite lock may wait before kUnavailable.
+  int busy_timeout_ms = 5000;
+};
+
+// A database: a pool of connections plus the URL it came from. Thread-safe.
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+  // Borrows a connection; waits up to busy_timeout_ms for one to be free.
+  virtual Result<PooledConnection> Acquire() = 0;
+  // A dedicated connection for the group-commit writer (never shared with readers).
+  virtual Result<std::unique_ptr<Connection>> OpenWriterConnection() = 0;
+  // Round trip to the database (readiness probe).
+  virtual Status Ping() = 0;
+  // The URL with any password removed, for logs.
+  virtual std::string DisplayUrl() const = 0;
+};
+
+// Opens "sqlite:PATH" (also "sqlite::memory:" for a private in-memory database shared by all
+// connections of this Database) or "postgresql://..." / "postgres://...".
+// kInvalidArgument for an unknown scheme, kUnavailable if the database cannot be opened.
+Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url, const DatabaseOptions& options = {});
+
+}  // namespace vaxreg::storage

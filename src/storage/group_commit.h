@@ -1,0 +1,83 @@
+#pragma once
+// GroupCommitWriter: every write in vaxreg goes through one of these. Concurrent requests'
+// writes are batched into one transaction and therefore one fsync; each request is acknowledged
+// only after the transaction holding its write is durable.
+//
+// Each submitted WriteFn runs inside its own SAVEPOINT: if it returns a non-OK Status (a
+// constraint violation, a failed business check), only its savepoint is rolled back and the
+// other writes in the batch still commit. If the COMMIT itself fails, every write in the batch
+// gets that error (nothing was made durable).
+//
+// Threading: one dedicated writer thread owns the writer connection. Submit() is thread-safe and
+// never blocks on I/O. Callbacks run on the writer thread, so they must be short (post to an
+// executor). WriteFns also run on the writer thread and must only touch the Connection they get.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/status.h"
+#include "storage/database.h"
+
+namespace vaxreg::storage {
+
+using WriteFn = std::function<Status(Connection&)>;
+using WriteDone = std::function<void(Status)>;
+
+struct GroupCommitOptions {
+  // Upper bound on writes per transaction, keeps latency bounded under overload.
+  size_t max_batch = 2048;
+  // Submissions beyond this many queued writes fail fast with kUnavailable (back-pressure).
+  size_t max_queue = 100000;
+};
+
+struct GroupCommitStats {
+  uint64_t batches = 0;
+  uint64_t writes = 0;
+  uint64_t failed_writes = 0;
+};
+
+class GroupCommitWriter final {
+ public:
+  // Opens the writer connection from `db`; kUnavailable if it cannot.
+  static Result<std::unique_ptr<GroupCommitWriter>> Start(Database& db,
+                                                          GroupCommitOptions options = {});
+  ~GroupCommitWriter();  // Stop()s
+
+  GroupCommitWriter(const GroupCommitWriter&) = delete;
+  GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
+
+  // Queues `fn`; `done` is called exactly once with fn's Status once its batch is durable, or with
+  // the commit error, or kUnavailable if the writer is stopped or the queue is full.
+  void Submit(WriteFn fn, WriteDone done);
+  // Blocking convenience for CLIs and tests.
+  Status SubmitAndWait(WriteFn fn);
+
+  // Finishes every queued write, then stops the thread. Later Submit()s fail with kUnavailable.
+  void Stop();
+
+  GroupCommitStats stats() const;
+  // Called on the writer thread after each commit with the batch size (for metrics).
+  void SetBatchObserver(std::function<void(size_t batch_size)> observer);
+
+ private:
+  GroupCommitWriter(std::unique_ptr<Connection> conn, GroupCommitOptions options);
+  void Run();
+  void CommitBatch(std::deque<std::pair<WriteFn, WriteDone>>& batch);
+
+  std::unique_ptr<Connection> conn_;
+  GroupCommitOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<WriteFn, WriteDone>> queue_;
+  bool stopping_ = false;
+  GroupCommitStats stats_;
+  std::function<void(size_t)> batch_observer_;
+  std::thread thread_;
+};
+
+}  // namespace vaxreg::storage

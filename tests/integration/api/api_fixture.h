@@ -1,0 +1,99 @@
+#pragma once
+// A real vaxreg server (app::Runtime: real wiring, a temp-file SQLite database, HTTP on port 0)
+// with one logged-in account per role, for API tests.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "accounts/user_store.h"
+#include "app/runtime.h"
+#include "fakes/fake_notifier.h"
+#include "support/test_db.h"
+#include "support/test_http_client.h"
+
+namespace vaxreg::testing {
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    web_root_ = std::filesystem::temp_directory_path() /
+                ("vaxreg_web_" + std::to_string(::getpid()) + "_" +
+                 std::to_string(reinterpret_cast<uintptr_t>(this)));
+    std::filesystem::create_directories(web_root_);
+    std::ofstream(web_root_ / "index.html") << "<!doctype html><title>vaxreg</title>";
+    app::Config config;
+    config.db_url = test_db_.url();
+    config.port = 0;
+    config.threads = 2;
+    config.password_cost = "min";
+    config.web_root = web_root_.string();
+    config.header_timeout_ms = 2000;
+    config.max_body_bytes = 64 * 1024;
+    config.login_attempts_per_minute = login_attempts_per_minute_;
+    auto rt = app::Runtime::Start(config, {.clock = nullptr, .notifier = &notifier_});
+    ASSERT_TRUE(rt.ok()) << rt.status().ToString();
+    runtime_ = std::move(rt).value();
+    client_ = std::make_unique<TestHttpClient>(runtime_->port());
+  }
+
+  void TearDown() override {
+    client_.reset();
+    if (runtime_) runtime_->Shutdown();
+    runtime_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(web_root_, ec);
+  }
+
+  static constexpr const char* kPassword = "a test password";
+
+  // Creates an account directly through the writer.
+  accounts::User CreateAccount(const std::string& username, auth::Role role) {
+    accounts::NewUser nu;
+    nu.username = username;
+    nu.role = role;
+    if (role != auth::Role::kCitizen) {
+      nu.password_hash =
+          accounts::HashPassword(kPassword, accounts::PasswordCost::MinimumForTest()).value();
+    }
+    if (role == auth::Role::kFacilityStaff) nu.facility_code = "HN-BACHMAI";
+    if (role == auth::Role::kHealthAuthority) nu.admin_unit_code = "01";
+    if (role == auth::Role::kCitizen) nu.phone = "0912345678";
+    Result<accounts::User> created = InternalError("not run");
+    EXPECT_TRUE(runtime_->writer()
+                    .SubmitAndWait([&](storage::Connection& c) {
+                      created = accounts::CreateUser(c, SystemClock::Get(), nu, {"test", ""});
+                      return created.status();
+                    })
+                    .ok());
+    return created.value();
+  }
+
+  // Logs in over HTTP and returns the bearer token.
+  std::string Login(const std::string& username, auth::Role role) {
+    if (role == auth::Role::kCitizen) {
+      auto r = client_->Post("/api/v1/auth/otp", "{\"cccd\":\"" + username + "\"}");
+      EXPECT_EQ(r.status, 202) << r.body;
+      auto login = client_->Post("/api/v1/auth/login", "{\"cccd\":\"" + username +
+                                                           "\",\"code\":\"" +
+                                                           notifier_.LastCode() + "\"}");
+      EXPECT_EQ(login.status, 200) << login.body;
+      return std::string(login.Json().at("token").as_string());
+    }
+    auto login = client_->Post("/api/v1/auth/login", "{\"username\":\"" + username +
+                                                         "\",\"password\":\"" + kPassword + "\"}");
+    EXPECT_EQ(login.status, 200) << login.body;
+    return std::string(login.Json().at("token").as_string());
+  }
+
+  int login_attempts_per_minute_ = 10000;
+  TestDatabase test_db_{Backend::kSqlite};
+  FakeNotifier notifier_;
+  std::filesystem::path web_root_;
+  std::unique_ptr<app::Runtime> runtime_;
+  std::unique_ptr<TestHttpClient> client_;
+};
+
+}  // namespace vaxreg::testing

@@ -1,0 +1,120 @@
+// Every route, for every role and for an anonymous caller: the answer must be exactly what the
+// route's declared AccessRule says (401 without a token on a protected route, 403 for a role it
+// does not list, the route's success status otherwise). A route that this table does not know
+// fails the test, so no route can ship without being checked here.
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "api_fixture.h"
+
+namespace vaxreg::testing {
+namespace {
+
+namespace http_ = boost::beast::http;
+
+// How to call a route successfully as an allowed caller.
+struct Probe {
+  std::string target;
+  std::function<std::string(int n)> body;  // n makes each call unique where that matters
+  int success_status = 200;
+  bool consumes_token = false;  // logout: use a fresh token per call
+};
+
+std::map<std::string, Probe> Probes() {
+  auto none = [](int) { return std::string(); };
+  return {
+      {"GET /healthz", {"/healthz", none}},
+      {"GET /readyz", {"/readyz", none}},
+      {"GET /metrics", {"/metrics", none}},
+      {"POST /api/v1/auth/login",
+       {"/api/v1/auth/login",
+        [](int) { return std::string(R"({"username":"probe.admin","password":"a test password"})"); }}},
+      {"POST /api/v1/auth/otp",
+       {"/api/v1/auth/otp", [](int) { return std::string(R"({"cccd":"001090012345"})"); }, 202}},
+      {"POST /api/v1/auth/logout", {"/api/v1/auth/logout", none, 200, true}},
+      {"GET /api/v1/me", {"/api/v1/me", none}},
+      {"POST /api/v1/users",
+       {"/api/v1/users",
+        [](int n) {
+          return R"({"username":"new.user)" + std::to_string(n) +
+                 R"(","role":"signer","password":"another password"})";
+        },
+        201}},
+      {"GET /api/v1/users", {"/api/v1/users", none}},
+      {"GET /api/v1/users/{id}", {"/api/v1/users/1", none}},
+      {"GET /api/v1/outbox", {"/api/v1/outbox", none}},
+      {"GET /api/v1/audit", {"/api/v1/audit", none}},
+      {"GET /api/v1/audit/verify", {"/api/v1/audit/verify", none}},
+      {"GET /{path...}", {"/", none}},
+  };
+}
+
+class RouteAccessTest : public ApiTest {};
+
+TEST_F(RouteAccessTest, EveryRouteAnswersEveryRoleAsDeclared) {
+  const std::map<auth::Role, std::string> usernames = {
+      {auth::Role::kCitizen, "001090012345"},
+      {auth::Role::kFacilityStaff, "probe.staff"},
+      {auth::Role::kHealthAuthority, "probe.authority"},
+      {auth::Role::kSigner, "probe.signer"},
+      {auth::Role::kAdmin, "probe.admin"},
+  };
+  std::map<auth::Role, std::string> tokens;
+  for (const auto& [role, name] : usernames) {
+    CreateAccount(name, role);
+    tokens[role] = Login(name, role);
+  }
+  const auto probes = Probes();
+  int counter = 0;
+  std::set<std::string> seen;
+  ASSERT_FALSE(runtime_->router().routes().empty());
+  for (const http::Route& route : runtime_->router().routes()) {
+    const std::string key = std::string(http_::to_string(route.method)) + " " + route.pattern;
+    seen.insert(key);
+    auto it = probes.find(key);
+    if (it == probes.end()) {
+      ADD_FAILURE() << "route " << key << " (" << route.access.ToString()
+                    << ") has no probe in route_access_test.cc: add one";
+      continue;
+    }
+    const Probe& probe = it->second;
+    auto call = [&](const std::string& token) {
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (!token.empty()) headers.push_back({"Authorization", "Bearer " + token});
+      std::string body = probe.body(++counter);
+      if (!body.empty()) headers.push_back({"Content-Type", "application/json"});
+      return client_->Send(route.method, probe.target, body, headers);
+    };
+
+    auto anonymous = call("");
+    if (route.access.is_public()) {
+      EXPECT_EQ(anonymous.status, probe.success_status) << key << " anonymous: " << anonymous.body;
+    } else {
+      EXPECT_EQ(anonymous.status, 401) << key << " anonymous";
+      EXPECT_EQ(std::string(anonymous.Json().at("error").at("code").as_string()),
+                "UNAUTHENTICATED") << key;
+    }
+    for (const auto& [role, name] : usernames) {
+      std::string token = probe.consumes_token ? Login(name, role) : tokens[role];
+      auto res = call(token);
+      const int expected = route.access.Allows(role) ? probe.success_status : 403;
+      EXPECT_EQ(res.status, expected)
+          << key << " as " << auth::RoleName(role) << " (rule " << route.access.ToString()
+          << "): " << res.body;
+    }
+  }
+  for (const auto& [key, probe] : probes) {
+    EXPECT_TRUE(seen.count(key)) << "probe for a route that does not exist: " << key;
+  }
+}
+
+TEST_F(RouteAccessTest, BadTokenIsRejectedOnProtectedRoutes) {
+  auto res = client_->Get("/api/v1/me", "not-a-real-token");
+  EXPECT_EQ(res.status, 401);
+  EXPECT_EQ(std::string(res.Json().at("error").at("code").as_string()), "UNAUTHENTICATED");
+}
+
+}  // namespace
+}  // namespace vaxreg::testing
