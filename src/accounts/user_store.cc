@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "geo/admin_units.h"
+
 namespace vaxreg::accounts {
 namespace {
 
@@ -104,12 +106,10 @@ Status ValidateNewUser(const NewUser& u) {
   }
   const bool authority = u.role == auth::Role::kHealthAuthority;
   if (authority) {
-    const std::string& c = u.admin_unit_code;
-    bool ok = c == "VN" || ((c.size() == 2 || c.size() == 3 || c.size() == 5) && AllDigits(c));
-    if (!ok) {
+    if (geo::AdminUnits::Get().Find(u.admin_unit_code) == nullptr) {
       return InvalidArgumentError(
-          "health_authority accounts need admin_unit_code: VN (national) or a GSO province (2 "
-          "digits), district (3) or commune (5) code",
+          "health_authority accounts need admin_unit_code: VN (national) or the GSO code of an "
+          "existing province (2 digits), district (3) or commune (5)",
           "admin_unit_code");
     }
   } else if (!u.admin_unit_code.empty()) {

@@ -50,8 +50,8 @@ struct Actor {
 
 // Checks the shape of a new account: username 3-64 chars of [A-Za-z0-9._@-] (a 12-digit CCCD for
 // citizens), a password hash for every role but citizen, facility_code only and always for
-// facility_staff, admin_unit_code only for health_authority ("VN" for national, or a 2, 3 or
-// 5-digit GSO code). kInvalidArgument with the field named.
+// facility_staff, admin_unit_code only for health_authority ("VN" for national, or the GSO code
+// of an existing province, district or commune). kInvalidArgument with the field named.
 Status ValidateNewUser(const NewUser& user);
 
 // Inserts the user (after ValidateNewUser). kAlreadyExists if the username is taken.

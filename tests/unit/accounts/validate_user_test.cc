@@ -43,6 +43,8 @@ TEST(ValidateNewUserTest, Table) {
       {"authority district", Make("bd", Role::kHealthAuthority, "h", "", "001"), nullptr},
       {"authority commune", Make("px", Role::kHealthAuthority, "h", "", "00001"), nullptr},
       {"authority 4 digits", Make("px", Role::kHealthAuthority, "h", "", "0001"), "admin_unit_code"},
+      {"authority unknown province", Make("px", Role::kHealthAuthority, "h", "", "99"),
+       "admin_unit_code"},
       {"authority needs unit", Make("px", Role::kHealthAuthority, "h", "", ""), "admin_unit_code"},
       {"signer has no unit", Make("s1", Role::kSigner, "h", "", "01"), "admin_unit_code"},
       {"staff needs password", Make("bob", Role::kFacilityStaff, "", "HN-01", ""), "password"},
