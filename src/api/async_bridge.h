@@ -18,15 +18,23 @@ namespace vaxreg::api {
 
 namespace asio = boost::asio;
 
+// Both functions below are plain functions returning an awaitable, not coroutines: GCC 12
+// miscompiles copies of lambdas with non-trivial captures made inside coroutine bodies (double
+// destruction), so the lambdas that carry handlers live outside any coroutine frame. For the
+// same reason callers pass named function objects that capture by reference:
+//   storage::WriteFn write = [&](storage::Connection& c) { ... };
+//   Status st = co_await AwaitWrite(writer, write);
+
 // Submits `fn` to the writer and resumes the calling coroutine, on its own executor, once the
-// batch holding the write is durable (or failed). `fn` runs on the writer thread; it may capture
-// the caller's locals by reference because the caller is suspended until it has run.
-inline asio::awaitable<Status> AwaitWrite(storage::GroupCommitWriter& writer, storage::WriteFn fn) {
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Status)>(
-      [&writer, fn = std::move(fn)](auto handler) mutable {
+// batch holding the write is durable (or failed). `fn` runs on the writer thread; it may use the
+// caller's locals by reference because the caller is suspended until it has run.
+inline asio::awaitable<Status> AwaitWrite(storage::GroupCommitWriter& writer,
+                                          const storage::WriteFn& fn) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(Status)>(
+      [&writer, &fn](auto handler) {
         auto executor = asio::get_associated_executor(handler);
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        writer.Submit(std::move(fn), [shared, executor](Status status) {
+        writer.Submit(fn, [shared, executor](Status status) {
           asio::post(executor, [shared, status = std::move(status)]() mutable {
             (*shared)(std::move(status));
           });
@@ -35,18 +43,19 @@ inline asio::awaitable<Status> AwaitWrite(storage::GroupCommitWriter& writer, st
       asio::use_awaitable);
 }
 
-// Runs `fn()` on `pool` and resumes the caller on its own executor with the result.
+// Runs `fn()` on `pool` and resumes the caller on its own executor with the result. `fn` must
+// stay alive until then (a named local of the awaiting coroutine does).
 template <typename Fn>
-asio::awaitable<std::invoke_result_t<Fn>> RunBlocking(asio::thread_pool& pool, Fn fn) {
-  using R = std::invoke_result_t<Fn>;
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(R)>(
-      [&pool, fn = std::move(fn)](auto handler) mutable {
+asio::awaitable<std::invoke_result_t<const Fn&>> RunBlocking(asio::thread_pool& pool,
+                                                             const Fn& fn) {
+  using R = std::invoke_result_t<const Fn&>;
+  return asio::async_initiate<decltype(asio::use_awaitable), void(R)>(
+      [&pool, &fn](auto handler) {
         auto executor = asio::get_associated_executor(handler);
-        asio::post(pool, [fn = std::move(fn), handler = std::move(handler), executor]() mutable {
-          R result = fn();
-          asio::post(executor, [handler = std::move(handler), result = std::move(result)]() mutable {
-            handler(std::move(result));
-          });
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        asio::post(pool, [&fn, shared, executor] {
+          auto result = std::make_shared<R>(fn());
+          asio::post(executor, [shared, result] { (*shared)(std::move(*result)); });
         });
       },
       asio::use_awaitable);

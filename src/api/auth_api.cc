@@ -48,24 +48,25 @@ awaitable<http::Response> Login(ApiServices& s, http::RequestContext& ctx) {
 
   Result<accounts::Session> session = InternalError("login did not run");
   if (citizen) {
-    Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) -> Status {
+    storage::WriteFn login = [&](storage::Connection& c) -> Status {
       session = s.accounts.LoginWithOtp(c, *username, *secret, ctx.request_id);
       // A wrong code is a committed outcome (its attempt is counted), not a failed write.
       if (session.status().code() == StatusCode::kUnauthenticated) return Status::Ok();
       return session.status();
-    });
+    };
+    Status st = co_await AwaitWrite(s.writer, login);
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   } else {
-    auto user = co_await RunBlocking(s.blocking_pool, [&s, u = *username, p = *secret] {
-      return s.accounts.CheckPassword(u, p);
-    });
+    auto check = [&] { return s.accounts.CheckPassword(*username, *secret); };
+    auto user = co_await RunBlocking(s.blocking_pool, check);
     if (!user.ok()) {
       session = user.status();
     } else {
-      Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) -> Status {
+      storage::WriteFn create = [&](storage::Connection& c) -> Status {
         session = s.accounts.CreateSession(c, *user, ctx.request_id);
         return session.status();
-      });
+      };
+      Status st = co_await AwaitWrite(s.writer, create);
       if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     }
   }
@@ -92,9 +93,10 @@ awaitable<http::Response> RequestOtp(ApiServices& s, http::RequestContext& ctx) 
   if (Status st = s.accounts.CheckThrottle(*cccd, ctx.remote_address); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
-  Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) {
+  storage::WriteFn issue = [&](storage::Connection& c) {
     return s.accounts.IssueOtp(c, *cccd, ctx.request_id);
-  });
+  };
+  Status st = co_await AwaitWrite(s.writer, issue);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   co_return http::JsonResponse(
       http_::status::accepted,
@@ -106,9 +108,10 @@ awaitable<http::Response> RequestOtp(ApiServices& s, http::RequestContext& ctx) 
 awaitable<http::Response> Logout(ApiServices& s, http::RequestContext& ctx) {
   const std::string token = BearerToken(ctx.request);
   accounts::Actor actor{ctx.principal->ActorId(), ctx.request_id};
-  Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) {
+  storage::WriteFn revoke = [&](storage::Connection& c) {
     return s.accounts.RevokeSession(c, token, actor);
-  });
+  };
+  Status st = co_await AwaitWrite(s.writer, revoke);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   co_return http::JsonResponse(http_::status::ok, boost::json::object{{"status", "logged out"}},
                                ctx.request);

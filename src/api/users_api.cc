@@ -49,9 +49,10 @@ awaitable<http::Response> CreateUser(ApiServices& s, http::RequestContext& ctx) 
         ctx.request);
   }
   if (nu.role != auth::Role::kCitizen) {
-    auto hash = co_await RunBlocking(s.blocking_pool, [&s, password] {
+    auto hash_password = [&] {
       return accounts::HashPassword(password, s.accounts.options().password_cost);
-    });
+    };
+    auto hash = co_await RunBlocking(s.blocking_pool, hash_password);
     if (!hash.ok()) co_return http::ErrorResponse(hash.status(), ctx.request);
     nu.password_hash = *hash;
   }
@@ -60,10 +61,11 @@ awaitable<http::Response> CreateUser(ApiServices& s, http::RequestContext& ctx) 
   }
   Result<accounts::User> created = InternalError("not run");
   accounts::Actor actor{ctx.principal->ActorId(), ctx.request_id};
-  Status st = co_await AwaitWrite(s.writer, [&](storage::Connection& c) {
+  storage::WriteFn create = [&](storage::Connection& c) {
     created = accounts::CreateUser(c, s.clock, nu, actor);
     return created.status();
-  });
+  };
+  Status st = co_await AwaitWrite(s.writer, create);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   co_return http::JsonResponse(http_::status::created, UserJson(*created), ctx.request);
 }
