@@ -1,0 +1,122 @@
+#pragma once
+// The SQLite backend of storage::Database (see storage/database.h for the contract).
+//
+// Every connection runs with journal_mode=WAL (file databases), synchronous=FULL,
+// foreign_keys=ON and busy_timeout = DatabaseOptions::busy_timeout_ms. Statements are prepared
+// once per connection (SQLITE_PREPARE_PERSISTENT) and cached by SQL text.
+//
+// "sqlite::memory:" databases live in SQLite's memdb VFS under a process-unique name, so every
+// connection of one SqliteDatabase sees the same data while two SqliteDatabases never do. The
+// SqliteDatabase keeps one connection open for its lifetime because the data disappears with
+// the last connection.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "storage/database.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace vaxreg::storage {
+
+// One SQLite connection with its statement cache. Not thread-safe (Connection's contract).
+class SqliteConnection final : public Connection {
+ public:
+  // Opens `filename` (a path, or an SQLite "file:" URI) and applies the pragmas above.
+  // kUnavailable if the file cannot be opened or set up.
+  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& filename,
+                                                        int busy_timeout_ms, bool in_memory);
+  ~SqliteConnection() override;
+
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  Result<Rows> Query(std::string_view sql, std::span<const Value> params) override;
+  Result<int64_t> Execute(std::string_view sql, std::span<const Value> params) override;
+  Status ExecuteScript(std::string_view sql) override;
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
+  Status Savepoint(std::string_view name) override;
+  Status RollbackToSavepoint(std::string_view name) override;
+  Status ReleaseSavepoint(std::string_view name) override;
+  using Connection::Execute;
+  using Connection::Query;
+
+  // Rolls back a transaction left open by a borrower before the connection is reused.
+  void ResetForReuse();
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Cached statements per connection; past this many distinct SQL texts the cache is flushed
+  // (callers that build SQL dynamically must not grow memory without bound).
+  static constexpr size_t kMaxCachedStatements = 512;
+
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+
+  Result<sqlite3_stmt*> Prepare(std::string_view sql);
+  Status Bind(sqlite3_stmt* stmt, std::span<const Value> params);
+  // Steps `sql` to completion; collects the rows into `rows` and the number of rows changed into
+  // `changes` when they are non-null.
+  Status Run(std::string_view sql, std::span<const Value> params, Rows* rows, int64_t* changes);
+  // Fails if a transaction opened by Begin() was ended by SQLite itself (for instance after an
+  // I/O error), so later statements never run silently in autocommit mode.
+  Status CheckTransactionAlive() const;
+  Status SavepointCommand(std::string_view verb, std::string_view name);
+  void ClearStatementCache();
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> statements_;
+  bool in_transaction_ = false;
+};
+
+// A pool of SqliteConnections on one database file (or memdb name). Thread-safe.
+class SqliteDatabase final : public Database {
+ public:
+  // `path` is what follows "sqlite:" in the URL; ":memory:" makes a private in-memory database.
+  // kUnavailable if the database cannot be opened.
+  static Result<std::unique_ptr<SqliteDatabase>> Open(std::string_view path,
+                                                      const DatabaseOptions& options);
+  ~SqliteDatabase() override;
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  Result<PooledConnection> Acquire() override;
+  Result<std::unique_ptr<Connection>> OpenWriterConnection() override;
+  Status Ping() override;
+  std::string DisplayUrl() const override { return display_url_; }
+
+ private:
+  // Shared with the release callbacks of outstanding PooledConnections, so a connection returned
+  // after the SqliteDatabase is gone is simply closed.
+  struct Pool {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::unique_ptr<SqliteConnection>> idle;
+    int open = 0;  // idle plus borrowed
+    bool closed = false;
+  };
+
+  SqliteDatabase(std::string filename, std::string display_url, bool in_memory,
+                 DatabaseOptions options);
+
+  std::string filename_;
+  std::string display_url_;
+  bool in_memory_;
+  DatabaseOptions options_;
+  std::shared_ptr<Pool> pool_;
+  // Keeps an in-memory database alive; unused for files.
+  std::unique_ptr<SqliteConnection> anchor_;
+};
+
+}  // namespace vaxreg::storage

@@ -1,0 +1,212 @@
+// SQLite specifics the contract suite cannot express: URLs, pragmas, in-memory databases, the
+// statement cache and lock timeouts.
+
+#include "storage/sqlite/sqlite_database.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "storage/database.h"
+#include "unit/storage/test_util.h"
+
+namespace vaxreg::storage {
+namespace {
+
+std::string UniqueName(std::string_view prefix) {
+  std::random_device rd;
+  return std::string(prefix) + std::to_string(getpid()) + "_" + std::to_string(rd()) + ".db";
+}
+
+// A database file under the temp directory, removed (with its WAL files) afterwards.
+class TempDbFile {
+ public:
+  TempDbFile()
+      : path_(
+            (std::filesystem::temp_directory_path() / UniqueName("vaxreg_sqlite_test_")).string()) {
+  }
+  ~TempDbFile() {
+    std::error_code ec;
+    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + ext, ec);
+  }
+  std::string url() const { return "sqlite:" + path_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Database> MustOpen(const std::string& url, DatabaseOptions options = {}) {
+  auto db = OpenDatabase(url, options);
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
+}
+
+int64_t QueryInt(Connection& c, std::string_view sql) {
+  auto rows = c.Query(sql);
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : -1;
+}
+
+TEST(OpenDatabaseTest, RejectsBadUrls) {
+  struct Case {
+    std::string url;
+    StatusCode code;
+  };
+  const std::vector<Case> cases = {
+      {"", StatusCode::kInvalidArgument},
+      {"mysql://localhost/db", StatusCode::kInvalidArgument},
+      {"sqlite:", StatusCode::kInvalidArgument},
+      {"SQLITE:/tmp/x.db", StatusCode::kInvalidArgument},
+      {"sqlite:/nonexistent-vaxreg-dir/sub/db.sqlite", StatusCode::kUnavailable},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.url);
+    auto db = OpenDatabase(c.url);
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.status().code(), c.code) << db.status().ToString();
+  }
+  auto bad_pool = OpenDatabase("sqlite::memory:", {.pool_size = 0, .busy_timeout_ms = 10});
+  STORAGE_EXPECT_CODE(bad_pool, StatusCode::kInvalidArgument);
+}
+
+TEST(SqliteDatabaseTest, FileDatabaseUsesWalFullSyncForeignKeysAndBusyTimeout) {
+  TempDbFile file;
+  auto db = MustOpen(file.url(), {.pool_size = 2, .busy_timeout_ms = 1234});
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->DisplayUrl(), file.url());
+  EXPECT_EQ(db->dialect(), Dialect::kSqlite);
+  auto pooled = db->Acquire();
+  STORAGE_ASSERT_OK(pooled);
+  auto writer = db->OpenWriterConnection();
+  STORAGE_ASSERT_OK(writer);
+  for (Connection* c : {&**pooled, writer->get()}) {
+    auto mode = c->Query("PRAGMA journal_mode");
+    STORAGE_ASSERT_OK(mode);
+    EXPECT_EQ((*mode)[0].Text(0), "wal");
+    EXPECT_EQ(QueryInt(*c, "PRAGMA synchronous"), 2);  // FULL
+    EXPECT_EQ(QueryInt(*c, "PRAGMA foreign_keys"), 1);
+    EXPECT_EQ(QueryInt(*c, "PRAGMA busy_timeout"), 1234);
+  }
+  EXPECT_TRUE(std::filesystem::exists(file.path()));
+}
+
+TEST(SqliteDatabaseTest, RelativePathIsUnderTheWorkingDirectory) {
+  const std::string name = UniqueName("vaxreg_relative_");
+  {
+    auto db = MustOpen("sqlite:" + name);
+    ASSERT_NE(db, nullptr);
+    STORAGE_EXPECT_OK(db->Ping());
+  }
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::current_path() / name));
+  std::error_code ec;
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(name + ext, ec);
+}
+
+TEST(SqliteDatabaseTest, InMemoryDatabaseIsSharedByItsConnectionsOnly) {
+  auto db = MustOpen("sqlite::memory:");
+  auto other = MustOpen("sqlite::memory:");
+  ASSERT_NE(db, nullptr);
+  ASSERT_NE(other, nullptr);
+  auto writer = db->OpenWriterConnection();
+  STORAGE_ASSERT_OK(writer);
+  STORAGE_ASSERT_OK(
+      (*writer)->ExecuteScript("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7)"));
+  auto reader = db->Acquire();
+  STORAGE_ASSERT_OK(reader);
+  EXPECT_EQ(QueryInt(**reader, "SELECT x FROM t"), 7);
+  auto stranger = other->Acquire();
+  STORAGE_ASSERT_OK(stranger);
+  STORAGE_EXPECT_CODE((*stranger)->Query("SELECT x FROM t"), StatusCode::kInvalidArgument);
+}
+
+TEST(SqliteDatabaseTest, InMemoryReaderWaitsForWriterInsteadOfFailing) {
+  auto db = MustOpen("sqlite::memory:", {.pool_size = 2, .busy_timeout_ms = 5000});
+  ASSERT_NE(db, nullptr);
+  auto writer = db->OpenWriterConnection();
+  STORAGE_ASSERT_OK(writer);
+  STORAGE_ASSERT_OK((*writer)->ExecuteScript("CREATE TABLE t (x INTEGER)"));
+  STORAGE_ASSERT_OK((*writer)->Begin());
+  STORAGE_ASSERT_OK((*writer)->Execute("INSERT INTO t VALUES ($1)", {int64_t{1}}));
+  auto reader = std::async(std::launch::async, [&] {
+    auto conn = db->Acquire();
+    EXPECT_TRUE(conn.ok());
+    return conn.ok() ? QueryInt(**conn, "SELECT COUNT(*) FROM t") : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  STORAGE_ASSERT_OK((*writer)->Commit());
+  EXPECT_EQ(reader.get(), 1);
+}
+
+TEST(SqliteDatabaseTest, WriteLockHeldPastBusyTimeoutIsUnavailable) {
+  TempDbFile file;
+  auto db = MustOpen(file.url(), {.pool_size = 2, .busy_timeout_ms = 100});
+  ASSERT_NE(db, nullptr);
+  auto a = db->OpenWriterConnection();
+  auto b = db->OpenWriterConnection();
+  STORAGE_ASSERT_OK(a);
+  STORAGE_ASSERT_OK(b);
+  STORAGE_ASSERT_OK((*a)->Begin());
+  const auto start = std::chrono::steady_clock::now();
+  STORAGE_EXPECT_CODE((*b)->Begin(), StatusCode::kUnavailable);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(80));
+  // WAL: readers are not blocked by the writer.
+  auto reader = db->Acquire();
+  STORAGE_ASSERT_OK(reader);
+  STORAGE_EXPECT_OK((*reader)->Query("SELECT 1"));
+  STORAGE_ASSERT_OK((*a)->Commit());
+  STORAGE_EXPECT_OK((*b)->Begin());
+  STORAGE_EXPECT_OK((*b)->Rollback());
+}
+
+TEST(SqliteDatabaseTest, QueryTakesExactlyOneStatement) {
+  auto db = MustOpen("sqlite::memory:");
+  ASSERT_NE(db, nullptr);
+  auto conn = db->Acquire();
+  STORAGE_ASSERT_OK(conn);
+  STORAGE_EXPECT_CODE((*conn)->Query("SELECT 1; SELECT 2"), StatusCode::kInvalidArgument);
+  STORAGE_EXPECT_CODE((*conn)->Query(""), StatusCode::kInvalidArgument);
+  STORAGE_EXPECT_OK((*conn)->Query("SELECT 1;  \n"));
+}
+
+TEST(SqliteDatabaseTest, StatementCacheSurvivesManyDistinctStatementsAndSchemaChanges) {
+  auto db = MustOpen("sqlite::memory:");
+  ASSERT_NE(db, nullptr);
+  auto conn = db->Acquire();
+  STORAGE_ASSERT_OK(conn);
+  STORAGE_ASSERT_OK((*conn)->ExecuteScript("CREATE TABLE t (x INTEGER)"));
+  // More distinct texts than the cache holds: the cache is flushed, nothing breaks.
+  for (int i = 0; i < 1200; ++i) {
+    STORAGE_ASSERT_OK((*conn)->Execute("INSERT INTO t VALUES (" + std::to_string(i) + ")"));
+  }
+  EXPECT_EQ(QueryInt(**conn, "SELECT COUNT(*) FROM t"), 1200);
+  // A cached statement is re-prepared after the schema changes under it.
+  STORAGE_ASSERT_OK((*conn)->ExecuteScript("ALTER TABLE t ADD COLUMN y INTEGER DEFAULT 5"));
+  auto rows = (*conn)->Query("SELECT * FROM t LIMIT 1");
+  STORAGE_ASSERT_OK(rows);
+  EXPECT_EQ((*rows)[0].size(), 2u);
+  EXPECT_EQ(QueryInt(**conn, "SELECT COUNT(*) FROM t"), 1200);
+}
+
+TEST(SqliteDatabaseTest, ScriptsMayContainTriggersWithInnerSemicolons) {
+  auto db = MustOpen("sqlite::memory:");
+  ASSERT_NE(db, nullptr);
+  auto conn = db->Acquire();
+  STORAGE_ASSERT_OK(conn);
+  STORAGE_ASSERT_OK((*conn)->ExecuteScript(R"sql(
+    CREATE TABLE t (x INTEGER);
+    CREATE TABLE log (x INTEGER);
+    CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (NEW.x); INSERT INTO log VALUES (NEW.x + 1); END;
+    INSERT INTO t VALUES (10);
+  )sql"));
+  EXPECT_EQ(QueryInt(**conn, "SELECT SUM(x) FROM log"), 21);
+}
+
+}  // namespace
+}  // namespace vaxreg::storage
