@@ -2,7 +2,7 @@
 # the modules it declares, so an include of a module that is not a declared dependency fails to link.
 
 set(VAXREG_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-    -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+    -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
 if(VAXREG_WERROR)
   list(APPEND VAXREG_WARNINGS -Werror)
 endif()

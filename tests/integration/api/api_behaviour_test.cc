@@ -12,7 +12,8 @@ std::string ErrorCode(const TestResponse& r) {
   return std::string(r.Json().at("error").at("code").as_string());
 }
 std::string ErrorField(const TestResponse& r) {
-  const auto& e = r.Json().at("error").as_object();
+  const boost::json::value body = r.Json();
+  const auto& e = body.at("error").as_object();
   auto it = e.find("field");
   return it == e.end() || !it->value().is_string() ? "" : std::string(it->value().as_string());
 }
@@ -122,7 +123,8 @@ TEST_F(ApiBehaviourTest, AdminCreatesUsersWithClearErrors) {
   auto log = client_->Get("/api/v1/audit?limit=50", admin);
   ASSERT_EQ(log.status, 200);
   bool found = false;
-  for (const auto& item : log.Json().at("items").as_array()) {
+  const boost::json::value log_body = log.Json();
+  for (const auto& item : log_body.at("items").as_array()) {
     if (item.at("action") == "user.create" && item.at("actor") == "admin:root.admin") found = true;
   }
   EXPECT_TRUE(found) << log.body;
@@ -153,7 +155,9 @@ TEST_F(ApiBehaviourTest, BadInputGetsClearJsonErrors) {
     EXPECT_EQ(res.status, c.status) << c.name << ": " << res.body;
     EXPECT_EQ(ErrorCode(res), "INVALID_ARGUMENT") << c.name;
     EXPECT_FALSE(std::string(res.Json().at("error").at("message").as_string()).empty()) << c.name;
-    if (c.field) EXPECT_EQ(ErrorField(res), c.field) << c.name;
+    if (c.field) {
+      EXPECT_EQ(ErrorField(res), c.field) << c.name;
+    }
   }
   EXPECT_EQ(client_->Get("/healthz").status, 200);
 }

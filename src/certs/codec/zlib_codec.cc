@@ -1,0 +1,108 @@
+#include "certs/codec/zlib_codec.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <climits>
+
+namespace vaxreg::certs {
+namespace {
+
+// zlib counts in uInt; keep every chunk well inside it.
+constexpr size_t kChunk = 64 * 1024;
+// No caller needs more; keeps max_output + 1 from overflowing.
+constexpr size_t kMaxOutputLimit = size_t{1} << 30;
+
+Bytef* InPtr(std::string_view data) {
+  // zlib's next_in is not const-qualified but never written through.
+  return const_cast<Bytef*>(reinterpret_cast<const Bytef*>(data.data()));
+}
+
+}  // namespace
+
+Deflater::Deflater(int level) : stream_(new z_stream{}) {
+  ok_ = deflateInit(stream_, std::clamp(level, 0, 9)) == Z_OK;
+}
+
+Deflater::~Deflater() {
+  if (ok_) deflateEnd(stream_);
+  delete stream_;
+}
+
+Result<std::string> Deflater::Compress(std::string_view data) {
+  if (!ok_) return InternalError("deflateInit failed");
+  if (data.size() > UINT_MAX / 2) return ResourceExhaustedError("input too large to compress");
+  if (deflateReset(stream_) != Z_OK) return InternalError("deflateReset failed");
+  std::string out;
+  out.resize(deflateBound(stream_, static_cast<uLong>(data.size())));
+  stream_->next_in = InPtr(data);
+  stream_->avail_in = static_cast<uInt>(data.size());
+  stream_->next_out = reinterpret_cast<Bytef*>(out.data());
+  stream_->avail_out = static_cast<uInt>(out.size());
+  // deflateBound guarantees a single Z_FINISH call completes.
+  const int rc = deflate(stream_, Z_FINISH);
+  if (rc != Z_STREAM_END) return InternalError("deflate did not finish");
+  out.resize(stream_->total_out);
+  return out;
+}
+
+Inflater::Inflater() : stream_(new z_stream{}) {
+  // inflateInit (not inflateInit2 with +32) insists on the zlib header, so gzip, raw deflate and
+  // uncompressed COSE bytes are all rejected.
+  ok_ = inflateInit(stream_) == Z_OK;
+}
+
+Inflater::~Inflater() {
+  if (ok_) inflateEnd(stream_);
+  delete stream_;
+}
+
+Result<std::string> Inflater::Inflate(std::string_view data, size_t max_output) {
+  if (!ok_) return InternalError("inflateInit failed");
+  if (data.size() > UINT_MAX / 2) return InvalidArgumentError("compressed input too large");
+  if (inflateReset(stream_) != Z_OK) return InternalError("inflateReset failed");
+  max_output = std::min(max_output, kMaxOutputLimit);
+  std::string out;
+  stream_->next_in = InPtr(data);
+  stream_->avail_in = static_cast<uInt>(data.size());
+  // HC1 payloads barely compress (the signature is random), so start near the input size and
+  // grow geometrically, never past max_output + 1: one byte beyond the cap proves it exceeded.
+  size_t next_room = std::max<size_t>(512, data.size() * 2);
+  for (;;) {
+    const size_t have = out.size();
+    const size_t room = std::min({next_room, kChunk, max_output + 1 - have});
+    next_room = 2 * room;
+    out.resize(have + room);
+    stream_->next_out = reinterpret_cast<Bytef*>(out.data() + have);
+    stream_->avail_out = static_cast<uInt>(room);
+    const int rc = inflate(stream_, Z_NO_FLUSH);
+    out.resize(have + (room - stream_->avail_out));
+    if (out.size() > max_output) {
+      return ResourceExhaustedError("inflated data exceeds the limit of " +
+                                    std::to_string(max_output) + " bytes");
+    }
+    if (rc == Z_STREAM_END) break;
+    if (rc == Z_NEED_DICT) return InvalidArgumentError("zlib stream needs a preset dictionary");
+    if (rc == Z_DATA_ERROR) {
+      return InvalidArgumentError(std::string("not a valid zlib stream: ") +
+                                  (stream_->msg != nullptr ? stream_->msg : "data error"));
+    }
+    if (rc == Z_MEM_ERROR) return InternalError("zlib out of memory");
+    if (rc == Z_BUF_ERROR || (rc == Z_OK && stream_->avail_in == 0 && stream_->avail_out != 0)) {
+      // No progress possible: the input ended before the stream did.
+      return InvalidArgumentError("zlib stream is truncated");
+    }
+    if (rc != Z_OK) return InvalidArgumentError("zlib inflate failed");
+  }
+  if (stream_->avail_in != 0) {
+    return InvalidArgumentError("trailing bytes after the end of the zlib stream");
+  }
+  return out;
+}
+
+Result<std::string> Inflate(std::string_view data, size_t max_output) {
+  Inflater inflater;
+  return inflater.Inflate(data, max_output);
+}
+
+}  // namespace vaxreg::certs

@@ -1,0 +1,732 @@
+// GCC 12 at -O2 reports -Wnull-dereference false positives inside Asio's inlined executor code
+// (io_context.hpp, scheduler.ipp). Diagnostic pragmas apply by source location, so ignoring the
+// warning around the first inclusion of those headers silences only them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include "http/server.h"
+
+#include <openssl/ssl.h>
+
+#include <array>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <condition_variable>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "common/crypto_util.h"
+#include "common/logging.h"
+#include "http/json.h"
+#pragma GCC diagnostic pop
+
+namespace vaxreg::http {
+namespace {
+
+namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+// Every asynchronous operation reports errors as values: a timed-out or reset connection is
+// normal traffic, not an exception.
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+constexpr std::string_view kRequestsTotal = "vaxreg_http_requests_total";
+constexpr std::string_view kRequestDuration = "vaxreg_http_request_duration_seconds";
+constexpr std::string_view kConnectionsActive = "vaxreg_http_connections_active";
+
+// After an early answer (413, 401 before the body) the client may still be sending. Closing a
+// socket with unread input makes the kernel send RST, which can destroy our response before the
+// client reads it; so half-close and discard input for a short while first ("lingering close").
+constexpr auto kLingerTime = std::chrono::milliseconds(1000);
+constexpr size_t kLingerMaxBytes = 4 << 20;
+constexpr auto kTlsShutdownTime = std::chrono::milliseconds(1000);
+constexpr size_t kReadChunk = 16 << 10;
+
+// A connection as the shutdown logic sees it.
+class ConnectionBase {
+ public:
+  explicit ConnectionBase(asio::any_io_executor executor) : executor_(std::move(executor)) {}
+  virtual ~ConnectionBase() = default;
+  const asio::any_io_executor& executor() const { return executor_; }
+  // Must run on executor(): cancels the pending read if the connection is between requests.
+  virtual void CloseIfIdle() = 0;
+
+ private:
+  asio::any_io_executor executor_;  // the connection's strand
+};
+
+}  // namespace
+
+struct Server::State {
+  State(asio::io_context& io, ServerOptions opts, const Router& r, Authenticator& a,
+        MetricsRegistry& m)
+      : ioc(io),
+        options(std::move(opts)),
+        router(r),
+        authenticator(a),
+        metrics(m),
+        acceptor_strand(asio::make_strand(io)),
+        acceptor(acceptor_strand) {}
+
+  asio::io_context& ioc;
+  const ServerOptions options;
+  const Router& router;
+  Authenticator& authenticator;
+  MetricsRegistry& metrics;
+  std::unique_ptr<ssl::context> tls;  // null for plain HTTP
+  asio::strand<asio::io_context::executor_type> acceptor_strand;
+  tcp::acceptor acceptor;  // after Start(), touched only on acceptor_strand
+  uint16_t port = 0;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> connections{0};
+
+  std::mutex mu;
+  std::condition_variable idle_cv;
+  size_t in_flight = 0;                                              // guarded by mu
+  uint64_t next_connection_id = 0;                                   // guarded by mu
+  std::unordered_map<uint64_t, std::weak_ptr<ConnectionBase>> live;  // guarded by mu
+};
+
+namespace {
+
+using State = Server::State;
+
+// Counts a request as in flight from its first byte until its response is written (or the
+// connection fails), which is what WaitIdle waits for.
+class InFlight {
+ public:
+  explicit InFlight(State& s) : s_(s) {
+    std::lock_guard lock(s_.mu);
+    ++s_.in_flight;
+  }
+  ~InFlight() {
+    std::lock_guard lock(s_.mu);
+    if (--s_.in_flight == 0) s_.idle_cv.notify_all();
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  State& s_;
+};
+
+// Registers a connection for StopAccepting and keeps the connection count and gauge.
+class ConnectionRegistration {
+ public:
+  ConnectionRegistration(State& s, const std::shared_ptr<ConnectionBase>& c) : s_(s) {
+    {
+      std::lock_guard lock(s_.mu);
+      id_ = s_.next_connection_id++;
+      s_.live.emplace(id_, c);
+    }
+    s_.connections.fetch_add(1);
+    s_.metrics.AddGauge(kConnectionsActive, {}, 1);
+  }
+  ~ConnectionRegistration() {
+    {
+      std::lock_guard lock(s_.mu);
+      s_.live.erase(id_);
+    }
+    s_.connections.fetch_sub(1);
+    s_.metrics.AddGauge(kConnectionsActive, {}, -1);
+  }
+  ConnectionRegistration(const ConnectionRegistration&) = delete;
+  ConnectionRegistration& operator=(const ConnectionRegistration&) = delete;
+
+ private:
+  State& s_;
+  uint64_t id_ = 0;
+};
+
+bool IsValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string RequestIdFor(const Request& req) {
+  auto it = req.find("X-Request-Id");
+  if (it != req.end() && IsValidRequestId(it->value())) return std::string(it->value());
+  return HexEncode(RandomBytes(8));
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// What the Authorization header holds.
+struct Credentials {
+  bool present = false;    // an Authorization header was sent
+  std::string_view token;  // empty when the header is not a well-formed Bearer credential
+};
+
+Credentials BearerCredentials(const Request& req) {
+  Credentials c;
+  auto it = req.find(bhttp::field::authorization);
+  if (it == req.end()) return c;
+  c.present = true;
+  std::string_view v = it->value();
+  const size_t space = v.find(' ');
+  if (space == std::string_view::npos || !EqualsIgnoreCase(v.substr(0, space), "bearer")) return c;
+  v.remove_prefix(space);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (v.find_first_of(" \t") != std::string_view::npos) return c;
+  c.token = v;
+  return c;
+}
+
+std::string MethodLabel(const Request& req) {
+  if (req.method() == bhttp::verb::unknown) return "OTHER";
+  return std::string(bhttp::to_string(req.method()));
+}
+
+// The encoded target up to the query string (which may carry secrets), for the access log.
+std::string_view LoggablePath(const Request& req) {
+  std::string_view t = req.target();
+  t = t.substr(0, t.find('?'));
+  return t.substr(0, 256);
+}
+
+// The outcome of everything that happens before the handler runs.
+struct Prepared {
+  std::optional<Response> early;  // set: answer this and do not run a handler
+  const Route* route = nullptr;
+  PathParams params;
+  std::optional<auth::Principal> principal;
+  std::string route_label = "unmatched";
+};
+
+Prepared PrepareRequest(State& state, const Request& req) {
+  Prepared p;
+  Result<std::string> path = DecodeTargetPath(req.target());
+  if (!path.ok()) {
+    p.early = ErrorResponse(path.status(), req);
+    return p;
+  }
+  MatchResult match = state.router.Match(req.method(), *path);
+  if (match.kind == MatchKind::kNotFound) {
+    p.early = ErrorResponse(NotFoundError("no route for this path"), req);
+    return p;
+  }
+  if (match.kind == MatchKind::kMethodNotAllowed) {
+    p.early =
+        ErrorResponse(bhttp::status::method_not_allowed,
+                      InvalidArgumentError("method " + std::string(req.method_string()) +
+                                           " is not allowed here; allowed: " + match.AllowHeader()),
+                      req);
+    p.early->set(bhttp::field::allow, match.AllowHeader());
+    return p;
+  }
+  p.route = match.route;
+  p.params = std::move(match.params);
+  p.route_label = p.route->pattern;
+
+  const Credentials creds = BearerCredentials(req);
+  const auth::AccessRule& access = p.route->access;
+  if (access.is_public()) {
+    // A public route still learns who is calling when the token is good; a bad token is ignored
+    // so that, for example, logging in again with a stale token works.
+    if (!creds.token.empty()) {
+      Result<auth::Principal> principal = state.authenticator.Authenticate(creds.token);
+      if (principal.ok()) p.principal = std::move(principal).value();
+    }
+    return p;
+  }
+  if (!creds.present) {
+    p.early = ErrorResponse(UnauthenticatedError("this route requires a bearer token"), req);
+    return p;
+  }
+  Result<auth::Principal> principal = creds.token.empty()
+                                          ? Result<auth::Principal>(UnauthenticatedError(""))
+                                          : state.authenticator.Authenticate(creds.token);
+  if (!principal.ok()) {
+    const StatusCode code = principal.status().code();
+    if (code == StatusCode::kUnavailable || code == StatusCode::kInternal ||
+        code == StatusCode::kDeadlineExceeded) {
+      p.early = ErrorResponse(principal.status(), req);
+    } else {
+      p.early = ErrorResponse(UnauthenticatedError("invalid or expired bearer token"), req);
+      p.early->set(bhttp::field::www_authenticate, "Bearer error=\"invalid_token\"");
+    }
+    return p;
+  }
+  if (!access.Allows(principal->role)) {
+    p.early = ErrorResponse(
+        PermissionDeniedError("role '" + std::string(auth::RoleName(principal->role)) +
+                              "' may not call " + std::string(req.method_string()) + " " +
+                              p.route->pattern),
+        req);
+    return p;
+  }
+  p.principal = std::move(principal).value();
+  return p;
+}
+
+asio::awaitable<Response> RunHandler(const Route& route, RequestContext& ctx) {
+  std::string what;
+  try {
+    co_return co_await route.handler(ctx);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "unknown exception";
+  }
+  spdlog::error("request {} {} {}: handler threw: {}", ctx.request_id,
+                std::string(ctx.request.method_string()), route.pattern, what);
+  co_return ErrorResponse(InternalError("internal error (request id " + ctx.request_id + ")"),
+                          ctx.request);
+}
+
+// Headers every response carries, and the Connection decision.
+void FinishResponse(Response& res, const Request& req, const std::string& request_id, bool close) {
+  res.set(bhttp::field::server, "vaxreg");
+  res.set("X-Request-Id", request_id);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.version(req.version() == 10 ? 10 : 11);
+  res.keep_alive(!close && res.keep_alive() && req.keep_alive());
+  try {
+    res.prepare_payload();
+  } catch (const std::exception& e) {
+    // A handler built an impossible message (a body on a 204); answer 500 instead.
+    spdlog::error("request {}: invalid response: {}", request_id, e.what());
+    res = ErrorResponse(InternalError("internal error (request id " + request_id + ")"), req);
+    FinishResponse(res, req, request_id, true);
+    return;
+  }
+  if (req.method() == bhttp::verb::head) {
+    // No body after a HEAD; keep the Content-Length the body would have had.
+    const std::string length(res[bhttp::field::content_length]);
+    res.body().clear();
+    res.set(bhttp::field::content_length, length);
+  }
+}
+
+void RecordRequest(State& state, const std::string& remote, const std::string& method,
+                   std::string_view path, const Response& res, SteadyClock::time_point start,
+                   const std::string& request_id, const std::string& route_label,
+                   const std::optional<auth::Principal>& principal) {
+  const double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  const std::string status = std::to_string(res.result_int());
+  const Labels labels = {{"route", route_label}, {"method", method}, {"status", status}};
+  state.metrics.IncrementCounter(kRequestsTotal, labels);
+  state.metrics.ObserveHistogram(kRequestDuration, labels, seconds);
+  AccessLog().info("{} {} {} {} {} {:.1f}ms {} {}", remote, method, path, status, res.body().size(),
+                   seconds * 1000, request_id, principal ? principal->username : std::string("-"));
+}
+
+bool IsDisconnect(const beast::error_code& ec) {
+  return ec == beast::error::timeout || ec == asio::error::eof ||
+         ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted || ec == asio::error::broken_pipe ||
+         ec == bhttp::error::partial_message || ec.category() == asio::error::get_ssl_category() ||
+         ec == ssl::error::stream_truncated;
+}
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <class Stream>
+class Session final : public ConnectionBase {
+ public:
+  Session(tcp::socket socket, ssl::context* tls)
+      : ConnectionBase(socket.get_executor()), stream_(MakeStream(std::move(socket), tls)) {}
+
+  Stream& stream() { return stream_; }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  void set_idle(bool idle) { idle_ = idle; }
+
+  void CloseIfIdle() override {
+    if (idle_) lowest().cancel();
+  }
+
+ private:
+  static Stream MakeStream(tcp::socket socket, ssl::context* tls) {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      (void)tls;
+      return Stream(std::move(socket));
+    }
+  }
+
+  Stream stream_;
+  bool idle_ = false;  // touched only on the strand
+};
+
+template <class Stream>
+asio::awaitable<void> RunSession(std::shared_ptr<State> state,
+                                 std::shared_ptr<Session<Stream>> session) {
+  constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  const ServerOptions& opt = state->options;
+  ConnectionRegistration registration(*state, session);
+  Stream& stream = session->stream();
+  beast::tcp_stream& lowest = session->lowest();
+  beast::error_code ignored;
+  const std::string remote = lowest.socket().remote_endpoint(ignored).address().to_string();
+
+  if constexpr (kTls) {
+    lowest.expires_after(opt.header_timeout);
+    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kUseTuple);
+    if (ec) {
+      spdlog::debug("TLS handshake with {} failed: {}", remote, ec.message());
+      co_return;
+    }
+  }
+
+  beast::flat_buffer buffer;
+  bool unread_input = false;  // we answer before reading everything the client sent
+  for (bool first = true;; first = false) {
+    if (state->stopping.load()) break;
+
+    // Idle: wait for the first byte of the next request. StopAccepting may cancel this read.
+    if (buffer.size() == 0) {
+      session->set_idle(true);
+      lowest.expires_after(first ? opt.header_timeout : opt.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kUseTuple);
+      session->set_idle(false);
+      if (ec) break;
+      buffer.commit(n);
+    }
+    InFlight in_flight(*state);
+    const SteadyClock::time_point start = SteadyClock::now();
+
+    // Header: one absolute deadline, so a client trickling bytes cannot extend it.
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<uint32_t>(opt.max_header_bytes));
+    parser.body_limit(boost::none);  // the route's limit is applied once we know the route
+    lowest.expires_after(opt.header_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+    (void)hn;
+    if (hec && IsDisconnect(hec)) {
+      spdlog::debug("connection from {} closed while reading a header: {}", remote, hec.message());
+      break;
+    }
+
+    const Request& req = parser.get();
+    std::string request_id;
+    std::string method = "-";
+    std::string_view path = "-";
+    Prepared prepared;
+    std::optional<Response> res;
+    bool close = false;
+    if (hec) {
+      static const Request kUnparsed = [] {
+        Request r{bhttp::verb::unknown, "/", 11};
+        r.keep_alive(false);
+        return r;
+      }();
+      request_id = HexEncode(RandomBytes(8));
+      if (hec == bhttp::error::header_limit) {
+        res = ErrorResponse(bhttp::status::request_header_fields_too_large,
+                            ResourceExhaustedError("request header larger than " +
+                                                   std::to_string(opt.max_header_bytes) + " bytes"),
+                            kUnparsed);
+      } else {
+        res = ErrorResponse(InvalidArgumentError("malformed HTTP request: " + hec.message()),
+                            kUnparsed);
+      }
+      close = true;
+      unread_input = true;
+      FinishResponse(*res, kUnparsed, request_id, true);
+    } else {
+      request_id = RequestIdFor(req);
+      method = MethodLabel(req);
+      path = LoggablePath(req);
+      try {
+        prepared = PrepareRequest(*state, req);
+      } catch (const std::exception& e) {
+        spdlog::error("request {}: authentication threw: {}", request_id, e.what());
+        prepared.early =
+            ErrorResponse(InternalError("internal error (request id " + request_id + ")"), req);
+      }
+      if (prepared.early) res = std::move(prepared.early);
+    }
+
+    // Body: only for a request that is going to reach its handler.
+    if (!res && !parser.is_done()) {
+      const size_t limit =
+          prepared.route->max_body_bytes ? prepared.route->max_body_bytes : opt.max_body_bytes;
+      const auto too_large = [&] {
+        return ErrorResponse(
+            bhttp::status::payload_too_large,
+            ResourceExhaustedError("request body larger than " + std::to_string(limit) + " bytes"),
+            req);
+      };
+      if (parser.content_length() && *parser.content_length() > limit) {
+        res = too_large();
+      } else {
+        parser.body_limit(limit);
+        auto expect = req.find(bhttp::field::expect);
+        if (expect != req.end() && EqualsIgnoreCase(expect->value(), "100-continue")) {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, req.version()};
+          lowest.expires_after(opt.write_timeout);
+          auto [cec, cn] = co_await bhttp::async_write(stream, cont, kUseTuple);
+          (void)cn;
+          if (cec) break;
+        }
+        lowest.expires_after(opt.body_timeout);
+        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+        (void)bn;
+        if (bec == bhttp::error::body_limit) {
+          res = too_large();
+        } else if (bec && IsDisconnect(bec)) {
+          spdlog::debug("request {} from {}: body not received: {}", request_id, remote,
+                        bec.message());
+          break;
+        } else if (bec) {
+          res = ErrorResponse(InvalidArgumentError("malformed HTTP request body: " + bec.message()),
+                              req);
+        }
+      }
+    }
+
+    if (!res) {
+      RequestContext ctx{req,
+                         request_id,
+                         remote,
+                         std::move(prepared.params),
+                         prepared.principal,
+                         prepared.route->pattern};
+      res = co_await RunHandler(*prepared.route, ctx);
+    }
+    if (!hec) {
+      if (!parser.is_done()) unread_input = true;
+      close = close || unread_input || state->stopping.load();
+      FinishResponse(*res, req, request_id, close);
+      close = !res->keep_alive();
+    }
+
+    lowest.expires_after(opt.write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, *res, kUseTuple);
+    (void)wn;
+    RecordRequest(*state, remote, method, path, *res, start, request_id, prepared.route_label,
+                  prepared.principal);
+    if (wec) {
+      spdlog::debug("request {} to {}: response not written: {}", request_id, remote,
+                    wec.message());
+      unread_input = false;
+      break;
+    }
+    if (close) break;
+  }
+
+  // Close politely: TLS close_notify, or a TCP half-close (draining unread input first).
+  if constexpr (kTls) {
+    lowest.expires_after(kTlsShutdownTime);
+    auto [ec] = co_await stream.async_shutdown(kUseTuple);
+    (void)ec;
+  } else {
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (unread_input) {
+      lowest.expires_after(kLingerTime);
+      std::array<char, 8192> sink;
+      for (size_t drained = 0; drained < kLingerMaxBytes;) {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kUseTuple);
+        if (ec) break;
+        drained += n;
+      }
+    }
+  }
+  lowest.close();
+}
+
+void LogCoroutineFailure(std::string_view what, std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("{} failed: {}", what, ex.what());
+  } catch (...) {
+    spdlog::error("{} failed with an unknown exception", what);
+  }
+}
+
+asio::awaitable<void> AcceptLoop(std::shared_ptr<State> state) {
+  for (;;) {
+    auto [ec, socket] = co_await state->acceptor.async_accept(
+        asio::any_io_executor(asio::make_strand(state->ioc)), kUseTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
+      // Out of file descriptors and the like: back off instead of spinning.
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kUseTuple);
+      continue;
+    }
+    if (state->stopping.load()) {
+      beast::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    const asio::any_io_executor executor = socket.get_executor();
+    if (state->tls) {
+      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), state->tls.get());
+      asio::co_spawn(executor, RunSession<TlsStream>(state, std::move(session)),
+                     [](std::exception_ptr e) { LogCoroutineFailure("HTTPS connection", e); });
+    } else {
+      auto session = std::make_shared<Session<PlainStream>>(std::move(socket), nullptr);
+      asio::co_spawn(executor, RunSession<PlainStream>(state, std::move(session)),
+                     [](std::exception_ptr e) { LogCoroutineFailure("HTTP connection", e); });
+    }
+  }
+}
+
+Result<std::unique_ptr<ssl::context>> MakeTlsContext(const ServerOptions& o) {
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(o.tls_cert_file, ec);
+  if (ec) {
+    return InvalidArgumentError(
+        "cannot load TLS certificate chain '" + o.tls_cert_file + "': " + ec.message(),
+        "tls_cert_file");
+  }
+  ctx->use_private_key_file(o.tls_key_file, ssl::context::pem, ec);
+  if (ec) {
+    return InvalidArgumentError(
+        "cannot load TLS private key '" + o.tls_key_file + "': " + ec.message(), "tls_key_file");
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    return InvalidArgumentError("TLS private key does not match the certificate", "tls_key_file");
+  }
+  return ctx;
+}
+
+}  // namespace
+
+Server::Server(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+Server::~Server() { StopAccepting(); }
+
+Result<std::unique_ptr<Server>> Server::Start(asio::io_context& ioc, ServerOptions options,
+                                              const Router& router, Authenticator& authenticator,
+                                              MetricsRegistry& metrics) {
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return InvalidArgumentError("TLS needs both a certificate and a private key file",
+                                options.tls_cert_file.empty() ? "tls_cert_file" : "tls_key_file");
+  }
+  InitCrypto();  // request ids come from the CSPRNG
+  auto state = std::make_shared<State>(ioc, std::move(options), router, authenticator, metrics);
+  const ServerOptions& o = state->options;
+  if (!o.tls_cert_file.empty()) {
+    ASSIGN_OR_RETURN(state->tls, MakeTlsContext(o));
+  }
+
+  beast::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(o.address, ec);
+  if (ec) return InvalidArgumentError("invalid listen address '" + o.address + "'", "address");
+  const tcp::endpoint endpoint(address, o.port);
+  const auto fail = [&](std::string_view step) {
+    return UnavailableError("cannot " + std::string(step) + " " + o.address + ":" +
+                            std::to_string(o.port) + ": " + ec.message());
+  };
+  state->acceptor.open(endpoint.protocol(), ec);
+  if (ec) return fail("open a socket for");
+  state->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (ec) return fail("set SO_REUSEADDR on");
+  state->acceptor.bind(endpoint, ec);
+  if (ec) return fail("bind");
+  state->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail("listen on");
+  state->port = state->acceptor.local_endpoint(ec).port();
+  if (ec) return fail("read the bound port of");
+
+  metrics.RegisterCounter(std::string(kRequestsTotal),
+                          "HTTP requests answered, by route pattern, method and status");
+  metrics.RegisterHistogram(
+      std::string(kRequestDuration),
+      "Time from the first byte of a request to its response written",
+      {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+  metrics.RegisterGauge(std::string(kConnectionsActive), "Open HTTP connections");
+  metrics.AddGauge(kConnectionsActive, {}, 0);
+
+  asio::co_spawn(state->acceptor_strand, AcceptLoop(state),
+                 [](std::exception_ptr e) { LogCoroutineFailure("accept loop", e); });
+  return std::unique_ptr<Server>(new Server(std::move(state)));
+}
+
+uint16_t Server::port() const { return state_->port; }
+
+bool Server::tls() const { return state_->tls != nullptr; }
+
+size_t Server::active_connections() const { return state_->connections.load(); }
+
+void Server::StopAccepting() {
+  State& s = *state_;
+  s.stopping.store(true);
+  if (s.ioc.stopped()) {
+    // Nothing runs the acceptor's strand, so closing here races with nothing; connections are
+    // not being served either.
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+    return;
+  }
+  auto closed = std::make_shared<std::promise<void>>();
+  std::future<void> closed_future = closed->get_future();
+  asio::post(s.acceptor_strand, [state = state_, closed] {
+    beast::error_code ignored;
+    state->acceptor.close(ignored);
+    closed->set_value();
+  });
+
+  std::vector<std::shared_ptr<ConnectionBase>> connections;
+  {
+    std::lock_guard lock(s.mu);
+    for (const auto& [id, weak] : s.live) {
+      if (auto c = weak.lock()) connections.push_back(std::move(c));
+    }
+  }
+  for (auto& c : connections) {
+    asio::post(c->executor(), [c] { c->CloseIfIdle(); });
+  }
+
+  // Waiting from an I/O thread could deadlock a single-threaded io_context.
+  if (!s.ioc.get_executor().running_in_this_thread()) {
+    closed_future.wait_for(std::chrono::seconds(1));
+  }
+}
+
+bool Server::WaitIdle(std::chrono::milliseconds deadline) {
+  State& s = *state_;
+  std::unique_lock lock(s.mu);
+  return s.idle_cv.wait_for(lock, deadline, [&s] { return s.in_flight == 0; });
+}
+
+}  // namespace vaxreg::http
