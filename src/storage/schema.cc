@@ -2,6 +2,7 @@
 // Times are Unix seconds (UTC) in 64-bit integers; hashes and tokens are lower-case hex text.
 
 #include "storage/migrate.h"
+#include "storage/schema_registry.h"
 
 namespace vaxreg::storage {
 namespace {
@@ -138,6 +139,7 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 constexpr Migration kMigrations[] = {
     {1, "accounts", kAccountsSqlite, kAccountsPostgres},
     {2, "audit_log", kAuditSqlite, kAuditPostgres},
+    {3, "registry", kRegistrySqlite, kRegistryPostgres},
 };
 
 }  // namespace
