@@ -91,8 +91,21 @@ AdminUnits::AdminUnits() {
   for (const auto& [code, unit] : units_) {
     if (unit.level == Level::kProvince) provinces_.push_back(&unit);
   }
-  std::sort(provinces_.begin(), provinces_.end(),
-            [](const AdminUnit* a, const AdminUnit* b) { return a->code < b->code; });
+  auto by_code = [](const AdminUnit* a, const AdminUnit* b) { return a->code < b->code; };
+  std::sort(provinces_.begin(), provinces_.end(), by_code);
+  children_["VN"] = provinces_;
+  for (const auto& [code, unit] : units_) {
+    if (unit.level == Level::kDistrict || unit.level == Level::kCommune) {
+      children_[unit.parent_code].push_back(&unit);
+    }
+  }
+  for (auto& [code, list] : children_) std::sort(list.begin(), list.end(), by_code);
+}
+
+const std::vector<const AdminUnit*>& AdminUnits::Children(std::string_view code) const {
+  static const std::vector<const AdminUnit*> kNone;
+  auto it = children_.find(std::string(code));
+  return it == children_.end() ? kNone : it->second;
 }
 
 const AdminUnit* AdminUnits::Find(std::string_view code) const {

@@ -42,11 +42,15 @@ class AdminUnits final {
 
   size_t CountAt(Level level) const;
   const std::vector<const AdminUnit*>& Provinces() const { return provinces_; }
+  // The units directly below `code` ("VN" gives the provinces), sorted by code; empty for a
+  // commune or an unknown code.
+  const std::vector<const AdminUnit*>& Children(std::string_view code) const;
 
  private:
   AdminUnits();
   std::unordered_map<std::string, AdminUnit> units_;
   std::vector<const AdminUnit*> provinces_;
+  std::unordered_map<std::string, std::vector<const AdminUnit*>> children_;
 };
 
 }  // namespace vaxreg::geo

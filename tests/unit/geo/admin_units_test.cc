@@ -14,6 +14,19 @@ TEST(AdminUnitsTest, HasEveryUnit) {
   EXPECT_EQ(units.Provinces().front()->code, "01");
 }
 
+TEST(AdminUnitsTest, ChildrenListEachLevel) {
+  const AdminUnits& units = AdminUnits::Get();
+  EXPECT_EQ(units.Children("VN").size(), 63u);
+  const auto& districts = units.Children("01");
+  ASSERT_FALSE(districts.empty());
+  EXPECT_EQ(districts.front()->code, "001");
+  bool has_phuc_xa = false;
+  for (const AdminUnit* c : units.Children("001")) has_phuc_xa |= c->code == "00001";
+  EXPECT_TRUE(has_phuc_xa);
+  EXPECT_TRUE(units.Children("00001").empty());
+  EXPECT_TRUE(units.Children("nowhere").empty());
+}
+
 TEST(AdminUnitsTest, NamesKeepDiacritics) {
   const AdminUnit* u = AdminUnits::Get().Find("00001");
   ASSERT_NE(u, nullptr);

@@ -1,0 +1,130 @@
+#include "identity/matcher.h"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+namespace vaxreg::identity {
+namespace {
+
+int ResolveThreads(int requested) {
+  if (requested > 0) return requested;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+}  // namespace
+
+std::string_view MatchStatusName(MatchStatus s) {
+  switch (s) {
+    case MatchStatus::kVerified: return "verified";
+    case MatchStatus::kProposed: return "proposed_correction";
+    case MatchStatus::kNotFound: return "not_found";
+  }
+  return "not_found";
+}
+
+bool ConsistentWithCccd(const Comparison& c) {
+  const int8_t name = c.level[kFieldName], dob = c.level[kFieldDob];
+  return name != kNull && name <= 3 && (dob == kNull || dob <= 3);
+}
+
+Matcher::Matcher(std::span<const Person> register_people, MatchOptions options)
+    : register_(register_people),
+      options_(options),
+      index_(register_people, options.max_block, ResolveThreads(options.threads)) {}
+
+int Matcher::threads() const { return ResolveThreads(options_.threads); }
+
+EmReport Matcher::Train(std::span<const Person> records) {
+  if (records.empty() || register_.empty()) return {};
+  std::mt19937_64 rng(options_.seed);
+  PatternCounts random_pairs;
+  std::uniform_int_distribution<size_t> pick_record(0, records.size() - 1);
+  std::uniform_int_distribution<size_t> pick_entry(0, register_.size() - 1);
+  for (size_t i = 0; i < options_.u_pairs; ++i) {
+    ++random_pairs[Compare(records[pick_record(rng)], register_[pick_entry(rng)]).level];
+  }
+  model_.SetUFromRandomPairs(random_pairs);
+
+  PatternCounts candidate_pairs;
+  std::vector<uint32_t> cands;
+  const size_t n = std::min(options_.em_sample, records.size());
+  for (size_t i = 0; i < n; ++i) {
+    const Person& r = records[n == records.size() ? i : pick_record(rng)];
+    index_.Candidates(r, cands);
+    for (uint32_t c : cands) ++candidate_pairs[Compare(r, register_[c]).level];
+  }
+  return model_.EstimateM(candidate_pairs);
+}
+
+MatchResult Matcher::Match(const Person& record, std::vector<uint32_t>& cands) const {
+  MatchResult best;
+  if (record.cccd != 0) {
+    cands.clear();
+    index_.ExactCccd(record.cccd, cands);
+    for (uint32_t c : cands) {
+      const Comparison cmp = Compare(record, register_[c]);
+      if (!ConsistentWithCccd(cmp)) continue;
+      best.status = MatchStatus::kVerified;
+      best.candidate = c;
+      best.comparison = cmp;
+      best.weight = model_.Weight(cmp);
+      best.probability = model_.Probability(best.weight);
+      best.candidates = 1;
+      return best;
+    }
+  }
+  index_.Candidates(record, cands);
+  best.candidates = static_cast<uint32_t>(cands.size());
+  double best_w = -1e9, second_w = -1e9;
+  for (uint32_t c : cands) {
+    const Comparison cmp = Compare(record, register_[c]);
+    const double w = model_.Weight(cmp);
+    if (w > best_w) {
+      second_w = best_w;
+      best_w = w;
+      best.candidate = c;
+      best.comparison = cmp;
+    } else if (w > second_w) {
+      second_w = w;
+    }
+  }
+  if (best.candidate < 0) return best;
+  best.weight = best_w;
+  best.runner_up = second_w;
+  best.probability = model_.Probability(best_w);
+  if (best_w >= options_.verify_weight && best_w - second_w >= options_.margin) {
+    best.status = MatchStatus::kVerified;
+  } else if (best_w >= options_.propose_weight) {
+    best.status = MatchStatus::kProposed;
+  } else {
+    best.status = MatchStatus::kNotFound;
+  }
+  return best;
+}
+
+std::vector<MatchResult> Matcher::MatchAll(std::span<const Person> records,
+                                           const std::function<void(size_t)>& progress) const {
+  std::vector<MatchResult> results(records.size());
+  std::atomic<size_t> next{0}, done{0};
+  constexpr size_t kChunk = 2048;
+  auto work = [&](bool reporter) {
+    std::vector<uint32_t> scratch;
+    for (;;) {
+      const size_t begin = next.fetch_add(kChunk);
+      if (begin >= records.size()) break;
+      const size_t end = std::min(records.size(), begin + kChunk);
+      for (size_t i = begin; i < end; ++i) results[i] = Match(records[i], scratch);
+      const size_t now = done.fetch_add(end - begin) + (end - begin);
+      if (reporter && progress) progress(now);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads(); ++t) pool.emplace_back(work, false);
+  work(true);
+  for (auto& th : pool) th.join();
+  if (progress) progress(records.size());
+  return results;
+}
+
+}  // namespace vaxreg::identity

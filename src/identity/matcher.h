@@ -1,0 +1,80 @@
+#pragma once
+// Verification of person records against the population register:
+//   1. a record whose CCCD is in the register with a consistent name (at most one typo) and
+//      birth date (equal, day/month swapped, year only or one digit off) is verified at once;
+//   2. otherwise the record is compared with every register entry that shares a blocking key
+//      (identity/blocking.h) and scored with the Fellegi-Sunter model (identity/model.h). The
+//      best candidate is verified when its match weight reaches verify_weight and beats the
+//      runner-up by margin, proposed as a correction when it reaches propose_weight, and the
+//      record is not found otherwise.
+// Train() estimates the model from the records themselves (u from random pairs, m and lambda by
+// EM over blocked pairs of a sample of records).
+// Thread-safe after Train(): Match() may be called from many threads.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "identity/blocking.h"
+#include "identity/model.h"
+#include "identity/person.h"
+
+namespace vaxreg::identity {
+
+enum class MatchStatus : uint8_t { kVerified, kProposed, kNotFound };
+std::string_view MatchStatusName(MatchStatus s);  // "verified", "proposed_correction", "not_found"
+
+struct MatchOptions {
+  double verify_weight = 18.0;   // upper threshold on the match weight (log2 units)
+  double propose_weight = 6.0;   // lower threshold
+  double margin = 4.0;           // verified also needs best - runner-up >= margin
+  size_t max_block = 400;        // name/date blocks larger than this are skipped
+  int threads = 0;               // 0 = one per core
+  size_t em_sample = 50000;      // records whose candidate pairs train m
+  size_t u_pairs = 1000000;      // random pairs that estimate u
+  uint64_t seed = 20210601;
+};
+
+struct MatchResult {
+  MatchStatus status = MatchStatus::kNotFound;
+  int64_t candidate = -1;      // register index of the best candidate, -1 if none
+  double weight = 0;           // its match weight
+  double probability = 0;      // its match probability
+  double runner_up = -1e9;     // the second-best weight (-1e9 if none)
+  Comparison comparison;       // record vs. best candidate
+  uint32_t candidates = 0;     // how many register entries were scored
+};
+
+class Matcher {
+ public:
+  Matcher(std::span<const Person> register_people, MatchOptions options);
+
+  EmReport Train(std::span<const Person> records);
+  MatchResult Match(const Person& record, std::vector<uint32_t>& scratch) const;
+  // Matches every record using options.threads threads; `progress(done)` is called from one
+  // thread now and then and at the end.
+  std::vector<MatchResult> MatchAll(std::span<const Person> records,
+                                    const std::function<void(size_t)>& progress = {}) const;
+
+  const FsModel& model() const { return model_; }
+  FsModel& mutable_model() { return model_; }
+  const BlockingIndex& index() const { return index_; }
+  const MatchOptions& options() const { return options_; }
+  int threads() const;
+
+ private:
+  std::span<const Person> register_;
+  MatchOptions options_;
+  BlockingIndex index_;
+  FsModel model_;
+};
+
+// Whether a record with this comparison against the register entry holding its CCCD counts as
+// an exact-CCCD verification (name at most one edit apart, birth date consistent or missing).
+bool ConsistentWithCccd(const Comparison& c);
+
+}  // namespace vaxreg::identity

@@ -1,0 +1,62 @@
+#pragma once
+// Fellegi-Sunter model: for every field and agreement level, m = P(level | the pair is one
+// person) and u = P(level | two different persons). A pair's match weight is the sum over
+// non-null fields of log2(m/u); its match probability adds the prior odds lambda/(1-lambda).
+// u is estimated from random pairs (almost all non-matches); m and lambda by expectation-
+// maximisation over the comparison vectors of blocked candidate pairs, with u held fixed.
+// Thread-compatible: estimate once, then read from any number of threads.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+
+#include "identity/compare.h"
+
+namespace vaxreg::identity {
+
+using LevelTable = std::array<std::array<double, kMaxLevels>, kNumFields>;
+
+// Distinct comparison vectors with how often each occurred.
+using PatternCounts = std::map<std::array<int8_t, kNumFields>, uint64_t>;
+
+struct EmReport {
+  int iterations = 0;
+  double lambda = 0;
+  double last_change = 0;  // largest change of any m in the last iteration
+};
+
+class FsModel {
+ public:
+  // Uninformed starting values: m favours agreement, u is uniform over levels.
+  FsModel();
+
+  // u from the comparison vectors of random pairs; a level never seen gets half a pair's worth.
+  void SetUFromRandomPairs(const PatternCounts& random_pairs);
+  // EM over blocked candidate pairs; stops after max_iterations or when no m moves by more than
+  // tolerance.
+  EmReport EstimateM(const PatternCounts& candidate_pairs, int max_iterations = 50,
+                     double tolerance = 1e-5);
+
+  double m(Field f, int level) const { return m_[f][static_cast<size_t>(level)]; }
+  double u(Field f, int level) const { return u_[f][static_cast<size_t>(level)]; }
+  double lambda() const { return lambda_; }
+  // log2(m/u) for one field's level; 0 for kNull.
+  double FieldWeight(Field f, int8_t level) const {
+    return level == kNull ? 0.0 : w_[f][static_cast<size_t>(level)];
+  }
+  double Weight(const Comparison& c) const;
+  // 1 / (1 + 2^-(weight + log2(lambda / (1 - lambda)))).
+  double Probability(double weight) const;
+
+  // Human-readable table of m, u and weights (for logs and the benchmark).
+  std::string Describe() const;
+
+ private:
+  void UpdateWeights();
+  LevelTable m_{}, u_{}, w_{};
+  double lambda_ = 0.01;
+};
+
+}  // namespace vaxreg::identity

@@ -1,0 +1,54 @@
+#include "identity/model.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace vaxreg::identity {
+namespace {
+
+// Draws a level from a distribution over levels.
+int8_t Draw(std::mt19937_64& rng, const std::vector<double>& p) {
+  std::discrete_distribution<int> d(p.begin(), p.end());
+  return static_cast<int8_t>(d(rng));
+}
+
+TEST(FsModelTest, EmRecoversMatchProbabilitiesWithFixedU) {
+  // Two populations with known m and u per field; 10% of the pairs are matches.
+  const std::vector<double> m_id = {0.9, 0.04, 0.01, 0.05}, u_id = {0.001, 0.01, 0.001, 0.988};
+  const std::vector<double> m_name = {0.8, 0.05, 0.05, 0.04, 0.03, 0.02, 0.01};
+  const std::vector<double> u_name = {0.01, 0.01, 0.02, 0.02, 0.1, 0.2, 0.64};
+  std::mt19937_64 rng(7);
+  PatternCounts candidates, random;
+  for (int i = 0; i < 200000; ++i) {
+    const bool match = i % 10 == 0;
+    std::array<int8_t, kNumFields> p{kNull, kNull, kNull, kNull, kNull};
+    p[kFieldId] = Draw(rng, match ? m_id : u_id);
+    p[kFieldName] = Draw(rng, match ? m_name : u_name);
+    ++candidates[p];
+    std::array<int8_t, kNumFields> r{kNull, kNull, kNull, kNull, kNull};
+    r[kFieldId] = Draw(rng, u_id);
+    r[kFieldName] = Draw(rng, u_name);
+    ++random[r];
+  }
+  FsModel model;
+  model.SetUFromRandomPairs(random);
+  EXPECT_NEAR(model.u(kFieldId, 3), 0.988, 0.005);
+  EmReport report = model.EstimateM(candidates);
+  EXPECT_GT(report.iterations, 1);
+  EXPECT_NEAR(model.lambda(), 0.1, 0.01);
+  EXPECT_NEAR(model.m(kFieldId, 0), 0.9, 0.02);
+  EXPECT_NEAR(model.m(kFieldName, 0), 0.8, 0.02);
+  EXPECT_GT(model.FieldWeight(kFieldId, 0), 8);
+  EXPECT_LT(model.FieldWeight(kFieldId, 3), -3);
+  EXPECT_EQ(model.FieldWeight(kFieldSex, kNull), 0);
+  Comparison c;
+  c.level[kFieldId] = 0;
+  c.level[kFieldName] = 0;
+  EXPECT_NEAR(model.Weight(c), model.FieldWeight(kFieldId, 0) + model.FieldWeight(kFieldName, 0), 1e-9);
+  EXPECT_GT(model.Probability(model.Weight(c)), 0.99);
+  EXPECT_FALSE(model.Describe().empty());
+}
+
+}  // namespace
+}  // namespace vaxreg::identity
