@@ -7,6 +7,8 @@
 #include <map>
 
 #include "accounts/user_store.h"
+#include "app/cli_certs.h"
+#include "app/cli_identity.h"
 #include "app/config.h"
 #include "app/demo.h"
 #include "app/runtime.h"
@@ -280,6 +282,10 @@ int RunCli(int argc, char** argv) {
   config_cmd->require_subcommand(1);
   config_cmd->add_subcommand("show", "print the effective configuration")
       ->callback([&] { action = ConfigShow; });
+
+  CertificateCliStatePtr cert_cli = AddCertificateCommands(app, action);
+
+  IdentityCliStatePtr identity_cli = AddIdentityCommands(app, action);
 
   app.add_subcommand("version", "print the version")->callback([&] {
     action = [](const Config&) {
