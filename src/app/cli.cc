@@ -8,6 +8,7 @@
 
 #include "accounts/user_store.h"
 #include "app/cli_certs.h"
+#include "app/cli_identity.h"
 #include "app/config.h"
 #include "app/demo.h"
 #include "app/runtime.h"
@@ -283,6 +284,8 @@ int RunCli(int argc, char** argv) {
       ->callback([&] { action = ConfigShow; });
 
   CertificateCliStatePtr cert_cli = AddCertificateCommands(app, action);
+
+  IdentityCliStatePtr identity_cli = AddIdentityCommands(app, action);
 
   app.add_subcommand("version", "print the version")->callback([&] {
     action = [](const Config&) {

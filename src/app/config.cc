@@ -93,6 +93,12 @@ const std::vector<Setter>& Setters() {
          c.password_cost = std::string(v);
          return Status::Ok();
        }},
+      Str("certs.key_dir", "VAXREG_KEY_DIR",
+          "folder of the certificate signing keys (passphrase in VAXREG_KEY_PASSPHRASE)",
+          &Config::key_dir),
+      Num<int>("certs.renew_days", "VAXREG_CERT_RENEW_DAYS",
+               "re-issue certificates this many days before they expire", &Config::cert_renew_days,
+               1, 180),
       {{"log.level", "VAXREG_LOG_LEVEL", "trace, debug, info, warn or error"},
        [](Config& c, std::string_view v) {
          static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};

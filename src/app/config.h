@@ -38,6 +38,11 @@ struct Config {
   int login_failures_per_account = 5;          // per 15 minutes
   // [log]
   std::string log_level = "info";
+  // [certs]
+  // Folder of the certificate signing keys (vaxreg keys init); "" = no signing or trust list.
+  // The key passphrase comes only from the environment (VAXREG_KEY_PASSPHRASE).
+  std::string key_dir;
+  int cert_renew_days = 30;  // re-issue certificates this many days before they expire
 };
 
 // One settable key: "server.port", "database.url", ... with its environment variable name.

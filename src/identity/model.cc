@@ -56,9 +56,13 @@ EmReport FsModel::EstimateM(const PatternCounts& pairs, int max_iterations, doub
   double total = 0;
   for (const auto& [pattern, n] : pairs) total += static_cast<double>(n);
   if (total == 0) return report;
+  // Blocked non-matches agree on the blocking fields far more often than random pairs do, so
+  // inside EM the non-match distribution is re-estimated too (starting from the random-pair u);
+  // the weights keep the random-pair u, which describes the whole population.
+  LevelTable u_em = u_;
+  lambda_ = 0.1;
   for (int it = 0; it < max_iterations; ++it) {
-    LevelTable m_num{};
-    std::array<double, kNumFields> m_den{};
+    LevelTable m_num{}, u_num{};
     double match_mass = 0;
     for (const auto& [pattern, n] : pairs) {
       double log_m = std::log(lambda_), log_u = std::log(1 - lambda_);
@@ -66,7 +70,7 @@ EmReport FsModel::EstimateM(const PatternCounts& pairs, int max_iterations, doub
         const int8_t l = pattern[static_cast<size_t>(f)];
         if (l == kNull) continue;
         log_m += std::log(m_[f][static_cast<size_t>(l)]);
-        log_u += std::log(u_[f][static_cast<size_t>(l)]);
+        log_u += std::log(u_em[f][static_cast<size_t>(l)]);
       }
       const double g = 1.0 / (1.0 + std::exp(log_u - log_m));
       const double mass = g * static_cast<double>(n);
@@ -75,21 +79,25 @@ EmReport FsModel::EstimateM(const PatternCounts& pairs, int max_iterations, doub
         const int8_t l = pattern[static_cast<size_t>(f)];
         if (l == kNull) continue;
         m_num[f][static_cast<size_t>(l)] += mass;
-        m_den[static_cast<size_t>(f)] += mass;
+        u_num[f][static_cast<size_t>(l)] += static_cast<double>(n) - mass;
       }
     }
     double change = 0;
     for (int f = 0; f < kNumFields; ++f) {
       const int levels = kLevelCount[static_cast<size_t>(f)];
-      if (m_den[static_cast<size_t>(f)] <= 0) continue;
-      std::array<double, kMaxLevels> next{};
-      // A small pseudo-count keeps every level possible for matches.
-      for (int l = 0; l < levels; ++l) next[static_cast<size_t>(l)] = m_num[f][static_cast<size_t>(l)] + 0.5;
-      Normalise(next, levels);
+      std::array<double, kMaxLevels> next_m{}, next_u{};
+      // A small pseudo-count keeps every level possible in both classes.
       for (int l = 0; l < levels; ++l) {
-        change = std::max(change, std::abs(next[static_cast<size_t>(l)] - m_[f][static_cast<size_t>(l)]));
+        next_m[static_cast<size_t>(l)] = m_num[f][static_cast<size_t>(l)] + 0.5;
+        next_u[static_cast<size_t>(l)] = u_num[f][static_cast<size_t>(l)] + 0.5;
       }
-      m_[f] = next;
+      Normalise(next_m, levels);
+      Normalise(next_u, levels);
+      for (int l = 0; l < levels; ++l) {
+        change = std::max(change, std::abs(next_m[static_cast<size_t>(l)] - m_[f][static_cast<size_t>(l)]));
+      }
+      m_[f] = next_m;
+      u_em[f] = next_u;
     }
     lambda_ = std::clamp(match_mass / total, 1e-9, 1 - 1e-9);
     report.iterations = it + 1;

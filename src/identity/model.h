@@ -3,7 +3,8 @@
 // person) and u = P(level | two different persons). A pair's match weight is the sum over
 // non-null fields of log2(m/u); its match probability adds the prior odds lambda/(1-lambda).
 // u is estimated from random pairs (almost all non-matches); m and lambda by expectation-
-// maximisation over the comparison vectors of blocked candidate pairs, with u held fixed.
+// maximisation over the comparison vectors of blocked candidate pairs (inside EM the non-match
+// distribution of those pairs is re-estimated as well; the weights keep the random-pair u).
 // Thread-compatible: estimate once, then read from any number of threads.
 
 #include <array>
@@ -34,8 +35,8 @@ class FsModel {
 
   // u from the comparison vectors of random pairs; a level never seen gets half a pair's worth.
   void SetUFromRandomPairs(const PatternCounts& random_pairs);
-  // EM over blocked candidate pairs; stops after max_iterations or when no m moves by more than
-  // tolerance.
+  // EM over blocked candidate pairs, starting from the current m, the random-pair u and
+  // lambda 0.1; stops after max_iterations or when no m moves by more than tolerance.
   EmReport EstimateM(const PatternCounts& candidate_pairs, int max_iterations = 50,
                      double tolerance = 1e-5);
 
