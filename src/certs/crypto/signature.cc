@@ -105,44 +105,49 @@ bool IsRsaKey(EVP_PKEY* key) {
 
 namespace {
 
-// A verification context prepared for one key. Creating one (EVP_PKEY_CTX_new +
-// EVP_PKEY_verify_init) fetches the algorithm from the provider each time, a measurable share of
-// a whole verification, so each thread keeps the contexts of the keys it used last. A context
-// holds a reference to its key, so a cached key pointer can never be reused by another key; the
-// small bound limits how long retired keys stay alive.
-struct CachedVerifier {
+// A signing or verification context prepared for one key. Creating one (EVP_PKEY_CTX_new +
+// EVP_PKEY_{sign,verify}_init) fetches the algorithm from the provider each time, a measurable
+// share of a whole signature or verification, so each thread keeps the contexts of the keys it
+// used last. A context holds a reference to its key, so a cached key pointer can never be reused
+// by another key; the small bound limits how long retired keys stay alive.
+struct CachedContext {
   EVP_PKEY* key = nullptr;
   EvpPkeyCtxPtr ctx;
   bool p256 = false;
 };
-constexpr size_t kVerifierCacheSize = 8;
+constexpr size_t kContextCacheSize = 8;
 
-// The cached context for `key` on this thread, creating it if needed; nullptr on failure.
-CachedVerifier* VerifierFor(EVP_PKEY* key) {
-  thread_local std::vector<CachedVerifier> cache;
-  for (CachedVerifier& c : cache) {
+// The cached context for `key` on this thread, initialised with `Init` (one cache per Init),
+// creating it if needed; nullptr on failure.
+template <int (*Init)(EVP_PKEY_CTX*)>
+CachedContext* ContextFor(EVP_PKEY* key) {
+  thread_local std::vector<CachedContext> cache;
+  for (CachedContext& c : cache) {
     if (c.key == key) return &c;
   }
-  CachedVerifier fresh;
+  CachedContext fresh;
   fresh.key = key;
   fresh.p256 = IsP256Key(key);
   if (fresh.p256) {
     fresh.ctx.reset(EVP_PKEY_CTX_new(key, nullptr));
-    if (!fresh.ctx || EVP_PKEY_verify_init(fresh.ctx.get()) != 1) {
+    if (!fresh.ctx || Init(fresh.ctx.get()) != 1) {
       ERR_clear_error();
       return nullptr;
     }
   }
-  if (cache.size() >= kVerifierCacheSize) cache.erase(cache.begin());
+  if (cache.size() >= kContextCacheSize) cache.erase(cache.begin());
   cache.push_back(std::move(fresh));
   return &cache.back();
 }
+
+int VerifyInit(EVP_PKEY_CTX* ctx) { return EVP_PKEY_verify_init(ctx); }
+int SignInit(EVP_PKEY_CTX* ctx) { return EVP_PKEY_sign_init(ctx); }
 
 }  // namespace
 
 Status VerifyEs256(EVP_PKEY* key, std::string_view data, std::string_view raw_signature) {
   if (key == nullptr) return InvalidArgumentError("ES256 needs a P-256 public key");
-  CachedVerifier* verifier = VerifierFor(key);
+  CachedContext* verifier = ContextFor<VerifyInit>(key);
   if (verifier == nullptr) return InternalError("EVP_PKEY_verify_init failed");
   if (!verifier->p256) return InvalidArgumentError("ES256 needs a P-256 public key");
   if (raw_signature.size() != 2 * kP256HalfSize) {
@@ -183,24 +188,20 @@ Status VerifyPs256(EVP_PKEY* key, std::string_view data, std::string_view signat
 }
 
 Result<std::string> SignEs256(EVP_PKEY* private_key, std::string_view data) {
-  if (!IsP256Key(private_key)) return InvalidArgumentError("ES256 needs a P-256 private key");
+  if (private_key == nullptr) return InvalidArgumentError("ES256 needs a P-256 private key");
+  CachedContext* signer = ContextFor<SignInit>(private_key);
+  if (signer == nullptr) return InternalError("ES256 signer setup failed");
+  if (!signer->p256) return InvalidArgumentError("ES256 needs a P-256 private key");
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(U8(data), data.size(), digest);
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(private_key, nullptr));
-  size_t len = 0;
-  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
-      EVP_PKEY_sign(ctx.get(), nullptr, &len, digest, sizeof digest) != 1) {
-    ERR_clear_error();
-    return InternalError("ES256 signer setup failed");
-  }
-  std::string der(len, '\0');
-  if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len, digest,
-                    sizeof digest) != 1) {
+  DerBuffer der;
+  size_t len = der.size();
+  if (EVP_PKEY_sign(signer->ctx.get(), der.data(), &len, digest, sizeof digest) != 1) {
     ERR_clear_error();
     return InternalError("ES256 signing failed");
   }
-  der.resize(len);
-  return EcdsaDerToRaw(der, kP256HalfSize);
+  return EcdsaDerToRaw(std::string_view(reinterpret_cast<const char*>(der.data()), len),
+                       kP256HalfSize);
 }
 
 Result<EvpPkeyPtr> GenerateP256Key() {

@@ -3,9 +3,9 @@
 //   ES256: ECDSA on P-256 with SHA-256; signatures are raw r||s (64 bytes), as COSE requires.
 //   PS256: RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt; RSA keys of >= 2048 bits.
 // Functions are thread-safe: an EVP_PKEY may be shared by threads for signing and verifying.
-// VerifyEs256 keeps, per thread, prepared verification contexts for the last 8 keys it saw; each
-// holds a reference to its key, so up to 8 retired keys per thread stay allocated until evicted
-// or the thread exits.
+// SignEs256 and VerifyEs256 each keep, per thread, prepared contexts for the last 8 keys they saw;
+// each holds a reference to its key, so up to 8 retired keys per thread stay allocated until
+// evicted or the thread exits.
 //
 // Error codes: kInvalidArgument when the key does not fit the scheme or the signature has the
 // wrong shape (length, DER); kUnauthenticated when a well-formed signature does not verify;

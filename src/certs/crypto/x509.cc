@@ -128,7 +128,11 @@ bool Certificate::MaySign(DccType type) const {
                      [&](const std::string& o) { return o == main_oid || o == alt_oid; });
 }
 
-Result<std::string> CreateSelfSignedCertificate(const CertificateSpec& spec, EVP_PKEY* key) {
+namespace {
+
+// Builds and signs a certificate. `issuer` null means self-signed (`issuer_key` == subject key).
+Result<std::string> BuildCertificate(const CertificateSpec& spec, EVP_PKEY* subject_key,
+                                     const Certificate* issuer, EVP_PKEY* issuer_key) {
   X509Ptr x(X509_new());
   if (!x) return InternalError("X509_new failed");
   auto fail = [](const char* what) {
@@ -150,15 +154,44 @@ Result<std::string> CreateSelfSignedCertificate(const CertificateSpec& spec, EVP
                                       0) == 1;
   };
   if (!spec.country.empty() && !add("C", spec.country)) return fail("country");
+  if (!spec.organization.empty() && !add("O", spec.organization)) return fail("organization");
   if (!add("CN", spec.common_name)) return fail("common name");
-  if (X509_set_issuer_name(x.get(), name) != 1) return fail("issuer");
-  if (X509_set_pubkey(x.get(), key) != 1) return fail("public key");
+  X509_NAME* issuer_name = issuer ? X509_get_subject_name(issuer->x509()) : name;
+  if (X509_set_issuer_name(x.get(), issuer_name) != 1) return fail("issuer");
+  if (X509_set_pubkey(x.get(), subject_key) != 1) return fail("public key");
+
+  X509V3_CTX v3;
+  X509V3_set_ctx(&v3, issuer ? issuer->x509() : x.get(), x.get(), nullptr, nullptr, 0);
+  auto add_conf = [&](int nid, const char* value) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value);
+    if (ext == nullptr) return false;
+    const bool ok = X509_add_ext(x.get(), ext, -1) == 1;
+    X509_EXTENSION_free(ext);
+    return ok;
+  };
+  if (spec.is_ca) {
+    if (!add_conf(NID_basic_constraints, "critical,CA:TRUE,pathlen:0") ||
+        !add_conf(NID_key_usage, "critical,keyCertSign,cRLSign")) {
+      return fail("CA extensions");
+    }
+  } else if (issuer != nullptr && !add_conf(NID_key_usage, "critical,digitalSignature")) {
+    return fail("key usage");
+  }
+  if (spec.is_ca || issuer != nullptr) {
+    if (!add_conf(NID_subject_key_identifier, "hash")) return fail("subject key identifier");
+  }
+  if (issuer != nullptr && !add_conf(NID_authority_key_identifier, "keyid:always")) {
+    return fail("authority key identifier");
+  }
   if (!spec.extended_key_usages.empty()) {
     ExtendedKeyUsagePtr eku(sk_ASN1_OBJECT_new_null());
     if (!eku) return fail("EKU");
     for (const std::string& oid : spec.extended_key_usages) {
       ASN1_OBJECT* obj = OBJ_txt2obj(oid.c_str(), 1);
-      if (obj == nullptr) return InvalidArgumentError("bad OID " + oid);
+      if (obj == nullptr) {
+        ERR_clear_error();
+        return InvalidArgumentError("bad OID " + oid);
+      }
       if (sk_ASN1_OBJECT_push(eku.get(), obj) <= 0) {
         ASN1_OBJECT_free(obj);
         return fail("EKU push");
@@ -168,13 +201,53 @@ Result<std::string> CreateSelfSignedCertificate(const CertificateSpec& spec, EVP
       return fail("EKU extension");
     }
   }
-  if (X509_sign(x.get(), key, EVP_sha256()) <= 0) return fail("sign");
+  if (X509_sign(x.get(), issuer_key, EVP_sha256()) <= 0) return fail("sign");
   unsigned char* der = nullptr;
   const int len = i2d_X509(x.get(), &der);
   if (len <= 0) return fail("encode");
   std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
   OPENSSL_free(der);
   return out;
+}
+
+}  // namespace
+
+Result<std::string> CreateSelfSignedCertificate(const CertificateSpec& spec, EVP_PKEY* key) {
+  return BuildCertificate(spec, key, nullptr, key);
+}
+
+Result<std::string> CreateIssuedCertificate(const CertificateSpec& spec, EVP_PKEY* subject_key,
+                                            const Certificate& issuer, EVP_PKEY* issuer_key) {
+  if (EVP_PKEY_eq(issuer.public_key(), issuer_key) != 1) {
+    ERR_clear_error();
+    return InvalidArgumentError("the issuer key does not belong to the issuer certificate");
+  }
+  return BuildCertificate(spec, subject_key, &issuer, issuer_key);
+}
+
+Status VerifyIssuedBy(const Certificate& certificate, const Certificate& issuer) {
+  const bool name_ok = X509_NAME_cmp(X509_get_issuer_name(certificate.x509()),
+                                     X509_get_subject_name(issuer.x509())) == 0;
+  const bool sig_ok = X509_verify(certificate.x509(), issuer.public_key()) == 1;
+  ERR_clear_error();
+  if (!name_ok || !sig_ok) {
+    return UnauthenticatedError("certificate " + certificate.Subject() + " is not signed by " +
+                                issuer.Subject());
+  }
+  return Status::Ok();
+}
+
+std::string DerToPem(std::string_view der) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!bio || !x || PEM_write_bio_X509(bio.get(), x.get()) != 1) {
+    ERR_clear_error();
+    return {};
+  }
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return n > 0 ? std::string(data, static_cast<size_t>(n)) : std::string();
 }
 
 }  // namespace vaxreg::certs

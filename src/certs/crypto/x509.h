@@ -64,18 +64,37 @@ class Certificate final {
   std::vector<std::string> ekus_;
 };
 
-// What CreateSelfSignedCertificate puts into a certificate.
+// What CreateSelfSignedCertificate and CreateIssuedCertificate put into a certificate.
 struct CertificateSpec {
   std::string common_name = "DSC";
   std::string country = "VN";
+  std::string organization;  // O=; empty -> left out
   SystemTime not_before;
   SystemTime not_after;
   std::vector<std::string> extended_key_usages;  // dotted OIDs; none -> no extension
   long serial = 1;
+  // A certificate authority (CSCA): basicConstraints CA:TRUE (critical) and keyUsage
+  // keyCertSign + cRLSign. Otherwise an end-entity certificate with keyUsage digitalSignature
+  // (only written when the certificate is issued by another one, see below).
+  bool is_ca = false;
 };
 
 // A self-signed X.509v3 certificate for `key` (signed with SHA-256), as DER. For tests, tools
-// and bootstrap trust lists; production DSCs are signed by the country's CSCA.
+// and the country signing CA (with spec.is_ca).
 Result<std::string> CreateSelfSignedCertificate(const CertificateSpec& spec, EVP_PKEY* key);
+
+// An X.509v3 certificate for `subject_key` (its public half is certified) signed with SHA-256 by
+// `issuer_key`, the private key of `issuer`; issuer name, subject and authority key identifiers
+// are set. kInvalidArgument when `issuer_key` does not match `issuer`'s public key or an OID is
+// malformed; kInternal when OpenSSL fails.
+Result<std::string> CreateIssuedCertificate(const CertificateSpec& spec, EVP_PKEY* subject_key,
+                                            const Certificate& issuer, EVP_PKEY* issuer_key);
+
+// OK when `certificate` carries a valid signature by `issuer`'s key and names it as issuer;
+// kUnauthenticated otherwise.
+Status VerifyIssuedBy(const Certificate& certificate, const Certificate& issuer);
+
+// PEM "CERTIFICATE" armour of DER bytes.
+std::string DerToPem(std::string_view der);
 
 }  // namespace vaxreg::certs

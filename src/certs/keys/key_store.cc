@@ -1,0 +1,229 @@
+#include "certs/keys/key_store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "certs/crypto/key_pem.h"
+#include "certs/crypto/signature.h"
+#include "common/crypto_util.h"
+
+namespace vaxreg::certs {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr size_t kMaxKeyFileBytes = 1 << 20;
+constexpr char kCsca[] = "csca";
+constexpr char kListSigner[] = "list-signer";
+constexpr char kDscDir[] = "dsc";
+// id-kp-documentSigning (RFC 9336): the trust-list signer signs documents, never DCCs.
+constexpr char kOidDocumentSigning[] = "1.3.6.1.5.5.7.3.36";
+
+fs::path CertFile(const fs::path& stem) { return fs::path(stem.string() + ".crt.pem"); }
+fs::path KeyFile(const fs::path& stem) { return fs::path(stem.string() + ".key.pem"); }
+
+std::shared_ptr<EVP_PKEY> Share(EvpPkeyPtr key) {
+  return std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free);
+}
+
+// A random positive 63-bit serial number.
+long RandomSerial() {
+  std::string r = RandomBytes(8);
+  unsigned long long v = 0;
+  for (char c : r) v = (v << 8) | static_cast<unsigned char>(c);
+  return static_cast<long>(v >> 1) | 1;
+}
+
+Result<std::shared_ptr<const Certificate>> LoadCert(const fs::path& stem) {
+  ASSIGN_OR_RETURN(std::string pem, ReadKeyFile(CertFile(stem)));
+  return Certificate::FromPem(pem);
+}
+
+// DSC stems in number order.
+Result<std::vector<fs::path>> DscStems(const fs::path& dir) {
+  std::vector<fs::path> stems;
+  std::error_code ec;
+  if (!fs::is_directory(dir / kDscDir, ec)) return stems;
+  for (const auto& e : fs::directory_iterator(dir / kDscDir, ec)) {
+    const std::string name = e.path().filename().string();
+    constexpr std::string_view kSuffix = ".crt.pem";
+    if (name.size() == 4 + kSuffix.size() && name.ends_with(kSuffix) &&
+        std::all_of(name.begin(), name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; })) {
+      stems.push_back(dir / kDscDir / name.substr(0, 4));
+    }
+  }
+  if (ec) return UnavailableError("cannot list " + (dir / kDscDir).string() + ": " + ec.message());
+  std::sort(stems.begin(), stems.end());
+  return stems;
+}
+
+CertificateSpec DscSpec(const KeyStoreOptions& o, SystemTime now, int number) {
+  CertificateSpec spec;
+  spec.common_name = o.country + " DSC " + std::to_string(number);
+  spec.country = o.country;
+  spec.organization = o.organization;
+  spec.not_before = now;
+  spec.not_after = now + o.dsc_validity;
+  spec.extended_key_usages = {std::string(kOidDccVaccination)};
+  spec.serial = RandomSerial();
+  return spec;
+}
+
+Result<std::shared_ptr<const Certificate>> AddDsc(const fs::path& dir, const Signer& csca,
+                                                  std::string_view passphrase, SystemTime now,
+                                                  const KeyStoreOptions& o) {
+  ASSIGN_OR_RETURN(std::vector<fs::path> stems, DscStems(dir));
+  const int number = stems.empty() ? 1 : std::stoi(stems.back().filename().string()) + 1;
+  if (number > 9999) return ResourceExhaustedError("too many DSCs in " + dir.string());
+  char name[16];
+  std::snprintf(name, sizeof name, "%04d", number % 10000);
+  std::error_code ec;
+  fs::create_directories(dir / kDscDir, ec);
+  if (ec) return UnavailableError("cannot create " + (dir / kDscDir).string());
+  ASSIGN_OR_RETURN(Signer dsc,
+                   CreateSignerFiles(dir / kDscDir / name, DscSpec(o, now, number), csca, passphrase));
+  return dsc.certificate;
+}
+
+}  // namespace
+
+Status WriteKeyFile(const fs::path& file, std::string_view text, bool secret) {
+  const fs::path tmp = fs::path(file.string() + ".tmp");
+  {
+    const mode_t old_mask = umask(secret ? 077 : 022);
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    umask(old_mask);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) return UnavailableError("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  if (secret) fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
+  fs::rename(tmp, file, ec);
+  if (ec) return UnavailableError("cannot write " + file.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+Result<std::string> ReadKeyFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return NotFoundError("cannot read " + file.string());
+  std::string text(kMaxKeyFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxKeyFileBytes) return ResourceExhaustedError(file.string() + " is too big");
+  return text;
+}
+
+Result<Signer> CreateSignerFiles(const fs::path& stem, const CertificateSpec& spec,
+                                 const Signer& issuer, std::string_view passphrase) {
+  ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateP256Key());
+  ASSIGN_OR_RETURN(std::string der,
+                   CreateIssuedCertificate(spec, key.get(), *issuer.certificate, issuer.key.get()));
+  ASSIGN_OR_RETURN(std::string key_pem, EncryptPrivateKeyPem(key.get(), passphrase));
+  RETURN_IF_ERROR(WriteKeyFile(KeyFile(stem), key_pem, true));
+  RETURN_IF_ERROR(WriteKeyFile(CertFile(stem), DerToPem(der), false));
+  Signer s;
+  ASSIGN_OR_RETURN(s.certificate, Certificate::FromDer(der));
+  s.key = Share(std::move(key));
+  return s;
+}
+
+Result<Signer> LoadSignerFiles(const fs::path& stem, std::string_view passphrase) {
+  Signer s;
+  ASSIGN_OR_RETURN(s.certificate, LoadCert(stem));
+  ASSIGN_OR_RETURN(std::string pem, ReadKeyFile(KeyFile(stem)));
+  ASSIGN_OR_RETURN(EvpPkeyPtr key, DecryptPrivateKeyPem(pem, passphrase));
+  if (EVP_PKEY_eq(s.certificate->public_key(), key.get()) != 1) {
+    return FailedPreconditionError(KeyFile(stem).string() + " does not match its certificate");
+  }
+  s.key = Share(std::move(key));
+  return s;
+}
+
+Status KeyStore::Init(const fs::path& dir, std::string_view passphrase, SystemTime now,
+                      const KeyStoreOptions& o) {
+  if (passphrase.size() < kMinKeyPassphraseBytes) {
+    return InvalidArgumentError("the key passphrase must have at least " +
+                                std::to_string(kMinKeyPassphraseBytes) + " characters");
+  }
+  std::error_code ec;
+  if (fs::exists(CertFile(dir / kCsca), ec)) {
+    return AlreadyExistsError(dir.string() + " already holds keys (use keys rotate)");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return UnavailableError("cannot create " + dir.string() + ": " + ec.message());
+
+  ASSIGN_OR_RETURN(EvpPkeyPtr csca_key, GenerateP256Key());
+  CertificateSpec spec;
+  spec.common_name = o.country + " CSCA";
+  spec.country = o.country;
+  spec.organization = o.organization;
+  spec.not_before = now;
+  spec.not_after = now + o.csca_validity;
+  spec.is_ca = true;
+  spec.serial = RandomSerial();
+  ASSIGN_OR_RETURN(std::string csca_der, CreateSelfSignedCertificate(spec, csca_key.get()));
+  ASSIGN_OR_RETURN(std::string csca_key_pem, EncryptPrivateKeyPem(csca_key.get(), passphrase));
+  RETURN_IF_ERROR(WriteKeyFile(KeyFile(dir / kCsca), csca_key_pem, true));
+  RETURN_IF_ERROR(WriteKeyFile(CertFile(dir / kCsca), DerToPem(csca_der), false));
+  Signer csca;
+  ASSIGN_OR_RETURN(csca.certificate, Certificate::FromDer(csca_der));
+  csca.key = Share(std::move(csca_key));
+
+  CertificateSpec list = DscSpec(o, now, 0);
+  list.common_name = o.country + " Trust List Signer";
+  list.not_after = now + o.csca_validity;
+  list.extended_key_usages = {kOidDocumentSigning};
+  RETURN_IF_ERROR(CreateSignerFiles(dir / kListSigner, list, csca, passphrase).status());
+  return AddDsc(dir, csca, passphrase, now, o).status();
+}
+
+Result<Signer> KeyStore::OpenCsca(const fs::path& dir, std::string_view passphrase) {
+  std::error_code ec;
+  if (!fs::exists(CertFile(dir / kCsca), ec)) {
+    return FailedPreconditionError("no keys in " + dir.string() + " (run vaxreg keys init)");
+  }
+  return LoadSignerFiles(dir / kCsca, passphrase);
+}
+
+Result<std::shared_ptr<const Certificate>> KeyStore::Rotate(const fs::path& dir,
+                                                            std::string_view passphrase,
+                                                            SystemTime now,
+                                                            const KeyStoreOptions& o) {
+  ASSIGN_OR_RETURN(Signer csca, OpenCsca(dir, passphrase));
+  return AddDsc(dir, csca, passphrase, now, o);
+}
+
+Result<KeyStore> KeyStore::LoadPublic(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(CertFile(dir / kCsca), ec)) {
+    return FailedPreconditionError("no keys in " + dir.string() + " (run vaxreg keys init)");
+  }
+  KeyStore ks;
+  ASSIGN_OR_RETURN(ks.csca_, LoadCert(dir / kCsca));
+  ASSIGN_OR_RETURN(ks.list_cert_, LoadCert(dir / kListSigner));
+  RETURN_IF_ERROR(VerifyIssuedBy(*ks.list_cert_, *ks.csca_));
+  ASSIGN_OR_RETURN(std::vector<fs::path> stems, DscStems(dir));
+  if (stems.empty()) return FailedPreconditionError("no DSC in " + dir.string());
+  for (const fs::path& stem : stems) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const Certificate> dsc, LoadCert(stem));
+    RETURN_IF_ERROR(VerifyIssuedBy(*dsc, *ks.csca_));
+    ks.dscs_.push_back(std::move(dsc));
+  }
+  ks.active_.certificate = ks.dscs_.back();
+  ks.list_signer_.certificate = ks.list_cert_;
+  return ks;
+}
+
+Result<KeyStore> KeyStore::Open(const fs::path& dir, std::string_view passphrase) {
+  ASSIGN_OR_RETURN(KeyStore ks, LoadPublic(dir));
+  ASSIGN_OR_RETURN(std::vector<fs::path> stems, DscStems(dir));
+  ASSIGN_OR_RETURN(ks.active_, LoadSignerFiles(stems.back(), passphrase));
+  ASSIGN_OR_RETURN(ks.list_signer_, LoadSignerFiles(dir / kListSigner, passphrase));
+  return ks;
+}
+
+}  // namespace vaxreg::certs

@@ -1,0 +1,90 @@
+#pragma once
+// The certificate signing keys of the platform, kept in one directory:
+//
+//   csca.crt.pem, csca.key.pem              country signing CA (self-signed P-256)
+//   list-signer.crt.pem, list-signer.key.pem signs the published trust list (issued by the CSCA)
+//   dsc/NNNN.crt.pem, dsc/NNNN.key.pem       document signers (issued by the CSCA, EKU: DCC
+//                                            vaccination), numbered from 0001; the highest is
+//                                            the active one, older ones stay published so that
+//                                            certificates they signed keep verifying
+//
+// Private keys are encrypted PKCS#8 PEM files (mode 0600) under one passphrase that the caller
+// supplies (the CLI and server read it from the environment, never from an argument). Writing
+// is not synchronised between processes: run `keys init`/`keys rotate` from one place. A loaded
+// KeyStore is immutable and safe to share between threads.
+
+#include <filesystem>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "certs/crypto/x509.h"
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace vaxreg::certs {
+
+// A private key with the certificate of its public half.
+struct Signer {
+  std::shared_ptr<EVP_PKEY> key;
+  std::shared_ptr<const Certificate> certificate;
+};
+
+struct KeyStoreOptions {
+  std::string country = "VN";
+  std::string organization = "Ministry of Health of Viet Nam";
+  std::chrono::hours csca_validity{24 * 365 * 10};
+  // A DSC signs for about a year after rotation and must outlive what it signed (12 months),
+  // so it is valid for 3 years.
+  std::chrono::hours dsc_validity{24 * 365 * 3};
+};
+
+class KeyStore final {
+ public:
+  // Creates `dir` (if needed) with a CSCA, a trust-list signer and the first DSC.
+  // kAlreadyExists when `dir` already holds a CSCA; kInvalidArgument for a short passphrase.
+  static Status Init(const std::filesystem::path& dir, std::string_view passphrase, SystemTime now,
+                     const KeyStoreOptions& options = {});
+  // Adds a new DSC signed by the CSCA; it becomes the active one. Returns its certificate.
+  // kUnauthenticated for a wrong passphrase; kFailedPrecondition when `dir` has no CSCA.
+  static Result<std::shared_ptr<const Certificate>> Rotate(const std::filesystem::path& dir,
+                                                           std::string_view passphrase,
+                                                           SystemTime now,
+                                                           const KeyStoreOptions& options = {});
+
+  // Certificates only (no passphrase needed): for trust-list export and verification.
+  static Result<KeyStore> LoadPublic(const std::filesystem::path& dir);
+  // Certificates plus the decrypted keys of the active DSC and the trust-list signer.
+  static Result<KeyStore> Open(const std::filesystem::path& dir, std::string_view passphrase);
+
+  const std::shared_ptr<const Certificate>& csca() const { return csca_; }
+  const std::shared_ptr<const Certificate>& list_signer_certificate() const { return list_cert_; }
+  // Every DSC, oldest first; the last one is the active one.
+  const std::vector<std::shared_ptr<const Certificate>>& dscs() const { return dscs_; }
+  // Only after Open (key is null after LoadPublic).
+  const Signer& active_dsc() const { return active_; }
+  const Signer& list_signer() const { return list_signer_; }
+
+  // The CSCA's private key, decrypted (for issuing facility certificates).
+  static Result<Signer> OpenCsca(const std::filesystem::path& dir, std::string_view passphrase);
+
+ private:
+  std::shared_ptr<const Certificate> csca_;
+  std::shared_ptr<const Certificate> list_cert_;
+  std::vector<std::shared_ptr<const Certificate>> dscs_;
+  Signer active_;
+  Signer list_signer_;
+};
+
+// Key files helpers shared with other key holders (facility keys): write a PEM file atomically
+// (temporary file + rename) with mode 0600 for secrets, read a whole file (at most 1 MiB).
+Status WriteKeyFile(const std::filesystem::path& file, std::string_view text, bool secret);
+Result<std::string> ReadKeyFile(const std::filesystem::path& file);
+// Generates a P-256 key, has it certified by `issuer` with `spec`, and writes
+// `<stem>.crt.pem` and the encrypted `<stem>.key.pem`. Returns the new signer.
+Result<Signer> CreateSignerFiles(const std::filesystem::path& stem, const CertificateSpec& spec,
+                                 const Signer& issuer, std::string_view passphrase);
+// Reads `<stem>.crt.pem` and decrypts `<stem>.key.pem`.
+Result<Signer> LoadSignerFiles(const std::filesystem::path& stem, std::string_view passphrase);
+
+}  // namespace vaxreg::certs
