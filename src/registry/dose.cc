@@ -1,0 +1,118 @@
+#include "registry/dose.h"
+
+#include <boost/json.hpp>
+
+#include "common/clock.h"
+#include "registry/person.h"
+
+namespace vaxreg::registry {
+namespace {
+
+using storage::Value;
+
+constexpr std::string_view kSelect =
+    "SELECT id, person_id, vaccine_code, lot, dose_number, administered_at, facility_code, "
+    "vaccinator, source, review_status, province_code, status, void_reason, idempotency_key, "
+    "override_reason, recorded_by, created_at FROM doses ";
+
+Dose FromRow(const storage::Row& r) {
+  Dose d;
+  d.id = r.Int(0);
+  d.person_id = r.Int(1);
+  d.vaccine_code = r.Text(2);
+  d.lot = r.Text(3);
+  d.dose_number = static_cast<int>(r.Int(4));
+  d.administered_at = r.Int(5);
+  d.facility_code = r.Text(6);
+  d.vaccinator = r.Text(7);
+  d.source = r.Text(8);
+  d.review_status = r.Text(9);
+  d.province_code = r.Text(10);
+  d.status = r.Text(11);
+  d.void_reason = r.Text(12);
+  d.idempotency_key = r.Text(13);
+  d.override_reason = r.Text(14);
+  d.recorded_by = r.Text(15);
+  d.created_at = r.Int(16);
+  return d;
+}
+
+Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
+
+Result<std::optional<Dose>> FindOne(storage::Connection& conn, std::string_view where, Value key) {
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query(std::string(kSelect) + std::string(where), {std::move(key)}));
+  if (rows.empty()) return std::optional<Dose>();
+  return std::optional<Dose>(FromRow(rows[0]));
+}
+
+}  // namespace
+
+Result<Dose> InsertDose(storage::Connection& conn, Dose d) {
+  const std::string day = FormatDay(DayOf(d.administered_at));
+  ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      conn.Query("INSERT INTO doses (person_id, vaccine_code, lot, dose_number, administered_at, "
+                 "administered_day, facility_code, vaccinator, source, review_status, "
+                 "province_code, status, idempotency_key, override_reason, recorded_by, "
+                 "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', "
+                 "$12, $13, $14, $15) RETURNING id",
+                 {d.person_id, d.vaccine_code, d.lot, int64_t{d.dose_number}, d.administered_at,
+                  day, NullIfEmpty(d.facility_code), d.vaccinator, d.source, d.review_status,
+                  d.province_code, NullIfEmpty(d.idempotency_key), NullIfEmpty(d.override_reason),
+                  d.recorded_by, d.created_at}));
+  d.id = rows[0].Int(0);
+  d.status = "active";
+  return d;
+}
+
+Result<std::optional<Dose>> FindDose(storage::Connection& conn, int64_t id) {
+  return FindOne(conn, "WHERE id = $1", id);
+}
+
+Result<std::optional<Dose>> FindDoseByIdempotencyKey(storage::Connection& conn,
+                                                     std::string_view key) {
+  return FindOne(conn, "WHERE idempotency_key = $1", std::string(key));
+}
+
+Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t person_id) {
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query(std::string(kSelect) +
+                                  "WHERE person_id = $1 ORDER BY administered_at, id",
+                              {person_id}));
+  std::vector<Dose> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(FromRow(r));
+  return out;
+}
+
+Status MarkDoseVoided(storage::Connection& conn, int64_t id, std::string_view reason,
+                      std::string_view voided_by, int64_t now) {
+  return conn
+      .Execute("UPDATE doses SET status = 'voided', void_reason = $1, voided_by = $2, "
+               "voided_at = $3 WHERE id = $4 AND status = 'active'",
+               {std::string(reason), std::string(voided_by), now, id})
+      .status();
+}
+
+std::string DoseJson(const Dose& d) {
+  boost::json::object o{{"id", d.id},
+                        {"person_id", d.person_id},
+                        {"vaccine", d.vaccine_code},
+                        {"lot", d.lot},
+                        {"dose_number", d.dose_number},
+                        {"administered_at", FormatIso8601(FromUnixSeconds(d.administered_at))},
+                        {"vaccinator", d.vaccinator},
+                        {"source", d.source},
+                        {"review_status", d.review_status},
+                        {"status", d.status},
+                        {"recorded_by", d.recorded_by}};
+  o["facility_code"] =
+      d.facility_code.empty() ? boost::json::value(nullptr) : boost::json::value(d.facility_code);
+  if (!d.void_reason.empty()) o["void_reason"] = d.void_reason;
+  if (!d.override_reason.empty()) o["override_reason"] = d.override_reason;
+  if (!d.idempotency_key.empty()) o["idempotency_key"] = d.idempotency_key;
+  return boost::json::serialize(o);
+}
+
+}  // namespace vaxreg::registry

@@ -1,0 +1,59 @@
+#pragma once
+// Doses: what a facility (or, pending review, the person) records. Doses are never deleted: a
+// dose entered in error is voided with a reason and stops counting everywhere.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/database.h"
+
+namespace vaxreg::registry {
+
+struct NewDose {
+  int64_t person_id = 0;
+  std::string vaccine_code;
+  std::string lot;
+  int dose_number = 0;
+  int64_t administered_at = 0;  // Unix seconds
+  std::string facility_code;    // required when source is "facility"
+  std::string vaccinator;
+  std::string source = "facility";  // facility | self_declared
+  std::string idempotency_key;      // optional; a retry with the same key returns the first dose
+  std::string override_reason;      // a health authority's reason to accept a continuity conflict
+};
+
+struct Dose {
+  int64_t id = 0;
+  int64_t person_id = 0;
+  std::string vaccine_code, lot;
+  int dose_number = 0;
+  int64_t administered_at = 0;
+  std::string facility_code, vaccinator, source;
+  std::string review_status;  // none (facility records) | pending | verified | rejected
+  std::string province_code;
+  std::string status;  // active | voided
+  std::string void_reason, idempotency_key, override_reason, recorded_by;
+  int64_t created_at = 0;
+
+  // Whether the dose counts towards status and statistics.
+  bool Counts() const {
+    return status == "active" && (source == "facility" || review_status == "verified");
+  }
+};
+
+// Inserts the row as given (id and created_at are filled in). Errors from the connection;
+// kAlreadyExists for a taken idempotency key.
+Result<Dose> InsertDose(storage::Connection& conn, Dose dose);
+Result<std::optional<Dose>> FindDose(storage::Connection& conn, int64_t id);
+Result<std::optional<Dose>> FindDoseByIdempotencyKey(storage::Connection& conn,
+                                                     std::string_view key);
+// Every dose of a person, voided ones too, oldest first.
+Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t person_id);
+Status MarkDoseVoided(storage::Connection& conn, int64_t id, std::string_view reason,
+                      std::string_view voided_by, int64_t now);
+
+std::string DoseJson(const Dose& d);
+
+}  // namespace vaxreg::registry

@@ -1,0 +1,60 @@
+#pragma once
+// The people-with-doses CSV (DESIGN.md, a stable import format), one row per dose:
+//   record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,vaccine,lot,
+//   dose_number,date,facility_code
+// Rows with the same record_id are one person as recorded by the source. date is YYYY-MM-DD
+// (taken as 09:00 Viet Nam time) or an ISO 8601 date-time. Fields may be double-quoted ("" is a
+// quote inside); a quoted field cannot span lines.
+//
+// Import: each row is one savepoint (ImportDoseRows), so a bad row is reported with its line
+// number and the good rows are kept. A row's person is found by CCCD, else by the record_id of
+// an earlier row of the same import, else created from the row.
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "registry/dose_service.h"
+
+namespace vaxreg::registry {
+
+inline constexpr std::string_view kDoseCsvHeader =
+    "record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,vaccine,lot,"
+    "dose_number,date,facility_code";
+
+struct DoseCsvRow {
+  size_t line = 0;  // 1-based line number in the file (the header is line 1)
+  std::string record_id, cccd, full_name, dob, sex, phone, province_code, district_code,
+      commune_code, vaccine, lot;
+  int dose_number = 0;
+  int64_t administered_at = 0;
+  std::string facility_code;
+};
+
+struct RowError {
+  size_t line = 0;
+  std::string record_id;
+  Status status;
+};
+
+// kInvalidArgument unless `line` is the header above (a trailing '\r' is ignored).
+Status CheckDoseCsvHeader(std::string_view line);
+
+// Splits one CSV line into fields. kInvalidArgument for an unterminated quote.
+Result<std::vector<std::string>> SplitCsvLine(std::string_view line);
+
+// Parses one data line (without its newline). kInvalidArgument naming the column at fault.
+Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number);
+
+// Persons created or found so far in one import, by record_id.
+using RecordPeople = std::unordered_map<std::string, int64_t>;
+
+// Imports rows inside the caller's write, one savepoint per row. Failed rows are appended to
+// `errors`; returns how many rows were recorded (a non-OK Status only if the transaction
+// itself failed).
+Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
+                              const std::vector<VaccineProduct>& catalogue,
+                              const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,
+                              RecordPeople& people, std::vector<RowError>& errors);
+
+}  // namespace vaxreg::registry

@@ -1,0 +1,140 @@
+// Pure registry functions: person validation, the continuity check, the chip ID card QR and the
+// people-with-doses CSV line parser.
+
+#include <gtest/gtest.h>
+
+#include "registry/chip_card_qr.h"
+#include "registry/continuity.h"
+#include "registry/dose_csv.h"
+#include "registry/person.h"
+
+namespace vaxreg::registry {
+namespace {
+
+using namespace std::chrono;
+
+const sys_days kToday = sys_days(2022y / March / 1);
+
+NewPerson Valid() {
+  NewPerson p;
+  p.cccd = "001090012345";
+  p.full_name = "Nguyễn Văn An";
+  p.dob = "1990-05-01";
+  p.sex = "M";
+  p.province_code = "01";
+  p.district_code = "006";
+  p.commune_code = "00199";
+  return p;
+}
+
+TEST(PersonValidationTest, AcceptsAConsistentPersonAndNormalises) {
+  NewPerson in = Valid();
+  in.full_name = "  Nguye\xCC\x82\xCC\x83n   Văn  An ";  // decomposed, extra spaces
+  auto p = ValidateNewPerson(in, kToday);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->full_name, "Nguyễn Văn An");
+  EXPECT_EQ(p->name_folded, "nguyen van an");
+  EXPECT_EQ(p->birth_year, 1990);
+}
+
+TEST(PersonValidationTest, RefusesEachBadField) {
+  struct Case {
+    std::function<void(NewPerson&)> change;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {[](NewPerson& p) { p.cccd = "0010900123"; }, "cccd"},
+      {[](NewPerson& p) { p.cccd = "001190012345"; }, "sex"},
+      {[](NewPerson& p) { p.dob = "1991-05-01"; }, "dob"},
+      {[](NewPerson& p) { p.dob = "2023-01-01"; }, "dob"},
+      {[](NewPerson& p) { p.dob = "1990-02-30"; }, "dob"},
+      {[](NewPerson& p) { p.sex = "X"; }, "sex"},
+      {[](NewPerson& p) { p.full_name = " "; }, "full_name"},
+      {[](NewPerson& p) { p.cmnd = "12345"; }, "cmnd"},
+      {[](NewPerson& p) { p.commune_code = "26734"; }, "commune_code"},
+      {[](NewPerson& p) { p.province_code = "99"; }, "province_code"},
+  };
+  for (const auto& c : cases) {
+    NewPerson p = Valid();
+    c.change(p);
+    auto r = ValidateNewPerson(p, kToday);
+    ASSERT_FALSE(r.ok()) << c.field;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status().field(), c.field) << r.status().ToString();
+  }
+}
+
+TEST(PersonValidationTest, YearOnlyAndNoIdentityNumberForChildren) {
+  NewPerson p;
+  p.full_name = "Bé Na";
+  p.dob = "2021";
+  p.sex = "F";
+  auto r = ValidateNewPerson(p, kToday);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->birth_year, 2021);
+}
+
+int64_t At(sys_days d) { return duration_cast<seconds>(d.time_since_epoch()).count() + 7200; }
+
+TEST(ContinuityTest, ExplainsEachConflict) {
+  ContinuityInput in;
+  in.earliest_birth_day = sys_days(1990y / May / 1);
+  in.now = At(kToday);
+  in.history = {{7, "COMIRNATY", 1, At(sys_days(2021y / August / 1))}};
+  in.dose = {0, "COMIRNATY", 1, At(sys_days(2021y / October / 1))};
+  const auto& cat = BuiltInVaccines();
+  Status dup = CheckDoseSequence(in, cat);
+  EXPECT_EQ(dup.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(dup.field(), "dose_number");
+  in.dose = {0, "COMIRNATY", 2, At(sys_days(2021y / August / 15))};
+  Status soon = CheckDoseSequence(in, cat);
+  EXPECT_EQ(soon.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(soon.message().find("14 days"), std::string::npos) << soon.message();
+  in.dose = {0, "COMIRNATY", 2, At(sys_days(2021y / August / 22))};
+  EXPECT_TRUE(CheckDoseSequence(in, cat).ok());
+  // A booster after a complete Janssen series waits booster_min_days, not the primary interval.
+  in.history = {{8, "JANSSEN", 1, At(sys_days(2021y / August / 1))}};
+  in.dose = {0, "COMIRNATY", 2, At(sys_days(2021y / September / 1))};
+  EXPECT_FALSE(CheckDoseSequence(in, cat).ok());
+  in.dose = {0, "COMIRNATY", 2, At(sys_days(2021y / December / 1))};
+  EXPECT_TRUE(CheckDoseSequence(in, cat).ok());
+  in.dose = {0, "COMIRNATY", 2, At(kToday + days(2))};
+  EXPECT_EQ(CheckDoseDate(in).code(), StatusCode::kFailedPrecondition);
+  in.dose = {0, "COMIRNATY", 2, At(sys_days(1989y / January / 1))};
+  EXPECT_EQ(CheckDoseDate(in).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST(ChipCardQrTest, ParsesTheCardText) {
+  auto q = ParseChipCardQr("001090012345|012345678|Nguyễn Văn An|01051990|Nam|Hà Nội|01072021");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(q->cccd, "001090012345");
+  EXPECT_EQ(q->cmnd, "012345678");
+  EXPECT_EQ(q->dob, "1990-05-01");
+  EXPECT_EQ(q->sex, "M");
+  EXPECT_EQ(q->issued, "2021-07-01");
+  EXPECT_TRUE(LooksLikeChipCardQr("a|b|c|d|e|f|g"));
+  EXPECT_FALSE(LooksLikeChipCardQr("VXR1:00ff"));
+  EXPECT_FALSE(ParseChipCardQr("001090012345||A|31021990|Nam||").ok());
+  EXPECT_FALSE(ParseChipCardQr("00109001234||A|01011990|Nam||").ok());
+  EXPECT_FALSE(ParseChipCardQr("001090012345||A|01011990|X||").ok());
+}
+
+TEST(DoseCsvTest, ParsesQuotedFieldsAndReportsBadColumns) {
+  EXPECT_TRUE(CheckDoseCsvHeader(std::string(kDoseCsvHeader) + "\r").ok());
+  EXPECT_FALSE(CheckDoseCsvHeader("record_id,cccd").ok());
+  auto row = ParseDoseCsvLine(
+      "r1,,\"Bùi, Văn \"\"Hải\"\"\",2019,M,,01,,,COMIRNATY,L1,1,2021-07-01,HN-BACHMAI\r", 3);
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ(row->full_name, "Bùi, Văn \"Hải\"");
+  EXPECT_EQ(row->line, 3u);
+  EXPECT_EQ(row->facility_code, "HN-BACHMAI");
+  EXPECT_EQ(FormatDay(DayOf(row->administered_at)), "2021-07-01");
+  EXPECT_EQ(ParseDoseCsvLine("r1,a,b", 2).status().field(), "line");
+  EXPECT_EQ(ParseDoseCsvLine("r1,,A,2019,M,,01,,,X,L,one,2021-07-01,F", 2).status().field(),
+            "dose_number");
+  EXPECT_EQ(ParseDoseCsvLine("r1,,A,2019,M,,01,,,X,L,1,07/01/2021,F", 2).status().field(), "date");
+  EXPECT_FALSE(ParseDoseCsvLine("r1,\"unterminated,A,2019", 2).ok());
+}
+
+}  // namespace
+}  // namespace vaxreg::registry
