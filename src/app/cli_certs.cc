@@ -1,11 +1,20 @@
 #include "app/cli_certs.h"
 
+#include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "certs/codec/base64.h"
 #include "certs/conformance.h"
+#include "certs/issue/dcc_issuer.h"
+#include "certs/iso_time.h"
 #include "certs/keys/key_store.h"
+#include "certs/qr/qr_render.h"
+#include "certs/qr_image.h"
+#include "certs/trust/signed_lists.h"
+#include "certs/verification_json.h"
 #include "common/clock.h"
 #include "common/crypto_util.h"
 
@@ -17,6 +26,22 @@ struct CertificateCliState {
   std::string known_issues_file;
   // keys *, and every command that signs: overrides certs.key_dir
   std::string key_dir;
+  // cert verify
+  std::string input;
+  std::string trust_list_file;
+  std::string cert_pem_file;
+  std::string csca_pem_file;
+  std::string revocation_list_file;
+  std::string at;
+  bool minimal = false;
+  // cert issue
+  std::string name;
+  std::string dob;
+  std::vector<std::string> doses;  // PRODUCT:YYYY-MM-DD
+  std::string png_file;
+  std::string svg_file;
+  // trust-list export
+  std::string output_file;
 };
 
 void CertificateCliStateDeleter::operator()(CertificateCliState* s) const { delete s; }
@@ -87,6 +112,162 @@ int KeysList(const CertificateCliState& s, const Config& config) {
   return 0;
 }
 
+constexpr size_t kMaxInputBytes = 4 * 1024 * 1024;
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot read " + path);
+  std::string text(kMaxInputBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxInputBytes) return ResourceExhaustedError(path + " is too large");
+  return text;
+}
+
+Status WriteFile(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return UnavailableError("cannot write " + path);
+  return Status::Ok();
+}
+
+std::string Trim(std::string s) {
+  const auto ws = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  while (!s.empty() && ws(s.back())) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && ws(s[i])) ++i;
+  return s.substr(i);
+}
+
+// INPUT is HC1 text itself, "-" for standard input, or a file holding the text or a PNG/JPEG.
+Result<std::string> ReadHc1Input(const std::string& input) {
+  if (input.starts_with("HC1:")) return input;
+  std::string bytes;
+  if (input == "-") {
+    std::stringstream buf;
+    buf << std::cin.rdbuf();
+    bytes = buf.str();
+  } else if (std::filesystem::exists(input)) {
+    ASSIGN_OR_RETURN(bytes, ReadFile(input));
+  } else {
+    return input;  // not a file: verify the text as given (reports "prefix")
+  }
+  if (certs::LooksLikePng(bytes) || certs::LooksLikeJpeg(bytes)) {
+    return certs::DecodeQrFromImage(bytes);
+  }
+  return Trim(std::move(bytes));
+}
+
+struct VerifierInputs {
+  std::unique_ptr<certs::InMemoryTrustStore> trust;
+  std::unique_ptr<certs::InMemoryRevocationList> revocation;
+};
+
+Result<VerifierInputs> LoadVerifierInputs(const CertificateCliState& s, const Config& config) {
+  VerifierInputs in;
+  std::shared_ptr<const certs::Certificate> csca;
+  if (!s.csca_pem_file.empty()) {
+    ASSIGN_OR_RETURN(std::string pem, ReadFile(s.csca_pem_file));
+    ASSIGN_OR_RETURN(csca, certs::Certificate::FromPem(pem));
+  }
+  if (!s.trust_list_file.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(s.trust_list_file));
+    ASSIGN_OR_RETURN(certs::TrustList list, certs::ParseSignedTrustList(text, csca.get()));
+    in.trust = certs::MakeTrustStore(list);
+    csca = list.csca;
+  } else if (!s.cert_pem_file.empty()) {
+    ASSIGN_OR_RETURN(std::string pem, ReadFile(s.cert_pem_file));
+    ASSIGN_OR_RETURN(auto cert, certs::Certificate::FromPem(pem));
+    in.trust = std::make_unique<certs::InMemoryTrustStore>();
+    in.trust->Add(cert);
+  } else {
+    const std::string dir = KeyDir(s, config);
+    if (dir.empty()) {
+      return InvalidArgumentError("give --trust-list FILE or --cert PEM (or a key folder)");
+    }
+    ASSIGN_OR_RETURN(certs::KeyStore ks, certs::KeyStore::LoadPublic(dir));
+    in.trust = std::make_unique<certs::InMemoryTrustStore>();
+    for (const auto& dsc : ks.dscs()) in.trust->Add(dsc);
+    if (!csca) csca = ks.csca();
+  }
+  if (!s.revocation_list_file.empty()) {
+    if (!csca) return InvalidArgumentError("a revocation list needs --trust-list or --csca");
+    ASSIGN_OR_RETURN(std::string text, ReadFile(s.revocation_list_file));
+    ASSIGN_OR_RETURN(in.revocation, certs::ParseSignedRevocationList(text, *csca));
+  }
+  return in;
+}
+
+int CertVerify(const CertificateCliState& s, const Config& config) {
+  SystemTime now = SystemClock::Get().Now();
+  if (!s.at.empty()) {
+    auto t = certs::ParseIsoDateOrDateTime(s.at);
+    if (!t) return Fail(InvalidArgumentError("--at must be an ISO-8601 date or instant"), kExitUsage);
+    now = *t;
+  }
+  auto inputs = LoadVerifierInputs(s, config);
+  if (!inputs.ok()) return Fail(inputs.status(), kExitUsage);
+  auto text = ReadHc1Input(s.input);
+  if (!text.ok()) return Fail(text.status(), kExitUsage);
+  certs::VerificationResult r =
+      certs::VerifyHc1(*text, *inputs->trust, now, inputs->revocation.get());
+  std::cout << boost::json::serialize(certs::VerificationResultToJson(r, s.minimal)) << "\n";
+  return r.valid ? 0 : kExitFailed;
+}
+
+// "COMIRNATY:2021-08-01" -> dose facts.
+Result<registry::DoseFacts> ParseDoseArg(const std::string& arg) {
+  const size_t colon = arg.find(':');
+  auto day = colon == std::string::npos ? std::nullopt
+                                        : certs::ParseIsoDateOrDateTime(arg.substr(colon + 1));
+  if (!day) return InvalidArgumentError("--dose must be PRODUCT:YYYY-MM-DD, got " + arg);
+  return registry::DoseFacts{arg.substr(0, colon), std::chrono::floor<std::chrono::days>(*day)};
+}
+
+int CertIssue(const CertificateCliState& s, const Config& config) {
+  auto pass = Passphrase();
+  if (!pass.ok()) return Fail(pass.status(), kExitUsage);
+  certs::IssueRequest req;
+  req.full_name = s.name;
+  req.date_of_birth = s.dob;
+  for (const std::string& d : s.doses) {
+    auto dose = ParseDoseArg(d);
+    if (!dose.ok()) return Fail(dose.status(), kExitUsage);
+    req.doses.push_back(*dose);
+  }
+  auto ks = certs::KeyStore::Open(KeyDir(s, config), *pass);
+  if (!ks.ok()) return Fail(ks.status());
+  certs::DccIssuer issuer(ks->active_dsc(), registry::BuiltInVaccines());
+  auto issued = issuer.Issue(req, SystemClock::Get().Now());
+  if (!issued.ok()) return Fail(issued.status());
+  if (!s.png_file.empty()) {
+    auto png = certs::RenderQrPng(issued->hc1);
+    if (!png.ok()) return Fail(png.status());
+    if (Status st = WriteFile(s.png_file, *png); !st.ok()) return Fail(st);
+  }
+  if (!s.svg_file.empty()) {
+    auto svg = certs::RenderQrSvg(issued->hc1);
+    if (!svg.ok()) return Fail(svg.status());
+    if (Status st = WriteFile(s.svg_file, *svg); !st.ok()) return Fail(st);
+  }
+  std::cout << issued->hc1 << "\n";
+  return 0;
+}
+
+int TrustListExport(const CertificateCliState& s, const Config& config) {
+  auto pass = Passphrase();
+  if (!pass.ok()) return Fail(pass.status(), kExitUsage);
+  auto ks = certs::KeyStore::Open(KeyDir(s, config), *pass);
+  if (!ks.ok()) return Fail(ks.status());
+  auto list = certs::BuildSignedTrustList(*ks, SystemClock::Get().Now());
+  if (!list.ok()) return Fail(list.status());
+  if (Status st = WriteFile(s.output_file, *list); !st.ok()) return Fail(st);
+  std::cout << "trust list with " << ks->dscs().size() << " DSC(s) written to " << s.output_file
+            << "\n";
+  return 0;
+}
+
 int ConformanceDcc(const CertificateCliState& s) {
   if (!std::filesystem::is_directory(s.corpus_dir)) {
     return Fail(InvalidArgumentError("not a directory: " + s.corpus_dir), kExitUsage);
@@ -134,6 +315,44 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
       ->callback([&action, s] { action = [s](const Config& c) { return KeysRotate(*s, c); }; });
   keys->add_subcommand("list", "print the CSCA and every DSC with kid and validity (* = active)")
       ->callback([&action, s] { action = [s](const Config& c) { return KeysList(*s, c); }; });
+
+  CLI::App* cert = app.add_subcommand("cert", "EU Digital COVID Certificates");
+  cert->require_subcommand(1);
+  cert->add_option("--key-dir", s->key_dir, "key folder (config certs.key_dir)");
+  CLI::App* verify = cert->add_subcommand(
+      "verify",
+      "verify an HC1 certificate offline and print the result as JSON (exit 1 when invalid)");
+  verify->add_option("INPUT", s->input,
+                     "HC1 text, '-' for standard input, or a file with the text or a PNG/JPEG "
+                     "image of the QR code")
+      ->required();
+  auto* tl = verify->add_option("--trust-list", s->trust_list_file,
+                                "signed trust list (vaxreg trust-list export / GET "
+                                "/api/v1/trust-list)");
+  verify->add_option("--cert", s->cert_pem_file, "trust this one DSC (PEM)")->excludes(tl);
+  verify->add_option("--csca", s->csca_pem_file, "pin the trust list to this CSCA (PEM)");
+  verify->add_option("--revocation-list", s->revocation_list_file, "signed revocation list");
+  verify->add_option("--at", s->at, "verify as of this ISO-8601 instant instead of now");
+  verify->add_flag("--minimal", s->minimal, "print only the verdict and the holder's name");
+  verify->callback([&action, s] { action = [s](const Config& c) { return CertVerify(*s, c); }; });
+
+  CLI::App* issue = cert->add_subcommand(
+      "issue", "issue a vaccination certificate from the command line (prints the HC1 text)");
+  issue->add_option("--name", s->name, "full name in Vietnamese, family name first")->required();
+  issue->add_option("--dob", s->dob, "date of birth YYYY-MM-DD or YYYY")->required();
+  issue->add_option("--dose", s->doses, "PRODUCT:YYYY-MM-DD, repeat per dose")->required();
+  issue->add_option("--png", s->png_file, "also write the QR code as PNG");
+  issue->add_option("--svg", s->svg_file, "also write the QR code as SVG");
+  issue->callback([&action, s] { action = [s](const Config& c) { return CertIssue(*s, c); }; });
+
+  CLI::App* trust = app.add_subcommand("trust-list", "the published list of signer certificates");
+  trust->require_subcommand(1);
+  trust->add_option("--key-dir", s->key_dir, "key folder (config certs.key_dir)");
+  CLI::App* export_tl =
+      trust->add_subcommand("export", "write the signed trust list (CSCA and every DSC) to FILE");
+  export_tl->add_option("FILE", s->output_file, "output file")->required();
+  export_tl->callback(
+      [&action, s] { action = [s](const Config& c) { return TrustListExport(*s, c); }; });
 
   return state;
 }

@@ -5,7 +5,11 @@
 #include <ZXing/ImageView.h>
 #include <ZXing/ReadBarcode.h>
 #include <png.h>
+// jpeglib.h needs FILE and size_t declared first.
+#include <cstdio>
+#include <jpeglib.h>
 
+#include <csetjmp>
 #include <cstring>
 #include <vector>
 
@@ -40,11 +44,54 @@ Result<std::vector<uint8_t>> DecodePngGray(std::string_view png, int* width, int
   return pixels;
 }
 
-}  // namespace
+struct JpegError {
+  jpeg_error_mgr mgr;
+  std::jmp_buf jump;
+};
 
-Result<std::string> DecodeQrFromPng(std::string_view png) {
-  int width = 0, height = 0;
-  ASSIGN_OR_RETURN(std::vector<uint8_t> pixels, DecodePngGray(png, &width, &height));
+// libjpeg reports fatal errors through error_exit, which must not return: jump back out.
+[[noreturn]] void JpegErrorExit(j_common_ptr cinfo) {
+  std::longjmp(reinterpret_cast<JpegError*>(cinfo->err)->jump, 1);
+}
+
+// Decodes to 8-bit grey. Only plain data lives in this frame across setjmp; `pixels` is sized
+// before it and only written after.
+Result<std::vector<uint8_t>> DecodeJpegGray(std::string_view jpeg, int* width, int* height) {
+  if (jpeg.size() > kMaxPngBytes) return ResourceExhaustedError("JPEG is too large");
+  jpeg_decompress_struct cinfo;
+  JpegError err;
+  cinfo.err = jpeg_std_error(&err.mgr);
+  err.mgr.error_exit = JpegErrorExit;
+  err.mgr.output_message = [](j_common_ptr) {};
+  std::vector<uint8_t> pixels;
+  if (setjmp(err.jump) != 0) {
+    jpeg_destroy_decompress(&cinfo);
+    return InvalidArgumentError("not a readable JPEG image");
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(jpeg.data()),
+               static_cast<unsigned long>(jpeg.size()));
+  jpeg_read_header(&cinfo, TRUE);
+  if (cinfo.image_width == 0 || cinfo.image_height == 0 ||
+      static_cast<size_t>(cinfo.image_width) * cinfo.image_height > kMaxPngPixels) {
+    jpeg_destroy_decompress(&cinfo);
+    return ResourceExhaustedError("JPEG dimensions out of range");
+  }
+  cinfo.out_color_space = JCS_GRAYSCALE;
+  jpeg_start_decompress(&cinfo);
+  pixels.resize(static_cast<size_t>(cinfo.output_width) * cinfo.output_height);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW row = pixels.data() + static_cast<size_t>(cinfo.output_scanline) * cinfo.output_width;
+    jpeg_read_scanlines(&cinfo, &row, 1);
+  }
+  *width = static_cast<int>(cinfo.output_width);
+  *height = static_cast<int>(cinfo.output_height);
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  return pixels;
+}
+
+Result<std::string> DecodeQrFromGray(const std::vector<uint8_t>& pixels, int width, int height) {
   ZXing::DecodeHints hints;
   hints.setFormats(ZXing::BarcodeFormat::QRCode);
   hints.setTryHarder(true);
@@ -56,6 +103,29 @@ Result<std::string> DecodeQrFromPng(std::string_view png) {
   } catch (const std::exception& e) {
     return InvalidArgumentError(std::string("QR decoding failed: ") + e.what());
   }
+}
+
+}  // namespace
+
+Result<std::string> DecodeQrFromPng(std::string_view png) {
+  int width = 0, height = 0;
+  ASSIGN_OR_RETURN(std::vector<uint8_t> pixels, DecodePngGray(png, &width, &height));
+  return DecodeQrFromGray(pixels, width, height);
+}
+
+Result<std::string> DecodeQrFromJpeg(std::string_view jpeg) {
+  int width = 0, height = 0;
+  ASSIGN_OR_RETURN(std::vector<uint8_t> pixels, DecodeJpegGray(jpeg, &width, &height));
+  return DecodeQrFromGray(pixels, width, height);
+}
+
+bool LooksLikePng(std::string_view b) { return b.starts_with("\x89PNG\r\n\x1a\n"); }
+bool LooksLikeJpeg(std::string_view b) { return b.starts_with("\xff\xd8\xff"); }
+
+Result<std::string> DecodeQrFromImage(std::string_view image) {
+  if (LooksLikePng(image)) return DecodeQrFromPng(image);
+  if (LooksLikeJpeg(image)) return DecodeQrFromJpeg(image);
+  return InvalidArgumentError("not a PNG or JPEG image");
 }
 
 }  // namespace vaxreg::certs

@@ -1,5 +1,6 @@
 #pragma once
-// Reads the text of a QR code from a PNG image (for conformance vectors and verifier tools).
+// Reads the text of a QR code from a PNG or JPEG image (conformance vectors, scanned
+// certificates posted to the verifier).
 // Thread-safe.
 
 #include <string>
@@ -16,5 +17,15 @@ inline constexpr size_t kMaxPngPixels = 16 * 1024 * 1024;
 // Decodes `png` and returns the text of the QR code in it. kInvalidArgument when the bytes are
 // not a readable PNG or hold no readable QR code; kResourceExhausted beyond the limits above.
 Result<std::string> DecodeQrFromPng(std::string_view png);
+
+// The same for a baseline or progressive JPEG (same limits).
+Result<std::string> DecodeQrFromJpeg(std::string_view jpeg);
+
+// True when `bytes` start like a PNG or a JPEG file.
+bool LooksLikePng(std::string_view bytes);
+bool LooksLikeJpeg(std::string_view bytes);
+
+// PNG or JPEG by their magic bytes; kInvalidArgument for anything else.
+Result<std::string> DecodeQrFromImage(std::string_view image);
 
 }  // namespace vaxreg::certs

@@ -1,0 +1,156 @@
+// Every QR code rendered is decoded back with zxing-cpp: PNG directly, JPEG after re-encoding the
+// pixels with libjpeg, SVG after rasterising its path (the renderer writes only "Mx,yhNv1h-Nz"
+// runs, which this test parses).
+
+#include <gtest/gtest.h>
+#include <png.h>
+
+#include <cstdio>
+#include <jpeglib.h>
+
+#include <cstring>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "certs/qr/qr_render.h"
+#include "certs/qr_image.h"
+
+namespace vaxreg::certs {
+namespace {
+
+const std::string kHc1 =
+    "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOO6+IDOEZ/18WA/3W-*9UR98R1GS9:S5+UK/A1EK09ABP"
+    "$E1HBDMC6$L0-:EXG2MQ1T40PK1VK08/EOAKY%E5ZS%$BKL8H9TA5K5.2E:DQ9M7$8FZJ3$/NUVGOK9T3F:IA"
+    "$3PGC6JK*U7F$EN1D58O-F0AZ1UM5L27B:K:DNKQ2V-0TQ7TI8$TGTDE6L7KDH93V4/2PH7%96ZIDG/3OS1"
+    "LVV3L7VFJ.KBHU9QUEEG+YEPD97%2RXT0YO:H2DZU+I1FOOEFU2-NEFO0YK0N6%JBMXBVBSR2M2UJ$H8*B"
+    "OAWG6DBTQ5-+UJTFSD6B74GL4VY0O.K5H3KZRA/8$.6:.3ZYLWS26GEL48I:U%BPSA2BX33HAR%I5CTZ2";
+
+struct Gray {
+  std::vector<uint8_t> pixels;
+  int width = 0;
+  int height = 0;
+};
+
+Gray PngToGray(const std::string& png) {
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  EXPECT_NE(png_image_begin_read_from_memory(&image, png.data(), png.size()), 0);
+  image.format = PNG_FORMAT_GRAY;
+  Gray g;
+  g.width = static_cast<int>(image.width);
+  g.height = static_cast<int>(image.height);
+  g.pixels.resize(PNG_IMAGE_SIZE(image));
+  EXPECT_NE(png_image_finish_read(&image, nullptr, g.pixels.data(), 0, nullptr), 0);
+  return g;
+}
+
+std::string GrayToPng(const Gray& g) {
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  image.width = static_cast<png_uint_32>(g.width);
+  image.height = static_cast<png_uint_32>(g.height);
+  image.format = PNG_FORMAT_GRAY;
+  png_alloc_size_t size = 0;
+  png_image_write_to_memory(&image, nullptr, &size, 0, g.pixels.data(), 0, nullptr);
+  std::string out(size, '\0');
+  EXPECT_NE(png_image_write_to_memory(&image, out.data(), &size, 0, g.pixels.data(), 0, nullptr), 0);
+  out.resize(size);
+  return out;
+}
+
+std::string GrayToJpeg(const Gray& g) {
+  jpeg_compress_struct cinfo;
+  jpeg_error_mgr err;
+  cinfo.err = jpeg_std_error(&err);
+  jpeg_create_compress(&cinfo);
+  unsigned char* buf = nullptr;
+  unsigned long size = 0;
+  jpeg_mem_dest(&cinfo, &buf, &size);
+  cinfo.image_width = static_cast<JDIMENSION>(g.width);
+  cinfo.image_height = static_cast<JDIMENSION>(g.height);
+  cinfo.input_components = 1;
+  cinfo.in_color_space = JCS_GRAYSCALE;
+  jpeg_set_defaults(&cinfo);
+  jpeg_set_quality(&cinfo, 85, TRUE);
+  jpeg_start_compress(&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height) {
+    JSAMPROW row = const_cast<uint8_t*>(g.pixels.data()) +
+                   static_cast<size_t>(cinfo.next_scanline) * static_cast<size_t>(g.width);
+    jpeg_write_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  std::string out(reinterpret_cast<char*>(buf), size);
+  free(buf);
+  return out;
+}
+
+// Rasterises the renderer's SVG at 4 pixels per unit.
+Gray RasteriseSvg(const std::string& svg) {
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(svg, m, std::regex("viewBox=\"0 0 (\\d+) (\\d+)\"")));
+  const int units = std::stoi(m[1]);
+  const int scale = 4;
+  Gray g;
+  g.width = g.height = units * scale;
+  g.pixels.assign(static_cast<size_t>(g.width) * g.height, 255);
+  std::regex run("M(\\d+),(\\d+)h(\\d+)v1h-\\d+z");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), run); it != std::sregex_iterator();
+       ++it) {
+    const int x = std::stoi((*it)[1]), y = std::stoi((*it)[2]), n = std::stoi((*it)[3]);
+    for (int dy = 0; dy < scale; ++dy) {
+      std::memset(g.pixels.data() + static_cast<size_t>(y * scale + dy) * g.width + x * scale, 0,
+                  static_cast<size_t>(n * scale));
+    }
+  }
+  return g;
+}
+
+TEST(QrRenderTest, PngDecodesBack) {
+  for (int scale : {2, 4, 8}) {
+    Result<std::string> png = RenderQrPng(kHc1, {scale, 4});
+    ASSERT_TRUE(png.ok()) << png.status().ToString();
+    EXPECT_TRUE(LooksLikePng(*png));
+    Result<std::string> text = DecodeQrFromImage(*png);
+    ASSERT_TRUE(text.ok()) << text.status().ToString();
+    EXPECT_EQ(*text, kHc1);
+  }
+}
+
+TEST(QrRenderTest, SvgDecodesBack) {
+  Result<std::string> svg = RenderQrSvg(kHc1);
+  ASSERT_TRUE(svg.ok());
+  EXPECT_TRUE(svg->starts_with("<?xml"));
+  EXPECT_NE(svg->find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+  Result<std::string> text = DecodeQrFromPng(GrayToPng(RasteriseSvg(*svg)));
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_EQ(*text, kHc1);
+}
+
+TEST(QrRenderTest, JpegScanDecodesBack) {
+  Result<std::string> png = RenderQrPng(kHc1, {4, 4});
+  ASSERT_TRUE(png.ok());
+  const std::string jpeg = GrayToJpeg(PngToGray(*png));
+  EXPECT_TRUE(LooksLikeJpeg(jpeg));
+  Result<std::string> text = DecodeQrFromImage(jpeg);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_EQ(*text, kHc1);
+}
+
+TEST(QrRenderTest, RejectsBadInput) {
+  EXPECT_EQ(RenderQrPng("").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RenderQrSvg(std::string(kMaxQrTextBytes + 1, 'A')).status().code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(RenderQrPng("x", {0, 4}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodeQrFromImage("GIF89a").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(DecodeQrFromJpeg("\xff\xd8\xff\xe0 truncated").ok());
+  Result<std::string> png = RenderQrPng(kHc1);
+  ASSERT_TRUE(png.ok());
+  EXPECT_FALSE(DecodeQrFromImage(png->substr(0, png->size() / 2)).ok());
+}
+
+}  // namespace
+}  // namespace vaxreg::certs
