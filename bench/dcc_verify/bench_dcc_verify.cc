@@ -26,12 +26,13 @@
 #include "certs/crypto/x509.h"
 #include "certs/dcc/schema_check.h"
 #include "certs/verifier.h"
+#include "bench/common/rate.h"
 
 namespace {
 
 using namespace vaxreg;
 using namespace vaxreg::certs;
-using Clock = std::chrono::steady_clock;
+using bench::MicrosPerCall;
 
 [[noreturn]] void Die(const char* what) {
   std::fprintf(stderr, "bench_dcc_verify: %s\n", what);
@@ -42,29 +43,6 @@ template <typename T>
 T Must(Result<T> r, const char* what) {
   if (!r.ok()) Die(what);
   return std::move(r).value();
-}
-
-// Runs `body` on `threads` threads for `seconds`; returns the number of calls completed.
-template <typename Body>
-long Count(int threads, double seconds, const Body& body) {
-  std::atomic<bool> stop{false};
-  std::atomic<long> total{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      auto state = body.MakeState();
-      long n = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        for (int i = 0; i < 16; ++i) body.Run(state);
-        n += 16;
-      }
-      total += n;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& th : pool) th.join();
-  return total.load();
 }
 
 struct RawVerify {
@@ -95,14 +73,6 @@ struct FullVerify {
     if (!VerifyHc1(*qr, *trust, now).valid) Die("HC1 did not verify");
   }
 };
-
-// Single-thread cost of one stage, in microseconds per call.
-template <typename F>
-double Micros(F f, int n = 20000) {
-  const auto start = Clock::now();
-  for (int i = 0; i < n; ++i) f();
-  return std::chrono::duration<double, std::micro>(Clock::now() - start).count() / n;
-}
 
 }  // namespace
 
@@ -147,37 +117,27 @@ int main(int argc, char** argv) {
   std::printf("HC1 text: %zu chars, COSE %zu bytes, payload %zu bytes\n", qr.size(), cose.size(),
               parsed.payload.size());
   std::printf("single-thread stage costs (us/call):\n");
-  std::printf("  base45 decode     %7.2f\n", Micros([&] { (void)Base45Decode(qr.substr(4)); }));
-  std::printf("  inflate           %7.2f\n", Micros([&] { (void)Inflate(compressed); }));
-  std::printf("  COSE parse        %7.2f\n", Micros([&] { (void)ParseCoseSign1(cose); }));
-  std::printf("  CWT + JSON        %7.2f\n", Micros([&] { (void)DecodeCwt(parsed.payload); }));
-  std::printf("  schema+value sets %7.2f\n", Micros([&] {
+  std::printf("  base45 decode     %7.2f\n", MicrosPerCall([&] { (void)Base45Decode(qr.substr(4)); }));
+  std::printf("  inflate           %7.2f\n", MicrosPerCall([&] { (void)Inflate(compressed); }));
+  std::printf("  COSE parse        %7.2f\n", MicrosPerCall([&] { (void)ParseCoseSign1(cose); }));
+  std::printf("  CWT + JSON        %7.2f\n", MicrosPerCall([&] { (void)DecodeCwt(parsed.payload); }));
+  std::printf("  schema+value sets %7.2f\n", MicrosPerCall([&] {
                 (void)CheckDccSchema(claims.dcc);
                 (void)CheckDccValueSets(claims.dcc);
               }));
   {
     EvpPkeyCtxPtr ctx = raw.MakeState();
-    std::printf("  raw EVP verify    %7.2f\n", Micros([&] { raw.Run(ctx); }, 4000));
+    std::printf("  raw EVP verify    %7.2f\n", MicrosPerCall([&] { raw.Run(ctx); }, 4000));
   }
   std::printf("  ES256 verify      %7.2f\n",
-              Micros([&] { (void)VerifyCoseSign1(parsed, cert->public_key()); }, 4000));
+              MicrosPerCall([&] { (void)VerifyCoseSign1(parsed, cert->public_key()); }, 4000));
   std::printf("  VerifyHc1         %7.2f\n",
-              Micros([&] { (void)VerifyHc1(qr, trust, now); }, 4000));
+              MicrosPerCall([&] { (void)VerifyHc1(qr, trust, now); }, 4000));
 
   // Alternate short rounds of both workloads so that load from other processes on the machine
   // hits both alike; rates are totals over all rounds.
-  constexpr int kRounds = 6;
-  const double round_seconds = seconds / kRounds;
-  long raw_calls = 0, full_calls = 0;
   const FullVerify full{&qr, &trust, now};
-  for (int round = 0; round < kRounds; ++round) {
-    raw_calls += Count(threads, round_seconds, raw);
-    full_calls += Count(threads, round_seconds, full);
-  }
-  const double raw_rate = static_cast<double>(raw_calls) / seconds;
-  const double full_rate = static_cast<double>(full_calls) / seconds;
-  std::printf("threads: %d, %.1f s per workload in %d alternating rounds\n", threads, seconds,
-              kRounds);
+  const auto [raw_rate, full_rate] = bench::AlternatingRates(threads, seconds, raw, full);
   std::printf("raw ECDSA P-256 verify (EVP):  %10.0f /s\n", raw_rate);
   std::printf("full VerifyHc1:                %10.0f /s\n", full_rate);
   std::printf("ratio full/raw:                %10.1f %%  (target >= 85 %%)\n",

@@ -24,6 +24,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterAuthRoutes(router, services);
   RegisterUserRoutes(router, services);
   RegisterAuditRoutes(router, services);
+  RegisterCertificateRoutes(router, services);
   if (!web_root.empty()) router.Add(http::StaticFilesRoute(web_root));
 }
 

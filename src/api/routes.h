@@ -15,6 +15,8 @@ void RegisterHealthRoutes(http::Router& router, ApiServices& services);
 void RegisterAuthRoutes(http::Router& router, ApiServices& services);
 void RegisterUserRoutes(http::Router& router, ApiServices& services);
 void RegisterAuditRoutes(http::Router& router, ApiServices& services);
+// Certificates, QR codes, trust and revocation lists, verification (certificates_api.cc).
+void RegisterCertificateRoutes(http::Router& router, ApiServices& services);
 
 // All of the above, plus static files from `web_root` when it is not empty.
 void RegisterAllRoutes(http::Router& router, ApiServices& services,

@@ -10,6 +10,10 @@
 #include "storage/database.h"
 #include "storage/group_commit.h"
 
+namespace vaxreg::certs {
+class CertificateAuthority;
+}  // namespace vaxreg::certs
+
 namespace vaxreg::api {
 
 struct ApiServices {
@@ -20,6 +24,8 @@ struct ApiServices {
   MetricsRegistry& metrics;
   // For CPU-heavy work (password hashing) that must not run on the I/O threads.
   boost::asio::thread_pool& blocking_pool;
+  // Certificate keys, issuing and revocation state; null when certs.key_dir is not set.
+  certs::CertificateAuthority* certificates = nullptr;
 };
 
 }  // namespace vaxreg::api

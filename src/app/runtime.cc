@@ -54,6 +54,18 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   rt->blocking_pool_ = std::make_unique<boost::asio::thread_pool>(2);
   rt->services_.reset(new api::ApiServices{*rt->db_, *rt->writer_, *rt->accounts_, *rt->clock_,
                                            rt->metrics_, *rt->blocking_pool_});
+  if (!config.key_dir.empty()) {
+    certs::CertificateAuthorityOptions ca;
+    ca.key_dir = config.key_dir;
+    if (const char* p = std::getenv("VAXREG_KEY_PASSPHRASE")) ca.passphrase = p;
+    ca.renew_days = config.cert_renew_days;
+    ASSIGN_OR_RETURN(rt->certificates_,
+                     certs::CertificateAuthority::Start(ca, *rt->db_, *rt->writer_, *rt->clock_));
+    if (!rt->certificates_->can_issue()) {
+      spdlog::warn("VAXREG_KEY_PASSPHRASE is not set: certificates are verified but not issued");
+    }
+    rt->services_->certificates = rt->certificates_.get();
+  }
   api::RegisterAllRoutes(rt->router_, *rt->services_, config.web_root);
   rt->authenticator_ = api::MakeSessionAuthenticator(*rt->accounts_);
 
@@ -90,6 +102,7 @@ void Runtime::Shutdown() {
   if (!server_->WaitIdle(std::chrono::milliseconds(config_.shutdown_grace_ms))) {
     spdlog::warn("shutdown grace period over with requests still in flight");
   }
+  if (certificates_) certificates_->StopScheduler();
   // Requests are done; commit whatever they queued before stopping the threads.
   writer_->Stop();
   ioc_.stop();

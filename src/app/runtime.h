@@ -11,6 +11,7 @@
 
 #include "accounts/account_service.h"
 #include "api/services.h"
+#include "certs/service/certificate_authority.h"
 #include "app/config.h"
 #include "common/clock.h"
 #include "common/metrics.h"
@@ -58,6 +59,7 @@ class Runtime final {
   std::unique_ptr<storage::GroupCommitWriter> writer_;
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<boost::asio::thread_pool> blocking_pool_;
+  std::unique_ptr<certs::CertificateAuthority> certificates_;  // null without certs.key_dir
   std::unique_ptr<api::ApiServices> services_;
   http::Router router_;
   std::unique_ptr<http::Authenticator> authenticator_;

@@ -2,6 +2,7 @@
 // Times are Unix seconds (UTC) in 64-bit integers; hashes and tokens are lower-case hex text.
 
 #include "storage/migrate.h"
+#include "storage/schema_certificates.h"
 #include "storage/schema_registry.h"
 
 namespace vaxreg::storage {
@@ -140,6 +141,7 @@ constexpr Migration kMigrations[] = {
     {1, "accounts", kAccountsSqlite, kAccountsPostgres},
     {2, "audit_log", kAuditSqlite, kAuditPostgres},
     {3, "registry", kRegistrySqlite, kRegistryPostgres},
+    {4, "certificates", kCertificatesSqlite, kCertificatesPostgres},
 };
 
 }  // namespace

@@ -20,8 +20,9 @@ Bytef* InPtr(std::string_view data) {
 
 }  // namespace
 
-Deflater::Deflater(int level) : stream_(new z_stream{}) {
-  ok_ = deflateInit(stream_, std::clamp(level, 0, 9)) == Z_OK;
+Deflater::Deflater(int level, int window_bits, int mem_level) : stream_(new z_stream{}) {
+  ok_ = deflateInit2(stream_, std::clamp(level, 0, 9), Z_DEFLATED, std::clamp(window_bits, 9, 15),
+                     std::clamp(mem_level, 1, 9), Z_DEFAULT_STRATEGY) == Z_OK;
 }
 
 Deflater::~Deflater() {

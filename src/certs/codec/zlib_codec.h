@@ -23,8 +23,12 @@ inline constexpr size_t kMaxInflatedBytes = 64 * 1024;
 // signature; reuse makes compressing a 250-byte payload ~10x cheaper.
 class Deflater final {
  public:
-  // `level` is a zlib level, 0..9 (9 is what DCC issuers use).
-  explicit Deflater(int level = 9);
+  // `level` is a zlib level, 0..9 (9 is what DCC issuers use). `window_bits` (9..15) and
+  // `mem_level` (1..9) size the sliding window and the hash table: deflateReset() clears the
+  // hash table on every call, so small payloads (an HC1 COSE message is < 1 KiB) compress
+  // several times faster with a small table; the output stays a standard zlib stream (its header
+  // records the window size, which every inflater honours).
+  explicit Deflater(int level = 9, int window_bits = 15, int mem_level = 8);
   ~Deflater();
   Deflater(const Deflater&) = delete;
   Deflater& operator=(const Deflater&) = delete;

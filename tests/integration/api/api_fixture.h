@@ -10,6 +10,7 @@
 
 #include "accounts/user_store.h"
 #include "app/runtime.h"
+#include "certs/keys/key_store.h"
 #include "fakes/fake_notifier.h"
 #include "support/test_db.h"
 #include "support/test_http_client.h"
@@ -33,6 +34,11 @@ class ApiTest : public ::testing::Test {
     config.header_timeout_ms = 2000;
     config.max_body_bytes = 64 * 1024;
     config.login_attempts_per_minute = login_attempts_per_minute_;
+    // Certificate keys (the passphrase, as in production, only in the environment).
+    key_dir_ = web_root_.string() + "_keys";
+    ::setenv("VAXREG_KEY_PASSPHRASE", kKeyPassphrase, 1);
+    ASSERT_TRUE(certs::KeyStore::Init(key_dir_, kKeyPassphrase, SystemClock::Get().Now()).ok());
+    config.key_dir = key_dir_.string();
     auto rt = app::Runtime::Start(config, {.clock = nullptr, .notifier = &notifier_});
     ASSERT_TRUE(rt.ok()) << rt.status().ToString();
     runtime_ = std::move(rt).value();
@@ -45,9 +51,11 @@ class ApiTest : public ::testing::Test {
     runtime_.reset();
     std::error_code ec;
     std::filesystem::remove_all(web_root_, ec);
+    std::filesystem::remove_all(key_dir_, ec);
   }
 
   static constexpr const char* kPassword = "a test password";
+  static constexpr const char* kKeyPassphrase = "an api test key passphrase";
 
   // Creates an account directly through the writer.
   accounts::User CreateAccount(const std::string& username, auth::Role role) {
@@ -92,6 +100,7 @@ class ApiTest : public ::testing::Test {
   TestDatabase test_db_{Backend::kSqlite};
   FakeNotifier notifier_;
   std::filesystem::path web_root_;
+  std::filesystem::path key_dir_;
   std::unique_ptr<app::Runtime> runtime_;
   std::unique_ptr<TestHttpClient> client_;
 };

@@ -47,6 +47,17 @@ std::map<std::string, Probe> Probes() {
       {"GET /api/v1/outbox", {"/api/v1/outbox", none}},
       {"GET /api/v1/audit", {"/api/v1/audit", none}},
       {"GET /api/v1/audit/verify", {"/api/v1/audit/verify", none}},
+      // Certificates: with no person and no certificate in this database, an allowed caller
+      // gets 404 (the access rule is what is probed; certificates_api_test covers success).
+      {"POST /api/v1/certificates",
+       {"/api/v1/certificates", [](int) { return std::string(R"({"person_id":999999})"); }, 404}},
+      {"GET /api/v1/certificates/{id}", {"/api/v1/certificates/999999", none, 404}},
+      {"GET /api/v1/certificates/{id}/qr.svg", {"/api/v1/certificates/999999/qr.svg", none, 404}},
+      {"GET /api/v1/certificates/{id}/qr.png", {"/api/v1/certificates/999999/qr.png", none, 404}},
+      {"GET /api/v1/trust-list", {"/api/v1/trust-list", none}},
+      {"GET /api/v1/revocation-list", {"/api/v1/revocation-list", none}},
+      {"POST /api/v1/verify",
+       {"/api/v1/verify", [](int) { return std::string(R"({"hc1":"HC1:XYZ"})"); }}},
       {"GET /{path...}", {"/", none}},
   };
 }

@@ -1,0 +1,124 @@
+#pragma once
+// The central signer's side of the platform, shared by the API and the CLI: the key folder, the
+// DCC issuer for the active DSC, the trust store and signed trust list built from it, the
+// revocation state from the database, and issuing/renewing certificates for registry people
+// (flow 5, step 3; issue 4 items 5 and 7).
+//
+// Issuing for a person: the person's counted doses (voided and unverified self-declared doses do
+// not count) -> DCC -> HC1, stored with the hash of those doses; the person's previous active
+// certificate, if any, becomes 'superseded' (revoked) in the same transaction, so the holder
+// always has exactly one active certificate and the history stays in the table.
+//
+// Renewal (RenewDue, run by the scheduler every `renew_interval`): every active certificate
+// that expires within `renew_days` days, or whose person's counted doses no longer hash to
+// doses_hash, is re-issued; if the person has no counted dose any more it is revoked instead.
+//
+// Thread-safe: all methods may be called concurrently. Writes go through the group-commit
+// writer (blocking calls: use them off the I/O threads or from the CLI).
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "certs/issue/dcc_issuer.h"
+#include "certs/keys/key_store.h"
+#include "certs/service/certificate_store.h"
+#include "certs/verifier.h"
+#include "storage/database.h"
+#include "storage/group_commit.h"
+
+namespace vaxreg::certs {
+
+struct CertificateAuthorityOptions {
+  std::string key_dir;
+  std::string passphrase;  // empty: verification only (no issuing, no signed lists)
+  int renew_days = 30;
+  std::chrono::seconds renew_interval{3600};
+  bool run_scheduler = true;
+};
+
+struct RenewalReport {
+  int checked = 0;
+  int renewed_expiring = 0;
+  int renewed_doses_changed = 0;
+  int revoked_no_doses = 0;
+  int failed = 0;
+};
+
+// Revocation by UVCI hash, reloaded from the database after every change. Safe for concurrent
+// IsRevoked calls while it is being reloaded.
+class DatabaseRevocationList final : public RevocationChecker {
+ public:
+  bool IsRevoked(std::string_view uvci) const override;
+  Status Reload(storage::Database& db, SystemTime now);
+  // The 16-byte hashes, sorted, and a version tag (hex, changes whenever the set changes).
+  std::pair<std::shared_ptr<const std::set<std::string, std::less<>>>, std::string> Snapshot()
+      const;
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const std::set<std::string, std::less<>>> hashes_ =
+      std::make_shared<const std::set<std::string, std::less<>>>();
+  std::string version_;
+};
+
+class CertificateAuthority final {
+ public:
+  // Loads the key folder (decrypting the active DSC and the list signer when a passphrase is
+  // given), loads the revocation state and starts the renewal scheduler.
+  static Result<std::unique_ptr<CertificateAuthority>> Start(
+      const CertificateAuthorityOptions& options, storage::Database& db,
+      storage::GroupCommitWriter& writer, const Clock& clock);
+  ~CertificateAuthority();  // StopScheduler()
+
+  // Stops the renewal thread (waits for a run in progress). Idempotent.
+  void StopScheduler();
+
+  bool can_issue() const { return issuer_ != nullptr; }
+  const KeyStore& keys() const { return keys_; }
+  const TrustStore& trust() const { return trust_; }
+  const DatabaseRevocationList& revocations() const { return revocations_; }
+  // The signed trust list (built at start; kFailedPrecondition without a passphrase).
+  Result<std::string> SignedTrustList() const;
+  // The signed revocation list and its version tag (for ETag).
+  Result<std::string> SignedRevocationList() const;
+
+  // Issues (re-issues) the person's certificate. kNotFound for an unknown person;
+  // kFailedPrecondition without counted doses or without signing keys.
+  Result<CertificateRecord> IssueForPerson(int64_t person_id, const registry::Actor& actor);
+  Result<RenewalReport> RenewDue(const registry::Actor& actor);
+
+ private:
+  CertificateAuthority(storage::Database& db, storage::GroupCommitWriter& writer,
+                       const Clock& clock)
+      : db_(db), writer_(writer), clock_(clock) {}
+  // Inside a write transaction: issue for the person, superseding `previous` if set.
+  Result<CertificateRecord> IssueLocked(storage::Connection& conn, int64_t person_id,
+                                        std::optional<int64_t> previous,
+                                        const registry::Actor& actor);
+  void SchedulerLoop();
+
+  storage::Database& db_;
+  storage::GroupCommitWriter& writer_;
+  const Clock& clock_;
+  CertificateAuthorityOptions options_;
+  KeyStore keys_;
+  InMemoryTrustStore trust_;
+  std::unique_ptr<DccIssuer> issuer_;
+  std::string trust_list_;
+  DatabaseRevocationList revocations_;
+
+  std::mutex scheduler_mu_;
+  std::condition_variable scheduler_cv_;
+  bool stopping_ = false;
+  std::thread scheduler_;
+};
+
+// SHA-256 (hex) of the counted dose facts, order-independent: what a certificate is built from.
+std::string DoseFactsHash(const std::vector<registry::DoseFacts>& doses);
+
+}  // namespace vaxreg::certs

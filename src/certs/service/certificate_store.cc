@@ -1,0 +1,157 @@
+#include "certs/service/certificate_store.h"
+
+#include <boost/json.hpp>
+
+#include "audit/audit_log.h"
+
+namespace vaxreg::certs {
+namespace {
+
+constexpr char kColumns[] =
+    "id, person_id, uvci, hc1, kid, doses_hash, doses, issued_at, expires_at, status, "
+    "supersedes, revoked_at, revoke_reason, issued_by";
+
+CertificateRecord FromRow(const storage::Row& r) {
+  CertificateRecord c;
+  c.id = r.Int(0);
+  c.person_id = r.Int(1);
+  c.uvci = r.Text(2);
+  c.hc1 = r.Text(3);
+  c.kid_hex = r.Text(4);
+  c.doses_hash = r.Text(5);
+  c.doses = r.Text(6);
+  c.issued_at = r.Int(7);
+  c.expires_at = r.Int(8);
+  c.status = r.Text(9);
+  if (!r.IsNull(10)) c.supersedes = r.Int(10);
+  if (!r.IsNull(11)) c.revoked_at = r.Int(11);
+  c.revoke_reason = r.IsNull(12) ? "" : r.Text(12);
+  c.issued_by = r.Text(13);
+  return c;
+}
+
+std::string Select(std::string_view where) {
+  return std::string("SELECT ") + kColumns + " FROM certificates " + std::string(where);
+}
+
+Result<std::optional<CertificateRecord>> One(storage::Connection& conn, const std::string& sql,
+                                             int64_t arg) {
+  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {storage::Value(arg)}));
+  if (rows.empty()) return std::optional<CertificateRecord>();
+  return std::optional<CertificateRecord>(FromRow(rows[0]));
+}
+
+Result<std::vector<CertificateRecord>> Many(Result<storage::Rows> rows) {
+  if (!rows.ok()) return rows.status();
+  std::vector<CertificateRecord> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(FromRow(r));
+  return out;
+}
+
+// The audit view: never the HC1 text itself (it is a credential of the holder).
+std::string AuditJson(const CertificateRecord& c) {
+  return boost::json::serialize(boost::json::object{{"id", c.id},
+                                                    {"person_id", c.person_id},
+                                                    {"uvci", c.uvci},
+                                                    {"kid", c.kid_hex},
+                                                    {"doses", c.doses},
+                                                    {"expires_at", c.expires_at},
+                                                    {"status", c.status}});
+}
+
+}  // namespace
+
+std::string CertificateRecord::ToJson() const {
+  auto time = [](std::optional<int64_t> t) {
+    return t ? boost::json::value(FormatIso8601(FromUnixSeconds(*t))) : boost::json::value(nullptr);
+  };
+  return boost::json::serialize(boost::json::object{
+      {"id", id},
+      {"person_id", person_id},
+      {"uvci", uvci},
+      {"hc1", hc1},
+      {"kid", kid_hex},
+      {"doses", doses},
+      {"issued_at", time(issued_at)},
+      {"expires_at", time(expires_at)},
+      {"status", status},
+      {"supersedes", supersedes ? boost::json::value(*supersedes) : boost::json::value(nullptr)},
+      {"revoked_at", time(revoked_at)},
+      {"revoke_reason", revoke_reason}});
+}
+
+Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clock& clock,
+                                            CertificateRecord c, const registry::Actor& actor) {
+  ASSIGN_OR_RETURN(
+      storage::Rows rows,
+      conn.Query("INSERT INTO certificates (person_id, uvci, hc1, kid, doses_hash, doses, "
+                 "issued_at, expires_at, status, supersedes, issued_by) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10) RETURNING id",
+                 {c.person_id, c.uvci, c.hc1, c.kid_hex, c.doses_hash, c.doses, c.issued_at,
+                  c.expires_at,
+                  c.supersedes ? storage::Value(*c.supersedes) : storage::Value(nullptr),
+                  actor.id}));
+  c.id = rows.at(0).Int(0);
+  c.status = "active";
+  c.issued_by = actor.id;
+  RETURN_IF_ERROR(audit::AppendAudit(conn, clock,
+                                     {actor.id, "certificate.issue",
+                                      "certificate:" + std::to_string(c.id), "null", AuditJson(c),
+                                      actor.request_id}));
+  return c;
+}
+
+Status EndCertificate(storage::Connection& conn, const Clock& clock, int64_t id,
+                      std::string_view status, std::string_view reason,
+                      const registry::Actor& actor) {
+  ASSIGN_OR_RETURN(std::optional<CertificateRecord> before, FindCertificate(conn, id));
+  if (!before || before->status != "active") {
+    return NotFoundError("no active certificate with id " + std::to_string(id));
+  }
+  const int64_t now = ToUnixSeconds(clock.Now());
+  ASSIGN_OR_RETURN(int64_t n, conn.Execute("UPDATE certificates SET status = $1, revoked_at = $2, "
+                                           "revoke_reason = $3 WHERE id = $4 AND status = 'active'",
+                                           {std::string(status), now, std::string(reason), id}));
+  if (n != 1) return NotFoundError("no active certificate with id " + std::to_string(id));
+  CertificateRecord after = *before;
+  after.status = std::string(status);
+  return audit::AppendAudit(conn, clock,
+                            {actor.id, "certificate." + std::string(status),
+                             "certificate:" + std::to_string(id), AuditJson(*before),
+                             AuditJson(after), actor.request_id});
+}
+
+Result<std::optional<CertificateRecord>> FindCertificate(storage::Connection& conn, int64_t id) {
+  return One(conn, Select("WHERE id = $1"), id);
+}
+
+Result<std::optional<CertificateRecord>> ActiveCertificate(storage::Connection& conn,
+                                                           int64_t person_id) {
+  return One(conn, Select("WHERE person_id = $1 AND status = 'active' ORDER BY id DESC LIMIT 1"),
+             person_id);
+}
+
+Result<std::vector<CertificateRecord>> ListPersonCertificates(storage::Connection& conn,
+                                                              int64_t person_id) {
+  return Many(conn.Query(Select("WHERE person_id = $1 ORDER BY id DESC"), {person_id}));
+}
+
+Result<std::vector<CertificateRecord>> ListActiveCertificates(storage::Connection& conn,
+                                                              int64_t after_id, int limit) {
+  return Many(conn.Query(Select("WHERE status = 'active' AND id > $1 ORDER BY id LIMIT $2"),
+                         {after_id, int64_t{limit}}));
+}
+
+Result<std::vector<std::string>> ListRevokedUvcis(storage::Connection& conn, int64_t now) {
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query("SELECT uvci FROM certificates WHERE revoked_at IS NOT NULL AND "
+                              "expires_at > $1 ORDER BY uvci",
+                              {now}));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r.Text(0));
+  return out;
+}
+
+}  // namespace vaxreg::certs

@@ -1,0 +1,61 @@
+#pragma once
+// Issued certificates in the database (migration 4, table certificates). Writes run on the
+// group-commit writer's connection inside its transaction and append an audit row; reads run on
+// any connection.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "registry/actor.h"
+#include "storage/database.h"
+
+namespace vaxreg::certs {
+
+struct CertificateRecord {
+  int64_t id = 0;
+  int64_t person_id = 0;
+  std::string uvci;
+  std::string hc1;
+  std::string kid_hex;
+  std::string doses_hash;  // SHA-256 hex of the counted dose facts it was built from
+  std::string doses;       // "2/2"
+  int64_t issued_at = 0;
+  int64_t expires_at = 0;
+  std::string status;  // active | superseded | revoked
+  std::optional<int64_t> supersedes;
+  std::optional<int64_t> revoked_at;
+  std::string revoke_reason;
+  std::string issued_by;
+
+  // {"id","person_id","uvci","hc1","kid","doses","issued_at","expires_at","status",
+  //  "supersedes","revoked_at","revoke_reason"} with ISO-8601 times.
+  std::string ToJson() const;
+};
+
+// Inserts `record` (id filled in) and audits "certificate.issue".
+Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clock& clock,
+                                            CertificateRecord record, const registry::Actor& actor);
+// Sets status (superseded or revoked), revoked_at = now and the reason; audits
+// "certificate.<status>". kNotFound when no active certificate has this id.
+Status EndCertificate(storage::Connection& conn, const Clock& clock, int64_t id,
+                      std::string_view status, std::string_view reason,
+                      const registry::Actor& actor);
+
+Result<std::optional<CertificateRecord>> FindCertificate(storage::Connection& conn, int64_t id);
+// The person's active certificate, if any.
+Result<std::optional<CertificateRecord>> ActiveCertificate(storage::Connection& conn,
+                                                           int64_t person_id);
+// Every certificate of a person, newest first (history).
+Result<std::vector<CertificateRecord>> ListPersonCertificates(storage::Connection& conn,
+                                                              int64_t person_id);
+// Active certificates with id > after_id, by id, at most `limit` (for the renewal scan).
+Result<std::vector<CertificateRecord>> ListActiveCertificates(storage::Connection& conn,
+                                                              int64_t after_id, int limit);
+// UVCIs of every superseded or revoked certificate whose expiry is after `now`.
+Result<std::vector<std::string>> ListRevokedUvcis(storage::Connection& conn, int64_t now);
+
+}  // namespace vaxreg::certs

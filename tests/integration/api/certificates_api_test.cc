@@ -1,0 +1,199 @@
+// Certificates end to end over HTTP: issuing for a registry person, QR codes decoded back, the
+// signed trust list verifying issued certificates offline, re-issue revoking the superseded
+// certificate (revocation list with ETag/304, verify says "revoked"), renewal after a dose change
+// and before expiry, and POST /api/v1/verify with text, JSON and a PNG image.
+
+#include <boost/json.hpp>
+
+#include "api_fixture.h"
+#include "certs/qr_image.h"
+#include "certs/service/certificate_authority.h"
+#include "certs/trust/signed_lists.h"
+#include "fakes/fake_clock.h"
+#include "registry/dose.h"
+#include "registry/person.h"
+#include "registry/person_store.h"
+
+namespace vaxreg::testing {
+namespace {
+
+namespace http_ = boost::beast::http;
+
+class CertificatesApiTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    CreateAccount("cert.signer", auth::Role::kSigner);
+    token_ = Login("cert.signer", auth::Role::kSigner);
+    registry::NewPerson np;
+    np.full_name = "Nguyễn Văn Ánh";
+    np.dob = "1985-04-12";
+    np.sex = "M";
+    auto person = registry::ValidateNewPerson(np, std::chrono::floor<std::chrono::days>(
+                                                      SystemClock::Get().Now()));
+    ASSERT_TRUE(person.ok()) << person.status().ToString();
+    ASSERT_TRUE(Write([&](storage::Connection& c) {
+      auto inserted = registry::InsertPerson(c, SystemClock::Get(), *person, {"test", ""});
+      if (inserted.ok()) person_id_ = inserted->id;
+      return inserted.status();
+    }).ok());
+    AddDose(1, "2021-08-01");
+    AddDose(2, "2021-08-29");
+  }
+
+  Status Write(const storage::WriteFn& fn) { return runtime_->writer().SubmitAndWait(fn); }
+
+  // A verified self-declared dose (counts, needs no facility row).
+  void AddDose(int number, const std::string& day) {
+    std::chrono::sys_days d;
+    ASSERT_TRUE(registry::ParseDay(day, &d));
+    registry::Dose dose;
+    dose.person_id = person_id_;
+    dose.vaccine_code = "COMIRNATY";
+    dose.dose_number = number;
+    dose.administered_at = ToUnixSeconds(SystemTime(d)) + 3600;
+    dose.source = "self_declared";
+    dose.review_status = "verified";
+    dose.province_code = "01";
+    dose.status = "active";
+    dose.recorded_by = "test";
+    ASSERT_TRUE(Write([&](storage::Connection& c) {
+      return registry::InsertDose(c, dose).status();
+    }).ok());
+  }
+
+  boost::json::object Issue() {
+    auto r = client_->Post("/api/v1/certificates",
+                           "{\"person_id\":" + std::to_string(person_id_) + "}", token_);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json().as_object();
+  }
+
+  boost::json::object Verify(const std::string& hc1) {
+    auto r = client_->Send(http_::verb::post, "/api/v1/verify", hc1,
+                           {{"Content-Type", "text/plain"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json().as_object();
+  }
+
+  std::string token_;
+  int64_t person_id_ = 0;
+};
+
+TEST_F(CertificatesApiTest, IssueQrTrustListAndVerify) {
+  boost::json::object cert = Issue();
+  const std::string hc1(cert["hc1"].as_string());
+  EXPECT_EQ(cert["doses"].as_string(), "2/2");
+  EXPECT_EQ(cert["status"].as_string(), "active");
+  const std::string id = std::to_string(cert["id"].as_int64());
+
+  boost::json::object v = Verify(hc1);
+  EXPECT_TRUE(v["valid"].as_bool()) << boost::json::serialize(v);
+  EXPECT_EQ(v["holder"].at("name").as_string(), "Nguyễn Văn Ánh");
+
+  auto png = client_->Get("/api/v1/certificates/" + id + "/qr.png", token_);
+  ASSERT_EQ(png.status, 200);
+  EXPECT_EQ(certs::DecodeQrFromImage(png.body).value_or(""), hc1);
+  auto svg = client_->Get("/api/v1/certificates/" + id + "/qr.svg", token_);
+  ASSERT_EQ(svg.status, 200);
+  EXPECT_NE(svg.body.find("<svg"), std::string::npos);
+  // POST /verify with the image and with JSON; minimal view.
+  auto by_image = client_->Send(http_::verb::post, "/api/v1/verify", png.body,
+                                {{"Content-Type", "image/png"}});
+  ASSERT_EQ(by_image.status, 200);
+  EXPECT_TRUE(by_image.Json().at("valid").as_bool());
+  auto minimal = client_->Post("/api/v1/verify?view=minimal",
+                               boost::json::serialize(boost::json::object{{"hc1", hc1}}));
+  ASSERT_EQ(minimal.status, 200);
+  EXPECT_EQ(minimal.Json().as_object().size(), 3u) << minimal.body;
+
+  auto tl = client_->Get("/api/v1/trust-list");
+  ASSERT_EQ(tl.status, 200);
+  auto list = certs::ParseSignedTrustList(tl.body);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  auto trust = certs::MakeTrustStore(*list);
+  EXPECT_TRUE(certs::VerifyHc1(hc1, *trust, SystemClock::Get().Now()).valid);
+
+  auto bad = Verify("HC1:" + hc1.substr(4, 100));
+  EXPECT_FALSE(bad["valid"].as_bool());
+  EXPECT_EQ(client_->Post("/api/v1/certificates", "{\"person_id\":\"x\"}", token_).status, 400);
+}
+
+TEST_F(CertificatesApiTest, ReissueRevokesTheSupersededCertificate) {
+  boost::json::object first = Issue();
+  auto rl = client_->Get("/api/v1/revocation-list");
+  ASSERT_EQ(rl.status, 200);
+  const std::string etag0 = rl.headers["ETag"];
+  ASSERT_FALSE(etag0.empty());
+
+  boost::json::object second = Issue();
+  EXPECT_EQ(second["supersedes"].as_int64(), first["id"].as_int64());
+  auto old = client_->Get("/api/v1/certificates/" + std::to_string(first["id"].as_int64()), token_);
+  EXPECT_EQ(old.Json().at("status").as_string(), "superseded");
+
+  boost::json::object v = Verify(std::string(first["hc1"].as_string()));
+  EXPECT_FALSE(v["valid"].as_bool());
+  EXPECT_EQ(v["failures"].as_array()[0].at("code").as_string(), "revoked");
+  EXPECT_TRUE(Verify(std::string(second["hc1"].as_string()))["valid"].as_bool());
+
+  rl = client_->Get("/api/v1/revocation-list");
+  ASSERT_EQ(rl.status, 200);
+  const std::string etag1 = rl.headers["ETag"];
+  EXPECT_NE(etag1, etag0);
+  auto tl = certs::ParseSignedTrustList(client_->Get("/api/v1/trust-list").body);
+  ASSERT_TRUE(tl.ok());
+  auto revoked = certs::ParseSignedRevocationList(rl.body, *tl->csca);
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+  EXPECT_TRUE((*revoked)->IsRevoked(std::string(first["uvci"].as_string())));
+  EXPECT_FALSE((*revoked)->IsRevoked(std::string(second["uvci"].as_string())));
+  auto again = client_->Send(http_::verb::get, "/api/v1/revocation-list", "",
+                             {{"If-None-Match", etag1}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+}
+
+TEST_F(CertificatesApiTest, RenewalAfterDoseChangeAndBeforeExpiry) {
+  FakeClock clock;
+  clock.Set(SystemClock::Get().Now());
+  certs::CertificateAuthorityOptions o;
+  o.key_dir = key_dir_.string();
+  o.passphrase = kKeyPassphrase;
+  o.run_scheduler = false;
+  auto ca = certs::CertificateAuthority::Start(o, runtime_->db(), runtime_->writer(), clock);
+  ASSERT_TRUE(ca.ok()) << ca.status().ToString();
+  auto first = (*ca)->IssueForPerson(person_id_, {"test", ""});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+
+  auto report = (*ca)->RenewDue({"test", ""});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->checked, 1);
+  EXPECT_EQ(report->renewed_expiring + report->renewed_doses_changed, 0);
+
+  AddDose(3, "2022-01-10");  // a booster changes the doses
+  report = (*ca)->RenewDue({"test", ""});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->renewed_doses_changed, 1);
+  auto conn = runtime_->db().Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto current = certs::ActiveCertificate(**conn, person_id_);
+  ASSERT_TRUE(current.ok() && current->has_value());
+  EXPECT_EQ((*current)->doses, "3/3");
+  EXPECT_EQ((*current)->supersedes, first->id);
+  EXPECT_TRUE((*ca)->revocations().IsRevoked(first->uvci));
+
+  // 11 months later the certificate is within 30 days of expiry and is re-issued.
+  clock.Advance(std::chrono::hours(24 * 340));
+  report = (*ca)->RenewDue({"test", ""});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->renewed_expiring, 1);
+  auto history = certs::ListPersonCertificates(**conn, person_id_);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].status, "active");
+  EXPECT_EQ((*history)[1].status, "superseded");
+  EXPECT_EQ((*history)[2].status, "superseded");
+  EXPECT_GT((*history)[0].expires_at, (*history)[1].expires_at);
+}
+
+}  // namespace
+}  // namespace vaxreg::testing
