@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Interop both ways with an independent EU DCC implementation (tests/interop/dcc_interop.js:
+# npm cbor + pako and node:crypto):
+#   1. certificates issued by vaxreg (several names, one-dose and booster series, after a key
+#      rotation) verify in the node implementation, which also reads back the ICAO names;
+#   2. certificates made and signed by the node implementation with a key and certificate made
+#      by the openssl command line verify in vaxreg (`cert verify --cert`), and a tampered one
+#      does not.
+# node_modules comes from `npm ci` (scripts/install-deps.sh); without it the test is skipped, or
+# fails when VAXREG_REQUIRE_NPM=1.
+#   interop_test.sh PATH_TO_VAXREG
+set -euo pipefail
+vaxreg=$1
+here=$(cd "$(dirname "$0")" && pwd)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+if [ ! -d "$here/node_modules/cbor" ] || [ ! -d "$here/node_modules/pako" ] || ! command -v node >/dev/null; then
+  if [ "${VAXREG_REQUIRE_NPM:-0}" = 1 ]; then
+    fail "node or $here/node_modules missing: run scripts/install-deps.sh (npm ci in tests/interop)"
+  fi
+  echo "SKIPPED: node or $here/node_modules missing (run npm ci in tests/interop)"
+  exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export VAXREG_KEY_PASSPHRASE="interop key passphrase"
+keys="$work/keys"
+"$vaxreg" keys --key-dir "$keys" init >/dev/null
+
+issue() { "$vaxreg" cert --key-dir "$keys" issue "$@"; }
+check_node() {  # HC1 DSC_PEM EXPECTED_FNT EXPECTED_GNT EXPECTED_DN_SD
+  local out
+  out=$(node "$here/dcc_interop.js" verify "$1" "$2") || fail "node rejects a vaxreg certificate: $out"
+  echo "$out" | grep -q "\"fnt\":\"$3\"" || fail "fnt $3: $out"
+  echo "$out" | grep -q "\"gnt\":\"$4\"" || fail "gnt $4: $out"
+  echo "$out" | grep -q "\"dn\":${5%/*},\"sd\":${5#*/}" || fail "dn/sd $5: $out"
+  echo "$out" | grep -q '"ci":"URN:UVCI:01:VN:' || fail "UVCI: $out"
+}
+n=0
+hc1=$(issue --name "Nguyễn Văn Ánh" --dob 1985-04-12 --dose COMIRNATY:2021-08-01 --dose COMIRNATY:2021-08-29)
+check_node "$hc1" "$keys/dsc/0001.crt.pem" NGUYEN "VAN<ANH" 2/2; n=$((n + 1))
+hc1=$(issue --name "Đỗ Thị Đào" --dob 1990 --dose JANSSEN:2021-10-01)
+check_node "$hc1" "$keys/dsc/0001.crt.pem" DO "THI<DAO" 1/1; n=$((n + 1))
+"$vaxreg" keys --key-dir "$keys" rotate >/dev/null
+hc1=$(issue --name "Trần Quốc Toản" --dob 2001-02-03 --dose VAXZEVRIA:2021-07-01 \
+  --dose VAXZEVRIA:2021-09-01 --dose COMIRNATY:2022-01-15)
+check_node "$hc1" "$keys/dsc/0002.crt.pem" TRAN "QUOC<TOAN" 3/3; n=$((n + 1))
+if node "$here/dcc_interop.js" verify "$hc1" "$keys/dsc/0001.crt.pem" >/dev/null; then
+  fail "node accepted a certificate under the wrong DSC"
+fi
+
+# The other way: key and certificate from the openssl CLI, certificate from node.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/node.key" \
+  -out "$work/node.crt" -days 30 -subj "/C=VN/CN=Interop DSC" \
+  -addext "extendedKeyUsage=1.3.6.1.4.1.1847.2021.1.2" 2>/dev/null
+for i in 1 2 3; do
+  theirs=$(node "$here/dcc_interop.js" issue "$work/node.key" "$work/node.crt")
+  out=$("$vaxreg" cert verify --cert "$work/node.crt" "$theirs") || fail "vaxreg rejects a node certificate: $out"
+  echo "$out" | grep -q '"name":"Đặng Thị Thu Hà"' || fail "holder: $out"
+  n=$((n + 1))
+done
+# One flipped character in the signed part must fail in vaxreg.
+tampered="${theirs:0:60}$( [ "${theirs:60:1}" = A ] && echo B || echo A )${theirs:61}"
+if "$vaxreg" cert verify --cert "$work/node.crt" "$tampered" >/dev/null; then
+  fail "vaxreg accepted a tampered node certificate"
+fi
+echo "interop: $n certificates verified across implementations"
