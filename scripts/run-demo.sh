@@ -8,5 +8,9 @@ scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target vaxreg
 mkdir -p var
+if [ ! -e var/demo.db ]; then
+  # About 10,000 synthetic people with dose histories, the demo facilities and accounts.
+  build/release/src/app/vaxreg --db "sqlite:var/demo.db" demo seed --people 10000 --seed 1
+fi
 exec build/release/src/app/vaxreg --db "sqlite:var/demo.db" serve --demo --address 127.0.0.1 --port 8080 \
   --web-root web "$@"

@@ -25,6 +25,11 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterUserRoutes(router, services);
   RegisterAuditRoutes(router, services);
   RegisterCertificateRoutes(router, services);
+  RegisterFacilityRoutes(router, services);
+  RegisterPeopleRoutes(router, services);
+  RegisterDoseRoutes(router, services);
+  RegisterCheckInRoutes(router, services);
+  RegisterStatsRoutes(router, services);
   if (!web_root.empty()) router.Add(http::StaticFilesRoute(web_root));
 }
 

@@ -17,6 +17,13 @@ void RegisterUserRoutes(http::Router& router, ApiServices& services);
 void RegisterAuditRoutes(http::Router& router, ApiServices& services);
 // Certificates, QR codes, trust and revocation lists, verification (certificates_api.cc).
 void RegisterCertificateRoutes(http::Router& router, ApiServices& services);
+// The registry: facilities_api.cc (and vaccines), people_api.cc, doses_api.cc, checkin_api.cc
+// (registrations and check-in), stats_api.cc (public statistics).
+void RegisterFacilityRoutes(http::Router& router, ApiServices& services);
+void RegisterPeopleRoutes(http::Router& router, ApiServices& services);
+void RegisterDoseRoutes(http::Router& router, ApiServices& services);
+void RegisterCheckInRoutes(http::Router& router, ApiServices& services);
+void RegisterStatsRoutes(http::Router& router, ApiServices& services);
 
 // All of the above, plus static files from `web_root` when it is not empty.
 void RegisterAllRoutes(http::Router& router, ApiServices& services,

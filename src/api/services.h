@@ -7,6 +7,7 @@
 #include "accounts/account_service.h"
 #include "common/clock.h"
 #include "common/metrics.h"
+#include "registry/vaccine_store.h"
 #include "storage/database.h"
 #include "storage/group_commit.h"
 
@@ -24,6 +25,8 @@ struct ApiServices {
   MetricsRegistry& metrics;
   // For CPU-heavy work (password hashing) that must not run on the I/O threads.
   boost::asio::thread_pool& blocking_pool;
+  // The vaccine products, refreshed when an admin adds one.
+  registry::VaccineCatalogueCache& vaccines;
   // Certificate keys, issuing and revocation state; null when certs.key_dir is not set.
   certs::CertificateAuthority* certificates = nullptr;
 };

@@ -9,9 +9,12 @@
 #include "accounts/user_store.h"
 #include "app/cli_certs.h"
 #include "app/cli_identity.h"
+#include "app/cli_registry.h"
 #include "app/config.h"
 #include "app/demo.h"
+#include "app/demo_population.h"
 #include "app/runtime.h"
+#include "app/store.h"
 #include "audit/audit_log.h"
 #include "common/crypto_util.h"
 #include "common/logging.h"
@@ -57,23 +60,6 @@ void AddOverride(CLI::App* app, ConfigSources& sources, const std::string& flag,
       help + " (config " + key + ")");
 }
 
-struct Store {
-  std::unique_ptr<storage::Database> db;
-  std::unique_ptr<storage::GroupCommitWriter> writer;
-};
-
-Result<Store> OpenStore(const Config& config) {
-  Store s;
-  storage::DatabaseOptions o;
-  o.pool_size = config.db_pool_size;
-  o.busy_timeout_ms = config.db_busy_timeout_ms;
-  ASSIGN_OR_RETURN(s.db, storage::OpenDatabase(config.db_url, o));
-  ASSIGN_OR_RETURN(storage::MigrateReport report, storage::Migrate(*s.db));
-  (void)report;
-  ASSIGN_OR_RETURN(s.writer, storage::GroupCommitWriter::Start(*s.db));
-  return s;
-}
-
 int Serve(const Config& config, bool demo) {
   // Block the shutdown signals in every thread; this thread waits for them with sigwait.
   sigset_t signals;
@@ -90,6 +76,8 @@ int Serve(const Config& config, bool demo) {
     auto created = SeedDemoAccounts((*runtime)->db(), (*runtime)->writer(), SystemClock::Get(),
                                     AccountOptionsFromConfig(config).password_cost);
     if (!created.ok()) return Fail(created.status());
+    auto facilities = SeedDemoFacilities((*runtime)->writer(), SystemClock::Get());
+    if (!facilities.ok()) return Fail(facilities.status());
     std::cout << "\nvaxreg is running at " << base << "  (Ctrl-C stops it)\n\n"
               << DemoLoginHelp(base) << std::endl;
   }
@@ -173,7 +161,10 @@ int AuditVerify(const Config& config) {
   return 0;
 }
 
-int DemoSeed(const Config& config) {
+int DemoSeed(const Config& config, int64_t people, uint64_t seed) {
+  if (people > 0) {
+    if (int rc = SeedDemoPopulation(config, people, seed); rc != 0) return rc;
+  }
   auto store = OpenStore(config);
   if (!store.ok()) return Fail(store.status());
   auto created = SeedDemoAccounts(*store->db, *store->writer, SystemClock::Get(),
@@ -275,8 +266,15 @@ int RunCli(int argc, char** argv) {
 
   CLI::App* demo_cmd = app.add_subcommand("demo", "demonstration data");
   demo_cmd->require_subcommand(1);
-  demo_cmd->add_subcommand("seed", "create the demo accounts (one per role)")
-      ->callback([&] { action = DemoSeed; });
+  int64_t demo_people = 0;
+  uint64_t demo_seed = 1;
+  CLI::App* seed_cmd = demo_cmd->add_subcommand(
+      "seed", "create the demo accounts (one per role), and with --people a synthetic population");
+  seed_cmd->add_option("--people", demo_people,
+                       "synthetic people with dose histories to add (and the demo facilities)");
+  seed_cmd->add_option("--seed", demo_seed, "random seed of the synthetic population");
+  seed_cmd->callback(
+      [&] { action = [&](const Config& c) { return DemoSeed(c, demo_people, demo_seed); }; });
 
   CLI::App* config_cmd = app.add_subcommand("config", "configuration");
   config_cmd->require_subcommand(1);
@@ -286,6 +284,8 @@ int RunCli(int argc, char** argv) {
   CertificateCliStatePtr cert_cli = AddCertificateCommands(app, action);
 
   IdentityCliStatePtr identity_cli = AddIdentityCommands(app, action);
+
+  RegistryCliStatePtr registry_cli = AddRegistryCommands(app, action);
 
   app.add_subcommand("version", "print the version")->callback([&] {
     action = [](const Config&) {

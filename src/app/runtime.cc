@@ -4,6 +4,7 @@
 
 #include "api/routes.h"
 #include "common/logging.h"
+#include "registry/vaccine_store.h"
 #include "storage/migrate.h"
 
 namespace vaxreg::app {
@@ -52,8 +53,15 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   rt->accounts_ = std::make_unique<accounts::AccountService>(
       *rt->db_, *rt->clock_, *rt->notifier_, AccountOptionsFromConfig(config));
   rt->blocking_pool_ = std::make_unique<boost::asio::thread_pool>(2);
+  RETURN_IF_ERROR(rt->writer_->SubmitAndWait([&rt](storage::Connection& c) {
+    return registry::SeedBuiltInVaccines(c, *rt->clock_);
+  }));
+  {
+    ASSIGN_OR_RETURN(auto conn, rt->db_->Acquire());
+    RETURN_IF_ERROR(rt->vaccines_.Refresh(*conn));
+  }
   rt->services_.reset(new api::ApiServices{*rt->db_, *rt->writer_, *rt->accounts_, *rt->clock_,
-                                           rt->metrics_, *rt->blocking_pool_});
+                                           rt->metrics_, *rt->blocking_pool_, rt->vaccines_});
   if (!config.key_dir.empty()) {
     certs::CertificateAuthorityOptions ca;
     ca.key_dir = config.key_dir;

@@ -60,6 +60,7 @@ class Runtime final {
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<boost::asio::thread_pool> blocking_pool_;
   std::unique_ptr<certs::CertificateAuthority> certificates_;  // null without certs.key_dir
+  registry::VaccineCatalogueCache vaccines_;
   std::unique_ptr<api::ApiServices> services_;
   http::Router router_;
   std::unique_ptr<http::Authenticator> authenticator_;

@@ -26,7 +26,7 @@ Status ValidateNewDose(const NewDose& in, const std::vector<VaccineProduct>& cat
     return InvalidArgumentError("dose_number must be 1-20", "dose_number");
   }
   if (in.administered_at <= 0) {
-    return InvalidArgumentError("administered_at is required", "administered_at");
+    return InvalidArgumentError("administered_at is missing or out of range", "administered_at");
   }
   if (in.lot.size() > 64) return InvalidArgumentError("lot is at most 64 bytes", "lot");
   if (in.vaccinator.size() > 200) {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "api_fixture.h"
+#include "registry_fixture.h"
 
 namespace vaxreg::testing {
 namespace {
@@ -59,6 +60,86 @@ std::map<std::string, Probe> Probes() {
       {"POST /api/v1/verify",
        {"/api/v1/verify", [](int) { return std::string(R"({"hc1":"HC1:XYZ"})"); }}},
       {"GET /{path...}", {"/", none}},
+      // Registry (data from registry_fixture.h; person n+1 is a fresh person for call n).
+      {"POST /api/v1/facilities",
+       {"/api/v1/facilities",
+        [](int n) {
+          return R"({"code":"PROBE-)" + std::to_string(n) +
+                 R"(","name":"Trạm y tế","province_code":"01","district_code":"006",)"
+                 R"("commune_code":"00199","daily_capacity":100})";
+        },
+        201}},
+      {"GET /api/v1/facilities", {"/api/v1/facilities?province=01", none}},
+      {"GET /api/v1/facilities/{code}", {"/api/v1/facilities/HN-BACHMAI", none}},
+      {"POST /api/v1/facilities/{code}/approve",
+       {"/api/v1/facilities/HN-BACHMAI/approve", [](int) { return std::string("{}"); }}},
+      {"POST /api/v1/facilities/{code}/suspend",
+       {"/api/v1/facilities/HN-SUSPEND/suspend",
+        [](int) { return std::string(R"({"reason":"probe"})"); }}},
+      {"GET /api/v1/vaccines", {"/api/v1/vaccines", none}},
+      {"POST /api/v1/vaccines",
+       {"/api/v1/vaccines",
+        [](int n) {
+          return R"({"code":"PROBE)" + std::to_string(n) +
+                 R"(","name":"Probe","mp":"EU/1/20/1528","ma":"ORG-100030215","vp":"1119349007",)"
+                 R"("primary_doses":2,"min_interval_days":21,"booster_min_days":90})";
+        },
+        201}},
+      {"POST /api/v1/people",
+       {"/api/v1/people",
+        [](int n) {
+          return R"({"cccd":"001090)" + std::to_string(500000 + n) +
+                 R"(","full_name":"Lê Văn Cường","dob":"1990-01-02","sex":"M","province_code":"01"})";
+        },
+        201}},
+      {"GET /api/v1/people", {"/api/v1/people?number=001090012345", none}},
+      {"GET /api/v1/people/{id}", {"/api/v1/people/1", none}},
+      {"GET /api/v1/people/{id}/record", {"/api/v1/people/1/record", none}},
+      {"GET /api/v1/me/record", {"/api/v1/me/record", none}},
+      {"POST /api/v1/doses",
+       {"/api/v1/doses",
+        [](int n) {
+          return R"({"person_id":)" + std::to_string(n + 1) +
+                 R"(,"vaccine":"COMIRNATY","dose_number":1,"administered_at":"2021-09-01T09:00:00+07:00",)"
+                 R"("facility_code":"HN-BACHMAI"})";
+        },
+        201}},
+      {"POST /api/v1/doses/batch",
+       {"/api/v1/doses/batch",
+        [](int n) {
+          return R"({"items":[{"person_id":)" + std::to_string(n + 1) +
+                 R"(,"vaccine":"SPIKEVAX","dose_number":1,"administered_at":"2021-09-01T09:00:00+07:00",)"
+                 R"("facility_code":"HN-BACHMAI"}]})";
+        }}},
+      {"POST /api/v1/doses/csv",
+       {"/api/v1/doses/csv",
+        [](int n) {
+          return "record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,"
+                 "vaccine,lot,dose_number,date,facility_code\nr1,001090" +
+                 std::to_string(600000 + n) +
+                 ",Phạm Thị Dung,1990,M,,01,006,00199,VAXZEVRIA,L1,1,2021-07-01,HN-BACHMAI\n";
+        }}},
+      {"POST /api/v1/doses/{id}/void",
+       {"/api/v1/doses/1/void", [](int) { return std::string(R"({"reason":"probe"})"); }}},
+      {"POST /api/v1/registrations",
+       {"/api/v1/registrations",
+        [](int n) {
+          const auto day = registry::FormatDay(
+              registry::DayOf(ToUnixSeconds(SystemClock::Get().Now())) + std::chrono::days(1));
+          return R"({"facility_code":"HN-BACHMAI","day":")" + day + R"(","person_id":)" +
+                 std::to_string(n + 1) + "}";
+        },
+        201}},
+      {"POST /api/v1/checkin",
+       {"/api/v1/checkin",
+        [](int) {
+          return std::string(
+              R"({"qr":"001090012345||Nguyễn Văn An|01051990|Nam|Hà Nội|01072021"})");
+        }}},
+      {"GET /api/v1/stats/doses", {"/api/v1/stats/doses?from=2021-01-01", none}},
+      {"GET /api/v1/stats/coverage", {"/api/v1/stats/coverage", none}},
+      {"GET /api/v1/stats/registrations", {"/api/v1/stats/registrations", none}},
+      {"GET /api/v1/stats/stock", {"/api/v1/stats/stock", none}},
   };
 }
 
@@ -72,6 +153,7 @@ TEST_F(RouteAccessTest, EveryRouteAnswersEveryRoleAsDeclared) {
       {auth::Role::kSigner, "probe.signer"},
       {auth::Role::kAdmin, "probe.admin"},
   };
+  SeedRegistryFixture(*runtime_, 400);
   std::map<auth::Role, std::string> tokens;
   for (const auto& [role, name] : usernames) {
     CreateAccount(name, role);

@@ -1,0 +1,163 @@
+// Pre-registration (booking a facility and day within capacity; the answer carries the QR text)
+// and check-in: scanning a registration QR or the chip ID card's QR returns the person, their
+// doses and the next dose due in one call, creating the person from the card when new.
+
+#include <boost/json.hpp>
+
+#include "api/async_bridge.h"
+#include "api/registry_json.h"
+#include "api/routes.h"
+#include "http/json.h"
+#include "registry/chip_card_qr.h"
+#include "registry/person_record.h"
+#include "registry/person_store.h"
+#include "registry/registration.h"
+
+namespace vaxreg::api {
+namespace {
+
+namespace http_ = boost::beast::http;
+using http::asio::awaitable;
+
+// POST /api/v1/registrations {"facility_code","day"[,"person_id"]}; citizens always book for
+// themselves (person_id is not used for them).
+awaitable<http::Response> Book(ApiServices& s, http::RequestContext& ctx) {
+  auto body = http::ParseJsonObject(ctx.request);
+  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  auto facility = http::RequireString(*body, "facility_code");
+  auto day = http::RequireString(*body, "day");
+  auto person_field = http::OptionalInt(*body, "person_id");
+  for (const Status& st : {facility.status(), day.status(), person_field.status()}) {
+    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  }
+  int64_t person_id = person_field->value_or(0);
+  if (ctx.principal->role == auth::Role::kCitizen) {
+    auto conn = s.db.Acquire();
+    if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
+    auto me = registry::FindPersonByCccd(**conn, ctx.principal->username);
+    if (!me.ok()) co_return http::ErrorResponse(me.status(), ctx.request);
+    if (!*me) {
+      co_return http::ErrorResponse(
+          NotFoundError("the registry has no person with your CCCD yet"), ctx.request);
+    }
+    person_id = (*me)->id;
+  } else if (person_id == 0) {
+    co_return http::ErrorResponse(InvalidArgumentError("field 'person_id' is required", "person_id"),
+                                  ctx.request);
+  }
+  Result<registry::Registration> booked = InternalError("not run");
+  const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
+  storage::WriteFn write = [&](storage::Connection& c) {
+    booked = registry::BookRegistration(c, s.clock, person_id, *facility, *day, actor);
+    return booked.status();
+  };
+  Status st = co_await AwaitWrite(s.writer, write);
+  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  co_return RawJsonResponse(http_::status::created, registry::RegistrationJson(*booked),
+                            ctx.request);
+}
+
+// POST /api/v1/checkin {"qr": registration QR or chip ID card QR text}
+awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
+  auto body = http::ParseJsonObject(ctx.request);
+  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  auto qr = http::RequireString(*body, "qr");
+  if (!qr.ok()) co_return http::ErrorResponse(qr.status(), ctx.request);
+  const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
+  std::optional<registry::Person> person;
+  std::optional<registry::Registration> registration;
+  std::optional<registry::Person> to_create;
+  bool created = false;
+  {
+    auto conn = s.db.Acquire();
+    if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
+    if (registry::LooksLikeChipCardQr(*qr)) {
+      auto card = registry::ParseChipCardQr(*qr);
+      if (!card.ok()) co_return http::ErrorResponse(card.status(), ctx.request);
+      auto found = registry::FindPersonByCccd(**conn, card->cccd);
+      if (!found.ok()) co_return http::ErrorResponse(found.status(), ctx.request);
+      person = *found;
+      if (!person) {
+        registry::NewPerson np;
+        np.cccd = card->cccd;
+        np.cmnd = card->cmnd;
+        np.full_name = card->full_name;
+        np.dob = card->dob;
+        np.sex = card->sex;
+        auto valid = registry::ValidateNewPerson(np, registry::DayOf(ToUnixSeconds(s.clock.Now())));
+        if (!valid.ok()) {
+          co_return http::ErrorResponse(
+              InvalidArgumentError("the card QR is not valid: " + valid.status().message(), "qr"),
+              ctx.request);
+        }
+        to_create = *valid;
+      }
+    } else {
+      auto found = registry::FindRegistrationByToken(**conn, *qr);
+      if (!found.ok()) co_return http::ErrorResponse(found.status(), ctx.request);
+      if (!*found) {
+        co_return http::ErrorResponse(NotFoundError("no registration for this QR code"),
+                                      ctx.request);
+      }
+      registration = **found;
+      if (ctx.principal->role == auth::Role::kFacilityStaff &&
+          registration->facility_code != ctx.principal->facility_code) {
+        co_return http::ErrorResponse(
+            FailedPreconditionError("this booking is for facility " +
+                                    registration->facility_code),
+            ctx.request);
+      }
+      auto p = registry::FindPersonById(**conn, registration->person_id);
+      if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
+      person = *p;
+    }
+  }
+  if (to_create || (registration && registration->status == "booked")) {
+    Result<registry::Person> inserted = InternalError("not run");
+    storage::WriteFn write = [&](storage::Connection& c) {
+      if (to_create) {
+        inserted = registry::InsertPerson(c, s.clock, *to_create, actor);
+        return inserted.status();
+      }
+      return registry::MarkCheckedIn(c, s.clock, *registration, actor);
+    };
+    Status st = co_await AwaitWrite(s.writer, write);
+    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+    if (to_create) {
+      person = *inserted;
+      created = true;
+    }
+    if (registration) registration->status = "checked_in";
+  }
+  if (!person) co_return http::ErrorResponse(InternalError("registration without a person"), ctx.request);
+  auto conn = s.db.Acquire();
+  if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
+  auto doses = registry::ListPersonDoses(**conn, person->id);
+  if (!doses.ok()) co_return http::ErrorResponse(doses.status(), ctx.request);
+  const auto record =
+      registry::BuildPersonRecord(std::move(*person), std::move(*doses), *s.vaccines.Get());
+  boost::json::object out = boost::json::parse(registry::PersonRecordJson(record)).as_object();
+  out["created"] = created;
+  out["registration"] = registration
+                            ? boost::json::parse(registry::RegistrationJson(*registration))
+                            : boost::json::value(nullptr);
+  co_return http::JsonResponse(created ? http_::status::created : http_::status::ok, out,
+                               ctx.request);
+}
+
+}  // namespace
+
+void RegisterCheckInRoutes(http::Router& router, ApiServices& s) {
+  using auth::Role;
+  router.Add({http_::verb::post, "/api/v1/registrations",
+              auth::AccessRule::Roles({Role::kCitizen, Role::kFacilityStaff,
+                                       Role::kHealthAuthority, Role::kAdmin}),
+              [&s](http::RequestContext& ctx) { return Book(s, ctx); }, 0,
+              "book a facility and day; the answer carries the registration QR"});
+  router.Add({http_::verb::post, "/api/v1/checkin",
+              auth::AccessRule::Roles({Role::kFacilityStaff, Role::kHealthAuthority, Role::kAdmin}),
+              [&s](http::RequestContext& ctx) { return CheckIn(s, ctx); }, 0,
+              "scan a registration or chip ID card QR: person, doses and next dose"});
+}
+
+}  // namespace vaxreg::api

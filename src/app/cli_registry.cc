@@ -1,0 +1,203 @@
+#include "app/cli_registry.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+
+#include "app/demo_population.h"
+#include "app/store.h"
+#include "audit/audit_log.h"
+#include "registry/dose_csv.h"
+#include "registry/vaccine_store.h"
+#include "storage/migrate.h"
+
+namespace vaxreg::app {
+
+struct RegistryCliState {
+  std::string file;
+  std::string errors_file;
+};
+
+namespace {
+
+constexpr size_t kRowsPerWrite = 5000;
+
+int Failed(const Status& st) {
+  std::cerr << "vaxreg: " << st.message() << (st.field().empty() ? "" : " [" + st.field() + "]")
+            << "\n";
+  return 1;
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// Reads the file, imports it in chunks of kRowsPerWrite rows (two writes in flight, so parsing
+// overlaps committing), and reports every refused row.
+int ImportDoses(const Config& config, const RegistryCliState& args) {
+  std::ifstream in(args.file, std::ios::binary);
+  if (!in) return Failed(InvalidArgumentError("cannot open " + args.file));
+  auto store = OpenStore(config);
+  if (!store.ok()) return Failed(store.status());
+  std::vector<registry::VaccineProduct> catalogue;
+  if (Status st = store->writer->SubmitAndWait([](storage::Connection& c) {
+        return registry::SeedBuiltInVaccines(c, SystemClock::Get());
+      });
+      !st.ok()) {
+    return Failed(st);
+  }
+  {
+    auto conn = store->db->Acquire();
+    if (!conn.ok()) return Failed(conn.status());
+    auto loaded = registry::LoadVaccineProducts(**conn);
+    if (!loaded.ok()) return Failed(loaded.status());
+    catalogue = *loaded;
+  }
+  const registry::DoseWriter writer = registry::DoseWriter::System("cli:import-doses");
+  registry::RecordPeople people;  // used on the writer thread only
+  std::vector<registry::RowError> errors;
+  std::mutex mu;
+  std::condition_variable cv;
+  int in_flight = 0;
+  size_t recorded = 0, rows = 0;
+  Status fatal;
+  const auto start = std::chrono::steady_clock::now();
+  auto chunk = std::make_shared<std::vector<registry::DoseCsvRow>>();
+  auto flush = [&] {
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return in_flight < 2; });
+      ++in_flight;
+    }
+    auto rows_done = rows;
+    auto chunk_errors = std::make_shared<std::vector<registry::RowError>>();
+    auto done = std::make_shared<size_t>(0);
+    store->writer->Submit(
+        [&, chunk, chunk_errors, done](storage::Connection& c) -> Status {
+          chunk_errors->clear();
+          ASSIGN_OR_RETURN(*done, registry::ImportDoseRows(c, SystemClock::Get(), catalogue,
+                                                           *chunk, writer, people, *chunk_errors));
+          return Status::Ok();
+        },
+        [&, chunk_errors, done, rows_done](Status st) {
+          std::lock_guard lock(mu);
+          --in_flight;
+          if (!st.ok() && fatal.ok()) fatal = st;
+          if (st.ok()) {
+            recorded += *done;
+            errors.insert(errors.end(), chunk_errors->begin(), chunk_errors->end());
+          }
+          const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          std::cerr << "\rimport: " << rows_done << " rows read, " << recorded << " recorded, "
+                    << errors.size() << " refused, " << static_cast<int64_t>(rows_done / std::max(secs, 1e-3))
+                    << " rows/s" << std::flush;
+          cv.notify_all();
+        });
+    chunk = std::make_shared<std::vector<registry::DoseCsvRow>>();
+  };
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line_no == 1) {
+      if (Status st = registry::CheckDoseCsvHeader(line); !st.ok()) return Failed(st);
+      continue;
+    }
+    if (line.empty() || line == "\r") continue;
+    ++rows;
+    auto row = registry::ParseDoseCsvLine(line, line_no);
+    if (!row.ok()) {
+      std::lock_guard lock(mu);
+      errors.push_back({line_no, "", row.status()});
+      continue;
+    }
+    chunk->push_back(std::move(*row));
+    if (chunk->size() == kRowsPerWrite) flush();
+  }
+  if (!chunk->empty()) flush();
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0; });
+  }
+  std::cerr << "\n";
+  if (!fatal.ok()) return Failed(fatal);
+  std::sort(errors.begin(), errors.end(),
+            [](const registry::RowError& a, const registry::RowError& b) { return a.line < b.line; });
+  std::ofstream report_file;
+  if (!args.errors_file.empty()) {
+    report_file.open(args.errors_file);
+    report_file << "line,record_id,code,field,message\n";
+  }
+  for (const auto& e : errors) {
+    const std::string code(StatusCodeName(e.status.code()));
+    if (report_file.is_open()) {
+      report_file << e.line << "," << CsvField(e.record_id) << "," << code << ","
+                  << CsvField(e.status.field()) << "," << CsvField(e.status.message()) << "\n";
+    } else {
+      std::cerr << "line " << e.line << (e.record_id.empty() ? "" : " (" + e.record_id + ")")
+                << ": " << code << ": " << e.status.message()
+                << (e.status.field().empty() ? "" : " [" + e.status.field() + "]") << "\n";
+    }
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "imported " << args.file << ": " << rows << " rows, " << recorded << " recorded, "
+            << errors.size() << " refused, in " << secs << " s\n";
+  store->writer->Stop();
+  return errors.empty() ? 0 : 1;
+}
+
+CLI::App* ImportCommand(CLI::App& app) {
+  try {
+    return app.get_subcommand("import");
+  } catch (const CLI::OptionNotFound&) {
+    CLI::App* import = app.add_subcommand("import", "import data files");
+    import->require_subcommand(1);
+    return import;
+  }
+}
+
+}  // namespace
+
+RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const Config&)>& action) {
+  auto state = std::make_shared<RegistryCliState>();
+  CLI::App* doses = ImportCommand(app)->add_subcommand(
+      "doses", "import a people-with-doses CSV; refused rows are reported, good rows kept");
+  doses->add_option("file", state->file, "CSV file with the header " +
+                                             std::string(registry::kDoseCsvHeader))
+      ->required();
+  doses->add_option("--errors", state->errors_file,
+                    "write the refused rows to this CSV instead of standard error");
+  doses->callback([&action, state] {
+    action = [state](const Config& c) { return ImportDoses(c, *state); };
+  });
+  return state;
+}
+
+int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Failed(store.status());
+  PopulationOptions o;
+  o.people = people;
+  o.seed = seed;
+  const auto start = std::chrono::steady_clock::now();
+  o.progress = [&](int64_t p, int64_t d) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << "\rdemo seed: " << p << " people, " << d << " doses, " << secs << " s" << std::flush;
+  };
+  auto report = SeedPopulation(*store->db, *store->writer, SystemClock::Get(), o);
+  std::cerr << "\n";
+  if (!report.ok()) return Failed(report.status());
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "demo population: " << report->people << " people, " << report->doses
+            << " doses, " << report->facilities_created << " facilities created, in " << secs
+            << " s\n";
+  store->writer->Stop();
+  return 0;
+}
+
+}  // namespace vaxreg::app

@@ -1,0 +1,41 @@
+#pragma once
+// The synthetic population of `vaxreg demo seed --people N --seed S`: realistic people (names
+// drawn by the frequencies in data/demo_names.csv, valid CCCDs consistent with sex and birth
+// year, real administrative units) with dose histories over 2021-2022 in Viet Nam's vaccine mix,
+// given at one demo facility per district ("TTYT-<district code>"). Deterministic for a seed.
+// Written through the group-commit writer in large chunks (registry::BulkLoader), generation of
+// the next chunk overlapping the write of the previous one.
+
+#include <cstdint>
+#include <functional>
+
+#include "common/clock.h"
+#include "storage/database.h"
+#include "storage/group_commit.h"
+
+namespace vaxreg::app {
+
+struct PopulationOptions {
+  int64_t people = 10000;
+  uint64_t seed = 1;
+  size_t chunk = 20000;  // people per write transaction
+  // Called after each chunk with (people done, doses done).
+  std::function<void(int64_t, int64_t)> progress;
+};
+
+struct PopulationReport {
+  int64_t people = 0;
+  int64_t doses = 0;
+  int64_t facilities_created = 0;
+};
+
+// Creates the demo facilities that are missing (one active facility per district, plus
+// HN-BACHMAI) and then the people. Audited with one row per call.
+Result<PopulationReport> SeedPopulation(storage::Database& db, storage::GroupCommitWriter& writer,
+                                        const Clock& clock, const PopulationOptions& options);
+
+// Creates the demo facilities that are missing and the demo citizen's record (CCCD
+// 001090012345, two doses); returns how many facilities were created.
+Result<int64_t> SeedDemoFacilities(storage::GroupCommitWriter& writer, const Clock& clock);
+
+}  // namespace vaxreg::app

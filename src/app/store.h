@@ -1,0 +1,20 @@
+#pragma once
+// The database and its group-commit writer, opened for a CLI command from the configuration
+// (migrations applied). The writer is declared last, so it is destroyed (and drained) first.
+
+#include <memory>
+
+#include "app/config.h"
+#include "storage/database.h"
+#include "storage/group_commit.h"
+
+namespace vaxreg::app {
+
+struct Store {
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<storage::GroupCommitWriter> writer;
+};
+
+Result<Store> OpenStore(const Config& config);
+
+}  // namespace vaxreg::app

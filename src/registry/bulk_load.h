@@ -1,0 +1,51 @@
+#pragma once
+// Bulk loading of people with their dose histories (synthetic populations, operator loads):
+// multi-row prepared INSERTs with explicit ids inside the caller's write transaction, and the
+// statistics counters added once per chunk from in-memory tallies instead of per row.
+// The rows must already be valid (the generator or the caller checked them); no continuity check
+// runs and no per-row audit row is written: the caller appends one audit row per load.
+// Not thread-safe; use from one writer.
+
+#include <array>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "registry/dose.h"
+#include "registry/person.h"
+#include "registry/vaccine_catalogue.h"
+
+namespace vaxreg::registry {
+
+struct BulkPerson {
+  Person person;            // id assigned by the loader
+  std::vector<Dose> doses;  // person_id, id assigned by the loader; status "active"
+};
+
+class BulkLoader {
+ public:
+  // Reads the next free ids.
+  static Result<BulkLoader> Start(storage::Connection& conn);
+
+  // Inserts the people and doses, sets each person's vax_status, and adds to the counters.
+  Status Load(storage::Connection& conn, std::vector<BulkPerson>& people,
+              const std::vector<VaccineProduct>& catalogue, int64_t now);
+
+  // PostgreSQL: moves the id sequences past the explicit ids. Call once at the end.
+  Status Finish(storage::Connection& conn);
+
+  int64_t people_loaded() const { return people_loaded_; }
+  int64_t doses_loaded() const { return doses_loaded_; }
+
+ private:
+  Status InsertPeople(storage::Connection& conn, const std::vector<BulkPerson>& people);
+  Status InsertDoses(storage::Connection& conn, const std::vector<const Dose*>& doses);
+
+  int64_t next_person_id_ = 1;
+  int64_t next_dose_id_ = 1;
+  int64_t people_loaded_ = 0;
+  int64_t doses_loaded_ = 0;
+};
+
+}  // namespace vaxreg::registry
