@@ -1,6 +1,7 @@
 // bench_identity_eval: runs the end-to-end identity match on a generated data set and scores it.
 //
 //   bench_identity_eval --dir DIR --vaxreg PATH/vaxreg [--threads N] [--result FILE]
+//   (--vaxreg may also name bench_identity_match, which runs the same pipeline)
 //
 // Runs `vaxreg identity match --register DIR/register.csv --records DIR/records.csv --out
 // DIR/result.csv` as a child process (skipped when --result names an existing export to score)

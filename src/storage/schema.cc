@@ -2,6 +2,7 @@
 // Times are Unix seconds (UTC) in 64-bit integers; hashes and tokens are lower-case hex text.
 
 #include "storage/migrate.h"
+#include "storage/schema_identity.h"
 #include "storage/schema_certificates.h"
 #include "storage/schema_registry.h"
 
@@ -142,6 +143,7 @@ constexpr Migration kMigrations[] = {
     {2, "audit_log", kAuditSqlite, kAuditPostgres},
     {3, "registry", kRegistrySqlite, kRegistryPostgres},
     {4, "certificates", kCertificatesSqlite, kCertificatesPostgres},
+    {5, "population_register", kPopulationRegisterSqlite, kPopulationRegisterPostgres},
 };
 
 }  // namespace

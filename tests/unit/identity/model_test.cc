@@ -13,11 +13,13 @@ int8_t Draw(std::mt19937_64& rng, const std::vector<double>& p) {
   return static_cast<int8_t>(d(rng));
 }
 
-TEST(FsModelTest, EmRecoversMatchProbabilitiesWithFixedU) {
+TEST(FsModelTest, EmRecoversMatchProbabilities) {
   // Two populations with known m and u per field; 10% of the pairs are matches.
   const std::vector<double> m_id = {0.9, 0.04, 0.01, 0.05}, u_id = {0.001, 0.01, 0.001, 0.988};
   const std::vector<double> m_name = {0.8, 0.05, 0.05, 0.04, 0.03, 0.02, 0.01};
   const std::vector<double> u_name = {0.01, 0.01, 0.02, 0.02, 0.1, 0.2, 0.64};
+  const std::vector<double> m_dob = {0.9, 0.02, 0.02, 0.02, 0.01, 0.01, 0.02};
+  const std::vector<double> u_dob = {0.001, 0.001, 0.01, 0.01, 0.01, 0.02, 0.948};
   std::mt19937_64 rng(7);
   PatternCounts candidates, random;
   for (int i = 0; i < 200000; ++i) {
@@ -25,10 +27,12 @@ TEST(FsModelTest, EmRecoversMatchProbabilitiesWithFixedU) {
     std::array<int8_t, kNumFields> p{kNull, kNull, kNull, kNull, kNull};
     p[kFieldId] = Draw(rng, match ? m_id : u_id);
     p[kFieldName] = Draw(rng, match ? m_name : u_name);
+    p[kFieldDob] = Draw(rng, match ? m_dob : u_dob);
     ++candidates[p];
     std::array<int8_t, kNumFields> r{kNull, kNull, kNull, kNull, kNull};
     r[kFieldId] = Draw(rng, u_id);
     r[kFieldName] = Draw(rng, u_name);
+    r[kFieldDob] = Draw(rng, u_dob);
     ++random[r];
   }
   FsModel model;
@@ -39,6 +43,7 @@ TEST(FsModelTest, EmRecoversMatchProbabilitiesWithFixedU) {
   EXPECT_NEAR(model.lambda(), 0.1, 0.01);
   EXPECT_NEAR(model.m(kFieldId, 0), 0.9, 0.02);
   EXPECT_NEAR(model.m(kFieldName, 0), 0.8, 0.02);
+  EXPECT_NEAR(model.m(kFieldDob, 0), 0.9, 0.02);
   EXPECT_GT(model.FieldWeight(kFieldId, 0), 8);
   EXPECT_LT(model.FieldWeight(kFieldId, 3), -3);
   EXPECT_EQ(model.FieldWeight(kFieldSex, kNull), 0);

@@ -1,0 +1,182 @@
+// Population register import, bulk verification and export against a real database (SQLite and
+// PostgreSQL builds of the same tests).
+#include "identity/population_store.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "fakes/fake_clock.h"
+#include "identity/verification.h"
+#include "storage/migrate.h"
+#include "support/backend.h"
+
+namespace vaxreg::identity {
+namespace {
+
+std::string WriteFile(const std::string& content) {
+  static int n = 0;
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("vaxreg_population_" + std::to_string(::getpid()) + "_" +
+                             std::to_string(n++) + ".csv"))
+                               .string();
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+constexpr const char* kHeader = "cccd,cmnd,full_name,dob,sex,province_code,district_code,commune_code\n";
+
+class PopulationStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    VAXREG_REQUIRE_BACKEND(test_db_);
+    db_ = test_db_.Open();
+    ASSERT_TRUE(storage::Migrate(*db_).ok());
+    auto writer = storage::GroupCommitWriter::Start(*db_);
+    ASSERT_TRUE(writer.ok());
+    writer_ = std::move(*writer);
+  }
+  void TearDown() override {
+    if (writer_) writer_->Stop();
+    for (const auto& f : files_) std::remove(f.c_str());
+  }
+  Result<SnapshotReport> Import(const std::string& csv) {
+    files_.push_back(WriteFile(csv));
+    ImportOptions options;
+    options.batch_rows = 2;  // several write batches even for a small file
+    return ImportPopulationCsv(*db_, *writer_, clock_, files_.back(), options, nullptr);
+  }
+  void AddPerson(int64_t id, const std::string& cccd, const std::string& name,
+                 const std::string& dob, const std::string& sex) {
+    Status st = writer_->SubmitAndWait([&](storage::Connection& c) {
+      return c.Execute("INSERT INTO people (id, cccd, full_name, name_folded, dob, birth_year, sex, "
+                       "province_code, district_code, commune_code, created_at, updated_at) VALUES "
+                       "($1, $2, $3, $4, $5, $6, $7, '01', '001', '00001', 0, 0)",
+                       {id, cccd.empty() ? storage::Value(nullptr) : storage::Value(cccd), name,
+                        name, dob, static_cast<int64_t>(std::stoi(dob.substr(0, 4))), sex})
+          .status();
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+
+  testing::TestDatabase test_db_{testing::kTestBackend};
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::GroupCommitWriter> writer_;
+  testing::FakeClock clock_;
+  std::vector<std::string> files_;
+};
+
+TEST_F(PopulationStoreTest, ImportsRejectsBadRowsAndAppliesLaterSnapshots) {
+  auto first = Import(std::string(kHeader) +
+                      "001085012345,012345678,Nguyễn Văn An,1985-03-07,M,01,001,00001\n"
+                      "079190000001,,Trần Thị Bình,1990,F,79,760,26734\n"
+                      "12345,,Bad Id,1990-01-01,M,01,001,00001\n"
+                      "001085099999,,Lê Văn Cường,1985-02-30,M,01,001,00001\n"
+                      "001085088888,,Lê Văn Dũng,1985-02-03,X,01,001,00001\n"
+                      "001085077777,,Lê Văn Em,1985-02-03,M,01,760,00001\n"
+                      ",123456789,Phạm Thị Giang,1950-06-01,F,,,\n");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->rows_read, 7u);
+  EXPECT_EQ(first->inserted, 3u);
+  EXPECT_EQ(first->rejected, 4u);
+  ASSERT_EQ(first->errors.size(), 4u);
+  EXPECT_EQ(first->errors[0].line, 4u);
+  EXPECT_EQ(first->errors[1].status.field(), "dob");
+  EXPECT_EQ(first->errors[2].status.field(), "sex");
+  EXPECT_EQ(first->errors[3].status.field(), "district_code");
+
+  // A later snapshot: one row changed, one unchanged, one new.
+  auto second = Import(std::string(kHeader) +
+                       "001085012345,012345678,Nguyễn Văn An,1985-03-07,M,01,001,00001\n"
+                       "079190000001,,Trần Thị Bình,1990-04-05,F,79,760,26734\n"
+                       "048095000002,,Võ Minh Châu,1995-12-31,M,48,490,20194\n");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->inserted, 1u);
+  EXPECT_EQ(second->updated, 1u);
+  EXPECT_EQ(second->unchanged, 1u);
+  EXPECT_GT(second->snapshot_id, first->snapshot_id);
+
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto reg = LoadPopulationRegister(**conn);
+  ASSERT_TRUE(reg.ok());
+  ASSERT_EQ(reg->people.size(), 4u);
+  EXPECT_EQ(reg->people[1].dob, (BirthDate{1990, 4, 5}));
+  EXPECT_EQ(reg->people[2].cmnd, 123456789u);
+  EXPECT_EQ(reg->people[0].name, "nguyen van an");
+  auto audit = (*conn)->Query("SELECT COUNT(*) FROM audit_log WHERE action = 'population.import'", {});
+  ASSERT_TRUE(audit.ok());
+  EXPECT_EQ(audit->at(0).Int(0), 2);
+}
+
+TEST_F(PopulationStoreTest, WrongHeaderIsRejected) {
+  auto r = Import("id,name\n1,x\n");
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(PopulationStoreTest, VerifiesPeopleAndExports) {
+  std::string csv = kHeader;
+  // A register of 300 people with distinct names and dates so the model has data to learn from.
+  const char* given[] = {"An", "Bình", "Cường", "Dũng", "Hà", "Hùng", "Lan", "Linh", "Mai", "Nam"};
+  const char* family[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ"};
+  for (int i = 0; i < 300; ++i) {
+    char line[200];
+    std::snprintf(line, sizeof line, "0010%02d%06d,,%s Văn %s,19%02d-%02d-%02d,M,01,001,00001\n",
+                  50 + i % 40, 100000 + i, family[i % 6], given[(i / 6) % 10], 50 + i % 40,
+                  1 + i % 12, 1 + i % 28);
+    csv += line;
+  }
+  ASSERT_TRUE(Import(csv).ok());
+  // People: 0..199 exact copies; person 1000 without a CCCD; person 1001 unknown.
+  for (int i = 0; i < 200; ++i) {
+    char cccd[16], name[64], dob[16];
+    std::snprintf(cccd, sizeof cccd, "0010%02d%06d", 50 + i % 40, 100000 + i);
+    std::snprintf(name, sizeof name, "%s Văn %s", family[i % 6], given[(i / 6) % 10]);
+    std::snprintf(dob, sizeof dob, "19%02d-%02d-%02d", 50 + i % 40, 1 + i % 12, 1 + i % 28);
+    AddPerson(i + 1, cccd, name, dob, "M");
+  }
+  AddPerson(1000, "", "Nguyen Van An", "1950-01-01", "M");  // register row 0, no CCCD, no accents
+  AddPerson(1001, "", "Đào Thị Xuyến", "2001-09-09", "F");
+  ASSERT_TRUE(writer_->SubmitAndWait([](storage::Connection& c) {
+                       return c.Execute("INSERT INTO person_record_ids (record_id, person_id) "
+                                        "VALUES ('SRC-1', 1), ('SRC-1b', 1)", {}).status();
+                     }).ok());
+
+  MatchOptions options;
+  options.threads = 2;
+  options.u_pairs = 50000;
+  auto report = VerifyAllPeople(*db_, *writer_, clock_, options, "test", nullptr);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->people, 202u);
+  EXPECT_GE(report->verified, 200u);
+  EXPECT_GE(report->not_found, 1u);
+
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto row = (*conn)->Query("SELECT r.status, r.matched_cccd, p.identity_status, r.details_json "
+                            "FROM identity_results r JOIN people p ON p.id = r.person_id "
+                            "WHERE r.person_id = $1", {int64_t{1000}});
+  ASSERT_TRUE(row.ok());
+  ASSERT_EQ(row->size(), 1u);
+  EXPECT_EQ(row->at(0).Text(1), "001050100000");
+  EXPECT_NE(row->at(0).Text(3).find("\"fields\""), std::string::npos);
+  auto unknown = (*conn)->Query("SELECT status FROM identity_results WHERE person_id = 1001", {});
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->at(0).Text(0), "not_found");
+
+  std::ostringstream out;
+  auto rows = ExportIdentityCsv(**conn, out);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, 203u);  // person 1 has two source record ids
+  const std::string text = out.str();
+  EXPECT_EQ(text.rfind("record_id,status,matched_cccd,score\n", 0), 0u);
+  EXPECT_NE(text.find("SRC-1,verified,001050100000,"), std::string::npos);
+  EXPECT_NE(text.find("SRC-1b,verified,001050100000,"), std::string::npos);
+  EXPECT_NE(text.find("1001,not_found,,"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vaxreg::identity
