@@ -76,8 +76,17 @@ Result<std::string> Inflater::Inflate(std::string_view data, size_t max_output) 
     out.resize(have + room);
     stream_->next_out = reinterpret_cast<Bytef*>(out.data() + have);
     stream_->avail_out = static_cast<uInt>(room);
-    const int rc = inflate(stream_, Z_NO_FLUSH);
+    // Z_BLOCK stops after each deflate block, so that the padding after the final block can be
+    // checked: a deflater writes zero bits there and inflate ignores them, so a flipped padding
+    // bit would otherwise leave a tampered text that still verifies.
+    const int rc = inflate(stream_, Z_BLOCK);
     out.resize(have + (room - stream_->avail_out));
+    if (rc == Z_OK && (stream_->data_type & 0xC0) == 0xC0) {
+      const int unused = stream_->data_type & 7;  // < 8 right after an end-of-block code
+      if (unused > 0 && (stream_->next_in[-1] >> (8 - unused)) != 0) {
+        return InvalidArgumentError("zlib stream has non-zero padding bits");
+      }
+    }
     if (out.size() > max_output) {
       return ResourceExhaustedError("inflated data exceeds the limit of " +
                                     std::to_string(max_output) + " bytes");

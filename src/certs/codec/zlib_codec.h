@@ -52,7 +52,9 @@ class Inflater final {
   // Inflates exactly one complete zlib stream. Errors:
   //   kInvalidArgument    not a zlib stream (bad header, raw deflate, uncompressed COSE), a
   //                       corrupt or truncated stream, a checksum mismatch, a preset
-  //                       dictionary, or bytes after the end of the stream;
+  //                       dictionary, non-zero padding bits after the final deflate block
+  //                       (inflate would ignore them, hiding a changed bit), or bytes after the
+  //                       end of the stream;
   //   kResourceExhausted  the output would exceed `max_output` bytes (zip bomb); decompression
   //                       stops as soon as the cap is crossed.
   Result<std::string> Inflate(std::string_view data, size_t max_output = kMaxInflatedBytes);
