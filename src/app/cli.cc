@@ -161,9 +161,9 @@ int AuditVerify(const Config& config) {
   return 0;
 }
 
-int DemoSeed(const Config& config, int64_t people, uint64_t seed) {
+int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_doses) {
   if (people > 0) {
-    if (int rc = SeedDemoPopulation(config, people, seed); rc != 0) return rc;
+    if (int rc = SeedDemoPopulation(config, people, seed, with_doses); rc != 0) return rc;
   }
   auto store = OpenStore(config);
   if (!store.ok()) return Fail(store.status());
@@ -273,8 +273,14 @@ int RunCli(int argc, char** argv) {
   seed_cmd->add_option("--people", demo_people,
                        "synthetic people with dose histories to add (and the demo facilities)");
   seed_cmd->add_option("--seed", demo_seed, "random seed of the synthetic population");
-  seed_cmd->callback(
-      [&] { action = [&](const Config& c) { return DemoSeed(c, demo_people, demo_seed); }; });
+  bool demo_without_doses = false;
+  seed_cmd->add_flag("--without-doses", demo_without_doses,
+                     "synthetic people without dose histories (for benchmarks)");
+  seed_cmd->callback([&] {
+    action = [&](const Config& c) {
+      return DemoSeed(c, demo_people, demo_seed, !demo_without_doses);
+    };
+  });
 
   CLI::App* config_cmd = app.add_subcommand("config", "configuration");
   config_cmd->require_subcommand(1);

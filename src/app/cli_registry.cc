@@ -178,12 +178,13 @@ RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const C
   return state;
 }
 
-int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed) {
+int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool with_doses) {
   auto store = OpenStore(config);
   if (!store.ok()) return Failed(store.status());
   PopulationOptions o;
   o.people = people;
   o.seed = seed;
+  o.with_doses = with_doses;
   const auto start = std::chrono::steady_clock::now();
   o.progress = [&](int64_t p, int64_t d) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -20,6 +20,6 @@ using RegistryCliStatePtr = std::shared_ptr<RegistryCliState>;
 RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const Config&)>& action);
 
 // `demo seed --people N`: demo facilities plus N synthetic people with dose histories.
-int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed);
+int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool with_doses);
 
 }  // namespace vaxreg::app

@@ -124,8 +124,9 @@ const Geography& Geo() {
 
 class PersonGenerator {
  public:
-  PersonGenerator(uint64_t seed, const std::vector<registry::VaccineProduct>& catalogue)
-      : rng_(seed), catalogue_(catalogue) {}
+  PersonGenerator(uint64_t seed, bool with_doses,
+                  const std::vector<registry::VaccineProduct>& catalogue)
+      : rng_(seed), with_doses_(with_doses), catalogue_(catalogue) {}
 
   registry::BulkPerson Next() {
     const NameTables& names = Names();
@@ -170,7 +171,7 @@ class PersonGenerator {
       p.cccd = NewCccd(birth_province, male, year);
     }
     p.phone = "09" + std::to_string(Between(rng_, 10000000, 99999999));
-    AddDoses(bp);
+    if (with_doses_) AddDoses(bp);
     return bp;
   }
 
@@ -236,6 +237,7 @@ class PersonGenerator {
   }
 
   Rng rng_;
+  bool with_doses_;
   const std::vector<registry::VaccineProduct>& catalogue_;
   std::unordered_set<uint64_t> used_cccds_;
 };
@@ -314,7 +316,7 @@ Result<PopulationReport> SeedPopulation(storage::Database& db, storage::GroupCom
     ASSIGN_OR_RETURN(auto conn, db.Acquire());
     ASSIGN_OR_RETURN(catalogue, registry::LoadVaccineProducts(*conn));
   }
-  PersonGenerator generator(options.seed, catalogue);
+  PersonGenerator generator(options.seed, options.with_doses, catalogue);
   // Only the writer thread touches the loader, in submission order.
   auto loader = std::make_shared<std::optional<registry::BulkLoader>>();
   std::mutex mu;

@@ -19,6 +19,7 @@ struct PopulationOptions {
   int64_t people = 10000;
   uint64_t seed = 1;
   size_t chunk = 20000;  // people per write transaction
+  bool with_doses = true;  // false: people only (benchmarks record their doses through the API)
   // Called after each chunk with (people done, doses done).
   std::function<void(int64_t, int64_t)> progress;
 };

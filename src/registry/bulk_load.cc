@@ -1,6 +1,7 @@
 #include "registry/bulk_load.h"
 
 #include "registry/dose_service.h"
+#include "registry/person_store.h"
 #include "registry/statistics.h"
 
 namespace vaxreg::registry {
@@ -29,18 +30,28 @@ std::string MultiRowInsert(std::string_view head, int columns, size_t rows) {
 
 Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 
+int StatusRank(std::string_view status) {
+  return status == "booster" ? 3 : status == "fully" ? 2 : status == "partly" ? 1 : 0;
+}
+
 }  // namespace
+
+Status BulkLoader::ReadNextIds(storage::Connection& conn) {
+  ASSIGN_OR_RETURN(storage::Rows p, conn.Query("SELECT COALESCE(MAX(id), 0) FROM people"));
+  ASSIGN_OR_RETURN(storage::Rows d, conn.Query("SELECT COALESCE(MAX(id), 0) FROM doses"));
+  next_person_id_ = p[0].Int(0) + 1;
+  next_dose_id_ = d[0].Int(0) + 1;
+  return Status::Ok();
+}
 
 Result<BulkLoader> BulkLoader::Start(storage::Connection& conn) {
   BulkLoader l;
-  ASSIGN_OR_RETURN(storage::Rows p, conn.Query("SELECT COALESCE(MAX(id), 0) FROM people"));
-  ASSIGN_OR_RETURN(storage::Rows d, conn.Query("SELECT COALESCE(MAX(id), 0) FROM doses"));
-  l.next_person_id_ = p[0].Int(0) + 1;
-  l.next_dose_id_ = d[0].Int(0) + 1;
+  RETURN_IF_ERROR(l.ReadNextIds(conn));
   return l;
 }
 
-Status BulkLoader::InsertPeople(storage::Connection& conn, const std::vector<BulkPerson>& people) {
+Status BulkLoader::InsertPeople(storage::Connection& conn,
+                                const std::vector<const BulkPerson*>& people) {
   static constexpr std::string_view kHead =
       "INSERT INTO people (id, cccd, cmnd, passport, full_name, name_folded, dob, birth_year, sex, "
       "phone, province_code, district_code, commune_code, vax_status, created_by, created_at, "
@@ -51,7 +62,7 @@ Status BulkLoader::InsertPeople(storage::Connection& conn, const std::vector<Bul
     params.clear();
     params.reserve(n * (kPersonColumns + 1));
     for (size_t i = start; i < start + n; ++i) {
-      const Person& p = people[i].person;
+      const Person& p = people[i]->person;
       params.insert(params.end(),
                     {p.id, NullIfEmpty(p.cccd), NullIfEmpty(p.cmnd), NullIfEmpty(p.passport),
                      p.full_name, p.name_folded, p.dob, int64_t{p.birth_year},
@@ -93,9 +104,16 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
   std::map<std::pair<std::string, std::string>, int64_t> used;
   std::map<std::string, std::array<int64_t, 3>> coverage;
   std::vector<const Dose*> dose_rows;
+  std::vector<const BulkPerson*> new_people;
+  RETURN_IF_ERROR(ReadNextIds(conn));
   for (BulkPerson& bp : people) {
-    bp.person.id = next_person_id_++;
-    bp.person.created_at = now;
+    const bool existing = bp.person.id != 0;
+    const std::string old_status = existing ? bp.person.vax_status : "none";
+    if (!existing) {
+      bp.person.id = next_person_id_++;
+      bp.person.created_at = now;
+      new_people.push_back(&bp);
+    }
     for (Dose& d : bp.doses) {
       d.id = next_dose_id_++;
       d.person_id = bp.person.id;
@@ -109,17 +127,19 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
         ++used[{d.province_code, d.vaccine_code}];
       }
     }
-    const StatusSummary s = ComputeStatus(ToDoseFacts(bp.doses), catalogue);
+    std::vector<DoseFacts> facts = ToDoseFacts(bp.existing_doses);
+    for (const DoseFacts& f : ToDoseFacts(bp.doses)) facts.push_back(f);
+    const StatusSummary s = ComputeStatus(std::move(facts), catalogue);
     bp.person.vax_status = std::string(VaccinationStatusName(s.status));
-    const int rank = static_cast<int>(s.status);
-    if (rank > 0) {
-      auto& c = coverage[bp.person.province_code];
-      c[0] += 1;
-      c[1] += rank >= 2 ? 1 : 0;
-      c[2] += rank >= 3 ? 1 : 0;
-    }
+    if (bp.person.vax_status == old_status) continue;
+    if (existing) RETURN_IF_ERROR(SetPersonVaxStatus(conn, bp.person.id, bp.person.vax_status, now));
+    const int from = StatusRank(old_status), to = static_cast<int>(s.status);
+    auto& c = coverage[bp.person.province_code.empty() && !bp.doses.empty()
+                           ? bp.doses.front().province_code
+                           : bp.person.province_code];
+    for (int level = 1; level <= 3; ++level) c[level - 1] += (to >= level) - (from >= level);
   }
-  RETURN_IF_ERROR(InsertPeople(conn, people));
+  RETURN_IF_ERROR(InsertPeople(conn, new_people));
   RETURN_IF_ERROR(InsertDoses(conn, dose_rows));
   for (const auto& [key, n] : daily) {
     RETURN_IF_ERROR(conn.Execute("INSERT INTO stat_doses_daily (day, province_code, vaccine_code, "
@@ -140,7 +160,7 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
                                  {province, c[0], c[1], c[2]})
                         .status());
   }
-  people_loaded_ += static_cast<int64_t>(people.size());
+  people_loaded_ += static_cast<int64_t>(new_people.size());
   doses_loaded_ += static_cast<int64_t>(dose_rows.size());
   return Status::Ok();
 }

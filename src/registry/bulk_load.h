@@ -19,16 +19,20 @@
 namespace vaxreg::registry {
 
 struct BulkPerson {
-  Person person;            // id assigned by the loader
-  std::vector<Dose> doses;  // person_id, id assigned by the loader; status "active"
+  // A new person (id 0: the loader assigns it), or an existing one (id set, vax_status the
+  // stored status) whose new doses are added.
+  Person person;
+  std::vector<Dose> doses;           // new doses: person_id and id assigned by the loader
+  std::vector<Dose> existing_doses;  // an existing person's doses, for the new status
 };
 
 class BulkLoader {
  public:
-  // Reads the next free ids.
+  // Reads the next free ids (Load reads them again, so other writes in between are safe).
   static Result<BulkLoader> Start(storage::Connection& conn);
 
-  // Inserts the people and doses, sets each person's vax_status, and adds to the counters.
+  // Inserts the new people and all new doses, sets each person's vax_status (updating existing
+  // people whose status changes), and adds to the counters.
   Status Load(storage::Connection& conn, std::vector<BulkPerson>& people,
               const std::vector<VaccineProduct>& catalogue, int64_t now);
 
@@ -39,8 +43,9 @@ class BulkLoader {
   int64_t doses_loaded() const { return doses_loaded_; }
 
  private:
-  Status InsertPeople(storage::Connection& conn, const std::vector<BulkPerson>& people);
+  Status InsertPeople(storage::Connection& conn, const std::vector<const BulkPerson*>& people);
   Status InsertDoses(storage::Connection& conn, const std::vector<const Dose*>& doses);
+  Status ReadNextIds(storage::Connection& conn);
 
   int64_t next_person_id_ = 1;
   int64_t next_dose_id_ = 1;

@@ -2,8 +2,17 @@
 
 #include <charconv>
 
-#include "registry/dose_batch.h"
+#include <boost/json.hpp>
+#include <climits>
+#include <optional>
+
+#include "audit/audit_log.h"
+#include "common/crypto_util.h"
+#include "registry/bulk_load.h"
+#include "registry/continuity.h"
+#include "registry/facility.h"
 #include "registry/person_store.h"
+#include "registry/vaccine_store.h"
 
 namespace vaxreg::registry {
 namespace {
@@ -27,32 +36,58 @@ Result<int64_t> ParseDoseDate(const std::string& text) {
   return InvalidArgumentError("date must be YYYY-MM-DD or an ISO 8601 date-time", "date");
 }
 
-// Finds or creates the row's person; sets *person_id.
-Status ResolvePerson(storage::Connection& conn, const Clock& clock, const DoseCsvRow& row,
-                     const DoseWriter& writer, RecordPeople& people, int64_t* person_id) {
+// One person of an import chunk: found (by CCCD, or by the record_id of an earlier chunk) with
+// their doses, or new from the first row that names them.
+struct Group {
+  BulkPerson person;
+  std::string record_id;
+  std::chrono::sys_days earliest_birth_day;
+  Status person_error;  // the first row's person data was invalid: every row of it is refused
+};
+
+Result<Group> LoadGroup(storage::Connection& conn, const DoseCsvRow& row,
+                        const RecordPeople& people, std::chrono::sys_days today) {
+  Group g;
+  g.record_id = row.record_id;
+  std::optional<Person> found;
   if (!row.cccd.empty()) {
-    ASSIGN_OR_RETURN(auto found, FindPersonByCccd(conn, row.cccd));
-    if (found) {
-      *person_id = found->id;
-      return Status::Ok();
-    }
+    ASSIGN_OR_RETURN(found, FindPersonByCccd(conn, row.cccd));
   } else if (auto it = people.find(row.record_id); it != people.end()) {
-    *person_id = it->second;
-    return Status::Ok();
+    ASSIGN_OR_RETURN(found, FindPersonById(conn, it->second));
   }
-  NewPerson np;
-  np.cccd = row.cccd;
-  np.full_name = row.full_name;
-  np.dob = row.dob;
-  np.sex = row.sex;
-  np.phone = row.phone;
-  np.province_code = row.province_code;
-  np.district_code = row.district_code;
-  np.commune_code = row.commune_code;
-  ASSIGN_OR_RETURN(Person p, ValidateNewPerson(np, DayOf(ToUnixSeconds(clock.Now()))));
-  ASSIGN_OR_RETURN(Person created, InsertPerson(conn, clock, std::move(p), writer.actor));
-  *person_id = created.id;
-  return Status::Ok();
+  if (found) {
+    ASSIGN_OR_RETURN(g.person.existing_doses, ListPersonDoses(conn, found->id));
+    g.person.person = std::move(*found);
+  } else {
+    NewPerson np;
+    np.cccd = row.cccd;
+    np.full_name = row.full_name;
+    np.dob = row.dob;
+    np.sex = row.sex;
+    np.phone = row.phone;
+    np.province_code = row.province_code;
+    np.district_code = row.district_code;
+    np.commune_code = row.commune_code;
+    auto valid = ValidateNewPerson(np, today);
+    if (!valid.ok()) {
+      g.person_error = valid.status();
+      return g;
+    }
+    g.person.person = std::move(*valid);
+  }
+  auto birth = ParseBirthDate(g.person.person.dob, today);
+  g.earliest_birth_day = birth.ok() ? birth->EarliestDay() : std::chrono::sys_days{};
+  return g;
+}
+
+Status CheckFacility(const std::optional<Facility>& f, const std::string& code,
+                     const DoseWriter& writer) {
+  if (!f) return InvalidArgumentError("unknown facility '" + code + "'", "facility_code");
+  if (f->status != "active") {
+    return FailedPreconditionError("facility " + code + " is " + f->status + ", not active",
+                                   "facility_code");
+  }
+  return CheckWriterForFacility(writer, &*f);
 }
 
 }  // namespace
@@ -135,29 +170,107 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<VaccineProduct>& catalogue,
                               const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,
                               RecordPeople& people, std::vector<RowError>& errors) {
+  const int64_t now = ToUnixSeconds(clock.Now());
+  const auto today = DayOf(now);
+  std::unordered_map<std::string, std::optional<Facility>> facilities;
+  std::unordered_map<std::string, size_t> group_of;  // "c:CCCD" or "r:record_id"
+  std::vector<Group> groups;
+  std::string digest_input;
   size_t recorded = 0;
-  RETURN_IF_ERROR(ForEachInSavepoint(conn, rows.size(), [&](storage::Connection& c, size_t i) {
-    const DoseCsvRow& row = rows[i];
-    int64_t person_id = 0;
-    Status st = ResolvePerson(c, clock, row, writer, people, &person_id);
-    if (st.ok()) {
-      NewDose d;
-      d.person_id = person_id;
-      d.vaccine_code = row.vaccine;
-      d.lot = row.lot;
-      d.dose_number = row.dose_number;
-      d.administered_at = row.administered_at;
-      d.facility_code = row.facility_code;
-      st = RecordDose(c, clock, catalogue, std::move(d), writer).status();
+  for (const DoseCsvRow& row : rows) {
+    const auto refuse = [&](const Status& st) { errors.push_back({row.line, row.record_id, st}); };
+    if (VaccineCatalogueCache::Find(catalogue, row.vaccine) == nullptr) {
+      refuse(InvalidArgumentError("unknown vaccine '" + row.vaccine + "'", "vaccine"));
+      continue;
     }
+    if (row.dose_number < 1 || row.dose_number > 20) {
+      refuse(InvalidArgumentError("dose_number must be 1-20", "dose_number"));
+      continue;
+    }
+    auto fit = facilities.find(row.facility_code);
+    if (fit == facilities.end()) {
+      ASSIGN_OR_RETURN(auto f, FindFacility(conn, row.facility_code));
+      fit = facilities.emplace(row.facility_code, std::move(f)).first;
+    }
+    if (Status st = CheckFacility(fit->second, row.facility_code, writer); !st.ok()) {
+      refuse(st);
+      continue;
+    }
+    const std::string key = row.cccd.empty() ? "r:" + row.record_id : "c:" + row.cccd;
+    auto git = group_of.find(key);
+    if (git == group_of.end()) {
+      ASSIGN_OR_RETURN(Group g, LoadGroup(conn, row, people, today));
+      git = group_of.emplace(key, groups.size()).first;
+      groups.push_back(std::move(g));
+    }
+    Group& g = groups[git->second];
+    if (!g.person_error.ok()) {
+      refuse(g.person_error);
+      continue;
+    }
+    ContinuityInput ci;
+    ci.dose = {0, row.vaccine, row.dose_number, row.administered_at};
+    ci.now = now;
+    ci.earliest_birth_day = g.earliest_birth_day;
+    for (const auto* list : {&g.person.existing_doses, &g.person.doses}) {
+      for (const Dose& d : *list) {
+        if (d.status == "active") {
+          ci.history.push_back({d.id, d.vaccine_code, d.dose_number, d.administered_at});
+        }
+      }
+    }
+    Status st = CheckDoseDate(ci);
+    if (st.ok()) st = CheckDoseSequence(ci, catalogue);
     if (!st.ok()) {
-      errors.push_back({row.line, row.record_id, st});
-      return st;
+      refuse(st);
+      continue;
     }
-    if (row.cccd.empty()) people[row.record_id] = person_id;
+    Dose d;
+    d.vaccine_code = row.vaccine;
+    d.lot = row.lot;
+    d.dose_number = row.dose_number;
+    d.administered_at = row.administered_at;
+    d.facility_code = row.facility_code;
+    d.source = "facility";
+    d.review_status = "none";
+    d.status = "active";
+    d.province_code = fit->second->province_code;
+    d.recorded_by = writer.actor.id;
+    g.person.doses.push_back(std::move(d));
+    digest_input += std::to_string(row.line) + ":" + row.record_id + ":" + row.cccd + ":" +
+                    row.vaccine + ":" + std::to_string(row.dose_number) + "\n";
     ++recorded;
-    return Status::Ok();
-  }));
+  }
+  std::vector<BulkPerson> load;
+  std::vector<std::string> record_ids;
+  for (Group& g : groups) {
+    if (g.person.doses.empty()) continue;
+    record_ids.push_back(g.person.person.cccd.empty() && g.person.person.id == 0 ? g.record_id : "");
+    load.push_back(std::move(g.person));
+  }
+  if (load.empty()) return recorded;
+  ASSIGN_OR_RETURN(BulkLoader loader, BulkLoader::Start(conn));
+  RETURN_IF_ERROR(loader.Load(conn, load, catalogue, now));
+  int64_t first_id = INT64_MAX, last_id = 0;
+  for (size_t i = 0; i < load.size(); ++i) {
+    if (!record_ids[i].empty()) people[record_ids[i]] = load[i].person.id;
+    for (const Dose& d : load[i].doses) {
+      first_id = std::min(first_id, d.id);
+      last_id = std::max(last_id, d.id);
+    }
+  }
+  const std::string after = boost::json::serialize(boost::json::object{
+      {"rows", rows.size()},
+      {"recorded", recorded},
+      {"people_created", loader.people_loaded()},
+      {"first_dose_id", first_id},
+      {"last_dose_id", last_id},
+      {"sha256", HexEncode(Sha256(digest_input))}});
+  RETURN_IF_ERROR(audit::AppendAudit(
+      conn, clock,
+      {writer.actor.id, "import.doses",
+       "doses:" + std::to_string(first_id) + "-" + std::to_string(last_id), "null", after,
+       writer.actor.request_id}));
   return recorded;
 }
 

@@ -49,9 +49,12 @@ Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number);
 // Persons created or found so far in one import, by record_id.
 using RecordPeople = std::unordered_map<std::string, int64_t>;
 
-// Imports rows inside the caller's write, one savepoint per row. Failed rows are appended to
-// `errors`; returns how many rows were recorded (a non-OK Status only if the transaction
-// itself failed).
+// Imports rows inside the caller's write. Every row gets the checks of RecordDose (vaccine,
+// facility active and writable by `writer`, dates, continuity against the person's history and
+// the rows before it) and a refused row is appended to `errors`; the accepted rows are inserted
+// together (registry::BulkLoader: multi-row INSERTs, counters added once) and the chunk is
+// audited with one row ("import.doses": rows, recorded, dose id range, SHA-256 of the accepted
+// rows). Returns how many rows were recorded; a non-OK Status only if the transaction failed.
 Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<VaccineProduct>& catalogue,
                               const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,

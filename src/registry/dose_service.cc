@@ -45,7 +45,8 @@ Status ValidateNewDose(const NewDose& in, const std::vector<VaccineProduct>& cat
   return Status::Ok();
 }
 
-// Whether `w` may write or void doses of `facility` (nullptr for a self-declared dose).
+}  // namespace
+
 Status CheckWriterForFacility(const DoseWriter& w, const Facility* facility) {
   if (facility == nullptr) return Status::Ok();
   if (w.is_citizen) return PermissionDeniedError("citizens may only self-declare doses");
@@ -60,6 +61,8 @@ Status CheckWriterForFacility(const DoseWriter& w, const Facility* facility) {
   }
   return Status::Ok();
 }
+
+namespace {
 
 // Recomputes the person's status after a change in their doses and moves the cached status and
 // coverage counters with it.

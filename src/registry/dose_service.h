@@ -31,6 +31,13 @@ struct DoseWriter {
   static DoseWriter System(std::string actor_id);
 };
 
+struct Facility;
+
+// Whether `writer` may write or void doses of `facility` (nullptr for a self-declared dose):
+// kPermissionDenied for another facility's staff, a health authority outside its area, a
+// citizen.
+Status CheckWriterForFacility(const DoseWriter& writer, const Facility* facility);
+
 struct RecordOutcome {
   Dose dose;
   bool replayed = false;  // the idempotency key had been used: this is the original dose

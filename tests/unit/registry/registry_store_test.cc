@@ -6,6 +6,7 @@
 
 #include "fakes/fake_clock.h"
 #include "registry/dose_batch.h"
+#include "registry/dose_csv.h"
 #include "registry/dose_service.h"
 #include "registry/facility.h"
 #include "registry/person_record.h"
@@ -218,6 +219,52 @@ TEST_F(RegistryStoreTest, BookingsStayWithinCapacity) {
   ASSERT_TRUE(found.ok() && *found);
   EXPECT_EQ((*found)->person_id, other);
   EXPECT_EQ(Scalar("SELECT registrations FROM stat_registrations_daily"), 2);
+}
+
+TEST_F(RegistryStoreTest, CsvImportChecksEachRowAndInsertsTheGoodOnesTogether) {
+  ASSERT_TRUE(Record(MakeDose(1, "COMIRNATY", kAug1), sys_).ok());
+  const std::vector<std::string> lines = {
+      // The existing person (CCCD 001090012345): dose 2 fits, a second dose 2 does not.
+      "a,001090012345,Nguyễn Văn An,1990-05-01,M,,01,,,COMIRNATY,L1,2,2021-08-25,HN-A",
+      "a,001090012345,Nguyễn Văn An,1990-05-01,M,,01,,,COMIRNATY,L1,2,2021-09-25,HN-A",
+      // A new person without CCCD over two rows; then a row at an inactive facility.
+      "b,,Bé Lan,2012-06-01,F,,01,006,00199,VAXZEVRIA,L2,1,2021-10-01,HN-A",
+      "b,,Bé Lan,2012-06-01,F,,01,006,00199,VAXZEVRIA,L2,2,2021-11-15,HN-A",
+      "c,,Bé Mai,2012-06-01,F,,01,,,VAXZEVRIA,L2,1,2021-10-01,HN-B",
+  };
+  std::vector<DoseCsvRow> rows;
+  for (size_t i = 0; i < lines.size(); ++i) rows.push_back(ParseDoseCsvLine(lines[i], i + 2).value());
+  RecordPeople people;
+  std::vector<RowError> errors;
+  Result<size_t> recorded = InternalError("not run");
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(), rows, sys_, people, errors);
+                return recorded.status();
+              }).ok());
+  EXPECT_EQ(*recorded, 3u);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].line, 3u);
+  EXPECT_EQ(errors[0].status.field(), "dose_number");
+  EXPECT_EQ(errors[1].line, 6u);
+  EXPECT_EQ(errors[1].status.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM doses"), 4);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM people WHERE full_name = 'Bé Lan' AND vax_status = 'fully'"), 1);
+  EXPECT_EQ(Scalar("SELECT vax_status = 'fully' FROM people WHERE id = " + std::to_string(person_)), 1);
+  EXPECT_EQ(Scalar("SELECT fully FROM stat_coverage WHERE province_code = '01'"), 2);
+  EXPECT_EQ(Scalar("SELECT SUM(doses) FROM stat_doses_daily"), 4);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'import.doses'"), 1);
+  // A later chunk finds "b" by record_id.
+  std::vector<DoseCsvRow> later = {
+      ParseDoseCsvLine("b,,Bé Lan,2012-06-01,F,,01,006,00199,COMIRNATY,L3,3,2022-03-01,HN-A", 9)
+          .value()};
+  errors.clear();
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(), later, sys_, people, errors);
+                return recorded.status();
+              }).ok());
+  EXPECT_EQ(*recorded, 1u) << (errors.empty() ? "" : errors[0].status.ToString());
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM people WHERE full_name = 'Bé Lan'"), 1);
+  EXPECT_EQ(Scalar("SELECT booster FROM stat_coverage WHERE province_code = '01'"), 1);
 }
 
 }  // namespace
