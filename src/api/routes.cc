@@ -30,6 +30,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterDoseRoutes(router, services);
   RegisterCheckInRoutes(router, services);
   RegisterStatsRoutes(router, services);
+  RegisterIdentityRoutes(router, services);
   if (!web_root.empty()) router.Add(http::StaticFilesRoute(web_root));
 }
 

@@ -24,6 +24,8 @@ void RegisterPeopleRoutes(http::Router& router, ApiServices& services);
 void RegisterDoseRoutes(http::Router& router, ApiServices& services);
 void RegisterCheckInRoutes(http::Router& router, ApiServices& services);
 void RegisterStatsRoutes(http::Router& router, ApiServices& services);
+// Identity review queue and data-quality report (identity_api.cc).
+void RegisterIdentityRoutes(http::Router& router, ApiServices& services);
 
 // All of the above, plus static files from `web_root` when it is not empty.
 void RegisterAllRoutes(http::Router& router, ApiServices& services,

@@ -98,7 +98,9 @@ Result<VerifyAllReport> VerifyAllPeople(storage::Database& db, storage::GroupCom
                  "status = excluded.status, register_id = excluded.register_id, matched_cccd = "
                  "excluded.matched_cccd, score = excluded.score, weight = excluded.weight, "
                  "details_json = excluded.details_json, province_code = excluded.province_code, "
-                 "verified_at = excluded.verified_at",
+                 "verified_at = excluded.verified_at, review_status = CASE WHEN "
+                 "identity_results.register_id IS NOT DISTINCT FROM excluded.register_id THEN "
+                 "identity_results.review_status ELSE 'open' END",
                  {people.ids[i], std::string(MatchStatusName(r.status)), register_id,
                   linked ? RegisterNumber(reg.people[cand]) : std::string(),
                   r.candidate >= 0 ? r.probability : 0.0, r.candidate >= 0 ? r.weight : 0.0,

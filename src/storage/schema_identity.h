@@ -10,7 +10,9 @@
 // row.
 // identity_results holds one row per person record (people.id): status, the matched register
 // row, the match probability and weight, and details_json (per field: agreement level and
-// weight, and which fields differ) for the review queue.
+// weight, and which fields differ) for the review queue; review_status records a health
+// authority's decision on a proposed correction (a re-run keeps it while the candidate is the
+// same).
 // person_record_ids maps a source's record_id (people-with-doses CSV) to the person it created or
 // matched, so exports can name records as the source did.
 
@@ -55,7 +57,10 @@ CREATE TABLE identity_results (
   weight REAL NOT NULL,
   details_json TEXT NOT NULL DEFAULT '{}',
   province_code TEXT NOT NULL DEFAULT '',
-  verified_at INTEGER NOT NULL
+  verified_at INTEGER NOT NULL,
+  review_status TEXT NOT NULL DEFAULT 'open' CHECK (review_status IN ('open','accepted','rejected')),
+  reviewed_by TEXT NOT NULL DEFAULT '',
+  reviewed_at INTEGER
 );
 CREATE INDEX identity_results_status ON identity_results(status, province_code);
 CREATE TABLE person_record_ids (
@@ -102,7 +107,10 @@ CREATE TABLE identity_results (
   weight DOUBLE PRECISION NOT NULL,
   details_json TEXT NOT NULL DEFAULT '{}',
   province_code TEXT NOT NULL DEFAULT '',
-  verified_at BIGINT NOT NULL
+  verified_at BIGINT NOT NULL,
+  review_status TEXT NOT NULL DEFAULT 'open' CHECK (review_status IN ('open','accepted','rejected')),
+  reviewed_by TEXT NOT NULL DEFAULT '',
+  reviewed_at BIGINT
 );
 CREATE INDEX identity_results_status ON identity_results(status, province_code);
 CREATE TABLE person_record_ids (

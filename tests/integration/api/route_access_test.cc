@@ -140,6 +140,12 @@ std::map<std::string, Probe> Probes() {
       {"GET /api/v1/stats/coverage", {"/api/v1/stats/coverage", none}},
       {"GET /api/v1/stats/registrations", {"/api/v1/stats/registrations", none}},
       {"GET /api/v1/stats/stock", {"/api/v1/stats/stock", none}},
+      // Identity review: no verification has run in this database, so deciding on a person
+      // answers 404 to an allowed caller (identity_review_api_test covers success).
+      {"GET /api/v1/identity/review", {"/api/v1/identity/review", none}},
+      {"POST /api/v1/identity/review/{id}/accept", {"/api/v1/identity/review/999999/accept", none, 404}},
+      {"POST /api/v1/identity/review/{id}/reject", {"/api/v1/identity/review/999999/reject", none, 404}},
+      {"GET /api/v1/identity/quality", {"/api/v1/identity/quality", none}},
   };
 }
 

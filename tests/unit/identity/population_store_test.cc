@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "fakes/fake_clock.h"
+#include "identity/review.h"
 #include "identity/verification.h"
 #include "storage/migrate.h"
 #include "support/backend.h"
@@ -166,6 +167,21 @@ TEST_F(PopulationStoreTest, VerifiesPeopleAndExports) {
   auto unknown = (*conn)->Query("SELECT status FROM identity_results WHERE person_id = 1001", {});
   ASSERT_TRUE(unknown.ok());
   EXPECT_EQ(unknown->at(0).Text(0), "not_found");
+
+  // The review queue and the quality report run the same SQL on both backends.
+  auto queue = ListReviewQueue(**conn, "VN", "not_found", 0, 10);
+  ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+  ASSERT_FALSE(queue->empty());
+  EXPECT_EQ(queue->back().person_id, 1001);
+  EXPECT_TRUE(ListReviewQueue(**conn, "79", "not_found", 0, 10)->empty());
+  auto quality = DataQuality(**conn, "01");
+  ASSERT_TRUE(quality.ok()) << quality.status().ToString();
+  EXPECT_EQ(quality->people, 202);
+  EXPECT_GE(quality->not_found, 1);
+  Status decided = writer_->SubmitAndWait([&](storage::Connection& c) {
+    return DecideReview(c, clock_, "01", 1001, ReviewDecision::kReject, "test", "").status();
+  });
+  EXPECT_TRUE(decided.ok()) << decided.ToString();
 
   std::ostringstream out;
   auto rows = ExportIdentityCsv(**conn, out);
