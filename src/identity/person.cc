@@ -189,6 +189,9 @@ IdNumbers ParseIdNumber(std::string_view s) {
     }
   }
   IdNumbers out;
+  // A spreadsheet that took the number for an integer drops a CCCD's leading zeros (every CCCD of
+  // a province coded below 100 starts with 0); 10 or 11 digits are read as such a CCCD.
+  if (digits.size() == 10 || digits.size() == 11) digits.insert(0, 12 - digits.size(), '0');
   if (digits.size() == 12) {
     for (char c : digits) out.cccd = out.cccd * 10 + static_cast<uint64_t>(c - '0');
   } else if (digits.size() == 9) {

@@ -46,8 +46,8 @@ struct IdNumbers {
   uint64_t cccd = 0;
   uint32_t cmnd = 0;
 };
-// Reads an identity number, ignoring spaces, dots and dashes: 12 digits is a CCCD, 9 a CMND,
-// anything else nothing.
+// Reads an identity number, ignoring spaces, dots and dashes: 12 digits is a CCCD (10 or 11 too:
+// a CCCD whose leading zeros a spreadsheet dropped), 9 a CMND, anything else nothing.
 IdNumbers ParseIdNumber(std::string_view s);
 
 // The 12-digit text of a CCCD number ("001085012345"); "" for 0.

@@ -28,6 +28,7 @@ TEST(PersonTest, SexAndIdNumbers) {
   IdNumbers cmnd = ParseIdNumber("012345678");
   EXPECT_EQ(cmnd.cmnd, 12345678u);
   EXPECT_EQ(FormatCmnd(cmnd.cmnd), "012345678");
+  EXPECT_EQ(ParseIdNumber("1085012345").cccd, 1085012345u);  // leading zeros dropped
   EXPECT_EQ(ParseIdNumber("12345").cccd, 0u);
   EXPECT_EQ(ParseIdNumber("00108501234x").cccd, 0u);
 }
