@@ -1,8 +1,10 @@
 // bench_identity_gen: writes a synthetic population register, people-with-doses records with
 // injected errors, and the ground truth, for the identity-matching benchmark.
 //
-//   bench_identity_gen --people N --tier light|medium|hard --out DIR [--seed S]
+//   bench_identity_gen --people N --tier light|medium|hard --out DIR [--seed S] [--facility CODE]
 //
+// Vaccines are catalogue codes (COMIRNATY, ...); facility codes are made up per province unless
+// --facility names one that exists (e.g. the demo's HN-BACHMAI) so `vaxreg import doses` takes them.
 // DIR/register.csv  cccd,cmnd,full_name,dob,sex,province_code,district_code,commune_code
 // DIR/records.csv   record_id,cccd,full_name,dob,sex,phone,province_code,district_code,
 //                   commune_code,vaccine,lot,dose_number,date,facility_code
@@ -238,7 +240,7 @@ class Generator {
     out << "record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,"
            "vaccine,lot,dose_number,date,facility_code\n";
     truth << "record_id,cccd\n";
-    static const char* kVaccines[] = {"Comirnaty", "Spikevax", "Vaxzevria", "BBIBP-CorV", "Sputnik V", "Abdala"};
+    static const char* kVaccines[] = {"COMIRNATY", "SPIKEVAX", "VAXZEVRIA", "BBIBP-CORV", "SPUTNIK-V", "ABDALA"};
     for (size_t r = 0; r < records.size(); ++r) {
       const Citizen& c = citizens_[records[r].first];
       const std::string id = "R" + std::to_string(r + 1);
@@ -251,7 +253,7 @@ class Generator {
       for (int d = 1; d <= doses; ++d) {
         const int month = std::min(12, day_of_year / 30 + 1), day = day_of_year % 28 + 1;
         out << id << ',' << person << ',' << vaccine << ",L" << Digits(rng_, 5) << ',' << d << ','
-            << Date(2021, month, day) << ",F" << c.commune->province_code << Digits(rng_, 3) << '\n';
+            << Date(2021, month, day) << ',' << (facility_.empty() ? "F" + c.commune->province_code + Digits(rng_, 3) : facility_) << '\n';
         day_of_year = std::min(360, day_of_year + Uniform(rng_, 28, 90));
       }
     }
@@ -343,6 +345,11 @@ class Generator {
 
   Names names_;
   double k_;
+
+ public:
+  std::string facility_;  // every dose at this facility code when set (e.g. a seeded demo facility)
+
+ private:
   Rng rng_;
   std::vector<const geo::AdminUnit*> communes_;
   std::vector<Citizen> citizens_;
@@ -354,7 +361,7 @@ class Generator {
 
 int main(int argc, char** argv) {
   size_t people = 100000;
-  std::string tier = "medium", out_dir, data_dir = VAXREG_BENCH_IDENTITY_DATA;
+  std::string tier = "medium", out_dir, data_dir = VAXREG_BENCH_IDENTITY_DATA, facility;
   uint64_t seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
@@ -363,6 +370,7 @@ int main(int argc, char** argv) {
     else if (a == "--out") out_dir = v;
     else if (a == "--seed") seed = std::stoull(v);
     else if (a == "--data") data_dir = v;
+    else if (a == "--facility") facility = v;
   }
   if (out_dir.empty() || (tier != "light" && tier != "medium" && tier != "hard")) {
     std::cerr << "usage: bench_identity_gen --people N --tier light|medium|hard --out DIR [--seed S]\n";
@@ -371,6 +379,7 @@ int main(int argc, char** argv) {
   const double k = tier == "light" ? 0.5 : tier == "hard" ? 2.0 : 1.0;
   std::filesystem::create_directories(out_dir);
   vaxreg::bench::Generator gen(vaxreg::bench::LoadNames(data_dir), k, seed);
+  gen.facility_ = facility;
   gen.MakePopulation(people);
   gen.WriteRegister(out_dir + "/register.csv");
   gen.WriteRecords(out_dir + "/records.csv", out_dir + "/truth.csv");
