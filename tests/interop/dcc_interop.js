@@ -100,7 +100,7 @@ function issue(keyPem, certPem) {
           dt: '2021-10-15', co: 'VN', is: 'Interop test issuer',
           ci: 'URN:UVCI:01:VN:INTEROP' + crypto.randomBytes(6).toString('hex').toUpperCase() + '#A' }],
   };
-  const claims = new Map([[1, 'VN'], [4, now + 30 * 24 * 3600], [6, now], [-260, new Map([[1, dcc]])]]);
+  const claims = new Map([[1, 'VN'], [4, now + 20 * 24 * 3600], [6, now], [-260, new Map([[1, dcc]])]]);
   const payload = cbor.encode(claims);
   const prot = cbor.encode(new Map([[1, -7], [4, kidOf(certPem)]]));
   const sigStructure = cbor.encode(['Signature1', prot, Buffer.alloc(0), payload]);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 
 namespace vaxreg::certs {
 namespace {
@@ -16,6 +17,29 @@ constexpr size_t kMaxOutputLimit = size_t{1} << 30;
 Bytef* InPtr(std::string_view data) {
   // zlib's next_in is not const-qualified but never written through.
   return const_cast<Bytef*>(reinterpret_cast<const Bytef*>(data.data()));
+}
+
+// At a block boundary (inflate with Z_BLOCK returned with bit 7 of data_type set, which also
+// happens before the first block): the unused bits of the last byte read are the high bits of
+// next_in[-1] (fewer than 8). After the final block they are padding; before a stored block, the
+// bits between its 3-bit header and the byte boundary are padding. Deflaters write zeros there
+// and inflate ignores them, so a non-zero padding bit means the stream was altered.
+bool PaddingIsZero(const z_stream& s) {
+  const int unused = s.data_type & 7;
+  const uint8_t prev = unused > 0 ? s.next_in[-1] : 0;
+  const uint8_t rest = unused > 0 ? static_cast<uint8_t>(prev >> (8 - unused)) : 0;
+  if ((s.data_type & 0x40) != 0) return rest == 0;  // after the final block
+  // The next block header: 3 bits from `rest`, then from the next byte.
+  unsigned bits = rest;
+  int have = unused;
+  if (have < 3) {
+    if (s.avail_in == 0) return true;  // truncated: inflate reports it
+    bits |= static_cast<unsigned>(s.next_in[0]) << have;
+    have += 8;
+  }
+  const unsigned btype = (bits >> 1) & 3;
+  // A stored block: everything after the header up to the byte boundary must be zero.
+  return btype != 0 || (bits >> 3) == 0;
 }
 
 }  // namespace
@@ -81,11 +105,8 @@ Result<std::string> Inflater::Inflate(std::string_view data, size_t max_output) 
     // bit would otherwise leave a tampered text that still verifies.
     const int rc = inflate(stream_, Z_BLOCK);
     out.resize(have + (room - stream_->avail_out));
-    if (rc == Z_OK && (stream_->data_type & 0xC0) == 0xC0) {
-      const int unused = stream_->data_type & 7;  // < 8 right after an end-of-block code
-      if (unused > 0 && (stream_->next_in[-1] >> (8 - unused)) != 0) {
-        return InvalidArgumentError("zlib stream has non-zero padding bits");
-      }
+    if (rc == Z_OK && (stream_->data_type & 0x80) != 0 && !PaddingIsZero(*stream_)) {
+      return InvalidArgumentError("zlib stream has non-zero padding bits");
     }
     if (out.size() > max_output) {
       return ResourceExhaustedError("inflated data exceeds the limit of " +

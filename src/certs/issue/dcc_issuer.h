@@ -31,6 +31,12 @@ struct IssuerOptions {
   std::string issuer = "Ministry of Health of Viet Nam";  // is
   std::string schema_version = "1.3.0";                // ver
   int validity_months = 12;
+  // The zlib stream is mandatory; compressing inside it is not. A signed DCC's COSE message
+  // (~360 bytes of CBOR plus a random signature and UVCI) does not shrink under deflate (level 9
+  // gives 370 bytes, stored blocks 373), while deflating costs more than the ES256 signature
+  // itself on the reference machine (BENCHMARKS.md). Default: stored blocks inside a valid zlib
+  // stream; true: deflate level 9.
+  bool deflate = false;
 };
 
 struct IssueRequest {
