@@ -1,6 +1,7 @@
 #include "identity/blocking.h"
 
 #include <algorithm>
+#include <functional>
 #include <string_view>
 #include <thread>
 
@@ -93,34 +94,46 @@ void IndexKeys(const Person& p, std::vector<uint64_t>& out) {
 
 BlockingIndex::BlockingIndex(std::span<const Person> people, size_t max_block, int threads)
     : people_(people), max_block_(max_block) {
-  threads = std::max(1, threads);
-  std::vector<std::vector<Entry>> parts(static_cast<size_t>(threads));
-  auto work = [&](size_t t) {
+  // Two passes (count, then fill each thread's slice of one array) so the index is never copied:
+  // at 1e7 people it is over a gigabyte.
+  const size_t parts = static_cast<size_t>(std::max(1, threads));
+  std::vector<size_t> counts(parts + 1, 0);
+  auto range = [&](size_t t) {
+    return std::pair<size_t, size_t>(people.size() * t / parts, people.size() * (t + 1) / parts);
+  };
+  auto run = [&](const std::function<void(size_t)>& work) {
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < parts; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+  };
+  run([&](size_t t) {
     std::vector<uint64_t> keys;
-    auto& part = parts[t];
-    const size_t begin = people.size() * t / parts.size(), end = people.size() * (t + 1) / parts.size();
-    part.reserve((end - begin) * 9);
+    auto [begin, end] = range(t);
     for (size_t i = begin; i < end; ++i) {
       keys.clear();
       IndexKeys(people[i], keys);
-      for (uint64_t k : keys) part.push_back({k, static_cast<uint32_t>(i)});
+      counts[t + 1] += keys.size();
     }
-    std::sort(part.begin(), part.end(),
-              [](const Entry& a, const Entry& b) { return a.key < b.key || (a.key == b.key && a.idx < b.idx); });
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < parts.size(); ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
-  size_t total = 0;
-  for (const auto& p : parts) total += p.size();
-  entries_.reserve(total);
-  for (auto& p : parts) {
-    const auto mid = entries_.size();
-    entries_.insert(entries_.end(), p.begin(), p.end());
-    std::inplace_merge(entries_.begin(), entries_.begin() + static_cast<long>(mid), entries_.end(),
-                       [](const Entry& a, const Entry& b) { return a.key < b.key; });
-    std::vector<Entry>().swap(p);
+  });
+  for (size_t t = 1; t <= parts; ++t) counts[t] += counts[t - 1];
+  entries_.resize(counts[parts]);
+  auto by_key = [](const Entry& a, const Entry& b) { return a.key < b.key; };
+  run([&](size_t t) {
+    std::vector<uint64_t> keys;
+    auto [begin, end] = range(t);
+    size_t at = counts[t];
+    for (size_t i = begin; i < end; ++i) {
+      keys.clear();
+      IndexKeys(people[i], keys);
+      for (uint64_t k : keys) entries_[at++] = {k, static_cast<uint32_t>(i)};
+    }
+    std::sort(entries_.begin() + static_cast<long>(counts[t]),
+              entries_.begin() + static_cast<long>(counts[t + 1]), by_key);
+  });
+  for (size_t t = 1; t < parts; ++t) {
+    std::inplace_merge(entries_.begin(), entries_.begin() + static_cast<long>(counts[t]),
+                       entries_.begin() + static_cast<long>(counts[t + 1]), by_key);
   }
   // A directory on the top bits of the key narrows each binary search to a few entries.
   int bits = 1;

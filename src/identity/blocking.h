@@ -36,10 +36,12 @@ class BlockingIndex {
   size_t memory_bytes() const;
 
  private:
-  struct Entry {
+#pragma pack(push, 4)
+  struct Entry {  // 12 bytes: the index is the largest structure at 1e7 people
     uint64_t key;
     uint32_t idx;
   };
+#pragma pack(pop)
   // Appends the candidates under `key`; false if the block was skipped as too large.
   bool Lookup(uint64_t key, bool capped, std::vector<uint32_t>& out) const;
 

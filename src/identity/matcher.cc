@@ -66,10 +66,10 @@ MatchResult Matcher::Match(const Person& record, std::vector<uint32_t>& cands) c
       const Comparison cmp = Compare(record, register_[c]);
       if (!ConsistentWithCccd(cmp)) continue;
       best.status = MatchStatus::kVerified;
-      best.candidate = c;
+      best.candidate = static_cast<int32_t>(c);
       best.comparison = cmp;
-      best.weight = model_.Weight(cmp);
-      best.probability = model_.Probability(best.weight);
+      best.weight = static_cast<float>(model_.Weight(cmp));
+      best.probability = static_cast<float>(model_.Probability(best.weight));
       best.candidates = 1;
       return best;
     }
@@ -83,16 +83,16 @@ MatchResult Matcher::Match(const Person& record, std::vector<uint32_t>& cands) c
     if (w > best_w) {
       second_w = best_w;
       best_w = w;
-      best.candidate = c;
+      best.candidate = static_cast<int32_t>(c);
       best.comparison = cmp;
     } else if (w > second_w) {
       second_w = w;
     }
   }
   if (best.candidate < 0) return best;
-  best.weight = best_w;
-  best.runner_up = second_w;
-  best.probability = model_.Probability(best_w);
+  best.weight = static_cast<float>(best_w);
+  best.runner_up = static_cast<float>(second_w);
+  best.probability = static_cast<float>(model_.Probability(best_w));
   if (best_w >= options_.verify_weight && best_w - second_w >= options_.margin) {
     best.status = MatchStatus::kVerified;
   } else if (best_w >= options_.propose_weight) {
