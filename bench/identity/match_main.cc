@@ -1,7 +1,8 @@
 // bench_identity_match: the identity/file_match pipeline behind `vaxreg identity match`, as a
 // binary without the server's dependencies, taking the same arguments:
 //   bench_identity_match identity match --register R.csv --records P.csv --out OUT.csv
-//                        [--threads N] [--verify-weight W] [--propose-weight W] [--margin W] [--quiet]
+//                        [--threads N] [--verify-weight W] [--propose-weight W] [--margin W]
+//                        [--max-block N] [--quiet]
 // Lets the benchmark run while the full server binary is being rebuilt; the evaluator accepts
 // either binary.
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
     else if (a == "--verify-weight" && has_value) options.verify_weight = std::stod(argv[++i]);
     else if (a == "--propose-weight" && has_value) options.propose_weight = std::stod(argv[++i]);
     else if (a == "--margin" && has_value) options.margin = std::stod(argv[++i]);
+    else if (a == "--max-block" && has_value) options.max_block = std::stoul(argv[++i]);
   }
   if (reg.empty() || records.empty() || out.empty()) {
     std::cerr << "usage: bench_identity_match identity match --register R --records P --out O\n";

@@ -32,7 +32,7 @@ struct MatchOptions {
   double verify_weight = 18.0;   // upper threshold on the match weight (log2 units)
   double propose_weight = 6.0;   // lower threshold
   double margin = 4.0;           // verified also needs best - runner-up >= margin
-  size_t max_block = 400;        // name/date blocks larger than this are skipped
+  size_t max_block = 150;        // name/date blocks larger than this are skipped
   int threads = 0;               // 0 = one per core
   size_t em_sample = 50000;      // records whose candidate pairs train m
   size_t u_pairs = 1000000;      // random pairs that estimate u
