@@ -150,6 +150,7 @@ SqliteConnection::~SqliteConnection() {
 void SqliteConnection::ClearStatementCache() {
   for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   statements_.clear();
+  param_indexes_.clear();
 }
 
 Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql) {
@@ -175,12 +176,23 @@ Status SqliteConnection::Bind(sqlite3_stmt* stmt, std::span<const Value> params)
     return InvalidArgumentError("statement takes " + std::to_string(count) + " parameters, " +
                                 std::to_string(params.size()) + " given");
   }
+  std::vector<int>& indexes = param_indexes_[stmt];
   char name[24];
+  if (indexes.size() != params.size()) {
+    indexes.clear();
+    for (size_t k = 1; k <= params.size(); ++k) {
+      std::snprintf(name, sizeof(name), "$%zu", k);
+      indexes.push_back(sqlite3_bind_parameter_index(stmt, name));
+    }
+  }
   for (size_t k = 1; k <= params.size(); ++k) {
-    std::snprintf(name, sizeof(name), "$%zu", k);
-    // Looked up by name: "$2 ... $1" binds correctly whatever order the SQL uses.
-    const int index = sqlite3_bind_parameter_index(stmt, name);
+    // Looked up by name ("$2 ... $1" binds correctly whatever order the SQL uses), once per
+    // prepared statement: sqlite3_bind_parameter_index scans every name, which would make a
+    // multi-row INSERT with thousands of parameters quadratic on every execution.
+    const int index = indexes[k - 1];
     if (index == 0) {
+      indexes.clear();
+      std::snprintf(name, sizeof(name), "$%zu", k);
       return InvalidArgumentError(std::string("parameter ") + name +
                                   " does not appear in the statement");
     }

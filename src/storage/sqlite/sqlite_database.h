@@ -78,6 +78,8 @@ class SqliteConnection final : public Connection {
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> statements_;
+  // The SQLite index of each "$k" (k = 1..n) of a cached statement, looked up on first use.
+  std::unordered_map<sqlite3_stmt*, std::vector<int>> param_indexes_;
   bool in_transaction_ = false;
 };
 
