@@ -7,7 +7,7 @@ Two doses per person (Comirnaty, 28 days apart, 2021) at facility HN-BACHMAI; va
 consistent with sex and birth year; real communes from src/geo/data/admin_units.csv; names from
 src/app/data/demo_names.csv. Deterministic for a seed.
 """
-import csv, os, random, sys
+import csv, datetime, os, random, sys
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 rows, out = int(sys.argv[1]), sys.argv[2]
@@ -44,7 +44,7 @@ with open(out, "w", encoding="utf-8", newline="") as f:
         for n in (1, 2):
             if written == rows:
                 break
-            date = "2021-%02d-%02d" % (6 + (day + 28 * (n - 1)) // 30, 1 + (day + 28 * (n - 1)) % 28)
+            date = (datetime.date(2021, 6, 1) + datetime.timedelta(days=day + 28 * (n - 1))).isoformat()
             f.write("r%d,%s,%s,%s,%s,%s,%s,%s,%s,COMIRNATY,FF%04d,%d,%s,HN-BACHMAI\n" %
                     (person, cccd, name, dob, sex, phone, p, d, c, rng.randint(0, 9999), n, date))
             written += 1

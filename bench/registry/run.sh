@@ -8,6 +8,7 @@
 #
 # usage: bench/registry/run.sh [--pg DSN] [--people N] [--seconds S] [--import-rows N]
 #   --pg DSN   also run (a) and (c) on PostgreSQL (DSN of a role that may create databases)
+#   --pg-only  skip the SQLite runs
 # Needs a release build (cmake --preset release; cmake --build --preset release) and wrk.
 # BUILD=build/release by default. The load generator runs on the same machine as the server.
 set -euo pipefail
@@ -18,9 +19,11 @@ PEOPLE=1000000
 SECONDS_RUN=15
 IMPORT_ROWS=200000
 PG=""
+SQLITE=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --pg) PG=$2; shift 2 ;;
+    --pg-only) SQLITE=0; shift ;;
     --people) PEOPLE=$2; shift 2 ;;
     --seconds) SECONDS_RUN=$2; shift 2 ;;
     --import-rows) IMPORT_ROWS=$2; shift 2 ;;
@@ -49,7 +52,7 @@ stop() {
 }
 token() {
   curl -s -H 'content-type: application/json' -X POST "http://127.0.0.1:$PORT/api/v1/auth/login" \
-    -d '{"username":"admin","password":"vaxreg-admin-demo"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/'
+    -d '{"username":"admin","password":"vaxreg-admin-demo"}' | sed 's/.*"token":"\([^"]*\)".*/\1/'
 }
 rps() { grep 'Requests/sec' | awk '{print $2}'; }
 hello() {  # raw HTTP limit of this server: GET /healthz, same connections
@@ -64,7 +67,8 @@ echo "  raw fsync/s: $FSYNC"
 dose_bench() {  # dose_bench DB_URL LABEL
   local url=$1 label=$2
   echo "== ($label) single-dose POST and batch: seeding 300,000 people without doses"
-  "$BIN" --db "$url" --log-level warn demo seed --people 300000 --seed 3 --without-doses > /dev/null
+  "$BIN" --db "$url" --log-level warn demo seed --people 300000 --seed 3 --without-doses \
+    > /dev/null 2>&1
   serve "$url"
   local t; t=$(token)
   local hello_rps; hello_rps=$(hello)
@@ -84,7 +88,7 @@ checkin_bench() {  # checkin_bench DB_URL LABEL
   local url=$1 label=$2
   echo "== ($label) check-in lookup: seeding $PEOPLE people with dose histories"
   /usr/bin/time -f "  demo seed: %e s elapsed, %M KiB max RSS" \
-    "$BIN" --db "$url" --log-level warn demo seed --people "$PEOPLE" --seed 1
+    "$BIN" --db "$url" --log-level warn demo seed --people "$PEOPLE" --seed 1 2> /dev/null
   serve "$url"
   local t; t=$(token)
   # 100,000 chip-card QR texts of seeded people: CCCD|CMND|name|ddmmyyyy|sex|address|issued
@@ -118,16 +122,18 @@ import_bench() {
   local start end
   start=$(date +%s.%N)
   "$BIN" --db "sqlite:$WORK/import.db" --log-level warn import doses "$WORK/doses.csv" \
-    --errors "$WORK/import-errors.csv" 2> /dev/null | tee "$WORK/import.txt"
+    --errors "$WORK/import-errors.csv" 2> /dev/null | tee "$WORK/import.txt" || true
   end=$(date +%s.%N)
   local raw; raw=$(sed -n 's/.*raw_rows_per_s=\([0-9]*\).*/\1/p' "$WORK/raw.txt")
   local rate; rate=$(echo "$IMPORT_ROWS / ($end - $start)" | bc)
   echo "  import: $rate rows/s, raw batched insert $raw rows/s, ratio $(echo "scale=2; $rate / $raw" | bc)"
 }
 
-dose_bench "sqlite:$WORK/doses.db" sqlite
-checkin_bench "sqlite:$WORK/people.db" sqlite
-import_bench
+if [ "$SQLITE" = 1 ]; then
+  dose_bench "sqlite:$WORK/doses.db" sqlite
+  checkin_bench "sqlite:$WORK/people.db" sqlite
+  import_bench
+fi
 if [ -n "$PG" ]; then
   for db in vaxreg_bench_doses vaxreg_bench_people; do
     psql "$PG" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"

@@ -19,6 +19,18 @@ namespace {
 namespace http_ = boost::beast::http;
 using http::asio::awaitable;
 
+// The check-in answer: the person's record, whether the person was created from the card, and
+// the booking scanned (or null).
+boost::json::object CheckInJson(const registry::PersonRecord& record, bool created,
+                                const std::optional<registry::Registration>& registration) {
+  boost::json::object out = registry::PersonRecordToJson(record);
+  out["created"] = created;
+  out["registration"] = registration
+                            ? boost::json::parse(registry::RegistrationJson(*registration))
+                            : boost::json::value(nullptr);
+  return out;
+}
+
 // POST /api/v1/registrations {"facility_code","day"[,"person_id"]}; citizens always book for
 // themselves (person_id is not used for them).
 awaitable<http::Response> Book(ApiServices& s, http::RequestContext& ctx) {
@@ -111,6 +123,15 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
       if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
       person = *p;
     }
+    if (person && !(registration && registration->status == "booked")) {
+      // The common case, a known person and nothing to write: answered from this connection.
+      auto doses = registry::ListPersonDoses(**conn, person->id);
+      if (!doses.ok()) co_return http::ErrorResponse(doses.status(), ctx.request);
+      const auto record =
+          registry::BuildPersonRecord(std::move(*person), std::move(*doses), *s.vaccines.Get());
+      co_return http::JsonResponse(http_::status::ok, CheckInJson(record, false, registration),
+                                   ctx.request);
+    }
   }
   if (to_create || (registration && registration->status == "booked")) {
     Result<registry::Person> inserted = InternalError("not run");
@@ -136,13 +157,8 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
   if (!doses.ok()) co_return http::ErrorResponse(doses.status(), ctx.request);
   const auto record =
       registry::BuildPersonRecord(std::move(*person), std::move(*doses), *s.vaccines.Get());
-  boost::json::object out = boost::json::parse(registry::PersonRecordJson(record)).as_object();
-  out["created"] = created;
-  out["registration"] = registration
-                            ? boost::json::parse(registry::RegistrationJson(*registration))
-                            : boost::json::value(nullptr);
-  co_return http::JsonResponse(created ? http_::status::created : http_::status::ok, out,
-                               ctx.request);
+  co_return http::JsonResponse(created ? http_::status::created : http_::status::ok,
+                               CheckInJson(record, created, registration), ctx.request);
 }
 
 }  // namespace

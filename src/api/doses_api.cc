@@ -36,7 +36,7 @@ Status ApplyStaffFacility(const auth::Principal& who, registry::NewDose& d) {
 }
 
 boost::json::object OutcomeJson(const registry::RecordOutcome& o) {
-  boost::json::object out = boost::json::parse(registry::DoseJson(o.dose)).as_object();
+  boost::json::object out = registry::DoseToJson(o.dose);
   out["replayed"] = o.replayed;
   return out;
 }

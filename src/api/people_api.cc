@@ -107,7 +107,8 @@ awaitable<http::Response> GetRecord(ApiServices& s, http::RequestContext& ctx) {
   if (Status st = CheckMayRead(*ctx.principal, (*record)->person); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
-  co_return RawJsonResponse(http_::status::ok, registry::PersonRecordJson(**record), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, registry::PersonRecordToJson(**record),
+                               ctx.request);
 }
 
 // GET /api/v1/me/record: the citizen's own doses and status.
@@ -122,7 +123,8 @@ awaitable<http::Response> GetMyRecord(ApiServices& s, http::RequestContext& ctx)
   }
   auto record = registry::LoadPersonRecord(**conn, (*p)->id, *s.vaccines.Get());
   if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
-  co_return RawJsonResponse(http_::status::ok, registry::PersonRecordJson(**record), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, registry::PersonRecordToJson(**record),
+                               ctx.request);
 }
 
 }  // namespace

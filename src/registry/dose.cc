@@ -95,7 +95,9 @@ Status MarkDoseVoided(storage::Connection& conn, int64_t id, std::string_view re
       .status();
 }
 
-std::string DoseJson(const Dose& d) {
+std::string DoseJson(const Dose& d) { return boost::json::serialize(DoseToJson(d)); }
+
+boost::json::object DoseToJson(const Dose& d) {
   boost::json::object o{{"id", d.id},
                         {"person_id", d.person_id},
                         {"vaccine", d.vaccine_code},
@@ -112,7 +114,7 @@ std::string DoseJson(const Dose& d) {
   if (!d.void_reason.empty()) o["void_reason"] = d.void_reason;
   if (!d.override_reason.empty()) o["override_reason"] = d.override_reason;
   if (!d.idempotency_key.empty()) o["idempotency_key"] = d.idempotency_key;
-  return boost::json::serialize(o);
+  return o;
 }
 
 }  // namespace vaxreg::registry

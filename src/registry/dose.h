@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "storage/database.h"
 
 namespace vaxreg::registry {
@@ -54,6 +56,8 @@ Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t per
 Status MarkDoseVoided(storage::Connection& conn, int64_t id, std::string_view reason,
                       std::string_view voided_by, int64_t now);
 
+// The dose as JSON (API answers), and serialised (audit rows).
+boost::json::object DoseToJson(const Dose& d);
 std::string DoseJson(const Dose& d);
 
 }  // namespace vaxreg::registry

@@ -40,11 +40,15 @@ Result<std::optional<PersonRecord>> LoadPersonRecord(storage::Connection& conn, 
 }
 
 std::string PersonRecordJson(const PersonRecord& r) {
+  return boost::json::serialize(PersonRecordToJson(r));
+}
+
+boost::json::object PersonRecordToJson(const PersonRecord& r) {
   boost::json::array doses;
   for (const Dose& d : r.doses) {
-    boost::json::value v = boost::json::parse(DoseJson(d));
-    v.as_object()["display"] = DisplayOf(d);
-    doses.push_back(std::move(v));
+    boost::json::object o = DoseToJson(d);
+    o["display"] = DisplayOf(d);
+    doses.push_back(std::move(o));
   }
   const StatusSummary& s = r.summary;
   boost::json::object status{{"status", VaccinationStatusName(s.status)},
@@ -56,10 +60,10 @@ std::string PersonRecordJson(const PersonRecord& r) {
   boost::json::object next{{"dose_number", r.next_dose_number}};
   next["earliest_date"] =
       s.next_due ? boost::json::value(FormatDay(*s.next_due)) : boost::json::value(nullptr);
-  return boost::json::serialize(boost::json::object{{"person", boost::json::parse(PersonJson(r.person))},
-                                                    {"doses", std::move(doses)},
-                                                    {"status", std::move(status)},
-                                                    {"next_dose", std::move(next)}});
+  return boost::json::object{{"person", PersonToJson(r.person)},
+                             {"doses", std::move(doses)},
+                             {"status", std::move(status)},
+                             {"next_dose", std::move(next)}};
 }
 
 }  // namespace vaxreg::registry

@@ -3,6 +3,7 @@
 // ones marked, self-declared ones marked pending until verified), the vaccination status with
 // its colour, and the next dose due.
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ Result<std::optional<PersonRecord>> LoadPersonRecord(storage::Connection& conn, 
 //  "primary_required","boosters"},"next_dose":{"dose_number","earliest_date"|null}}
 // Each dose carries "display": "counted", "pending" (self-declared, not yet verified),
 // "rejected" or "voided".
+boost::json::object PersonRecordToJson(const PersonRecord& record);
 std::string PersonRecordJson(const PersonRecord& record);
 
 }  // namespace vaxreg::registry

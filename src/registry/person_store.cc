@@ -47,7 +47,9 @@ Result<std::optional<Person>> FindOne(storage::Connection& conn, std::string_vie
 
 }  // namespace
 
-std::string PersonJson(const Person& p) {
+std::string PersonJson(const Person& p) { return boost::json::serialize(PersonToJson(p)); }
+
+boost::json::object PersonToJson(const Person& p) {
   boost::json::object o{{"id", p.id},
                         {"full_name", p.full_name},
                         {"dob", p.dob},
@@ -62,7 +64,7 @@ std::string PersonJson(const Person& p) {
   o["cccd"] = p.cccd.empty() ? boost::json::value(nullptr) : boost::json::value(p.cccd);
   o["cmnd"] = p.cmnd.empty() ? boost::json::value(nullptr) : boost::json::value(p.cmnd);
   o["passport"] = p.passport.empty() ? boost::json::value(nullptr) : boost::json::value(p.passport);
-  return boost::json::serialize(o);
+  return o;
 }
 
 Result<Person> InsertPerson(storage::Connection& conn, const Clock& clock, Person p,

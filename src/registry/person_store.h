@@ -2,6 +2,7 @@
 // People in the database. Writes run on the group-commit writer's connection inside its
 // transaction and append an audit row; reads run on any connection.
 
+#include <boost/json/object.hpp>
 #include <optional>
 
 #include "common/clock.h"
@@ -26,7 +27,8 @@ Result<std::optional<Person>> FindPersonByIdentityNumber(storage::Connection& co
 Status SetPersonVaxStatus(storage::Connection& conn, int64_t person_id, std::string_view status,
                           int64_t now);
 
-// JSON of a person (for audit rows and API answers).
+// JSON of a person (API answers), and serialised (audit rows).
+boost::json::object PersonToJson(const Person& p);
 std::string PersonJson(const Person& p);
 
 }  // namespace vaxreg::registry
