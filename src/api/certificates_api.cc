@@ -1,4 +1,4 @@
-// Certificates (central signer), their QR codes, the published trust and revocation lists, and
+// Certificates (central signer), the citizen's own certificate, their QR codes, the published trust and revocation lists, and
 // public verification. The certificate authority is optional: without a key folder the signer
 // routes answer 503 and verification trusts nothing.
 
@@ -12,6 +12,7 @@
 #include "certs/service/certificate_authority.h"
 #include "certs/verification_json.h"
 #include "http/json.h"
+#include "registry/person_store.h"
 
 namespace vaxreg::api {
 namespace {
@@ -79,6 +80,33 @@ awaitable<http::Response> GetCertificate(ApiServices& s, http::RequestContext& c
 // GET /api/v1/certificates/{id}/qr.svg and /qr.png
 awaitable<http::Response> GetQr(ApiServices& s, http::RequestContext& ctx, bool png) {
   auto rec = LoadCertificate(s, ctx);
+  if (!rec.ok()) co_return http::ErrorResponse(rec.status(), ctx.request);
+  auto image = png ? certs::RenderQrPng(rec->hc1) : certs::RenderQrSvg(rec->hc1);
+  if (!image.ok()) co_return http::ErrorResponse(image.status(), ctx.request);
+  co_return BytesResponse(std::move(*image), png ? "image/png" : "image/svg+xml", ctx.request);
+}
+
+// The calling citizen's newest active certificate. kNotFound when the registry has no person
+// with the citizen's CCCD or the person has no active certificate.
+Result<certs::CertificateRecord> LoadMyCertificate(ApiServices& s, http::RequestContext& ctx) {
+  ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+  ASSIGN_OR_RETURN(auto person, registry::FindPersonByCccd(*conn, ctx.principal->username));
+  if (!person) return NotFoundError("the registry has no person with your CCCD yet");
+  ASSIGN_OR_RETURN(auto rec, certs::ActiveCertificate(*conn, person->id));
+  if (!rec) return NotFoundError("you have no certificate yet");
+  return *rec;
+}
+
+// GET /api/v1/me/certificate
+awaitable<http::Response> GetMyCertificate(ApiServices& s, http::RequestContext& ctx) {
+  auto rec = LoadMyCertificate(s, ctx);
+  if (!rec.ok()) co_return http::ErrorResponse(rec.status(), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, boost::json::parse(rec->ToJson()), ctx.request);
+}
+
+// GET /api/v1/me/certificate/qr.svg and /qr.png
+awaitable<http::Response> GetMyQr(ApiServices& s, http::RequestContext& ctx, bool png) {
+  auto rec = LoadMyCertificate(s, ctx);
   if (!rec.ok()) co_return http::ErrorResponse(rec.status(), ctx.request);
   auto image = png ? certs::RenderQrPng(rec->hc1) : certs::RenderQrSvg(rec->hc1);
   if (!image.ok()) co_return http::ErrorResponse(image.status(), ctx.request);
@@ -174,6 +202,16 @@ void RegisterCertificateRoutes(http::Router& router, ApiServices& s) {
   router.Add({http_::verb::get, "/api/v1/certificates/{id}/qr.png", signer,
               [&s](http::RequestContext& ctx) { return GetQr(s, ctx, true); }, 0,
               "the certificate's QR code as PNG"});
+  const auto citizen = auth::AccessRule::Roles({auth::Role::kCitizen});
+  router.Add({http_::verb::get, "/api/v1/me/certificate", citizen,
+              [&s](http::RequestContext& ctx) { return GetMyCertificate(s, ctx); }, 0,
+              "the citizen's own newest certificate with its HC1 text"});
+  router.Add({http_::verb::get, "/api/v1/me/certificate/qr.svg", citizen,
+              [&s](http::RequestContext& ctx) { return GetMyQr(s, ctx, false); }, 0,
+              "the citizen's own certificate QR code as SVG"});
+  router.Add({http_::verb::get, "/api/v1/me/certificate/qr.png", citizen,
+              [&s](http::RequestContext& ctx) { return GetMyQr(s, ctx, true); }, 0,
+              "the citizen's own certificate QR code as PNG"});
   router.Add({http_::verb::get, "/api/v1/trust-list", pub,
               [&s](http::RequestContext& ctx) { return GetTrustList(s, ctx); }, 0,
               "signed list of the CSCA and every DSC"});

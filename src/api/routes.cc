@@ -25,6 +25,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterUserRoutes(router, services);
   RegisterAuditRoutes(router, services);
   RegisterCertificateRoutes(router, services);
+  RegisterDoseSigningRoutes(router, services);
   RegisterFacilityRoutes(router, services);
   RegisterPeopleRoutes(router, services);
   RegisterDoseRoutes(router, services);

@@ -17,6 +17,8 @@ void RegisterUserRoutes(http::Router& router, ApiServices& services);
 void RegisterAuditRoutes(http::Router& router, ApiServices& services);
 // Certificates, QR codes, trust and revocation lists, verification (certificates_api.cc).
 void RegisterCertificateRoutes(http::Router& router, ApiServices& services);
+// Facilities signing their dose records (dose_signing_api.cc).
+void RegisterDoseSigningRoutes(http::Router& router, ApiServices& services);
 // The registry: facilities_api.cc (and vaccines), people_api.cc, doses_api.cc, checkin_api.cc
 // (registrations and check-in), stats_api.cc (public statistics).
 void RegisterFacilityRoutes(http::Router& router, ApiServices& services);

@@ -8,6 +8,7 @@
 
 #include "accounts/user_store.h"
 #include "app/cli_certs.h"
+#include "app/cli_signing.h"
 #include "app/cli_identity.h"
 #include "app/cli_registry.h"
 #include "app/config.h"
@@ -288,6 +289,7 @@ int RunCli(int argc, char** argv) {
       ->callback([&] { action = ConfigShow; });
 
   CertificateCliStatePtr cert_cli = AddCertificateCommands(app, action);
+  SigningCliStatePtr signing_cli = AddSigningCommands(app, action);
 
   IdentityCliStatePtr identity_cli = AddIdentityCommands(app, action);
 

@@ -74,6 +74,7 @@ Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Start(
     ASSIGN_OR_RETURN(ca->keys_, KeyStore::Open(options.key_dir, options.passphrase));
     ca->issuer_ = std::make_unique<DccIssuer>(ca->keys_.active_dsc(), registry::BuiltInVaccines());
     ASSIGN_OR_RETURN(ca->trust_list_, BuildSignedTrustList(ca->keys_, clock.Now()));
+    ca->facility_keys_ = std::make_unique<FacilityKeyring>(options.key_dir, options.passphrase);
   }
   for (const auto& dsc : ca->keys_.dscs()) ca->trust_.Add(dsc);
   RETURN_IF_ERROR(ca->revocations_.Reload(db, clock.Now()));
@@ -133,6 +134,7 @@ Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection&
                    registry::FindPersonById(conn, person_id));
   if (!person) return NotFoundError("no person with id " + std::to_string(person_id));
   ASSIGN_OR_RETURN(std::vector<registry::Dose> doses, registry::ListPersonDoses(conn, person_id));
+  ASSIGN_OR_RETURN(doses, KeepSignedDoses(conn, std::move(doses)));
   ASSIGN_OR_RETURN(std::vector<registry::VaccineProduct> catalogue,
                    registry::LoadVaccineProducts(conn));
   IssueRequest request;
@@ -197,6 +199,7 @@ Result<RenewalReport> CertificateAuthority::RenewDue(const registry::Actor& acto
         if (!current || current->status != "active") return Status::Ok();
         ASSIGN_OR_RETURN(std::vector<registry::Dose> doses,
                          registry::ListPersonDoses(conn, c.person_id));
+        ASSIGN_OR_RETURN(doses, KeepSignedDoses(conn, std::move(doses)));
         const auto facts = registry::ToDoseFacts(doses);
         if (c.expires_at <= horizon) {
           action = kExpiring;
@@ -226,6 +229,21 @@ Result<RenewalReport> CertificateAuthority::RenewDue(const registry::Actor& acto
   }
   if (revocations_changed) RETURN_IF_ERROR(revocations_.Reload(db_, clock_.Now()));
   return report;
+}
+
+Result<SignedBatch> CertificateAuthority::SignFacilityDoses(std::string_view facility_code,
+                                                           int limit,
+                                                           const registry::Actor& actor) {
+  if (!facility_keys_) return FailedPreconditionError("certificate signing keys are not open");
+  Result<SignedBatch> out = InternalError("not run");
+  Status st = writer_.SubmitAndWait([&](storage::Connection& conn) {
+    auto signer = facility_keys_->SignerFor(conn, clock_, facility_code);
+    if (!signer.ok()) return signer.status();
+    out = certs::SignFacilityDoses(conn, clock_, facility_code, *signer, limit, actor);
+    return out.status();
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 }  // namespace vaxreg::certs

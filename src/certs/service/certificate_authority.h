@@ -5,7 +5,7 @@
 // (flow 5, step 3; issue 4 items 5 and 7).
 //
 // Issuing for a person: the person's counted doses (voided and unverified self-declared doses do
-// not count) -> DCC -> HC1, stored with the hash of those doses; the person's previous active
+// not count, nor does a dose without an intact facility signature, see dose_signing.h) -> DCC -> HC1, stored with the hash of those doses; the person's previous active
 // certificate, if any, becomes 'superseded' (revoked) in the same transaction, so the holder
 // always has exactly one active certificate and the history stays in the table.
 //
@@ -27,6 +27,8 @@
 #include "certs/issue/dcc_issuer.h"
 #include "certs/keys/key_store.h"
 #include "certs/service/certificate_store.h"
+#include "certs/service/dose_signing.h"
+#include "certs/service/facility_keys.h"
 #include "certs/verifier.h"
 #include "storage/database.h"
 #include "storage/group_commit.h"
@@ -92,6 +94,12 @@ class CertificateAuthority final {
   Result<CertificateRecord> IssueForPerson(int64_t person_id, const registry::Actor& actor);
   Result<RenewalReport> RenewDue(const registry::Actor& actor);
 
+  // Signs up to `limit` unsigned doses of the facility with its key (created on first use).
+  // kFailedPrecondition without signing keys or for a facility that is not active; kNotFound
+  // for an unknown facility.
+  Result<SignedBatch> SignFacilityDoses(std::string_view facility_code, int limit,
+                                        const registry::Actor& actor);
+
  private:
   CertificateAuthority(storage::Database& db, storage::GroupCommitWriter& writer,
                        const Clock& clock)
@@ -109,6 +117,7 @@ class CertificateAuthority final {
   KeyStore keys_;
   InMemoryTrustStore trust_;
   std::unique_ptr<DccIssuer> issuer_;
+  std::unique_ptr<FacilityKeyring> facility_keys_;
   std::string trust_list_;
   DatabaseRevocationList revocations_;
 

@@ -1,7 +1,9 @@
 // Certificates end to end over HTTP: issuing for a registry person, QR codes decoded back, the
 // signed trust list verifying issued certificates offline, re-issue revoking the superseded
 // certificate (revocation list with ETag/304, verify says "revoked"), renewal after a dose change
-// and before expiry, and POST /api/v1/verify with text, JSON and a PNG image.
+// and before expiry, and POST /api/v1/verify with text, JSON and a PNG image. Doses count only
+// once their facility has signed them (POST /api/v1/facilities/{code}/sign-doses, staff of that
+// facility only); citizens read their own certificate at /api/v1/me/certificate.
 
 #include <boost/json.hpp>
 
@@ -10,7 +12,9 @@
 #include "certs/service/certificate_authority.h"
 #include "certs/trust/signed_lists.h"
 #include "fakes/fake_clock.h"
+#include "accounts/user_store.h"
 #include "registry/dose.h"
+#include "registry/facility.h"
 #include "registry/person.h"
 #include "registry/person_store.h"
 
@@ -25,9 +29,22 @@ class CertificatesApiTest : public ApiTest {
     ApiTest::SetUp();
     CreateAccount("cert.signer", auth::Role::kSigner);
     token_ = Login("cert.signer", auth::Role::kSigner);
+    CreateAccount("cert.staff", auth::Role::kFacilityStaff);  // bound to HN-BACHMAI
+    staff_token_ = Login("cert.staff", auth::Role::kFacilityStaff);
+    ASSERT_TRUE(Write([&](storage::Connection& c) -> Status {
+      for (const char* code : {"HN-BACHMAI", "HN-OTHER"}) {
+        registry::Facility f{code, "Bệnh viện", "01", "006", "00199", "", "applied", 100, "", 0};
+        RETURN_IF_ERROR(registry::ApplyFacility(c, SystemClock::Get(), f, {"test", ""}).status());
+        RETURN_IF_ERROR(registry::DecideFacility(c, SystemClock::Get(), code, "active", "",
+                                                 {"test", ""})
+                            .status());
+      }
+      return Status::Ok();
+    }).ok());
     registry::NewPerson np;
+    np.cccd = "001090012345";
     np.full_name = "Nguyễn Văn Ánh";
-    np.dob = "1985-04-12";
+    np.dob = "1990-04-12";
     np.sex = "M";
     auto person = registry::ValidateNewPerson(np, std::chrono::floor<std::chrono::days>(
                                                       SystemClock::Get().Now()));
@@ -39,11 +56,19 @@ class CertificatesApiTest : public ApiTest {
     }).ok());
     AddDose(1, "2021-08-01");
     AddDose(2, "2021-08-29");
+    EXPECT_EQ(SignDoses(staff_token_).at("doses_signed").as_int64(), 2);
+  }
+
+  // POST /api/v1/facilities/HN-BACHMAI/sign-doses with `token`; the JSON answer.
+  boost::json::object SignDoses(const std::string& token, int expected_status = 200) {
+    auto r = client_->Post("/api/v1/facilities/HN-BACHMAI/sign-doses", "{}", token);
+    EXPECT_EQ(r.status, expected_status) << r.body;
+    return r.Json().as_object();
   }
 
   Status Write(const storage::WriteFn& fn) { return runtime_->writer().SubmitAndWait(fn); }
 
-  // A verified self-declared dose (counts, needs no facility row).
+  // A dose recorded by HN-BACHMAI (counts once the facility has signed it).
   void AddDose(int number, const std::string& day) {
     std::chrono::sys_days d;
     ASSERT_TRUE(registry::ParseDay(day, &d));
@@ -52,8 +77,10 @@ class CertificatesApiTest : public ApiTest {
     dose.vaccine_code = "COMIRNATY";
     dose.dose_number = number;
     dose.administered_at = ToUnixSeconds(SystemTime(d)) + 3600;
-    dose.source = "self_declared";
-    dose.review_status = "verified";
+    dose.source = "facility";
+    dose.facility_code = "HN-BACHMAI";
+    dose.lot = "FK" + std::to_string(number);
+    dose.review_status = "none";
     dose.province_code = "01";
     dose.status = "active";
     dose.recorded_by = "test";
@@ -77,6 +104,7 @@ class CertificatesApiTest : public ApiTest {
   }
 
   std::string token_;
+  std::string staff_token_;
   int64_t person_id_ = 0;
 };
 
@@ -169,7 +197,11 @@ TEST_F(CertificatesApiTest, RenewalAfterDoseChangeAndBeforeExpiry) {
   EXPECT_EQ(report->checked, 1);
   EXPECT_EQ(report->renewed_expiring + report->renewed_doses_changed, 0);
 
-  AddDose(3, "2022-01-10");  // a booster changes the doses
+  AddDose(3, "2022-01-10");  // a booster changes the doses once it is signed
+  report = (*ca)->RenewDue({"test", ""});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->renewed_doses_changed, 0);  // not signed yet: does not count
+  ASSERT_TRUE((*ca)->SignFacilityDoses("HN-BACHMAI", 10, {"test", ""}).ok());
   report = (*ca)->RenewDue({"test", ""});
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->renewed_doses_changed, 1);
@@ -193,6 +225,58 @@ TEST_F(CertificatesApiTest, RenewalAfterDoseChangeAndBeforeExpiry) {
   EXPECT_EQ((*history)[1].status, "superseded");
   EXPECT_EQ((*history)[2].status, "superseded");
   EXPECT_GT((*history)[0].expires_at, (*history)[1].expires_at);
+}
+
+TEST_F(CertificatesApiTest, OnlyStaffOfTheFacilitySignItsDoses) {
+  AddDose(3, "2022-01-10");
+  accounts::NewUser other;
+  other.username = "other.staff";
+  other.role = auth::Role::kFacilityStaff;
+  other.facility_code = "HN-OTHER";
+  other.password_hash =
+      accounts::HashPassword(kPassword, accounts::PasswordCost::MinimumForTest()).value();
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+    return accounts::CreateUser(c, SystemClock::Get(), other, {"test", ""}).status();
+  }).ok());
+  const std::string other_token = Login("other.staff", auth::Role::kFacilityStaff);
+  auto denied = SignDoses(other_token, 403);
+  EXPECT_EQ(denied["error"].at("code").as_string(), "PERMISSION_DENIED");
+  EXPECT_EQ(Issue()["doses"].as_string(), "2/2");  // the booster is not signed yet
+
+  boost::json::object batch = SignDoses(staff_token_);
+  EXPECT_EQ(batch["doses_signed"].as_int64(), 1);
+  EXPECT_EQ(batch["remaining"].as_int64(), 0);
+  EXPECT_EQ(batch["kid"].as_string().size(), 16u);
+  EXPECT_EQ(Issue()["doses"].as_string(), "3/3");
+  EXPECT_TRUE(SignDoses(staff_token_)["batch_id"].is_null());
+  auto bad = client_->Post("/api/v1/facilities/HN-BACHMAI/sign-doses", "{\"limit\":0}",
+                           staff_token_);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+}
+
+TEST_F(CertificatesApiTest, CitizensReadOnlyTheirOwnCertificate) {
+  CreateAccount("001090012345", auth::Role::kCitizen);
+  const std::string mine = Login("001090012345", auth::Role::kCitizen);
+  EXPECT_EQ(client_->Get("/api/v1/me/certificate", mine).status, 404);
+  Issue();
+  boost::json::object newest = Issue();
+  auto r = client_->Get("/api/v1/me/certificate", mine);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json().at("uvci").as_string(), newest["uvci"].as_string());
+  auto png = client_->Get("/api/v1/me/certificate/qr.png", mine);
+  ASSERT_EQ(png.status, 200);
+  EXPECT_EQ(certs::DecodeQrFromImage(png.body).value_or(""),
+            std::string(newest["hc1"].as_string()));
+  auto svg = client_->Get("/api/v1/me/certificate/qr.svg", mine);
+  ASSERT_EQ(svg.status, 200);
+  EXPECT_NE(svg.body.find("<svg"), std::string::npos);
+
+  // Another citizen (not in the registry) sees nothing, and the route takes no person id.
+  CreateAccount("079190000001", auth::Role::kCitizen);
+  const std::string theirs = Login("079190000001", auth::Role::kCitizen);
+  EXPECT_EQ(client_->Get("/api/v1/me/certificate", theirs).status, 404);
+  EXPECT_EQ(client_->Get("/api/v1/me/certificate/qr.png", theirs).status, 404);
+  EXPECT_EQ(client_->Get("/api/v1/me/certificate", token_).status, 403);
 }
 
 }  // namespace

@@ -55,6 +55,13 @@ std::map<std::string, Probe> Probes() {
       {"GET /api/v1/certificates/{id}", {"/api/v1/certificates/999999", none, 404}},
       {"GET /api/v1/certificates/{id}/qr.svg", {"/api/v1/certificates/999999/qr.svg", none, 404}},
       {"GET /api/v1/certificates/{id}/qr.png", {"/api/v1/certificates/999999/qr.png", none, 404}},
+      // The fixture citizen has no certificate: 404 for the citizen, 403 for everyone else.
+      {"GET /api/v1/me/certificate", {"/api/v1/me/certificate", none, 404}},
+      {"GET /api/v1/me/certificate/qr.svg", {"/api/v1/me/certificate/qr.svg", none, 404}},
+      {"GET /api/v1/me/certificate/qr.png", {"/api/v1/me/certificate/qr.png", none, 404}},
+      // Staff of HN-BACHMAI sign its doses (certificates_api_test: other facilities get 403).
+      {"POST /api/v1/facilities/{code}/sign-doses",
+       {"/api/v1/facilities/HN-BACHMAI/sign-doses", [](int) { return std::string("{}"); }}},
       {"GET /api/v1/trust-list", {"/api/v1/trust-list", none}},
       {"GET /api/v1/revocation-list", {"/api/v1/revocation-list", none}},
       {"POST /api/v1/verify",
