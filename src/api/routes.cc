@@ -31,6 +31,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterDoseRoutes(router, services);
   RegisterCheckInRoutes(router, services);
   RegisterStatsRoutes(router, services);
+  RegisterSupplyRoutes(router, services);
   RegisterIdentityRoutes(router, services);
   if (!web_root.empty()) router.Add(http::StaticFilesRoute(web_root));
 }

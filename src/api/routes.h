@@ -20,12 +20,14 @@ void RegisterCertificateRoutes(http::Router& router, ApiServices& services);
 // Facilities signing their dose records (dose_signing_api.cc).
 void RegisterDoseSigningRoutes(http::Router& router, ApiServices& services);
 // The registry: facilities_api.cc (and vaccines), people_api.cc, doses_api.cc, checkin_api.cc
-// (registrations and check-in), stats_api.cc (public statistics).
+// (registrations and check-in), stats_api.cc (public statistics), supply_api.cc (shipments,
+// allocations).
 void RegisterFacilityRoutes(http::Router& router, ApiServices& services);
 void RegisterPeopleRoutes(http::Router& router, ApiServices& services);
 void RegisterDoseRoutes(http::Router& router, ApiServices& services);
 void RegisterCheckInRoutes(http::Router& router, ApiServices& services);
 void RegisterStatsRoutes(http::Router& router, ApiServices& services);
+void RegisterSupplyRoutes(http::Router& router, ApiServices& services);
 // Identity review queue and data-quality report (identity_api.cc).
 void RegisterIdentityRoutes(http::Router& router, ApiServices& services);
 

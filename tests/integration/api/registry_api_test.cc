@@ -377,5 +377,31 @@ TEST_F(RegistryApiTest, PublicStatisticsNeedNoToken) {
   EXPECT_EQ(stock.Json().at("items").at(0).at("used").as_int64(), 2);
 }
 
+TEST_F(RegistryApiTest, ShipmentsAndAllocationsMoveStockDownTheChain) {
+  auto over = client_->Post("/api/v1/allocations",
+                            R"({"vaccine":"COMIRNATY","from":"01","to":"HN-BACHMAI","quantity":600})",
+                            authority_);
+  EXPECT_EQ(over.status, 409) << over.body;
+  auto other_province = client_->Post(
+      "/api/v1/allocations", R"({"vaccine":"COMIRNATY","from":"01","to":"SG-ONE","quantity":1})",
+      authority_);
+  EXPECT_EQ(other_province.status, 400) << other_province.body;
+  auto national = client_->Post("/api/v1/allocations",
+                                R"({"vaccine":"COMIRNATY","from":"VN","to":"79","quantity":1})",
+                                authority_);
+  EXPECT_EQ(national.status, 403) << "a provincial authority allocates only from its province";
+  auto ok = client_->Post("/api/v1/allocations",
+                          R"({"vaccine":"COMIRNATY","from":"01","to":"HN-BACHMAI","quantity":100})",
+                          authority_);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  auto stock = client_->Get("/api/v1/stats/stock?holder=HN-BACHMAI");
+  ASSERT_EQ(stock.status, 200);
+  EXPECT_EQ(stock.Json().at("items").at(0).at("received").as_int64(), 100);
+  EXPECT_EQ(stock.Json().at("items").at(0).at("used").as_int64(), 1);
+  EXPECT_EQ(stock.Json().at("items").at(0).at("available").as_int64(), 99);
+  auto vn = client_->Get("/api/v1/stats/stock?holder=VN");
+  EXPECT_EQ(vn.Json().at("items").at(0).at("available").as_int64(), 500);
+}
+
 }  // namespace
 }  // namespace vaxreg::testing

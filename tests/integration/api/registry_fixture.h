@@ -4,7 +4,8 @@
 // HN-BACHMAI), HN-SUSPEND (active, for suspension probes), SG-ONE (active, Hồ Chí Minh City),
 // HN-APPLIED (applied, not active); person 1 is the fixture citizen (CCCD 001090012345, born
 // 1990-05-01, Hà Nội) with one Comirnaty dose (dose id 1); persons 2..1+extra_people are men born
-// in 1990 with CCCDs 001090100000+i and no doses.
+// in 1990 with CCCDs 001090100000+i and no doses. 1,000 Comirnaty doses were shipped, 500 of them
+// allocated to Hà Nội (01).
 
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include "registry/dose_service.h"
 #include "registry/facility.h"
 #include "registry/person_store.h"
+#include "registry/supply.h"
 #include "registry/vaccine_store.h"
 
 namespace vaxreg::testing {
@@ -65,6 +67,13 @@ inline void SeedRegistryFixture(app::Runtime& rt, int extra_people) {
     auto dose = registry::RecordDose(c, SystemClock::Get(), registry::BuiltInVaccines(), d,
                                      registry::DoseWriter::System("test"));
     EXPECT_TRUE(dose.ok()) << dose.status().ToString();
+    // 1,000 Comirnaty doses received, 500 of them allocated to Hà Nội.
+    EXPECT_TRUE(registry::RecordShipment(c, SystemClock::Get(), registry::BuiltInVaccines(),
+                                         {"COMIRNATY", 1000, "COVAX", "2021-07-01"}, sys)
+                    .ok());
+    EXPECT_TRUE(registry::RecordAllocation(c, SystemClock::Get(), registry::BuiltInVaccines(),
+                                           {"COMIRNATY", "VN", "01", 500}, sys)
+                    .ok());
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();

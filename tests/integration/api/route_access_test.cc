@@ -147,6 +147,19 @@ std::map<std::string, Probe> Probes() {
       {"GET /api/v1/stats/coverage", {"/api/v1/stats/coverage", none}},
       {"GET /api/v1/stats/registrations", {"/api/v1/stats/registrations", none}},
       {"GET /api/v1/stats/stock", {"/api/v1/stats/stock", none}},
+      {"POST /api/v1/shipments",
+       {"/api/v1/shipments",
+        [](int) {
+          return std::string(
+              R"({"vaccine":"COMIRNATY","quantity":1000,"received_day":"2021-07-01","reference":"COVAX"})");
+        },
+        201}},
+      {"POST /api/v1/allocations",
+       {"/api/v1/allocations",
+        [](int) {
+          return std::string(R"({"vaccine":"COMIRNATY","from":"01","to":"HN-BACHMAI","quantity":1})");
+        },
+        201}},
       // Identity review: no verification has run in this database, so deciding on a person
       // answers 404 to an allowed caller (identity_review_api_test covers success).
       {"GET /api/v1/identity/review", {"/api/v1/identity/review", none}},
