@@ -11,7 +11,7 @@ using storage::Value;
 
 constexpr size_t kRowsPerStatement = 256;
 constexpr int kPersonColumns = 16;
-constexpr int kDoseColumns = 15;
+constexpr int kDoseColumns = 16;
 
 // "INSERT INTO t (cols) VALUES ($1..$k), ($k+1..$2k), ..." for `rows` rows.
 std::string MultiRowInsert(std::string_view head, int columns, size_t rows) {
@@ -79,7 +79,7 @@ Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<cons
   static constexpr std::string_view kHead =
       "INSERT INTO doses (id, person_id, vaccine_code, lot, dose_number, administered_at, "
       "administered_day, facility_code, vaccinator, source, review_status, province_code, status, "
-      "recorded_by, created_at) VALUES";
+      "recorded_by, created_at, idempotency_key) VALUES";
   std::vector<Value> params;
   for (size_t start = 0; start < doses.size(); start += kRowsPerStatement) {
     const size_t n = std::min(kRowsPerStatement, doses.size() - start);
@@ -91,7 +91,8 @@ Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<cons
                     {d.id, d.person_id, d.vaccine_code, d.lot, int64_t{d.dose_number},
                      d.administered_at, FormatDay(DayOf(d.administered_at)),
                      NullIfEmpty(d.facility_code), d.vaccinator, d.source, d.review_status,
-                     d.province_code, std::string("active"), d.recorded_by, d.created_at});
+                     d.province_code, std::string("active"), d.recorded_by, d.created_at,
+                     NullIfEmpty(d.idempotency_key)});
     }
     RETURN_IF_ERROR(conn.Execute(MultiRowInsert(kHead, kDoseColumns, n), params).status());
   }

@@ -1,7 +1,9 @@
 #pragma once
-// Many doses in one write: each item runs in its own savepoint inside the writer's transaction,
-// so a refused item leaves nothing behind and the others are still recorded. Used by the batch
-// endpoint and the CSV import.
+// Many doses in one write, one result per item; a refused item leaves nothing behind and the
+// others are still recorded. Facility records without an override go through the CSV import's
+// path (every item checked in memory like RecordDose, then inserted together, one audit row
+// "dose.batch" per batch); a batch with an override or a self-declared dose runs RecordDose item
+// by item, each in its own savepoint.
 
 #include <vector>
 

@@ -50,7 +50,13 @@ Result<Group> LoadGroup(storage::Connection& conn, const DoseCsvRow& row,
   Group g;
   g.record_id = row.record_id;
   std::optional<Person> found;
-  if (!row.cccd.empty()) {
+  if (row.person_id > 0) {
+    ASSIGN_OR_RETURN(found, FindPersonById(conn, row.person_id));
+    if (!found) {
+      g.person_error = NotFoundError("no person with id " + std::to_string(row.person_id));
+      return g;
+    }
+  } else if (!row.cccd.empty()) {
     ASSIGN_OR_RETURN(found, FindPersonByCccd(conn, row.cccd));
   } else if (auto it = people.find(row.record_id); it != people.end()) {
     ASSIGN_OR_RETURN(found, FindPersonById(conn, it->second));
@@ -169,16 +175,49 @@ Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number) {
 Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<VaccineProduct>& catalogue,
                               const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,
-                              RecordPeople& people, std::vector<RowError>& errors) {
+                              RecordPeople& people, std::vector<RowError>& errors,
+                              std::vector<std::optional<RecordOutcome>>* outcomes,
+                              std::string_view audit_action) {
   const int64_t now = ToUnixSeconds(clock.Now());
+  if (outcomes != nullptr) outcomes->assign(rows.size(), std::nullopt);
+  // Accepted row -> (group, index in the group's new doses); replayed row -> earlier row.
+  std::vector<std::pair<size_t, size_t>> placed(rows.size(), {SIZE_MAX, 0});
+  std::vector<size_t> replay_of(rows.size(), SIZE_MAX);
+  std::unordered_map<std::string, size_t> key_rows;
   const auto today = DayOf(now);
   std::unordered_map<std::string, std::optional<Facility>> facilities;
   std::unordered_map<std::string, size_t> group_of;  // "c:CCCD" or "r:record_id"
   std::vector<Group> groups;
   std::string digest_input;
   size_t recorded = 0;
-  for (const DoseCsvRow& row : rows) {
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const DoseCsvRow& row = rows[r];
     const auto refuse = [&](const Status& st) { errors.push_back({row.line, row.record_id, st}); };
+    if (!row.idempotency_key.empty()) {
+      const auto same = [&](const DoseCsvRow& o) {
+        return o.person_id == row.person_id && o.vaccine == row.vaccine &&
+               o.dose_number == row.dose_number && o.administered_at == row.administered_at;
+      };
+      const Status reused = AlreadyExistsError(
+          "idempotency key '" + row.idempotency_key + "' was used for a different dose",
+          "idempotency_key");
+      if (auto k = key_rows.find(row.idempotency_key); k != key_rows.end()) {
+        if (!same(rows[k->second])) refuse(reused);
+        else replay_of[r] = k->second;
+        continue;
+      }
+      ASSIGN_OR_RETURN(auto existing, FindDoseByIdempotencyKey(conn, row.idempotency_key));
+      if (existing) {
+        if (existing->person_id != row.person_id || existing->vaccine_code != row.vaccine ||
+            existing->dose_number != row.dose_number ||
+            existing->administered_at != row.administered_at) {
+          refuse(reused);
+        } else if (outcomes != nullptr) {
+          (*outcomes)[r] = RecordOutcome{*existing, true};
+        }
+        continue;
+      }
+    }
     if (VaccineCatalogueCache::Find(catalogue, row.vaccine) == nullptr) {
       refuse(InvalidArgumentError("unknown vaccine '" + row.vaccine + "'", "vaccine"));
       continue;
@@ -196,7 +235,9 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       refuse(st);
       continue;
     }
-    const std::string key = row.cccd.empty() ? "r:" + row.record_id : "c:" + row.cccd;
+    const std::string key = row.person_id > 0 ? "p:" + std::to_string(row.person_id)
+                            : row.cccd.empty() ? "r:" + row.record_id
+                                               : "c:" + row.cccd;
     auto git = group_of.find(key);
     if (git == group_of.end()) {
       ASSIGN_OR_RETURN(Group g, LoadGroup(conn, row, people, today));
@@ -236,6 +277,10 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     d.status = "active";
     d.province_code = fit->second->province_code;
     d.recorded_by = writer.actor.id;
+    d.vaccinator = row.vaccinator;
+    d.idempotency_key = row.idempotency_key;
+    if (!row.idempotency_key.empty()) key_rows[row.idempotency_key] = r;
+    placed[r] = {git->second, g.person.doses.size()};
     g.person.doses.push_back(std::move(d));
     digest_input += std::to_string(row.line) + ":" + row.record_id + ":" + row.cccd + ":" +
                     row.vaccine + ":" + std::to_string(row.dose_number) + "\n";
@@ -243,14 +288,30 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
   }
   std::vector<BulkPerson> load;
   std::vector<std::string> record_ids;
-  for (Group& g : groups) {
+  std::vector<size_t> load_of_group(groups.size(), SIZE_MAX);
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    Group& g = groups[gi];
     if (g.person.doses.empty()) continue;
     record_ids.push_back(g.person.person.cccd.empty() && g.person.person.id == 0 ? g.record_id : "");
+    load_of_group[gi] = load.size();
     load.push_back(std::move(g.person));
   }
   if (load.empty()) return recorded;
   ASSIGN_OR_RETURN(BulkLoader loader, BulkLoader::Start(conn));
   RETURN_IF_ERROR(loader.Load(conn, load, catalogue, now));
+  if (outcomes != nullptr) {
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (placed[r].first != SIZE_MAX) {
+        (*outcomes)[r] =
+            RecordOutcome{load[load_of_group[placed[r].first]].doses[placed[r].second], false};
+      }
+    }
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (replay_of[r] != SIZE_MAX && (*outcomes)[replay_of[r]]) {
+        (*outcomes)[r] = RecordOutcome{(*outcomes)[replay_of[r]]->dose, true};
+      }
+    }
+  }
   int64_t first_id = INT64_MAX, last_id = 0;
   for (size_t i = 0; i < load.size(); ++i) {
     if (!record_ids[i].empty()) people[record_ids[i]] = load[i].person.id;
@@ -268,7 +329,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       {"sha256", HexEncode(Sha256(digest_input))}});
   RETURN_IF_ERROR(audit::AppendAudit(
       conn, clock,
-      {writer.actor.id, "import.doses",
+      {writer.actor.id, std::string(audit_action),
        "doses:" + std::to_string(first_id) + "-" + std::to_string(last_id), "null", after,
        writer.actor.request_id}));
   return recorded;

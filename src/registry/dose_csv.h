@@ -10,6 +10,7 @@
 // number and the good rows are kept. A row's person is found by CCCD, else by the record_id of
 // an earlier row of the same import, else created from the row.
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,6 +30,10 @@ struct DoseCsvRow {
   int dose_number = 0;
   int64_t administered_at = 0;
   std::string facility_code;
+  // Set by the batch endpoint, empty in a CSV: the person by id (no person columns then), the
+  // vaccinator and the idempotency key.
+  int64_t person_id = 0;
+  std::string vaccinator, idempotency_key;
 };
 
 struct RowError {
@@ -55,9 +60,14 @@ using RecordPeople = std::unordered_map<std::string, int64_t>;
 // together (registry::BulkLoader: multi-row INSERTs, counters added once) and the chunk is
 // audited with one row ("import.doses": rows, recorded, dose id range, SHA-256 of the accepted
 // rows). Returns how many rows were recorded; a non-OK Status only if the transaction failed.
+// A row with an idempotency key that was used before (in the database or earlier in `rows`) for
+// the same dose is not inserted again: its outcome is the original dose, replayed.
+// `outcomes`, when given, receives one entry per row (nullopt for a refused row).
 Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<VaccineProduct>& catalogue,
                               const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,
-                              RecordPeople& people, std::vector<RowError>& errors);
+                              RecordPeople& people, std::vector<RowError>& errors,
+                              std::vector<std::optional<RecordOutcome>>* outcomes = nullptr,
+                              std::string_view audit_action = "import.doses");
 
 }  // namespace vaxreg::registry

@@ -15,6 +15,8 @@ bool SameDose(const Dose& d, const NewDose& in) {
          d.dose_number == in.dose_number && d.administered_at == in.administered_at;
 }
 
+}  // namespace
+
 Status ValidateNewDose(const NewDose& in, const std::vector<VaccineProduct>& catalogue) {
   if (in.person_id <= 0) return InvalidArgumentError("person_id is required", "person_id");
   bool known = false;
@@ -44,8 +46,6 @@ Status ValidateNewDose(const NewDose& in, const std::vector<VaccineProduct>& cat
   }
   return Status::Ok();
 }
-
-}  // namespace
 
 Status CheckWriterForFacility(const DoseWriter& w, const Facility* facility) {
   if (facility == nullptr) return Status::Ok();

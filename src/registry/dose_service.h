@@ -33,6 +33,10 @@ struct DoseWriter {
 
 struct Facility;
 
+// The checks of a new dose that need no database: vaccine known (kInvalidArgument, field
+// "vaccine"), dose number 1-20, a date, field lengths, source, a facility for a facility record.
+Status ValidateNewDose(const NewDose& in, const std::vector<VaccineProduct>& catalogue);
+
 // Whether `writer` may write or void doses of `facility` (nullptr for a self-declared dose):
 // kPermissionDenied for another facility's staff, a health authority outside its area, a
 // citizen.

@@ -142,7 +142,24 @@ TEST_F(RegistryStoreTest, OneFailingWriteDoesNotFailTheBatch) {
   EXPECT_EQ((*results)[1].status().code(), StatusCode::kFailedPrecondition);
   EXPECT_TRUE((*results)[2].ok()) << (*results)[2].status().ToString();
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM doses"), 2);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'dose.record'"), 2);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'dose.batch'"), 1);
+  // A retry of the batch replays the recorded items and refuses the same one again.
+  std::vector<NewDose> keyed = {MakeDose(3, "COMIRNATY", kAug1 + 200 * kDay, "b-1"),
+                                MakeDose(3, "COMIRNATY", kAug1 + 200 * kDay, "b-1")};
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+                results = RecordDoseBatch(c, clock_, BuiltInVaccines(), keyed, sys_);
+                return results.status();
+              }).ok());
+  ASSERT_TRUE((*results)[0].ok() && (*results)[1].ok()) << (*results)[1].status().ToString();
+  EXPECT_FALSE((*results)[0]->replayed);
+  EXPECT_TRUE((*results)[1]->replayed);
+  EXPECT_EQ((*results)[1]->dose.id, (*results)[0]->dose.id);
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+                results = RecordDoseBatch(c, clock_, BuiltInVaccines(), keyed, sys_);
+                return results.status();
+              }).ok());
+  EXPECT_TRUE((*results)[0].ok() && (*results)[0]->replayed);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM doses"), 3);
 }
 
 TEST_F(RegistryStoreTest, CountersFollowRecordsAndVoids) {
