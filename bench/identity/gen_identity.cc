@@ -124,7 +124,7 @@ std::string Digits(Rng& rng, int n) {
 }
 
 std::string Date(int y, int m, int d) {
-  char buf[16];
+  char buf[32];  // room for any int the compiler cannot rule out
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }

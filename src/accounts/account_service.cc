@@ -31,7 +31,8 @@ AccountService::AccountService(storage::Database& db, const Clock& clock, Notifi
       notifier_(notifier),
       options_(options),
       account_failures_(clock, options.account_failures_per_window, options.account_window),
-      address_attempts_(clock, options.address_attempts_per_window, options.address_window) {}
+      address_attempts_(clock, options.address_attempts_per_window, options.address_window),
+      sessions_(clock, options.session_cache_ttl) {}
 
 Status AccountService::CheckThrottle(std::string_view username, std::string_view remote) {
   const std::string addr_key(remote);
@@ -141,19 +142,26 @@ Result<Session> AccountService::LoginWithOtp(storage::Connection& writer, std::s
 Result<auth::Principal> AccountService::Authenticate(std::string_view token) {
   static const Status kBadToken = UnauthenticatedError("invalid or expired token");
   if (token.empty() || token.size() > 128) return kBadToken;
+  const std::string token_hash = HashToken(token);
+  if (auto cached = sessions_.Find(token_hash)) return *std::move(cached);
+  const uint64_t generation = sessions_.Generation();
   ASSIGN_OR_RETURN(auto conn, db_.Acquire());
   ASSIGN_OR_RETURN(storage::Rows rows,
                    conn->Query("SELECT s.user_id, s.expires_at, s.revoked_at FROM sessions s "
                                "WHERE s.token_hash = $1",
-                               {HashToken(token)}));
-  if (rows.empty() || !rows[0].IsNull(2) ||
-      rows[0].Int(1) <= ToUnixSeconds(clock_.Now())) {
+                               {token_hash}));
+  const int64_t expires_at = rows.empty() ? 0 : rows[0].Int(1);
+  if (rows.empty() || !rows[0].IsNull(2) || expires_at <= ToUnixSeconds(clock_.Now())) {
     return kBadToken;
   }
   ASSIGN_OR_RETURN(std::optional<User> user, FindUserById(*conn, rows[0].Int(0)));
   if (!user || user->disabled) return kBadToken;
-  return user->ToPrincipal();
+  auth::Principal principal = user->ToPrincipal();
+  sessions_.Insert(token_hash, principal, expires_at, generation);
+  return principal;
 }
+
+void AccountService::ForgetSession(std::string_view token) { sessions_.Erase(HashToken(token)); }
 
 Status AccountService::RevokeSession(storage::Connection& writer, std::string_view token,
                                      const Actor& actor) {

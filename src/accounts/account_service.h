@@ -18,6 +18,7 @@
 #include "accounts/notifier.h"
 #include "accounts/password.h"
 #include "accounts/rate_limiter.h"
+#include "accounts/session_cache.h"
 #include "accounts/user_store.h"
 #include "auth/role.h"
 #include "common/clock.h"
@@ -35,6 +36,9 @@ struct AccountOptions {
   int address_attempts_per_window = 30;
   std::chrono::seconds address_window{std::chrono::minutes(1)};
   PasswordCost password_cost = PasswordCost::Interactive();
+  // How long an authenticated token is remembered in-process (accounts/session_cache.h);
+  // 0 reads the session from the database on every request.
+  std::chrono::seconds session_cache_ttl{5};
 };
 
 struct Session {
@@ -77,11 +81,16 @@ class AccountService final {
   void RecordLoginSuccess(std::string_view username);
 
   // Read: the principal behind a bearer token. kUnauthenticated if unknown, expired, revoked or
-  // the account is disabled; kUnavailable if the database is down.
+  // the account is disabled; kUnavailable if the database is down. Answered from the session
+  // cache when the token was seen in the last options().session_cache_ttl.
   Result<auth::Principal> Authenticate(std::string_view token);
 
   // Writer: revokes the session behind `token` (logout). kUnauthenticated if it is not active.
+  // Once the write has committed, call ForgetSession(token) so this process stops accepting it.
   Status RevokeSession(storage::Connection& writer, std::string_view token, const Actor& actor);
+
+  // Drops `token` from the session cache (after its revocation committed).
+  void ForgetSession(std::string_view token);
 
  private:
   storage::Database& db_;
@@ -90,6 +99,7 @@ class AccountService final {
   AccountOptions options_;
   RateLimiter account_failures_;
   RateLimiter address_attempts_;
+  SessionCache sessions_;
 };
 
 // SHA-256 hex of a bearer token, as stored in sessions.token_hash.

@@ -113,6 +113,7 @@ awaitable<http::Response> Logout(ApiServices& s, http::RequestContext& ctx) {
   };
   Status st = co_await AwaitWrite(s.writer, revoke);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  s.accounts.ForgetSession(token);
   co_return http::JsonResponse(http_::status::ok, boost::json::object{{"status", "logged out"}},
                                ctx.request);
 }

@@ -194,7 +194,9 @@ int ConfigShow(const Config& config) {
   }
   std::cout << db_url << "\"\npool_size = " << config.db_pool_size
             << "\nbusy_timeout_ms = " << config.db_busy_timeout_ms
+            << "\nsqlite_mmap_mib = " << config.db_sqlite_mmap_mib
             << "\n\n[auth]\nsession_ttl_minutes = " << config.session_ttl_minutes
+            << "\nsession_cache_seconds = " << config.session_cache_seconds
             << "\notp_ttl_minutes = " << config.otp_ttl_minutes
             << "\nlogin_attempts_per_minute = " << config.login_attempts_per_minute
             << "\nlogin_failures_per_account = " << config.login_failures_per_account

@@ -30,8 +30,10 @@ struct Config {
   std::string db_url = "sqlite:vaxreg.db";
   int db_pool_size = 8;
   int db_busy_timeout_ms = 5000;
+  int db_sqlite_mmap_mib = 2048;
   // [auth]
   int session_ttl_minutes = 12 * 60;
+  int session_cache_seconds = 5;
   int otp_ttl_minutes = 5;
   std::string password_cost = "interactive";  // "interactive" or "min" (tests only)
   int login_attempts_per_minute = 30;          // per client address

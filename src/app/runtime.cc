@@ -3,6 +3,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include "api/routes.h"
+#include "app/store.h"
 #include "common/logging.h"
 #include "registry/vaccine_store.h"
 #include "storage/migrate.h"
@@ -12,6 +13,7 @@ namespace vaxreg::app {
 accounts::AccountOptions AccountOptionsFromConfig(const Config& config) {
   accounts::AccountOptions o;
   o.session_ttl = std::chrono::minutes(config.session_ttl_minutes);
+  o.session_cache_ttl = std::chrono::seconds(config.session_cache_seconds);
   o.otp_ttl = std::chrono::minutes(config.otp_ttl_minutes);
   o.address_attempts_per_window = config.login_attempts_per_minute;
   o.account_failures_per_window = config.login_failures_per_account;
@@ -32,10 +34,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
     rt->notifier_ = rt->owned_notifier_.get();
   }
 
-  storage::DatabaseOptions db_options;
-  db_options.pool_size = config.db_pool_size;
-  db_options.busy_timeout_ms = config.db_busy_timeout_ms;
-  ASSIGN_OR_RETURN(rt->db_, storage::OpenDatabase(config.db_url, db_options));
+  ASSIGN_OR_RETURN(rt->db_,
+                   storage::OpenDatabase(config.db_url, DatabaseOptionsFromConfig(config)));
   ASSIGN_OR_RETURN(storage::MigrateReport migrated, storage::Migrate(*rt->db_));
   if (migrated.applied > 0) {
     spdlog::info("database {} migrated from version {} to {}", rt->db_->DisplayUrl(),

@@ -4,12 +4,17 @@
 
 namespace vaxreg::app {
 
-Result<Store> OpenStore(const Config& config) {
-  Store s;
+storage::DatabaseOptions DatabaseOptionsFromConfig(const Config& config) {
   storage::DatabaseOptions o;
   o.pool_size = config.db_pool_size;
   o.busy_timeout_ms = config.db_busy_timeout_ms;
-  ASSIGN_OR_RETURN(s.db, storage::OpenDatabase(config.db_url, o));
+  o.sqlite_mmap_bytes = int64_t{config.db_sqlite_mmap_mib} << 20;
+  return o;
+}
+
+Result<Store> OpenStore(const Config& config) {
+  Store s;
+  ASSIGN_OR_RETURN(s.db, storage::OpenDatabase(config.db_url, DatabaseOptionsFromConfig(config)));
   RETURN_IF_ERROR(storage::Migrate(*s.db).status());
   ASSIGN_OR_RETURN(s.writer, storage::GroupCommitWriter::Start(*s.db));
   return s;

@@ -15,6 +15,9 @@ struct Store {
   std::unique_ptr<storage::GroupCommitWriter> writer;
 };
 
+// The [database] settings as storage options (pool, busy timeout, SQLite mmap).
+storage::DatabaseOptions DatabaseOptionsFromConfig(const Config& config);
+
 Result<Store> OpenStore(const Config& config);
 
 }  // namespace vaxreg::app

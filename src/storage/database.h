@@ -114,6 +114,9 @@ struct DatabaseOptions {
   int pool_size = 8;
   // How long Acquire() and a busy SQLite lock may wait before kUnavailable.
   int busy_timeout_ms = 5000;
+  // SQLite: bytes of the database file each connection may memory-map for reads (0 = read every
+  // page with pread). SQLite caps it at its compile-time SQLITE_MAX_MMAP_SIZE.
+  int64_t sqlite_mmap_bytes = int64_t{2} << 30;
 };
 
 // A database: a pool of connections plus the URL it came from. Thread-safe.

@@ -103,7 +103,7 @@ Value ColumnValue(sqlite3_stmt* stmt, int col) {
 // SqliteConnection
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& filename,
-                                                                 int busy_timeout_ms,
+                                                                 const DatabaseOptions& options,
                                                                  bool in_memory) {
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is only ever used by one thread at a time (Connection's contract).
@@ -118,7 +118,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
   }
   std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, busy_timeout_ms);
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
 
   // WAL lets readers run while the writer commits; FULL makes every commit durable (fsync of the
   // WAL) before it is acknowledged, which group commit amortises. An in-memory database has no
@@ -133,7 +133,10 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     return UnavailableError("SQLite database " + filename +
                             " cannot use WAL (journal_mode=" + journal + ")");
   }
-  for (std::string_view pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  const std::string mmap = "PRAGMA mmap_size=" + std::to_string(in_memory ? 0 : options.sqlite_mmap_bytes);
+  for (std::string_view pragma : {std::string_view("PRAGMA synchronous=FULL"),
+                                  std::string_view("PRAGMA foreign_keys=ON"),
+                                  std::string_view(mmap)}) {
     Status st = conn->ExecuteScript(pragma);
     if (!st.ok()) {
       return UnavailableError("cannot set up SQLite database " + filename + ": " + st.message());
@@ -371,7 +374,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string_view pa
       new SqliteDatabase(filename, "sqlite:" + std::string(path), in_memory, options));
   // The first connection also creates the file and switches it to WAL, before any concurrency.
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> first,
-                   SqliteConnection::Open(filename, options.busy_timeout_ms, in_memory));
+                   SqliteConnection::Open(filename, options, in_memory));
   if (in_memory) {
     db->anchor_ = std::move(first);
   } else {
@@ -397,7 +400,7 @@ Result<PooledConnection> SqliteDatabase::Acquire() {
   } else {
     ++pool->open;  // reserve the slot, then open without holding the lock
     lock.unlock();
-    auto opened = SqliteConnection::Open(filename_, options_.busy_timeout_ms, in_memory_);
+    auto opened = SqliteConnection::Open(filename_, options_, in_memory_);
     if (!opened.ok()) {
       lock.lock();
       --pool->open;
@@ -422,7 +425,7 @@ Result<PooledConnection> SqliteDatabase::Acquire() {
 
 Result<std::unique_ptr<Connection>> SqliteDatabase::OpenWriterConnection() {
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> conn,
-                   SqliteConnection::Open(filename_, options_.busy_timeout_ms, in_memory_));
+                   SqliteConnection::Open(filename_, options_, in_memory_));
   return std::unique_ptr<Connection>(std::move(conn));
 }
 

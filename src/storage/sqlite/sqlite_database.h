@@ -2,8 +2,10 @@
 // The SQLite backend of storage::Database (see storage/database.h for the contract).
 //
 // Every connection runs with journal_mode=WAL (file databases), synchronous=FULL,
-// foreign_keys=ON and busy_timeout = DatabaseOptions::busy_timeout_ms. Statements are prepared
-// once per connection (SQLITE_PREPARE_PERSISTENT) and cached by SQL text.
+// foreign_keys=ON, busy_timeout = DatabaseOptions::busy_timeout_ms and mmap_size =
+// DatabaseOptions::sqlite_mmap_bytes (reads map the file instead of copying each page through a
+// pread: a random lookup on a database larger than the page cache costs no system call).
+// Statements are prepared once per connection (SQLITE_PREPARE_PERSISTENT) and cached by SQL text.
 //
 // "sqlite::memory:" databases live in SQLite's memdb VFS under a process-unique name, so every
 // connection of one SqliteDatabase sees the same data while two SqliteDatabases never do. The
@@ -32,7 +34,8 @@ class SqliteConnection final : public Connection {
   // Opens `filename` (a path, or an SQLite "file:" URI) and applies the pragmas above.
   // kUnavailable if the file cannot be opened or set up.
   static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& filename,
-                                                        int busy_timeout_ms, bool in_memory);
+                                                        const DatabaseOptions& options,
+                                                        bool in_memory);
   ~SqliteConnection() override;
 
   SqliteConnection(const SqliteConnection&) = delete;

@@ -139,15 +139,32 @@ TEST_F(AccountServiceTest, LogoutRevokesToken) {
   User u = Create(Staff(), "correct horse battery");
   auto session = NewSession(u);
   ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(service_->Authenticate(session->token).ok());  // now in the session cache
   Status st = writer_->SubmitAndWait([&](storage::Connection& c) {
     return service_->RevokeSession(c, session->token, {"x", ""});
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
+  service_->ForgetSession(session->token);
   EXPECT_EQ(service_->Authenticate(session->token).status().code(), StatusCode::kUnauthenticated);
   st = writer_->SubmitAndWait([&](storage::Connection& c) {
     return service_->RevokeSession(c, session->token, {"x", ""});
   });
   EXPECT_EQ(st.code(), StatusCode::kUnauthenticated);
+}
+
+// A revocation this process did not see (another server on the same database) is honoured once
+// the cached entry's few seconds are over.
+TEST_F(AccountServiceTest, RevocationElsewhereIsSeenAfterTheCacheTtl) {
+  User u = Create(Staff(), "correct horse battery");
+  auto session = NewSession(u);
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(service_->Authenticate(session->token).ok());
+  ASSERT_TRUE(writer_->SubmitAndWait([&](storage::Connection& c) {
+                return c.Execute("UPDATE sessions SET revoked_at = 1", {}).status();
+              }).ok());
+  EXPECT_TRUE(service_->Authenticate(session->token).ok());
+  clock_.Advance(service_->options().session_cache_ttl);
+  EXPECT_EQ(service_->Authenticate(session->token).status().code(), StatusCode::kUnauthenticated);
 }
 
 TEST_F(AccountServiceTest, CitizenLogsInWithOneTimeCode) {

@@ -76,9 +76,10 @@ TEST(OpenDatabaseTest, RejectsBadUrls) {
   STORAGE_EXPECT_CODE(bad_pool, StatusCode::kInvalidArgument);
 }
 
-TEST(SqliteDatabaseTest, FileDatabaseUsesWalFullSyncForeignKeysAndBusyTimeout) {
+TEST(SqliteDatabaseTest, FileDatabaseUsesWalFullSyncForeignKeysBusyTimeoutAndMmap) {
   TempDbFile file;
-  auto db = MustOpen(file.url(), {.pool_size = 2, .busy_timeout_ms = 1234});
+  auto db = MustOpen(file.url(), {.pool_size = 2, .busy_timeout_ms = 1234,
+                                  .sqlite_mmap_bytes = 64 << 20});
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(db->DisplayUrl(), file.url());
   EXPECT_EQ(db->dialect(), Dialect::kSqlite);
@@ -93,6 +94,7 @@ TEST(SqliteDatabaseTest, FileDatabaseUsesWalFullSyncForeignKeysAndBusyTimeout) {
     EXPECT_EQ(QueryInt(*c, "PRAGMA synchronous"), 2);  // FULL
     EXPECT_EQ(QueryInt(*c, "PRAGMA foreign_keys"), 1);
     EXPECT_EQ(QueryInt(*c, "PRAGMA busy_timeout"), 1234);
+    EXPECT_EQ(QueryInt(*c, "PRAGMA mmap_size"), 64 << 20);
   }
   EXPECT_TRUE(std::filesystem::exists(file.path()));
 }
