@@ -5,6 +5,7 @@
 
 #include "app/store.h"
 #include "common/clock.h"
+#include "identity/duplicates.h"
 #include "identity/file_match.h"
 #include "identity/population_store.h"
 #include "identity/verification.h"
@@ -16,6 +17,7 @@ struct IdentityCliState {
   identity::MatchOptions match;
   bool quiet = false, show_model = false, all = false;
   std::string population_path, format = "csv";
+  identity::DuplicateOptions duplicates;
 };
 
 namespace {
@@ -94,6 +96,22 @@ int VerifyAll(const Config& config, const IdentityCliState& s) {
   return 0;
 }
 
+int Duplicates(const Config& config, const IdentityCliState& s) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.status());
+  auto report = identity::DetectDuplicates(*store->db, *store->writer, SystemClock::Get(),
+                                           s.duplicates, "cli", s.quiet ? nullptr : &std::cerr);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "people " << report->people << ": " << report->candidates
+            << " suspected duplicate pairs, " << report->proposed << " new merge proposals, "
+            << report->known << " already proposed or decided";
+  if (report->skipped_blocks > 0) {
+    std::cout << ", " << report->skipped_blocks << " blocks above --max-block skipped";
+  }
+  std::cout << "\n";
+  return 0;
+}
+
 int Export(const Config& config, const IdentityCliState& s) {
   if (s.format != "csv") return Fail(InvalidArgumentError("the only export format is csv"), 2);
   auto db = storage::OpenDatabase(config.db_url);
@@ -145,6 +163,14 @@ IdentityCliStatePtr AddIdentityCommands(CLI::App& app, std::function<int(const C
   verify->add_flag("--show-model", s->show_model, "print the estimated m/u table");
   AddMatchOptions(verify, s->match);
   verify->callback([&action, s] { action = [s](const Config& c) { return VerifyAll(c, *s); }; });
+
+  CLI::App* dups = identity->add_subcommand(
+      "duplicates", "find person records that are likely one citizen and propose merges");
+  dups->add_option("--max-block", s->duplicates.max_block,
+                   "skip phone and name blocks with more records than this")
+      ->capture_default_str();
+  dups->add_flag("--quiet", s->quiet, "no progress bar");
+  dups->callback([&action, s] { action = [s](const Config& c) { return Duplicates(c, *s); }; });
 
   CLI::App* exp = identity->add_subcommand(
       "export", "write record_id,status,matched_cccd,score for every person record");

@@ -1,6 +1,7 @@
 #pragma once
 // Identity-verification subcommands of the `vaxreg` CLI: `identity match` (the whole pipeline
-// from files), `import population`, `identity verify`, `identity export`. Kept apart from cli.cc.
+// from files), `import population`, `identity verify`, `identity export`, `identity duplicates`
+// (merge proposals for duplicate person records). Kept apart from cli.cc.
 
 #include <CLI/CLI.hpp>
 #include <functional>

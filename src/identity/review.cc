@@ -3,36 +3,10 @@
 #include <cstdio>
 
 #include "audit/audit_log.h"
+#include "identity/area.h"
 
 namespace vaxreg::identity {
 namespace {
-
-// SQL condition on people p limiting rows to `unit`, using parameter $n.
-std::string UnitCondition(const std::string& unit, int n) {
-  const std::string param = "$" + std::to_string(n);
-  if (unit == "VN") return "CAST(" + param + " AS TEXT) <> ''";  // everything
-  if (unit.size() == 2) return "p.province_code = " + param;
-  if (unit.size() == 3) return "p.district_code = " + param;
-  if (unit.size() == 5) return "p.commune_code = " + param;
-  return "CAST(" + param + " AS TEXT) = '-'";  // an unknown unit: nothing
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 constexpr const char* kItemColumns =
     "p.id, r.status, r.score, r.weight, r.details_json, COALESCE(p.cccd, ''), "
@@ -93,7 +67,7 @@ Result<std::vector<ReviewItem>> ListReviewQueue(storage::Connection& conn, const
                           " FROM identity_results r JOIN people p ON p.id = r.person_id "
                           "LEFT JOIN population_register g ON g.id = r.register_id "
                           "WHERE r.status = $1 AND r.review_status = 'open' AND p.id > $2 AND " +
-                          UnitCondition(unit, 3) + " ORDER BY p.id LIMIT $4";
+                          UnitCondition("p", unit, 3) + " ORDER BY p.id LIMIT $4";
   ASSIGN_OR_RETURN(storage::Rows rows,
                    conn.Query(sql, {status, after, unit, static_cast<int64_t>(limit)}));
   std::vector<ReviewItem> out;
@@ -108,7 +82,7 @@ Result<ReviewItem> DecideReview(storage::Connection& conn, const Clock& clock,
   const std::string sql = std::string("SELECT ") + kItemColumns +
                           " FROM identity_results r JOIN people p ON p.id = r.person_id "
                           "LEFT JOIN population_register g ON g.id = r.register_id "
-                          "WHERE p.id = $1 AND " + UnitCondition(unit, 2);
+                          "WHERE p.id = $1 AND " + UnitCondition("p", unit, 2);
   ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {person_id, unit}));
   if (rows.empty()) {
     return NotFoundError("no identity review for person " + std::to_string(person_id));
@@ -159,15 +133,18 @@ std::string QualityReport::ToJson() const {
   return "{\"unit\":" + JsonString(unit) + ",\"people\":" + std::to_string(people) +
          ",\"unverified\":" + std::to_string(unverified) + ",\"verified\":" +
          std::to_string(verified) + ",\"proposed_correction\":" + std::to_string(proposed) +
-         ",\"not_found\":" + std::to_string(not_found) + ",\"suspected_duplicates\":" +
-         std::to_string(suspected_duplicates) + ",\"open_reviews\":" +
+         ",\"not_found\":" + std::to_string(not_found) + ",\"mismatch\":" +
+         std::to_string(mismatch) + ",\"suspected_duplicates\":" +
+         std::to_string(suspected_duplicates) + ",\"open_merge_proposals\":" +
+         std::to_string(open_merge_proposals) + ",\"continuity_conflicts\":" +
+         std::to_string(continuity_conflicts) + ",\"open_reviews\":" +
          std::to_string(open_reviews) + "}";
 }
 
 Result<QualityReport> DataQuality(storage::Connection& conn, const std::string& unit) {
   QualityReport q;
   q.unit = unit;
-  const std::string where = UnitCondition(unit, 1);
+  const std::string where = UnitCondition("p", unit, 1) + " AND p.merged_into IS NULL";
   ASSIGN_OR_RETURN(
       storage::Rows counts,
       conn.Query("SELECT COUNT(*), "
@@ -175,20 +152,36 @@ Result<QualityReport> DataQuality(storage::Connection& conn, const std::string& 
                  "SUM(CASE WHEN r.status = 'verified' THEN 1 ELSE 0 END), "
                  "SUM(CASE WHEN r.status = 'proposed_correction' THEN 1 ELSE 0 END), "
                  "SUM(CASE WHEN r.status = 'not_found' THEN 1 ELSE 0 END), "
-                 "SUM(CASE WHEN r.status <> 'verified' AND r.review_status = 'open' THEN 1 ELSE 0 END) "
+                 "SUM(CASE WHEN r.status <> 'verified' AND r.review_status = 'open' THEN 1 ELSE 0 END), "
+                 "SUM(CASE WHEN p.identity_status = 'mismatch' THEN 1 ELSE 0 END) "
                  "FROM people p LEFT JOIN identity_results r ON r.person_id = p.id WHERE " + where,
                  {unit}));
   const storage::Row& c = counts.at(0);
   q.people = c.Int(0), q.unverified = c.Int(1), q.verified = c.Int(2), q.proposed = c.Int(3);
-  q.not_found = c.Int(4), q.open_reviews = c.Int(5);
+  q.not_found = c.Int(4), q.open_reviews = c.Int(5), q.mismatch = c.Int(6);
   ASSIGN_OR_RETURN(
       storage::Rows dup,
-      conn.Query("SELECT COUNT(*) FROM identity_results r JOIN people p ON p.id = r.person_id "
-                 "WHERE " + where + " AND r.register_id IS NOT NULL AND r.register_id IN "
-                 "(SELECT register_id FROM identity_results WHERE register_id IS NOT NULL "
-                 "GROUP BY register_id HAVING COUNT(*) > 1)",
+      conn.Query("WITH open_pairs AS (SELECT m.survivor_id AS a, m.duplicate_id AS b "
+                 "FROM merge_proposals m JOIN people x ON x.id = m.survivor_id "
+                 "JOIN people y ON y.id = m.duplicate_id WHERE m.status = 'proposed' "
+                 "AND x.merged_into IS NULL AND y.merged_into IS NULL), "
+                 "shared AS (SELECT r.person_id FROM identity_results r WHERE r.register_id IN "
+                 "(SELECT g.register_id FROM identity_results g JOIN people o ON o.id = g.person_id "
+                 "WHERE g.register_id IS NOT NULL AND o.merged_into IS NULL "
+                 "GROUP BY g.register_id HAVING COUNT(*) > 1)) "
+                 "SELECT (SELECT COUNT(*) FROM people p WHERE " + where +
+                 " AND (p.id IN (SELECT a FROM open_pairs) OR p.id IN (SELECT b FROM open_pairs) "
+                 "OR p.id IN (SELECT person_id FROM shared))), "
+                 "(SELECT COUNT(*) FROM open_pairs op JOIN people p ON p.id = op.a "
+                 "JOIN people d ON d.id = op.b WHERE " + UnitCondition("p", unit, 1) + " AND " +
+                 UnitCondition("d", unit, 1) + "), "
+                 "(SELECT COUNT(DISTINCT x.person_id) FROM doses x JOIN people p ON "
+                 "p.id = x.person_id WHERE x.override_reason IS NOT NULL AND x.status = 'active' "
+                 "AND " + where + ")",
                  {unit}));
   q.suspected_duplicates = dup.at(0).Int(0);
+  q.open_merge_proposals = dup.at(0).Int(1);
+  q.continuity_conflicts = dup.at(0).Int(2);
   return q;
 }
 

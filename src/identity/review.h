@@ -47,10 +47,24 @@ Result<ReviewItem> DecideReview(storage::Connection& conn, const Clock& clock,
                                 ReviewDecision decision, const std::string& actor,
                                 const std::string& request_id);
 
+// Counts per area, over person records not merged into another (identity/merge.h):
+//   people, unverified (never verified), verified, proposed (proposed correction), not_found,
+//   mismatch (people.identity_status 'mismatch': verification found no consistent register
+//   entry and no correction was accepted), open_reviews (identity reviews not decided);
+//   suspected_duplicates: records in an open merge proposal (both records unmerged) or sharing
+//   a matched register entry with another record; open_merge_proposals: open proposals whose two
+//   records both lie in the area;
+//   continuity_conflicts: people whose active dose history holds a dose accepted against a
+//   continuity conflict (an override reason given when it was recorded or when records were
+//   merged). Every write path runs the continuity check and refuses a conflict without an
+//   override, so these are the histories that fail the check. Read through the partial index
+//   doses_override, so the cost grows with the number of overridden doses, not with all doses.
 struct QualityReport {
   std::string unit;
-  int64_t people = 0, unverified = 0, verified = 0, proposed = 0, not_found = 0;
-  int64_t suspected_duplicates = 0;  // person records sharing a matched register entry
+  int64_t people = 0, unverified = 0, verified = 0, proposed = 0, not_found = 0, mismatch = 0;
+  int64_t suspected_duplicates = 0;
+  int64_t open_merge_proposals = 0;
+  int64_t continuity_conflicts = 0;
   int64_t open_reviews = 0;
   std::string ToJson() const;
 };

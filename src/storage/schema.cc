@@ -4,6 +4,7 @@
 #include "storage/migrate.h"
 #include "storage/schema_identity.h"
 #include "storage/schema_certificates.h"
+#include "storage/schema_duplicates.h"
 #include "storage/schema_registry.h"
 
 namespace vaxreg::storage {
@@ -144,6 +145,7 @@ constexpr Migration kMigrations[] = {
     {3, "registry", kRegistrySqlite, kRegistryPostgres},
     {4, "certificates", kCertificatesSqlite, kCertificatesPostgres},
     {5, "population_register", kPopulationRegisterSqlite, kPopulationRegisterPostgres},
+    {6, "merge_proposals", kMergeProposalsSqlite, kMergeProposalsPostgres},
 };
 
 }  // namespace

@@ -166,6 +166,15 @@ std::map<std::string, Probe> Probes() {
       {"POST /api/v1/identity/review/{id}/accept", {"/api/v1/identity/review/999999/accept", none, 404}},
       {"POST /api/v1/identity/review/{id}/reject", {"/api/v1/identity/review/999999/reject", none, 404}},
       {"GET /api/v1/identity/quality", {"/api/v1/identity/quality", none}},
+      // Duplicate merge proposals: none exist here, so deciding answers 404 to an allowed caller
+      // (identity_duplicates_api_test covers success).
+      {"GET /api/v1/identity/duplicates", {"/api/v1/identity/duplicates", none}},
+      {"POST /api/v1/identity/duplicates/{id}/merge",
+       {"/api/v1/identity/duplicates/999999/merge", none, 404}},
+      {"POST /api/v1/identity/duplicates/{id}/reject",
+       {"/api/v1/identity/duplicates/999999/reject", none, 404}},
+      {"POST /api/v1/identity/duplicates/{id}/undo",
+       {"/api/v1/identity/duplicates/999999/undo", none, 404}},
   };
 }
 
