@@ -3,6 +3,7 @@
 
 #include "storage/migrate.h"
 #include "storage/schema_identity.h"
+#include "storage/schema_identity_model.h"
 #include "storage/schema_certificates.h"
 #include "storage/schema_registry.h"
 
@@ -144,6 +145,8 @@ constexpr Migration kMigrations[] = {
     {3, "registry", kRegistrySqlite, kRegistryPostgres},
     {4, "certificates", kCertificatesSqlite, kCertificatesPostgres},
     {5, "population_register", kPopulationRegisterSqlite, kPopulationRegisterPostgres},
+    // 6 is reserved for merge_proposals.
+    {7, "identity_models", kIdentityModelsSqlite, kIdentityModelsPostgres},
 };
 
 }  // namespace
