@@ -147,6 +147,7 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
     if (to_create) {
       person = *inserted;
       created = true;
+      NotifyPeopleCreated(s, {&person->id, 1});
     }
     if (registration) registration->status = "checked_in";
   }

@@ -183,9 +183,12 @@ awaitable<http::Response> UploadCsv(ApiServices& s, http::RequestContext& ctx) {
   std::vector<registry::DoseCsvRow> chunk;
   Result<size_t> done = InternalError("not run");
   std::vector<registry::RowError> chunk_errors;
+  std::vector<int64_t> created;
   storage::WriteFn write = [&](storage::Connection& c) {
     chunk_errors.clear();
-    done = registry::ImportDoseRows(c, s.clock, *catalogue, chunk, writer, people, chunk_errors);
+    created.clear();
+    done = registry::ImportDoseRows(c, s.clock, *catalogue, chunk, writer, people, chunk_errors,
+                                    nullptr, "import.doses", &created);
     return done.status();
   };
   for (size_t start = 0; start < rows.size(); start += kCsvRowsPerWrite) {
@@ -196,6 +199,7 @@ awaitable<http::Response> UploadCsv(ApiServices& s, http::RequestContext& ctx) {
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     recorded += *done;
     errors.insert(errors.end(), chunk_errors.begin(), chunk_errors.end());
+    NotifyPeopleCreated(s, created);
   }
   std::sort(errors.begin(), errors.end(),
             [](const registry::RowError& a, const registry::RowError& b) { return a.line < b.line; });

@@ -56,6 +56,8 @@ awaitable<http::Response> CreatePerson(ApiServices& s, http::RequestContext& ctx
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  const int64_t id = created->id;
+  NotifyPeopleCreated(s, {&id, 1});
   co_return RawJsonResponse(http_::status::created, registry::PersonJson(*created), ctx.request);
 }
 

@@ -1,8 +1,13 @@
 #pragma once
 // What API handlers need, wired by app/. References only: app/ owns every object and keeps it
 // alive until the server has drained.
+//
+// NotifyPeopleCreated() passes new person ids to people_created when it is set.
 
 #include <boost/asio/thread_pool.hpp>
+#include <cstdint>
+#include <functional>
+#include <span>
 
 #include "accounts/account_service.h"
 #include "common/clock.h"
@@ -29,6 +34,14 @@ struct ApiServices {
   registry::VaccineCatalogueCache& vaccines;
   // Certificate keys, issuing and revocation state; null when certs.key_dir is not set.
   certs::CertificateAuthority* certificates = nullptr;
+  // Told the ids of person records a handler created, once they are committed (identity
+  // verification in the background). Must return at once; empty when verification on creation
+  // is off.
+  std::function<void(std::span<const int64_t>)> people_created = nullptr;
 };
+
+inline void NotifyPeopleCreated(const ApiServices& s, std::span<const int64_t> ids) {
+  if (s.people_created && !ids.empty()) s.people_created(ids);
+}
 
 }  // namespace vaxreg::api

@@ -201,7 +201,9 @@ int ConfigShow(const Config& config) {
             << "\nlogin_attempts_per_minute = " << config.login_attempts_per_minute
             << "\nlogin_failures_per_account = " << config.login_failures_per_account
             << "\npassword_cost = \""
-            << config.password_cost << "\"\n\n[log]\nlevel = \"" << config.log_level << "\"\n";
+            << config.password_cost << "\"\n\n[identity]\nverify_on_create = "
+            << (config.verify_on_create ? "true" : "false") << "\n\n[log]\nlevel = \""
+            << config.log_level << "\"\n";
   return 0;
 }
 

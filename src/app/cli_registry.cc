@@ -9,6 +9,7 @@
 #include "app/demo_population.h"
 #include "app/store.h"
 #include "audit/audit_log.h"
+#include "identity/incremental.h"
 #include "registry/dose_csv.h"
 #include "registry/vaccine_store.h"
 #include "storage/migrate.h"
@@ -18,6 +19,7 @@ namespace vaxreg::app {
 struct RegistryCliState {
   std::string file;
   std::string errors_file;
+  bool no_verify = false;
 };
 
 namespace {
@@ -37,8 +39,29 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+// Verifies the people an import created against the population register, in one pass (the
+// register is loaded once), and prints the counts. The import itself has succeeded whatever
+// happens here, so a failure is reported but leaves the records unverified.
+Status VerifyCreatedPeople(Store& store, const std::vector<int64_t>& created) {
+  if (created.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(identity::VerifyReport report,
+                   identity::VerifyPeople(*store.db, *store.writer, SystemClock::Get(),
+                                          identity::MatchOptions{}, created, "cli:import-doses",
+                                          &std::cerr));
+  if (report.register_entries == 0) {
+    std::cout << "identity: no population register yet; " << created.size()
+              << " new people left unverified\n";
+    return Status::Ok();
+  }
+  std::cout << "identity: " << report.people << " new people against "
+            << report.register_entries << " register entries: verified " << report.verified
+            << ", proposed corrections " << report.proposed << ", not found "
+            << report.not_found << "\n";
+  return Status::Ok();
+}
+
 // Reads the file, imports it in chunks of kRowsPerWrite rows (two writes in flight, so parsing
-// overlaps committing), and reports every refused row.
+// overlaps committing), reports every refused row, then verifies the people it created.
 int ImportDoses(const Config& config, const RegistryCliState& args) {
   std::ifstream in(args.file, std::ios::binary);
   if (!in) return Failed(InvalidArgumentError("cannot open " + args.file));
@@ -67,6 +90,7 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   size_t recorded = 0, rows = 0;
   Status fatal;
   const auto start = std::chrono::steady_clock::now();
+  std::vector<int64_t> created;  // people created by committed chunks
   auto chunk = std::make_shared<std::vector<registry::DoseCsvRow>>();
   auto flush = [&] {
     {
@@ -77,20 +101,25 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
     auto rows_done = rows;
     auto chunk_errors = std::make_shared<std::vector<registry::RowError>>();
     auto done = std::make_shared<size_t>(0);
+    auto chunk_created = std::make_shared<std::vector<int64_t>>();
     store->writer->Submit(
-        [&, chunk, chunk_errors, done](storage::Connection& c) -> Status {
+        [&, chunk, chunk_errors, chunk_created, done](storage::Connection& c) -> Status {
           chunk_errors->clear();
-          ASSIGN_OR_RETURN(*done, registry::ImportDoseRows(c, SystemClock::Get(), catalogue,
-                                                           *chunk, writer, people, *chunk_errors));
+          chunk_created->clear();
+          ASSIGN_OR_RETURN(*done, registry::ImportDoseRows(
+                                      c, SystemClock::Get(), catalogue, *chunk, writer, people,
+                                      *chunk_errors, nullptr, "import.doses",
+                                      chunk_created.get()));
           return Status::Ok();
         },
-        [&, chunk_errors, done, rows_done](Status st) {
+        [&, chunk_errors, chunk_created, done, rows_done](Status st) {
           std::lock_guard lock(mu);
           --in_flight;
           if (!st.ok() && fatal.ok()) fatal = st;
           if (st.ok()) {
             recorded += *done;
             errors.insert(errors.end(), chunk_errors->begin(), chunk_errors->end());
+            created.insert(created.end(), chunk_created->begin(), chunk_created->end());
           }
           const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           std::cerr << "\rimport: " << rows_done << " rows read, " << recorded << " recorded, "
@@ -147,6 +176,14 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << args.file << ": " << rows << " rows, " << recorded << " recorded, "
             << errors.size() << " refused, in " << secs << " s\n";
+  if (!args.no_verify) {
+    if (Status st = VerifyCreatedPeople(*store, created); !st.ok()) {
+      std::cerr << "vaxreg: identity verification of the new people failed: " << st.message()
+                << "\n";
+      store->writer->Stop();
+      return 1;
+    }
+  }
   store->writer->Stop();
   return errors.empty() ? 0 : 1;
 }
@@ -172,6 +209,8 @@ RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const C
       ->required();
   doses->add_option("--errors", state->errors_file,
                     "write the refused rows to this CSV instead of standard error");
+  doses->add_flag("--no-verify", state->no_verify,
+                  "do not verify the new people against the population register");
   doses->callback([&action, state] {
     action = [state](const Config& c) { return ImportDoses(c, *state); };
   });

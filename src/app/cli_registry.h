@@ -1,7 +1,10 @@
 #pragma once
 // Registry subcommands of the `vaxreg` CLI, kept apart from cli.cc:
-//   vaxreg import doses FILE [--errors FILE]   people-with-doses CSV; per-row error report,
-//                                              good rows kept, progress on stderr
+//   vaxreg import doses FILE [--errors FILE] [--no-verify]
+//                                              people-with-doses CSV; per-row error report,
+//                                              good rows kept, progress on stderr; then the
+//                                              people it created are verified against the
+//                                              population register (when there is one)
 // and the synthetic population behind `vaxreg demo seed --people N --seed S`.
 
 #include <CLI/CLI.hpp>

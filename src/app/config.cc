@@ -44,6 +44,24 @@ Setter Str(std::string key, std::string env, std::string help, std::string Confi
           }};
 }
 
+// true/false (also 1/0, yes/no, on/off, as environment variables are often written).
+Setter Bool(std::string key, std::string env, std::string help, bool Config::*field) {
+  std::string k = key;
+  return {{std::move(key), std::move(env), std::move(help)},
+          [k, field](Config& c, std::string_view v) {
+            if (v == "true" || v == "1" || v == "yes" || v == "on") {
+              c.*field = true;
+            } else if (v == "false" || v == "0" || v == "no" || v == "off") {
+              c.*field = false;
+            } else {
+              return InvalidArgumentError("config " + k + ": '" + std::string(v) +
+                                              "' is not true or false",
+                                          k);
+            }
+            return Status::Ok();
+          }};
+}
+
 const std::vector<Setter>& Setters() {
   static const std::vector<Setter>* setters = new std::vector<Setter>{
       Str("server.address", "VAXREG_ADDRESS", "address to listen on", &Config::address),
@@ -105,6 +123,10 @@ const std::vector<Setter>& Setters() {
       Num<int>("certs.renew_days", "VAXREG_CERT_RENEW_DAYS",
                "re-issue certificates this many days before they expire", &Config::cert_renew_days,
                1, 180),
+      Bool("identity.verify_on_create", "VAXREG_VERIFY_ON_CREATE",
+           "verify person records created by the server against the population register in "
+           "the background (true or false)",
+           &Config::verify_on_create),
       {{"log.level", "VAXREG_LOG_LEVEL", "trace, debug, info, warn or error"},
        [](Config& c, std::string_view v) {
          static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
@@ -165,7 +187,7 @@ Status ApplyToml(Config& config, std::string_view text, std::string_view source)
         text_value = *b ? "true" : "false";
       } else {
         return InvalidArgumentError(std::string(source) + ": " + key +
-                                        " must be a string or an integer",
+                                        " must be a string, an integer or a boolean",
                                     key);
       }
       Status st = SetConfigValue(config, key, text_value);

@@ -45,6 +45,10 @@ struct Config {
   // The key passphrase comes only from the environment (VAXREG_KEY_PASSPHRASE).
   std::string key_dir;
   int cert_renew_days = 30;  // re-issue certificates this many days before they expire
+  // [identity]
+  // Person records created by the server (API, check-in, CSV upload) are verified against the
+  // population register in the background.
+  bool verify_on_create = true;
 };
 
 // One settable key: "server.port", "database.url", ... with its environment variable name.
@@ -58,7 +62,7 @@ const std::vector<ConfigKey>& ConfigKeys();
 // Sets `key` from its text form; kInvalidArgument naming the key for a bad value or unknown key.
 Status SetConfigValue(Config& config, std::string_view key, std::string_view value);
 
-// Applies a TOML document (tables [server], [database], [auth], [log]).
+// Applies a TOML document (tables [server], [database], [auth], [log], [certs], [identity]).
 // kInvalidArgument with the line for a syntax error, an unknown key or a bad value.
 Status ApplyToml(Config& config, std::string_view toml_text, std::string_view source_name);
 Status ApplyTomlFile(Config& config, const std::string& path);

@@ -62,6 +62,14 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   }
   rt->services_.reset(new api::ApiServices{*rt->db_, *rt->writer_, *rt->accounts_, *rt->clock_,
                                            rt->metrics_, *rt->blocking_pool_, rt->vaccines_});
+  if (config.verify_on_create) {
+    BackgroundVerifierOptions vo;
+    vo.match.threads = 1;
+    rt->verifier_ = std::make_unique<BackgroundVerifier>(*rt->db_, *rt->writer_, *rt->clock_, vo);
+    rt->services_->people_created = [v = rt->verifier_.get()](std::span<const int64_t> ids) {
+      v->Enqueue(ids);
+    };
+  }
   if (!config.key_dir.empty()) {
     certs::CertificateAuthorityOptions ca;
     ca.key_dir = config.key_dir;
@@ -111,6 +119,8 @@ void Runtime::Shutdown() {
     spdlog::warn("shutdown grace period over with requests still in flight");
   }
   if (certificates_) certificates_->StopScheduler();
+  // Verifies what requests queued (it writes through the writer, which is still running).
+  if (verifier_) verifier_->Stop();
   // Requests are done; commit whatever they queued before stopping the threads.
   writer_->Stop();
   ioc_.stop();

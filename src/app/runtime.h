@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "accounts/account_service.h"
+#include "app/background_verifier.h"
 #include "api/services.h"
 #include "certs/service/certificate_authority.h"
 #include "app/config.h"
@@ -61,6 +62,9 @@ class Runtime final {
   std::unique_ptr<boost::asio::thread_pool> blocking_pool_;
   std::unique_ptr<certs::CertificateAuthority> certificates_;  // null without certs.key_dir
   registry::VaccineCatalogueCache vaccines_;
+  // Verifies people created by the API; null when identity.verify_on_create is off. Declared
+  // after writer_: it writes through it, so it must stop (and be destroyed) first.
+  std::unique_ptr<BackgroundVerifier> verifier_;
   std::unique_ptr<api::ApiServices> services_;
   http::Router router_;
   std::unique_ptr<http::Authenticator> authenticator_;

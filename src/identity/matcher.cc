@@ -33,6 +33,12 @@ Matcher::Matcher(std::span<const Person> register_people, MatchOptions options)
       options_(options),
       index_(register_people, options.max_block, ResolveThreads(options.threads)) {}
 
+void Matcher::SetThresholds(const MatchOptions& thresholds) {
+  options_.verify_weight = thresholds.verify_weight;
+  options_.propose_weight = thresholds.propose_weight;
+  options_.margin = thresholds.margin;
+}
+
 int Matcher::threads() const { return ResolveThreads(options_.threads); }
 
 EmReport Matcher::Train(std::span<const Person> records) {

@@ -63,6 +63,9 @@ class Matcher {
 
   const FsModel& model() const { return model_; }
   FsModel& mutable_model() { return model_; }
+  // Replaces the decision thresholds (verify_weight, propose_weight, margin) with those of
+  // `thresholds`, e.g. the ones a stored model was run with; the index is unaffected.
+  void SetThresholds(const MatchOptions& thresholds);
   const BlockingIndex& index() const { return index_; }
   const MatchOptions& options() const { return options_; }
   int threads() const;

@@ -1,6 +1,7 @@
 #include "identity/model.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
 
@@ -12,6 +13,29 @@ void Normalise(std::array<double, kMaxLevels>& row, int levels) {
   for (int l = 0; l < levels; ++l) sum += row[static_cast<size_t>(l)];
   if (sum <= 0) return;
   for (int l = 0; l < levels; ++l) row[static_cast<size_t>(l)] /= sum;
+}
+
+constexpr int64_t kJsonFormat = 1;
+
+// Reads one field's m or u levels: exactly `levels` numbers in (0, 1].
+Status ReadLevels(const boost::json::object& field, std::string_view name, std::string_view which,
+                  int levels, std::array<double, kMaxLevels>& out) {
+  const std::string where = std::string(name) + "." + std::string(which);
+  const boost::json::value* v = field.if_contains(which);
+  if (v == nullptr || !v->is_array()) return InvalidArgumentError("model: " + where + " is missing");
+  const boost::json::array& a = v->get_array();
+  if (a.size() != static_cast<size_t>(levels)) {
+    return InvalidArgumentError("model: " + where + " has " + std::to_string(a.size()) +
+                                " levels, expected " + std::to_string(levels));
+  }
+  out = {};
+  for (size_t l = 0; l < a.size(); ++l) {
+    if (!a[l].is_number()) return InvalidArgumentError("model: " + where + " is not numeric");
+    const double p = a[l].to_number<double>();
+    if (!(p > 0 && p <= 1)) return InvalidArgumentError("model: " + where + " is not in (0, 1]");
+    out[l] = p;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -144,6 +168,56 @@ std::string FsModel::Describe() const {
     out += "\n";
   }
   return out;
+}
+
+std::string FsModel::ToJson() const {
+  boost::json::object fields;
+  for (int f = 0; f < kNumFields; ++f) {
+    boost::json::array m, u;
+    for (int l = 0; l < kLevelCount[static_cast<size_t>(f)]; ++l) {
+      m.push_back(m_[f][static_cast<size_t>(l)]);
+      u.push_back(u_[f][static_cast<size_t>(l)]);
+    }
+    fields[FieldName(static_cast<Field>(f))] = boost::json::object{{"m", m}, {"u", u}};
+  }
+  return boost::json::serialize(
+      boost::json::object{{"format", kJsonFormat}, {"lambda", lambda_}, {"fields", fields}});
+}
+
+Result<FsModel> FsModel::FromJson(std::string_view json) {
+  boost::system::error_code ec;
+  const boost::json::value root = boost::json::parse(json, ec);
+  if (ec || !root.is_object()) return InvalidArgumentError("model: not a JSON object");
+  const boost::json::object& o = root.get_object();
+  const boost::json::value* format = o.if_contains("format");
+  if (format == nullptr || !format->is_int64() || format->get_int64() != kJsonFormat) {
+    return InvalidArgumentError("model: unknown format");
+  }
+  const boost::json::value* lambda = o.if_contains("lambda");
+  const boost::json::value* fields = o.if_contains("fields");
+  if (lambda == nullptr || !lambda->is_number() || fields == nullptr || !fields->is_object()) {
+    return InvalidArgumentError("model: lambda or fields missing");
+  }
+  FsModel model;
+  model.lambda_ = lambda->to_number<double>();
+  if (!(model.lambda_ > 0 && model.lambda_ < 1)) {
+    return InvalidArgumentError("model: lambda is not in (0, 1)");
+  }
+  if (fields->get_object().size() != static_cast<size_t>(kNumFields)) {
+    return InvalidArgumentError("model: expected " + std::to_string(kNumFields) + " fields");
+  }
+  for (int f = 0; f < kNumFields; ++f) {
+    const std::string_view name = FieldName(static_cast<Field>(f));
+    const boost::json::value* field = fields->get_object().if_contains(name);
+    if (field == nullptr || !field->is_object()) {
+      return InvalidArgumentError("model: field " + std::string(name) + " is missing");
+    }
+    const int levels = kLevelCount[static_cast<size_t>(f)];
+    RETURN_IF_ERROR(ReadLevels(field->get_object(), name, "m", levels, model.m_[f]));
+    RETURN_IF_ERROR(ReadLevels(field->get_object(), name, "u", levels, model.u_[f]));
+  }
+  model.UpdateWeights();
+  return model;
 }
 
 }  // namespace vaxreg::identity

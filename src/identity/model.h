@@ -12,7 +12,9 @@
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
 
+#include "common/status.h"
 #include "identity/compare.h"
 
 namespace vaxreg::identity {
@@ -53,6 +55,16 @@ class FsModel {
 
   // Human-readable table of m, u and weights (for logs and the benchmark).
   std::string Describe() const;
+
+  // The estimated parameters as JSON, for keeping a trained model between runs:
+  //   {"format":1,"lambda":0.0123,"fields":{"id":{"m":[...],"u":[...]},"name":{...},...}}
+  // with one m and one u per level of each field (compare.h). Doubles are written in their
+  // shortest round-trip form (they read back to within one unit in the last place); the weights
+  // are derived again on reading.
+  std::string ToJson() const;
+  // Reads ToJson()'s output. kInvalidArgument for malformed JSON, another format, a missing or
+  // unknown field, a wrong number of levels, or a probability outside (0, 1].
+  static Result<FsModel> FromJson(std::string_view json);
 
  private:
   void UpdateWeights();

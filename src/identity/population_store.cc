@@ -248,4 +248,12 @@ Result<LoadedRegister> LoadPopulationRegister(storage::Connection& conn) {
   return out;
 }
 
+Result<int64_t> LatestSnapshotId(storage::Connection& conn) {
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query("SELECT COALESCE(MAX(id), 0) FROM population_snapshots "
+                              "WHERE finished_at IS NOT NULL",
+                              {}));
+  return rows.at(0).Int(0);
+}
+
 }  // namespace vaxreg::identity

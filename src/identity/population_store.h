@@ -64,4 +64,8 @@ struct LoadedRegister {
 };
 Result<LoadedRegister> LoadPopulationRegister(storage::Connection& conn);
 
+// The id of the newest snapshot whose import finished, 0 when none: a cheap check whether the
+// register changed since it was loaded (a snapshot still being imported does not count yet).
+Result<int64_t> LatestSnapshotId(storage::Connection& conn);
+
 }  // namespace vaxreg::identity

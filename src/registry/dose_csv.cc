@@ -177,7 +177,8 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,
                               RecordPeople& people, std::vector<RowError>& errors,
                               std::vector<std::optional<RecordOutcome>>* outcomes,
-                              std::string_view audit_action) {
+                              std::string_view audit_action,
+                              std::vector<int64_t>* created_people) {
   const int64_t now = ToUnixSeconds(clock.Now());
   if (outcomes != nullptr) outcomes->assign(rows.size(), std::nullopt);
   // Accepted row -> (group, index in the group's new doses); replayed row -> earlier row.
@@ -297,8 +298,15 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     load.push_back(std::move(g.person));
   }
   if (load.empty()) return recorded;
+  std::vector<bool> is_new(load.size());
+  for (size_t i = 0; i < load.size(); ++i) is_new[i] = load[i].person.id == 0;
   ASSIGN_OR_RETURN(BulkLoader loader, BulkLoader::Start(conn));
   RETURN_IF_ERROR(loader.Load(conn, load, catalogue, now));
+  if (created_people != nullptr) {
+    for (size_t i = 0; i < load.size(); ++i) {
+      if (is_new[i]) created_people->push_back(load[i].person.id);
+    }
+  }
   if (outcomes != nullptr) {
     for (size_t r = 0; r < rows.size(); ++r) {
       if (placed[r].first != SIZE_MAX) {

@@ -62,12 +62,15 @@ using RecordPeople = std::unordered_map<std::string, int64_t>;
 // rows). Returns how many rows were recorded; a non-OK Status only if the transaction failed.
 // A row with an idempotency key that was used before (in the database or earlier in `rows`) for
 // the same dose is not inserted again: its outcome is the original dose, replayed.
-// `outcomes`, when given, receives one entry per row (nullopt for a refused row).
+// `outcomes`, when given, receives one entry per row (nullopt for a refused row);
+// `created_people`, when given, gets the ids of the persons this call created appended (for
+// identity verification of new records).
 Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<VaccineProduct>& catalogue,
                               const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,
                               RecordPeople& people, std::vector<RowError>& errors,
                               std::vector<std::optional<RecordOutcome>>* outcomes = nullptr,
-                              std::string_view audit_action = "import.doses");
+                              std::string_view audit_action = "import.doses",
+                              std::vector<int64_t>* created_people = nullptr);
 
 }  // namespace vaxreg::registry

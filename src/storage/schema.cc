@@ -3,6 +3,7 @@
 
 #include "storage/migrate.h"
 #include "storage/schema_identity.h"
+#include "storage/schema_identity_model.h"
 #include "storage/schema_certificates.h"
 #include "storage/schema_duplicates.h"
 #include "storage/schema_registry.h"
@@ -146,6 +147,7 @@ constexpr Migration kMigrations[] = {
     {4, "certificates", kCertificatesSqlite, kCertificatesPostgres},
     {5, "population_register", kPopulationRegisterSqlite, kPopulationRegisterPostgres},
     {6, "merge_proposals", kMergeProposalsSqlite, kMergeProposalsPostgres},
+    {7, "identity_models", kIdentityModelsSqlite, kIdentityModelsPostgres},
 };
 
 }  // namespace

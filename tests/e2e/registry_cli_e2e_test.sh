@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end through the real binary: `demo seed --people N` (deterministic for a seed),
 # `import doses` with good and malformed rows (per-row report, good rows kept, exit 1), and the
-# imported doses visible through the public statistics of a served database.
+# imported doses visible through the public statistics of a served database; the people an
+# import creates verified against the population register (or not, with --no-verify).
 #   registry_cli_e2e_test.sh PATH_TO_VAXREG
 set -euo pipefail
 vaxreg=$1
@@ -44,6 +45,38 @@ grep -q '^5,,INVALID_ARGUMENT,line,' "$work/errors.csv" || fail "malformed row"
 grep -q '^6,r4,INVALID_ARGUMENT,sex,' "$work/errors.csv" || fail "CCCD against sex"
 [ "$(sqlite3 "$work/demo.db" "SELECT vax_status FROM people WHERE cccd = '001190777002'")" = fully ] ||
   fail "Janssen alone is fully vaccinated"
+
+grep -q "identity: no population register yet; 2 new people left unverified" "$work/import.txt" ||
+  fail "import without a register: $(cat "$work/import.txt")"
+
+# With a population register, the people an import creates are verified after it (one pass);
+# --no-verify leaves them unverified.
+cat > "$work/register.csv" <<'CSV'
+cccd,cmnd,full_name,dob,sex,province_code,district_code,commune_code
+001090777011,,Trần Văn Khoa,1990-02-03,M,01,006,00232
+CSV
+"$vaxreg" --db "$db" --log-level warn import population "$work/register.csv" --quiet > /dev/null
+cat > "$work/doses2.csv" <<'CSV'
+record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,vaccine,lot,dose_number,date,facility_code
+r11,001090777011,Trần Văn Khoa,1990-02-03,M,,01,006,00232,COMIRNATY,FF4,1,2021-07-01,HN-BACHMAI
+r12,,Hồ Thị Mận,1991-12-30,F,,79,760,26734,COMIRNATY,FF5,1,2021-07-01,HN-BACHMAI
+CSV
+"$vaxreg" --db "$db" --log-level warn import doses "$work/doses2.csv" > "$work/import2.txt" \
+  2> "$work/import2.err" || fail "import 2: $(cat "$work/import2.txt" "$work/import2.err")"
+grep -q "identity: 2 new people against 1 register entries: verified 1, proposed corrections 0, not found 1" \
+  "$work/import2.txt" || fail "verification after import: $(cat "$work/import2.txt")"
+grep -q "verifying" "$work/import2.err" || fail "no verification progress on stderr"
+[ "$(sqlite3 "$work/demo.db" "SELECT identity_status FROM people WHERE cccd = '001090777011'")" = verified ] ||
+  fail "the imported person in the register is not verified"
+cat > "$work/doses3.csv" <<'CSV'
+record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,vaccine,lot,dose_number,date,facility_code
+r21,001090777021,Vũ Văn Lâm,1990-05-06,M,,01,006,00232,COMIRNATY,FF6,1,2021-07-01,HN-BACHMAI
+CSV
+"$vaxreg" --db "$db" --log-level warn import doses "$work/doses3.csv" --no-verify \
+  > "$work/import3.txt" 2>/dev/null || fail "import 3: $(cat "$work/import3.txt")"
+! grep -q "identity:" "$work/import3.txt" || fail "--no-verify still verified"
+[ "$(sqlite3 "$work/demo.db" "SELECT identity_status FROM people WHERE cccd = '001090777021'")" = unverified ] ||
+  fail "--no-verify: the new person must stay unverified"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$vaxreg" --db "$db" --log-level warn serve --address 127.0.0.1 --port "$port" > "$work/server.log" 2>&1 &

@@ -1,6 +1,8 @@
 #pragma once
 // A real vaxreg server (app::Runtime: real wiring, a temp-file SQLite database, HTTP on port 0)
-// with one logged-in account per role, for API tests.
+// with one logged-in account per role, for API tests. A test binary built with
+// VAXREG_TEST_BACKEND_POSTGRES runs the server on a fresh PostgreSQL database instead
+// (support/backend.h).
 
 #include <gtest/gtest.h>
 
@@ -12,6 +14,8 @@
 #include "app/runtime.h"
 #include "certs/keys/key_store.h"
 #include "fakes/fake_notifier.h"
+#include "identity/population_store.h"
+#include "support/backend.h"
 #include "support/test_db.h"
 #include "support/test_http_client.h"
 
@@ -20,6 +24,7 @@ namespace vaxreg::testing {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    VAXREG_REQUIRE_BACKEND(test_db_);
     web_root_ = std::filesystem::temp_directory_path() /
                 ("vaxreg_web_" + std::to_string(::getpid()) + "_" +
                  std::to_string(reinterpret_cast<uintptr_t>(this)));
@@ -96,8 +101,24 @@ class ApiTest : public ::testing::Test {
     return std::string(login.Json().at("token").as_string());
   }
 
+  // Imports a small population register (three men: two in Hà Nội, one in Hồ Chí Minh City)
+  // into the server's database, as `vaxreg import population` would.
+  void ImportSmallRegister() {
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("vaxreg_register_" + std::to_string(::getpid()) + ".csv"))
+                                 .string();
+    std::ofstream(path) << "cccd,cmnd,full_name,dob,sex,province_code,district_code,commune_code\n"
+                           "001085012345,,Nguyễn Văn An,1985-03-07,M,01,001,00001\n"
+                           "001090054321,,Trần Văn Bình,1990-11-02,M,01,001,00004\n"
+                           "079088000111,,Lê Văn Cường,1988-05-20,M,79,760,26734\n";
+    auto imported = identity::ImportPopulationCsv(runtime_->db(), runtime_->writer(),
+                                                  SystemClock::Get(), path, {}, nullptr);
+    std::remove(path.c_str());
+    ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  }
+
   int login_attempts_per_minute_ = 10000;
-  TestDatabase test_db_{Backend::kSqlite};
+  TestDatabase test_db_{kTestBackend};
   FakeNotifier notifier_;
   std::filesystem::path web_root_;
   std::filesystem::path key_dir_;

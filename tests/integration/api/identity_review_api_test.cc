@@ -2,12 +2,7 @@
 // are verified in bulk, and health authorities list, accept and reject proposed corrections
 // within their area; decisions update the record and are audited.
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-
 #include "api_fixture.h"
-#include "identity/population_store.h"
 #include "identity/verification.h"
 
 namespace vaxreg::testing {
@@ -31,16 +26,7 @@ class IdentityReviewApiTest : public ApiTest {
 };
 
 TEST_F(IdentityReviewApiTest, AuthoritiesDecideProposedCorrectionsInTheirArea) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("vaxreg_review_" + std::to_string(::getpid()) + ".csv")).string();
-  std::ofstream(path) << "cccd,cmnd,full_name,dob,sex,province_code,district_code,commune_code\n"
-                         "001085012345,,Nguyễn Văn An,1985-03-07,M,01,001,00001\n"
-                         "001090054321,,Trần Văn Bình,1990-11-02,M,01,001,00004\n"
-                         "079088000111,,Lê Văn Cường,1988-05-20,M,79,760,26734\n";
-  auto imported = identity::ImportPopulationCsv(runtime_->db(), runtime_->writer(),
-                                                SystemClock::Get(), path, {}, nullptr);
-  std::remove(path.c_str());
-  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  ImportSmallRegister();
   // An exact record, one with a wrong CCCD digit and no accents (Hà Nội), one in Hồ Chí Minh City.
   AddPerson(1, "001085012345", "Nguyễn Văn An", "1985-03-07", "01", "001", "00001");
   AddPerson(2, "001090054329", "Tran Van Binh", "1990-11-02", "01", "001", "00004");

@@ -44,6 +44,20 @@ level = "debug"
   EXPECT_EQ(c.log_level, "debug");
 }
 
+TEST(ConfigTest, VerifyOnCreateIsABooleanFromTomlOrEnvironment) {
+  Config c;
+  EXPECT_TRUE(c.verify_on_create);
+  ASSERT_TRUE(ApplyToml(c, "[identity]\nverify_on_create = false\n", "test.toml").ok());
+  EXPECT_FALSE(c.verify_on_create);
+  ASSERT_TRUE(ApplyEnvironment(c, [](const char* n) -> const char* {
+                return std::string(n) == "VAXREG_VERIFY_ON_CREATE" ? "1" : nullptr;
+              }).ok());
+  EXPECT_TRUE(c.verify_on_create);
+  Status st = ApplyToml(c, "[identity]\nverify_on_create = \"maybe\"\n", "test.toml");
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.field(), "identity.verify_on_create");
+}
+
 TEST(ConfigTest, ErrorsNameTheKey) {
   Config c;
   Status st = ApplyToml(c, "[server]\nport = 70000\n", "x.toml");

@@ -55,5 +55,63 @@ TEST(FsModelTest, EmRecoversMatchProbabilities) {
   EXPECT_FALSE(model.Describe().empty());
 }
 
+TEST(FsModelTest, JsonRoundTrip) {
+  PatternCounts random, candidates;
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 5000; ++i) {
+    const bool match = i % 5 == 0;
+    std::array<int8_t, kNumFields> p{};
+    for (int f = 0; f < kNumFields; ++f) {
+      const int levels = kLevelCount[static_cast<size_t>(f)];
+      p[static_cast<size_t>(f)] =
+          static_cast<int8_t>(match ? (rng() % 4 == 0 ? 1 : 0) : rng() % static_cast<uint64_t>(levels));
+    }
+    if (i % 7 == 0) p[kFieldSex] = kNull;
+    ++candidates[p];
+    ++random[{static_cast<int8_t>(3), static_cast<int8_t>(rng() % 7), static_cast<int8_t>(6),
+              static_cast<int8_t>(rng() % 2), static_cast<int8_t>(rng() % 4)}];
+  }
+  FsModel model;
+  model.SetUFromRandomPairs(random);
+  model.EstimateM(candidates);
+
+  auto back = FsModel::FromJson(model.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_DOUBLE_EQ(back->lambda(), model.lambda());
+  for (int f = 0; f < kNumFields; ++f) {
+    for (int l = 0; l < kLevelCount[static_cast<size_t>(f)]; ++l) {
+      const auto field = static_cast<Field>(f);
+      EXPECT_DOUBLE_EQ(back->m(field, l), model.m(field, l)) << FieldName(field) << l;
+      EXPECT_DOUBLE_EQ(back->u(field, l), model.u(field, l)) << FieldName(field) << l;
+      EXPECT_NEAR(back->FieldWeight(field, static_cast<int8_t>(l)),
+                  model.FieldWeight(field, static_cast<int8_t>(l)), 1e-9);
+    }
+  }
+}
+
+TEST(FsModelTest, FromJsonRejectsMalformedModels) {
+  const std::string good = FsModel().ToJson();
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string s = good;
+    const size_t at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? s : s.replace(at, from.size(), to);
+  };
+  ASSERT_TRUE(FsModel::FromJson(good).ok());
+  const std::vector<std::string> bad = {
+      "",
+      "[]",
+      "{\"format\":1}",
+      replaced("\"format\":1", "\"format\":2"),
+      replaced("\"lambda\":", "\"lambda\":1.5,\"x\":"),
+      replaced("\"sex\":", "\"gender\":"),
+      replaced("\"m\":[", "\"m\":[0.5,"),
+      replaced("\"u\":[", "\"u\":[-1,"),
+  };
+  for (const std::string& json : bad) {
+    EXPECT_EQ(FsModel::FromJson(json).status().code(), StatusCode::kInvalidArgument) << json;
+  }
+}
+
 }  // namespace
 }  // namespace vaxreg::identity

@@ -5,70 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
-#include "fakes/fake_clock.h"
 #include "identity/review.h"
 #include "identity/verification.h"
-#include "storage/migrate.h"
-#include "support/backend.h"
+#include "identity_db_fixture.h"
 
 namespace vaxreg::identity {
 namespace {
 
-std::string WriteFile(const std::string& content) {
-  static int n = 0;
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("vaxreg_population_" + std::to_string(::getpid()) + "_" +
-                             std::to_string(n++) + ".csv"))
-                               .string();
-  std::ofstream(path, std::ios::binary) << content;
-  return path;
-}
-
-constexpr const char* kHeader = "cccd,cmnd,full_name,dob,sex,province_code,district_code,commune_code\n";
-
-class PopulationStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    auto writer = storage::GroupCommitWriter::Start(*db_);
-    ASSERT_TRUE(writer.ok());
-    writer_ = std::move(*writer);
-  }
-  void TearDown() override {
-    if (writer_) writer_->Stop();
-    for (const auto& f : files_) std::remove(f.c_str());
-  }
-  Result<SnapshotReport> Import(const std::string& csv) {
-    files_.push_back(WriteFile(csv));
-    ImportOptions options;
-    options.batch_rows = 2;  // several write batches even for a small file
-    return ImportPopulationCsv(*db_, *writer_, clock_, files_.back(), options, nullptr);
-  }
-  void AddPerson(int64_t id, const std::string& cccd, const std::string& name,
-                 const std::string& dob, const std::string& sex) {
-    Status st = writer_->SubmitAndWait([&](storage::Connection& c) {
-      return c.Execute("INSERT INTO people (id, cccd, full_name, name_folded, dob, birth_year, sex, "
-                       "province_code, district_code, commune_code, created_at, updated_at) VALUES "
-                       "($1, $2, $3, $4, $5, $6, $7, '01', '001', '00001', 0, 0)",
-                       {id, cccd.empty() ? storage::Value(nullptr) : storage::Value(cccd), name,
-                        name, dob, static_cast<int64_t>(std::stoi(dob.substr(0, 4))), sex})
-          .status();
-    });
-    ASSERT_TRUE(st.ok()) << st.ToString();
-  }
-
-  testing::TestDatabase test_db_{testing::kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
-  testing::FakeClock clock_;
-  std::vector<std::string> files_;
-};
+using PopulationStoreTest = IdentityDbTest;
 
 TEST_F(PopulationStoreTest, ImportsRejectsBadRowsAndAppliesLaterSnapshots) {
   auto first = Import(std::string(kHeader) +
@@ -119,26 +65,9 @@ TEST_F(PopulationStoreTest, WrongHeaderIsRejected) {
 }
 
 TEST_F(PopulationStoreTest, VerifiesPeopleAndExports) {
-  std::string csv = kHeader;
-  // A register of 300 people with distinct names and dates so the model has data to learn from.
-  const char* given[] = {"An", "Bình", "Cường", "Dũng", "Hà", "Hùng", "Lan", "Linh", "Mai", "Nam"};
-  const char* family[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ"};
-  for (int i = 0; i < 300; ++i) {
-    char line[200];
-    std::snprintf(line, sizeof line, "0010%02d%06d,,%s Văn %s,19%02d-%02d-%02d,M,01,001,00001\n",
-                  50 + i % 40, 100000 + i, family[i % 6], given[(i / 6) % 10], 50 + i % 40,
-                  1 + i % 12, 1 + i % 28);
-    csv += line;
-  }
-  ASSERT_TRUE(Import(csv).ok());
+  ASSERT_TRUE(Import(SyntheticRegisterCsv(300)).ok());
   // People: 0..199 exact copies; person 1000 without a CCCD; person 1001 unknown.
-  for (int i = 0; i < 200; ++i) {
-    char cccd[16], name[64], dob[16];
-    std::snprintf(cccd, sizeof cccd, "0010%02d%06d", 50 + i % 40, 100000 + i);
-    std::snprintf(name, sizeof name, "%s Văn %s", family[i % 6], given[(i / 6) % 10]);
-    std::snprintf(dob, sizeof dob, "19%02d-%02d-%02d", 50 + i % 40, 1 + i % 12, 1 + i % 28);
-    AddPerson(i + 1, cccd, name, dob, "M");
-  }
+  for (int i = 0; i < 200; ++i) AddSyntheticPerson(i + 1, i);
   AddPerson(1000, "", "Nguyen Van An", "1950-01-01", "M");  // register row 0, no CCCD, no accents
   AddPerson(1001, "", "Đào Thị Xuyến", "2001-09-09", "F");
   ASSERT_TRUE(writer_->SubmitAndWait([](storage::Connection& c) {

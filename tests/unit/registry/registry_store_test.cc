@@ -253,12 +253,17 @@ TEST_F(RegistryStoreTest, CsvImportChecksEachRowAndInsertsTheGoodOnesTogether) {
   for (size_t i = 0; i < lines.size(); ++i) rows.push_back(ParseDoseCsvLine(lines[i], i + 2).value());
   RecordPeople people;
   std::vector<RowError> errors;
+  std::vector<int64_t> created;
   Result<size_t> recorded = InternalError("not run");
   ASSERT_TRUE(Write([&](storage::Connection& c) {
-                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(), rows, sys_, people, errors);
+                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(), rows, sys_, people, errors,
+                                          nullptr, "import.doses", &created);
                 return recorded.status();
               }).ok());
   EXPECT_EQ(*recorded, 3u);
+  // Only "b" is new ("a" existed; "c" was refused): its id is reported for verification.
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(created[0], people.at("b"));
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].line, 3u);
   EXPECT_EQ(errors[0].status.field(), "dose_number");
