@@ -86,6 +86,14 @@ Result<Group> LoadGroup(storage::Connection& conn, const DoseCsvRow& row,
   return g;
 }
 
+// Whether `row` records the dose given by the other four facts (a retry under the same
+// idempotency key must repeat them).
+bool IsSameDose(const DoseCsvRow& row, int64_t person_id, const std::string& vaccine,
+                int dose_number, int64_t administered_at) {
+  return row.person_id == person_id && row.vaccine == vaccine && row.dose_number == dose_number &&
+         row.administered_at == administered_at;
+}
+
 Status CheckFacility(const std::optional<Facility>& f, const std::string& code,
                      const DoseWriter& writer) {
   if (!f) return InvalidArgumentError("unknown facility '" + code + "'", "facility_code");
@@ -195,24 +203,26 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     const DoseCsvRow& row = rows[r];
     const auto refuse = [&](const Status& st) { errors.push_back({row.line, row.record_id, st}); };
     if (!row.idempotency_key.empty()) {
-      const auto same = [&](const DoseCsvRow& o) {
-        return o.person_id == row.person_id && o.vaccine == row.vaccine &&
-               o.dose_number == row.dose_number && o.administered_at == row.administered_at;
+      const auto refuse_reused_key = [&] {
+        refuse(AlreadyExistsError(
+            "idempotency key '" + row.idempotency_key + "' was used for a different dose",
+            "idempotency_key"));
       };
-      const Status reused = AlreadyExistsError(
-          "idempotency key '" + row.idempotency_key + "' was used for a different dose",
-          "idempotency_key");
       if (auto k = key_rows.find(row.idempotency_key); k != key_rows.end()) {
-        if (!same(rows[k->second])) refuse(reused);
-        else replay_of[r] = k->second;
+        const DoseCsvRow& first = rows[k->second];
+        if (!IsSameDose(row, first.person_id, first.vaccine, first.dose_number,
+                        first.administered_at)) {
+          refuse_reused_key();
+        } else {
+          replay_of[r] = k->second;
+        }
         continue;
       }
       ASSIGN_OR_RETURN(auto existing, FindDoseByIdempotencyKey(conn, row.idempotency_key));
       if (existing) {
-        if (existing->person_id != row.person_id || existing->vaccine_code != row.vaccine ||
-            existing->dose_number != row.dose_number ||
-            existing->administered_at != row.administered_at) {
-          refuse(reused);
+        if (!IsSameDose(row, existing->person_id, existing->vaccine_code, existing->dose_number,
+                        existing->administered_at)) {
+          refuse_reused_key();
         } else if (outcomes != nullptr) {
           (*outcomes)[r] = RecordOutcome{*existing, true};
         }
