@@ -96,10 +96,15 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   so.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   so.tls_cert_file = config.tls_cert_file;
   so.tls_key_file = config.tls_key_file;
+  std::vector<boost::asio::io_context*> contexts{&rt->ioc_};
+  for (int i = 1; i < so.threads; ++i) {
+    rt->extra_iocs_.push_back(std::make_unique<boost::asio::io_context>(1));
+    contexts.push_back(rt->extra_iocs_.back().get());
+  }
   ASSIGN_OR_RETURN(rt->server_, http::Server::Start(rt->ioc_, so, rt->router_,
-                                                    *rt->authenticator_, rt->metrics_));
-  for (int i = 0; i < so.threads; ++i) {
-    rt->io_threads_.emplace_back([ioc = &rt->ioc_] {
+                                                    *rt->authenticator_, rt->metrics_, contexts));
+  for (boost::asio::io_context* ioc : contexts) {
+    rt->io_threads_.emplace_back([ioc] {
       auto guard = boost::asio::make_work_guard(*ioc);
       ioc->run();
     });
@@ -124,6 +129,7 @@ void Runtime::Shutdown() {
   // Requests are done; commit whatever they queued before stopping the threads.
   writer_->Stop();
   ioc_.stop();
+  for (auto& ioc : extra_iocs_) ioc->stop();
   for (auto& t : io_threads_) t.join();
   io_threads_.clear();
   blocking_pool_->join();

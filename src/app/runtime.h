@@ -68,7 +68,10 @@ class Runtime final {
   std::unique_ptr<api::ApiServices> services_;
   http::Router router_;
   std::unique_ptr<http::Authenticator> authenticator_;
-  boost::asio::io_context ioc_;
+  // The acceptor and the first I/O thread's connections; each further I/O thread runs one of
+  // extra_iocs_ (see http::Server::Start). One thread per context.
+  boost::asio::io_context ioc_{1};
+  std::vector<std::unique_ptr<boost::asio::io_context>> extra_iocs_;
   std::unique_ptr<http::Server> server_;
   std::vector<std::thread> io_threads_;
   bool shut_down_ = false;

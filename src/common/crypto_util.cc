@@ -4,16 +4,72 @@
 #include <openssl/sha.h>
 #include <sodium.h>
 
+#include <memory>
+
 #include "common/status.h"
 
 namespace vaxreg {
 
 void InitCrypto() { CHECK(sodium_init() >= 0); }
 
-Sha256Digest Sha256(std::string_view data) {
+namespace {
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+// SHA-256 fetched from the default provider once for the process.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* const md = [] {
+    EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    CHECK(m != nullptr);
+    return m;
+  }();
+  return md;
+}
+
+struct ThreadDigestContext {
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx{EVP_MD_CTX_new()};
+  bool in_use = false;
+};
+thread_local ThreadDigestContext thread_digest;
+
+}  // namespace
+
+Sha256Hasher::Sha256Hasher() : ctx_(nullptr), owns_ctx_(thread_digest.in_use) {
+  if (owns_ctx_) {
+    ctx_ = EVP_MD_CTX_new();
+  } else {
+    ctx_ = thread_digest.ctx.get();
+    thread_digest.in_use = true;
+  }
+  CHECK(ctx_ != nullptr);
+  CHECK(EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), Sha256Md(), nullptr) == 1);
+}
+
+Sha256Hasher::~Sha256Hasher() {
+  if (owns_ctx_) {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+  } else {
+    thread_digest.in_use = false;
+  }
+}
+
+void Sha256Hasher::Update(std::string_view data) {
+  CHECK(EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) == 1);
+}
+
+Sha256Digest Sha256Hasher::Finish() {
   Sha256Digest d;
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d.data());
+  unsigned int len = 0;
+  CHECK(EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), d.data(), &len) == 1 && len == d.size());
   return d;
+}
+
+Sha256Digest Sha256(std::string_view data) {
+  Sha256Hasher h;
+  h.Update(data);
+  return h.Finish();
 }
 
 std::string HexEncode(std::string_view bytes) {

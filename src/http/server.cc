@@ -28,6 +28,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <condition_variable>
+#include <cstring>
 #include <exception>
 #include <future>
 #include <mutex>
@@ -74,7 +75,7 @@ class ConnectionBase {
   virtual void CloseIfIdle() = 0;
 
  private:
-  asio::any_io_executor executor_;  // the connection's strand
+  asio::any_io_executor executor_;  // the connection's strand, or its single-threaded context
 };
 
 }  // namespace
@@ -91,6 +92,11 @@ struct Server::State {
         acceptor(acceptor_strand) {}
 
   asio::io_context& ioc;
+  // Where accepted connections run, round-robin; never empty after Start().
+  std::vector<asio::io_context*> connection_contexts;
+  size_t next_context = 0;  // touched only on acceptor_strand
+  // True when each connection context runs on one thread, so a connection needs no strand.
+  bool single_threaded_contexts = false;
   const ServerOptions options;
   const Router& router;
   Authenticator& authenticator;
@@ -173,7 +179,21 @@ bool IsValidRequestId(std::string_view id) {
 std::string RequestIdFor(const Request& req) {
   auto it = req.find("X-Request-Id");
   if (it != req.end() && IsValidRequestId(it->value())) return std::string(it->value());
-  return HexEncode(RandomBytes(8));
+  // Request ids correlate log lines; they need to be unique, not secret. A per-thread
+  // SplitMix64 sequence seeded once from the CSPRNG avoids a getrandom call per request.
+  thread_local uint64_t state = [] {
+    const std::string seed = RandomBytes(sizeof(uint64_t));
+    uint64_t v = 0;
+    std::memcpy(&v, seed.data(), sizeof v);
+    return v;
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  char bytes[sizeof z];
+  std::memcpy(bytes, &z, sizeof z);
+  return HexEncode(std::string_view(bytes, sizeof bytes));
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -575,8 +595,12 @@ void LogCoroutineFailure(std::string_view what, std::exception_ptr e) {
 
 asio::awaitable<void> AcceptLoop(std::shared_ptr<State> state) {
   for (;;) {
-    auto [ec, socket] = co_await state->acceptor.async_accept(
-        asio::any_io_executor(asio::make_strand(state->ioc)), kUseTuple);
+    asio::io_context& target =
+        *state->connection_contexts[state->next_context++ % state->connection_contexts.size()];
+    const asio::any_io_executor connection_executor =
+        state->single_threaded_contexts ? asio::any_io_executor(target.get_executor())
+                                        : asio::any_io_executor(asio::make_strand(target));
+    auto [ec, socket] = co_await state->acceptor.async_accept(connection_executor, kUseTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
       // Out of file descriptors and the like: back off instead of spinning.
@@ -637,13 +661,18 @@ Server::~Server() { StopAccepting(); }
 
 Result<std::unique_ptr<Server>> Server::Start(asio::io_context& ioc, ServerOptions options,
                                               const Router& router, Authenticator& authenticator,
-                                              MetricsRegistry& metrics) {
+                                              MetricsRegistry& metrics,
+                                              std::vector<asio::io_context*> connection_contexts) {
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     return InvalidArgumentError("TLS needs both a certificate and a private key file",
                                 options.tls_cert_file.empty() ? "tls_cert_file" : "tls_key_file");
   }
   InitCrypto();  // request ids come from the CSPRNG
   auto state = std::make_shared<State>(ioc, std::move(options), router, authenticator, metrics);
+  state->single_threaded_contexts = !connection_contexts.empty();
+  if (connection_contexts.empty()) connection_contexts.push_back(&ioc);
+  for (asio::io_context* c : connection_contexts) CHECK(c != nullptr);
+  state->connection_contexts = std::move(connection_contexts);
   const ServerOptions& o = state->options;
   if (!o.tls_cert_file.empty()) {
     ASSIGN_OR_RETURN(state->tls, MakeTlsContext(o));

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/metrics.h"
 #include "common/status.h"
@@ -51,9 +52,16 @@ class Server final {
   // Binds and starts accepting (connections are served once the io_context runs).
   // kInvalidArgument: bad address, only one of the TLS files set, unreadable or mismatched
   // certificate/key. kUnavailable: the address cannot be bound (port in use, permission).
-  static Result<std::unique_ptr<Server>> Start(asio::io_context& ioc, ServerOptions options,
-                                               const Router& router, Authenticator& authenticator,
-                                               MetricsRegistry& metrics);
+  //
+  // `connection_contexts` (optional, each outliving the Server like `ioc`) spreads accepted
+  // connections round-robin over several io_contexts, each run by exactly one thread: a
+  // connection then lives on one thread, its readiness events never wake another (which on a
+  // small machine costs more than the request itself) and it needs no strand. Empty:
+  // connections run on `ioc`, each on its own strand, and `ioc` may run on any number of threads.
+  static Result<std::unique_ptr<Server>> Start(
+      asio::io_context& ioc, ServerOptions options, const Router& router,
+      Authenticator& authenticator, MetricsRegistry& metrics,
+      std::vector<asio::io_context*> connection_contexts = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

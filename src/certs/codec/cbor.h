@@ -85,6 +85,8 @@ class CborWriter final {
   void Text(std::string_view t);
   void ArrayHeader(uint64_t n) { Head(4, n); }
   void MapHeader(uint64_t n) { Head(5, n); }
+  // The head of a byte string of `n` bytes, for a caller that emits the bytes elsewhere.
+  void BytesHeader(uint64_t n) { Head(2, n); }
   void Tag(uint64_t tag) { Head(6, tag); }
   void Bool(bool b) { out_.push_back(b ? '\xf5' : '\xf4'); }
   void Null() { out_.push_back('\xf6'); }

@@ -114,15 +114,26 @@ Result<std::string> CborReader::ReadTextAfter(const Head& h) {
   return std::string(view);
 }
 
-Result<std::string_view> CborReader::ReadTextViewAfter(const Head& h, std::string* scratch) {
-  if (h.is_break || h.major != 3) return InvalidArgumentError("CBOR item is not text");
+Result<std::string> CborReader::ReadBytes() {
+  ASSIGN_OR_RETURN(Head h, ReadHead());
+  std::string scratch;
+  ASSIGN_OR_RETURN(std::string_view view, ReadStringViewAfter(h, 2, &scratch));
+  return std::string(view);
+}
+
+Result<std::string_view> CborReader::ReadStringViewAfter(const Head& h, int major,
+                                                         std::string* scratch) {
+  if (h.is_break || h.major != major) {
+    return InvalidArgumentError(major == 3 ? "CBOR item is not text"
+                                           : "CBOR item is not a byte string");
+  }
   if (h.indefinite) {
     scratch->clear();
     for (;;) {
       ASSIGN_OR_RETURN(Head c, ReadHead());
       if (c.is_break) break;
-      if (c.major != 3 || c.indefinite || c.arg > data_.size() - pos_) {
-        return InvalidArgumentError("malformed CBOR: bad text chunk");
+      if (c.major != major || c.indefinite || c.arg > data_.size() - pos_) {
+        return InvalidArgumentError("malformed CBOR: bad string chunk");
       }
       scratch->append(data_.substr(pos_, static_cast<size_t>(c.arg)));
       pos_ += static_cast<size_t>(c.arg);

@@ -41,6 +41,8 @@ class CborReader final {
   Status Skip();
   // Reads a text string (definite or chunked); kInvalidArgument for another type.
   Result<std::string> ReadText();
+  // Reads a byte string (definite or chunked); kInvalidArgument for another type.
+  Result<std::string> ReadBytes();
   // Reads one item as JSON (the CborToJson rules).
   Result<boost::json::value> ReadJson();
   // Reads the rest of an item whose head was already read, as JSON.
@@ -51,7 +53,11 @@ class CborReader final {
   Result<std::string> ReadTextAfter(const Head& head);
   // A definite text is returned as a view into the input; a chunked one is assembled in
   // `scratch` and viewed there.
-  Result<std::string_view> ReadTextViewAfter(const Head& head, std::string* scratch);
+  Result<std::string_view> ReadTextViewAfter(const Head& head, std::string* scratch) {
+    return ReadStringViewAfter(head, 3, scratch);
+  }
+  // As ReadTextViewAfter, for strings of major type `major` (2 bytes, 3 text).
+  Result<std::string_view> ReadStringViewAfter(const Head& head, int major, std::string* scratch);
 
   std::string_view data_;
   boost::json::storage_ptr storage_;

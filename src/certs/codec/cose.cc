@@ -1,7 +1,11 @@
 #include "certs/codec/cose.h"
 
+#include <limits>
+#include <vector>
+
 #include "certs/codec/cbor_reader.h"
 #include "certs/crypto/signature.h"
+#include "common/crypto_util.h"
 
 namespace vaxreg::certs {
 namespace {
@@ -11,26 +15,81 @@ constexpr int64_t kHeaderKid = 4;
 
 Status CoseError(std::string msg) { return InvalidArgumentError("COSE: " + msg); }
 
+using internal::CborReader;
+
 struct Headers {
   std::optional<int64_t> alg;
   std::optional<std::string> kid;
 };
 
-Result<Headers> ReadHeaders(const cbor_item_t* map, const char* which) {
-  if (!cbor_isa_map(map)) return CoseError(std::string(which) + " header is not a map");
-  if (CborMapHasDuplicateKeys(map)) {
-    return CoseError(std::string(which) + " header repeats a label");
+// A header label as compared for duplicates: integers by major type and value, text by content;
+// other label types never compare equal.
+struct Label {
+  int major = -1;
+  uint64_t arg = 0;
+  std::string text;
+  bool operator==(const Label& o) const {
+    if (major != o.major || major < 0) return false;
+    return major == 3 ? text == o.text : arg == o.arg;
   }
-  Headers h;
-  if (const cbor_item_t* alg = CborMapFindInt(map, kHeaderAlg)) {
-    h.alg = CborAsInt64(alg);
-    if (!h.alg) return CoseError(std::string(which) + " alg is not an integer");
+};
+
+// Reads the header map at the reader's position (well-formed input). The checks and their order
+// are: a map, no repeated label, then alg (label 1) an integer and kid (label 4) a byte string.
+Result<Headers> ReadHeaders(CborReader& r, const char* which) {
+  ASSIGN_OR_RETURN(CborReader::Head h, r.ReadHead());
+  if (h.is_break || h.major != 5) return CoseError(std::string(which) + " header is not a map");
+  Headers out;
+  bool repeated = false, bad_alg = false, bad_kid = false;
+  std::vector<Label> seen;
+  for (uint64_t i = 0; h.indefinite || i < h.arg; ++i) {
+    ASSIGN_OR_RETURN(CborReader::Head k, r.PeekHead());
+    if (k.is_break) {  // only an indefinite map can end here (well-formed input)
+      RETURN_IF_ERROR(r.ReadHead().status());
+      break;
+    }
+    Label label;
+    if (k.major == 0 || k.major == 1) {
+      RETURN_IF_ERROR(r.ReadHead().status());
+      label.major = k.major;
+      label.arg = k.arg;
+    } else if (k.major == 3) {
+      ASSIGN_OR_RETURN(label.text, r.ReadText());
+      label.major = 3;
+    } else {
+      RETURN_IF_ERROR(r.Skip());
+    }
+    bool seen_before = false;
+    for (const Label& l : seen) seen_before = seen_before || l == label;
+    repeated = repeated || seen_before;
+    const bool first = !seen_before;
+    seen.push_back(std::move(label));
+    const Label& key = seen.back();
+    const bool is_alg = key.major == 0 && key.arg == static_cast<uint64_t>(kHeaderAlg);
+    const bool is_kid = key.major == 0 && key.arg == static_cast<uint64_t>(kHeaderKid);
+    if (first && is_alg) {
+      ASSIGN_OR_RETURN(CborReader::Head v, r.PeekHead());
+      const bool in_range = v.arg <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+      if (!v.is_break && (v.major == 0 || v.major == 1) && in_range) {
+        RETURN_IF_ERROR(r.ReadHead().status());
+        out.alg = v.major == 0 ? static_cast<int64_t>(v.arg) : -1 - static_cast<int64_t>(v.arg);
+        continue;
+      }
+      bad_alg = true;
+    } else if (first && is_kid) {
+      ASSIGN_OR_RETURN(CborReader::Head v, r.PeekHead());
+      if (!v.is_break && v.major == 2) {
+        ASSIGN_OR_RETURN(out.kid, r.ReadBytes());
+        continue;
+      }
+      bad_kid = true;
+    }
+    RETURN_IF_ERROR(r.Skip());
   }
-  if (const cbor_item_t* kid = CborMapFindInt(map, kHeaderKid)) {
-    h.kid = CborAsBytes(kid);
-    if (!h.kid) return CoseError(std::string(which) + " kid is not a byte string");
-  }
-  return h;
+  if (repeated) return CoseError(std::string(which) + " header repeats a label");
+  if (bad_alg) return CoseError(std::string(which) + " alg is not an integer");
+  if (bad_kid) return CoseError(std::string(which) + " kid is not a byte string");
+  return out;
 }
 
 }  // namespace
@@ -66,24 +125,37 @@ Result<CoseSign1> ParseCoseSign1(std::string_view bytes, size_t max_bytes) {
                ? CoseError("CWT tag 61 does not wrap a COSE_Sign1 (tag 18)")
                : CoseError("unexpected tag " + std::to_string(tags[0]) + " (COSE_Sign1 is tag 18)");
   }
-  Result<CborPtr> decoded = DecodeCbor(body, limits);
-  if (!decoded.ok()) return decoded.status().WithContext("COSE");
-  const cbor_item_t* item = decoded->get();
-  if (!cbor_isa_array(item) || cbor_array_size(item) != 4) {
+  Status well_formed = CheckCborWellFormed(body, limits);
+  if (!well_formed.ok()) return well_formed.WithContext("COSE");
+  CborReader reader(body);
+  ASSIGN_OR_RETURN(CborReader::Head array, reader.ReadHead());
+  // The items of an indefinite array are counted up to its break (well-formed input).
+  uint64_t count = array.arg;
+  if (!array.is_break && array.major == 4 && array.indefinite) {
+    CborReader counter = reader;
+    count = 0;
+    for (;;) {
+      ASSIGN_OR_RETURN(CborReader::Head next, counter.PeekHead());
+      if (next.is_break) break;
+      RETURN_IF_ERROR(counter.Skip());
+      ++count;
+    }
+  }
+  if (array.is_break || array.major != 4 || count != 4) {
     return CoseError("COSE_Sign1 is not an array of 4 elements");
   }
-  cbor_item_t** parts = cbor_array_handle(item);
   CoseSign1 msg;
-  std::optional<std::string> prot = CborAsBytes(parts[0]);
-  if (!prot) return CoseError("protected header is not a byte string");
+  Result<std::string> prot = reader.ReadBytes();
+  if (!prot.ok()) return CoseError("protected header is not a byte string");
   msg.protected_header = std::move(*prot);
   Headers protected_headers;
   if (!msg.protected_header.empty()) {
-    Result<CborPtr> map = DecodeCbor(msg.protected_header, limits);
-    if (!map.ok()) return map.status().WithContext("COSE protected header");
-    ASSIGN_OR_RETURN(protected_headers, ReadHeaders(map->get(), "protected"));
+    Status map_ok = CheckCborWellFormed(msg.protected_header, limits);
+    if (!map_ok.ok()) return map_ok.WithContext("COSE protected header");
+    CborReader map(msg.protected_header);
+    ASSIGN_OR_RETURN(protected_headers, ReadHeaders(map, "protected"));
   }
-  ASSIGN_OR_RETURN(Headers unprotected_headers, ReadHeaders(parts[1], "unprotected"));
+  ASSIGN_OR_RETURN(Headers unprotected_headers, ReadHeaders(reader, "unprotected"));
   msg.alg = protected_headers.alg ? protected_headers.alg : unprotected_headers.alg;
   if (protected_headers.kid) {
     msg.kid = std::move(*protected_headers.kid);
@@ -91,11 +163,13 @@ Result<CoseSign1> ParseCoseSign1(std::string_view bytes, size_t max_bytes) {
   } else if (unprotected_headers.kid) {
     msg.kid = std::move(*unprotected_headers.kid);
   }
-  std::optional<std::string> payload = CborAsBytes(parts[2]);
-  if (!payload) return CoseError("payload is not a byte string (detached payloads unsupported)");
+  Result<std::string> payload = reader.ReadBytes();
+  if (!payload.ok()) {
+    return CoseError("payload is not a byte string (detached payloads unsupported)");
+  }
   msg.payload = std::move(*payload);
-  std::optional<std::string> sig = CborAsBytes(parts[3]);
-  if (!sig) return CoseError("signature is not a byte string");
+  Result<std::string> sig = reader.ReadBytes();
+  if (!sig.ok()) return CoseError("signature is not a byte string");
   msg.signature = std::move(*sig);
   return msg;
 }
@@ -110,14 +184,33 @@ std::string BuildSigStructure(std::string_view protected_header, std::string_vie
   return w.Take();
 }
 
+Sha256Digest SigStructureSha256(std::string_view protected_header, std::string_view payload) {
+  // The Sig_structure of BuildSigStructure, hashed piece by piece instead of copied together.
+  CborWriter head;
+  head.ArrayHeader(4);
+  head.Text("Signature1");
+  head.BytesHeader(protected_header.size());
+  CborWriter middle;
+  middle.Bytes("");
+  middle.BytesHeader(payload.size());
+  Sha256Hasher hasher;
+  hasher.Update(head.bytes());
+  hasher.Update(protected_header);
+  hasher.Update(middle.bytes());
+  hasher.Update(payload);
+  return hasher.Finish();
+}
+
 Status VerifyCoseSign1(const CoseSign1& message, EVP_PKEY* public_key) {
   if (!message.alg) return CoseError("no alg header");
-  const std::string tbs = BuildSigStructure(message.protected_header, message.payload);
   switch (*message.alg) {
     case kCoseAlgEs256:
-      return VerifyEs256(public_key, tbs, message.signature);
+      return VerifyEs256Digest(
+          public_key, SigStructureSha256(message.protected_header, message.payload),
+          message.signature);
     case kCoseAlgPs256:
-      return VerifyPs256(public_key, tbs, message.signature);
+      return VerifyPs256(public_key, BuildSigStructure(message.protected_header, message.payload),
+                         message.signature);
     default:
       return CoseError("unsupported alg " + std::to_string(*message.alg));
   }

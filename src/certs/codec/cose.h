@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "certs/codec/cbor.h"
+#include "common/crypto_util.h"
 #include "common/status.h"
 
 namespace vaxreg::certs {
@@ -44,6 +45,8 @@ Result<CoseSign1> ParseCoseSign1(std::string_view bytes, size_t max_bytes = kMax
 // The to-be-signed bytes: ["Signature1", protected, h'', payload] with definite lengths and
 // shortest heads.
 std::string BuildSigStructure(std::string_view protected_header, std::string_view payload);
+// SHA-256 of BuildSigStructure(protected_header, payload), without building it.
+Sha256Digest SigStructureSha256(std::string_view protected_header, std::string_view payload);
 
 // Verifies the signature with `public_key`. alg ES256 (-7) needs a P-256 key and a 64-byte raw
 // r||s signature; PS256 (-37) an RSA key. Errors: kInvalidArgument for a missing or unsupported

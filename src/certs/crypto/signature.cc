@@ -146,6 +146,11 @@ int SignInit(EVP_PKEY_CTX* ctx) { return EVP_PKEY_sign_init(ctx); }
 }  // namespace
 
 Status VerifyEs256(EVP_PKEY* key, std::string_view data, std::string_view raw_signature) {
+  return VerifyEs256Digest(key, Sha256(data), raw_signature);
+}
+
+Status VerifyEs256Digest(EVP_PKEY* key, const Sha256Digest& digest,
+                         std::string_view raw_signature) {
   if (key == nullptr) return InvalidArgumentError("ES256 needs a P-256 public key");
   CachedContext* verifier = ContextFor<VerifyInit>(key);
   if (verifier == nullptr) return InternalError("EVP_PKEY_verify_init failed");
@@ -156,11 +161,12 @@ Status VerifyEs256(EVP_PKEY* key, std::string_view data, std::string_view raw_si
   }
   DerBuffer der;
   const size_t der_len = RawToDer(raw_signature, der);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(U8(data), data.size(), digest);
-  const int rc = EVP_PKEY_verify(verifier->ctx.get(), der.data(), der_len, digest, sizeof digest);
-  ERR_clear_error();
-  if (rc != 1) return UnauthenticatedError("ES256 signature does not verify");
+  const int rc =
+      EVP_PKEY_verify(verifier->ctx.get(), der.data(), der_len, digest.data(), digest.size());
+  if (rc != 1) {
+    ERR_clear_error();  // only a failure queues errors; clearing costs a thread-state lookup
+    return UnauthenticatedError("ES256 signature does not verify");
+  }
   return Status::Ok();
 }
 
@@ -192,11 +198,10 @@ Result<std::string> SignEs256(EVP_PKEY* private_key, std::string_view data) {
   CachedContext* signer = ContextFor<SignInit>(private_key);
   if (signer == nullptr) return InternalError("ES256 signer setup failed");
   if (!signer->p256) return InvalidArgumentError("ES256 needs a P-256 private key");
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(U8(data), data.size(), digest);
+  const Sha256Digest digest = Sha256(data);
   DerBuffer der;
   size_t len = der.size();
-  if (EVP_PKEY_sign(signer->ctx.get(), der.data(), &len, digest, sizeof digest) != 1) {
+  if (EVP_PKEY_sign(signer->ctx.get(), der.data(), &len, digest.data(), digest.size()) != 1) {
     ERR_clear_error();
     return InternalError("ES256 signing failed");
   }

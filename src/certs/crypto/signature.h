@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "certs/crypto/openssl_ptr.h"
+#include "common/crypto_util.h"
 #include "common/status.h"
 
 namespace vaxreg::certs {
@@ -32,6 +33,9 @@ bool IsP256Key(EVP_PKEY* key);
 bool IsRsaKey(EVP_PKEY* key);
 
 Status VerifyEs256(EVP_PKEY* key, std::string_view data, std::string_view raw_signature);
+// As VerifyEs256, for a caller that already hashed the data with SHA-256.
+Status VerifyEs256Digest(EVP_PKEY* key, const Sha256Digest& digest,
+                         std::string_view raw_signature);
 Status VerifyPs256(EVP_PKEY* key, std::string_view data, std::string_view signature);
 
 // Signs `data` with a P-256 private key; returns raw r||s (64 bytes).

@@ -78,6 +78,25 @@ TEST(CoseParseTest, RejectsOtherTagsAndShapes) {
   EXPECT_TRUE(ParseCoseSign1(Unhex("d28441a0a0404140")).ok());
 }
 
+TEST(CoseParseTest, ChunkedStringsIndefiniteContainersAndOtherLabels) {
+  // Indefinite array; indefinite unprotected map holding a text label, a byte-string label and
+  // a chunked kid; chunked payload.
+  Result<CoseSign1> r = ParseCoseSign1(
+      Unhex("d29f43a10126bf617801417802045f4101420203ffff5f4170ff4173ff"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->alg, -7);
+  EXPECT_EQ(r->kid, std::string("\x01\x02\x03", 3));
+  EXPECT_FALSE(r->kid_protected);
+  EXPECT_EQ(r->payload, "p");
+  EXPECT_EQ(r->signature, "s");
+  // Repeated text labels are refused; equal byte-string labels are not compared.
+  EXPECT_FALSE(ParseCoseSign1(Unhex("d28440a2617801617802404140")).ok());
+  EXPECT_TRUE(ParseCoseSign1(Unhex("d28440a2417801417802404140")).ok());
+  // Indefinite array with 3 or 5 items.
+  EXPECT_FALSE(ParseCoseSign1(Unhex("d29f40a040ff")).ok());
+  EXPECT_FALSE(ParseCoseSign1(Unhex("d29f40a04041404040ff")).ok());
+}
+
 TEST(CoseParseTest, HeaderPrecedence) {
   const std::string kid_a(8, 'a'), kid_b(8, 'b');
   auto kid_map = [](std::string_view kid, bool with_alg) {
@@ -121,6 +140,15 @@ TEST(CoseParseTest, HeaderPrecedence) {
   c = ParseCoseSign1(Sign1(Unhex("a10126"), "\xa0", "p", "s"));
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(c->kid.empty());
+}
+
+TEST(CoseTest, SigStructureDigestMatchesTheBuiltStructure) {
+  const std::string big(300, 'x');
+  for (const auto& [prot, payload] : {std::pair<std::string, std::string>{"", ""},
+                                      {Unhex("a10126"), "ab"},
+                                      {Unhex("a10126"), big}}) {
+    EXPECT_EQ(SigStructureSha256(prot, payload), Sha256(BuildSigStructure(prot, payload)));
+  }
 }
 
 TEST(CoseTest, SigStructureKnownAnswer) {

@@ -65,6 +65,19 @@ TEST(CryptoUtilTest, Sha256KnownAnswer) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(CryptoUtilTest, Sha256HasherInPiecesAndNested) {
+  Sha256Hasher outer;
+  outer.Update("a");
+  {
+    Sha256Hasher inner;  // a second hasher alive on the same thread gets its own context
+    inner.Update("xyz");
+    EXPECT_EQ(inner.Finish(), Sha256("xyz"));
+  }
+  outer.Update("bc");
+  EXPECT_EQ(outer.Finish(), Sha256("abc"));
+  EXPECT_EQ(Sha256(""), Sha256(std::string_view()));
+}
+
 TEST(CryptoUtilTest, HexRoundTrip) {
   std::string out;
   ASSERT_TRUE(HexDecode("00ff10Ab", &out));
