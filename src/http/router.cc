@@ -101,48 +101,60 @@ void Router::Add(Route route) {
   compiled_.push_back(std::move(compiled));
 }
 
+bool Router::MatchShape(const std::vector<Segment>& segs,
+                        const std::vector<std::string_view>& parts, std::vector<int>& rank) {
+  rank.clear();
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const Segment& s = segs[i];
+    if (s.kind == Segment::Kind::kCatchAll) {
+      rank.push_back(kRankCatchAll);
+      return true;
+    }
+    if (i >= parts.size()) return false;
+    if (s.kind == Segment::Kind::kLiteral) {
+      if (parts[i] != s.text) return false;
+      rank.push_back(kRankLiteral);
+    } else {
+      if (parts[i].empty()) return false;
+      rank.push_back(kRankParam);
+    }
+  }
+  if (segs.size() != parts.size()) return false;
+  rank.push_back(kRankEnd);
+  return true;
+}
+
+void Router::ExtractParams(const std::vector<Segment>& segs,
+                           const std::vector<std::string_view>& parts, PathParams& params) {
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const Segment& s = segs[i];
+    if (s.kind == Segment::Kind::kCatchAll) {
+      std::string rest;
+      for (size_t j = i; j < parts.size(); ++j) {
+        if (j > i) rest += '/';
+        rest.append(parts[j]);
+      }
+      params[s.text] = std::move(rest);
+      return;
+    }
+    if (s.kind == Segment::Kind::kParam) params[s.text] = std::string(parts[i]);
+  }
+}
+
 MatchResult Router::Match(beast::http::verb method, std::string_view path) const {
   MatchResult result;
   if (path.empty() || path.front() != '/') return result;
   const std::vector<std::string_view> parts = SplitPath(path);
 
+  // Shapes are compared without allocating per route (this runs on every request); the winner's
+  // parameters are extracted once at the end.
+  std::vector<int> rank;
   std::vector<int> best_rank;
+  rank.reserve(parts.size() + 2);
+  best_rank.reserve(parts.size() + 2);
+  size_t best = routes_.size();
   for (size_t r = 0; r < routes_.size(); ++r) {
-    const std::vector<Segment>& segs = compiled_[r].segments;
-    PathParams params;
-    std::vector<int> rank;
-    bool ok = true;
-    for (size_t i = 0; i < segs.size() && ok; ++i) {
-      const Segment& s = segs[i];
-      if (s.kind == Segment::Kind::kCatchAll) {
-        std::string rest;
-        for (size_t j = i; j < parts.size(); ++j) {
-          if (j > i) rest += '/';
-          rest.append(parts[j]);
-        }
-        params[s.text] = std::move(rest);
-        rank.push_back(kRankCatchAll);
-        break;
-      }
-      if (i >= parts.size()) {
-        ok = false;
-      } else if (s.kind == Segment::Kind::kLiteral) {
-        ok = parts[i] == s.text;
-        rank.push_back(kRankLiteral);
-      } else {
-        ok = !parts[i].empty();
-        params[s.text] = std::string(parts[i]);
-        rank.push_back(kRankParam);
-      }
-    }
-    if (!ok) continue;
-    const bool ends_with_catch_all = !segs.empty() && segs.back().kind == Segment::Kind::kCatchAll;
-    if (!ends_with_catch_all) {
-      if (segs.size() != parts.size()) continue;
-      rank.push_back(kRankEnd);
-    }
-
-    // The path matches this pattern.
+    if (!MatchShape(compiled_[r].segments, parts, rank)) continue;
     const Route& route = routes_[r];
     if (route.method != method) {
       if (std::find(result.allowed.begin(), result.allowed.end(), route.method) ==
@@ -151,11 +163,14 @@ MatchResult Router::Match(beast::http::verb method, std::string_view path) const
       }
       continue;
     }
-    if (result.route == nullptr || rank > best_rank) {
-      result.route = &route;
-      result.params = std::move(params);
-      best_rank = std::move(rank);
+    if (best == routes_.size() || rank > best_rank) {
+      best = r;
+      best_rank.swap(rank);
     }
+  }
+  if (best != routes_.size()) {
+    result.route = &routes_[best];
+    ExtractParams(compiled_[best].segments, parts, result.params);
   }
 
   if (result.route != nullptr) {

@@ -78,6 +78,14 @@ class Router final {
     std::string shape;  // "GET /users/{}": duplicate detection
   };
 
+  // True if `parts` has the pattern's shape; `rank` (cleared first) is then its specificity,
+  // compared lexicographically: higher is more specific.
+  static bool MatchShape(const std::vector<Segment>& segs,
+                         const std::vector<std::string_view>& parts, std::vector<int>& rank);
+  // The parameters of a pattern that MatchShape accepted.
+  static void ExtractParams(const std::vector<Segment>& segs,
+                            const std::vector<std::string_view>& parts, PathParams& params);
+
   std::vector<Route> routes_;
   std::vector<Compiled> compiled_;  // parallel to routes_
 };

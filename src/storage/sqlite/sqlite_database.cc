@@ -426,6 +426,11 @@ Result<PooledConnection> SqliteDatabase::Acquire() {
 Result<std::unique_ptr<Connection>> SqliteDatabase::OpenWriterConnection() {
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> conn,
                    SqliteConnection::Open(filename_, options_, in_memory_));
+  // Every write runs inside a savepoint (GroupCommitWriter), so SQLite keeps a statement
+  // journal: the original image of each page a write changes. On disk that is a temporary file
+  // written page by page (measured: 2.5 page writes per imported dose, more than the database
+  // and WAL together); in memory it costs at most the pages one transaction touches.
+  RETURN_IF_ERROR(conn->ExecuteScript("PRAGMA temp_store=MEMORY"));
   return std::unique_ptr<Connection>(std::move(conn));
 }
 
