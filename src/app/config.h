@@ -31,6 +31,7 @@ struct Config {
   int db_pool_size = 8;
   int db_busy_timeout_ms = 5000;
   int db_sqlite_mmap_mib = 2048;
+  int db_sqlite_writer_cache_mib = 256;
   // [auth]
   int session_ttl_minutes = 12 * 60;
   int session_cache_seconds = 5;

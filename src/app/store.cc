@@ -9,6 +9,7 @@ storage::DatabaseOptions DatabaseOptionsFromConfig(const Config& config) {
   o.pool_size = config.db_pool_size;
   o.busy_timeout_ms = config.db_busy_timeout_ms;
   o.sqlite_mmap_bytes = int64_t{config.db_sqlite_mmap_mib} << 20;
+  o.sqlite_writer_cache_bytes = int64_t{config.db_sqlite_writer_cache_mib} << 20;
   return o;
 }
 

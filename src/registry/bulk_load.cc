@@ -14,7 +14,7 @@ constexpr int kPersonColumns = 16;
 constexpr int kDoseColumns = 16;
 
 // "INSERT INTO t (cols) VALUES ($1..$k), ($k+1..$2k), ..." for `rows` rows.
-std::string MultiRowInsert(std::string_view head, int columns, size_t rows) {
+std::string BuildMultiRowInsert(std::string_view head, int columns, size_t rows) {
   std::string sql(head);
   int p = 1;
   for (size_t r = 0; r < rows; ++r) {
@@ -27,6 +27,36 @@ std::string MultiRowInsert(std::string_view head, int columns, size_t rows) {
   }
   return sql;
 }
+
+// Rows in the next statement when `remaining` rows are left: kRowsPerStatement, else the largest
+// power of two that fits. Statements therefore come in nine shapes per table, which stay in the
+// connection's prepared-statement cache; a statement per remainder size would be prepared anew
+// (a 4,000-parameter parse) on nearly every load and flood that cache.
+size_t StatementRows(size_t remaining) {
+  if (remaining >= kRowsPerStatement) return kRowsPerStatement;
+  size_t n = 1;
+  while (n * 2 <= remaining) n *= 2;
+  return n;
+}
+
+// The SQL for a statement of `rows` rows (a StatementRows size), built once per shape.
+class MultiRowInserts {
+ public:
+  MultiRowInserts(std::string_view head, int columns) {
+    for (size_t n = 1; n <= kRowsPerStatement; n *= 2) {
+      sql_.push_back(BuildMultiRowInsert(head, columns, n));
+    }
+  }
+  const std::string& For(size_t rows) const {
+    size_t i = 0;
+    while ((size_t{1} << i) < rows) ++i;
+    CHECK((size_t{1} << i) == rows && i < sql_.size());
+    return sql_[i];
+  }
+
+ private:
+  std::vector<std::string> sql_;
+};
 
 Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 
@@ -56,9 +86,10 @@ Status BulkLoader::InsertPeople(storage::Connection& conn,
       "INSERT INTO people (id, cccd, cmnd, passport, full_name, name_folded, dob, birth_year, sex, "
       "phone, province_code, district_code, commune_code, vax_status, created_by, created_at, "
       "updated_at) VALUES";
+  static const MultiRowInserts kSql(kHead, kPersonColumns + 1);
   std::vector<Value> params;
-  for (size_t start = 0; start < people.size(); start += kRowsPerStatement) {
-    const size_t n = std::min(kRowsPerStatement, people.size() - start);
+  for (size_t start = 0, n = 0; start < people.size(); start += n) {
+    n = StatementRows(people.size() - start);
     params.clear();
     params.reserve(n * (kPersonColumns + 1));
     for (size_t i = start; i < start + n; ++i) {
@@ -70,7 +101,7 @@ Status BulkLoader::InsertPeople(storage::Connection& conn,
                      p.commune_code, p.vax_status, std::string("system:bulk-load"), p.created_at,
                      p.created_at});
     }
-    RETURN_IF_ERROR(conn.Execute(MultiRowInsert(kHead, kPersonColumns + 1, n), params).status());
+    RETURN_IF_ERROR(conn.Execute(kSql.For(n), params).status());
   }
   return Status::Ok();
 }
@@ -80,9 +111,10 @@ Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<cons
       "INSERT INTO doses (id, person_id, vaccine_code, lot, dose_number, administered_at, "
       "administered_day, facility_code, vaccinator, source, review_status, province_code, status, "
       "recorded_by, created_at, idempotency_key) VALUES";
+  static const MultiRowInserts kSql(kHead, kDoseColumns);
   std::vector<Value> params;
-  for (size_t start = 0; start < doses.size(); start += kRowsPerStatement) {
-    const size_t n = std::min(kRowsPerStatement, doses.size() - start);
+  for (size_t start = 0, n = 0; start < doses.size(); start += n) {
+    n = StatementRows(doses.size() - start);
     params.clear();
     params.reserve(n * kDoseColumns);
     for (size_t i = start; i < start + n; ++i) {
@@ -94,7 +126,7 @@ Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<cons
                      d.province_code, std::string("active"), d.recorded_by, d.created_at,
                      NullIfEmpty(d.idempotency_key)});
     }
-    RETURN_IF_ERROR(conn.Execute(MultiRowInsert(kHead, kDoseColumns, n), params).status());
+    RETURN_IF_ERROR(conn.Execute(kSql.For(n), params).status());
   }
   return Status::Ok();
 }

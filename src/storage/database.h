@@ -117,6 +117,11 @@ struct DatabaseOptions {
   // SQLite: bytes of the database file each connection may memory-map for reads (0 = read every
   // page with pread). SQLite caps it at its compile-time SQLITE_MAX_MMAP_SIZE.
   int64_t sqlite_mmap_bytes = int64_t{2} << 30;
+  // SQLite: page cache of the writer connection, in bytes (allocated as pages are used). Bulk
+  // loads change index pages all over a large file; a cache that holds them saves a read and an
+  // early write-out per page (a 1,000,000-person seed: 69 s with SQLite's 2 MiB default, 61 s
+  // with 256 MiB).
+  int64_t sqlite_writer_cache_bytes = int64_t{256} << 20;
 };
 
 // A database: a pool of connections plus the URL it came from. Thread-safe.

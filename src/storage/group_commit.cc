@@ -124,14 +124,30 @@ void GroupCommitWriter::Run() {
 
 void GroupCommitWriter::CommitBatch(std::deque<std::pair<WriteFn, WriteDone>>& batch) {
   std::vector<Status> results(batch.size());
-  Status txn = conn_->Begin();
-  if (txn.ok()) {
-    for (size_t i = 0; i < batch.size(); ++i) {
+  size_t next = 0;
+  while (next < batch.size()) {
+    const size_t first = next;
+    Status txn = conn_->Begin();
+    if (!txn.ok()) {
+      for (size_t i = first; i < batch.size(); ++i) results[i] = txn;
+      break;
+    }
+    // The first write of a transaction needs no savepoint: if it fails, rolling back the
+    // transaction undoes exactly it, and the rest of the batch starts a new one. Savepoints make
+    // SQLite journal the original of every page a write changes, which for a bulk load (one large
+    // write per transaction) costs more than the write itself.
+    results[first] = RunWrite(batch[first].first, *conn_);
+    ++next;
+    if (!results[first].ok()) {
+      conn_->Rollback().IgnoreError();
+      continue;
+    }
+    for (; next < batch.size(); ++next) {
       // The savepoint confines a failing write: its effects are undone, and on PostgreSQL the
       // transaction leaves the aborted state, so the rest of the batch still commits.
       Status st = conn_->Savepoint(kSavepoint);
       if (st.ok()) {
-        st = RunWrite(batch[i].first, *conn_);
+        st = RunWrite(batch[next].first, *conn_);
         if (st.ok()) {
           st = conn_->ReleaseSavepoint(kSavepoint);
         } else {
@@ -139,16 +155,18 @@ void GroupCommitWriter::CommitBatch(std::deque<std::pair<WriteFn, WriteDone>>& b
           conn_->ReleaseSavepoint(kSavepoint).IgnoreError();
         }
       }
-      results[i] = std::move(st);
+      results[next] = std::move(st);
     }
     txn = conn_->Commit();
-    // A failed COMMIT may leave the transaction open (SQLite busy, deferred constraint).
-    if (!txn.ok()) conn_->Rollback().IgnoreError();
+    if (!txn.ok()) {
+      // A failed COMMIT may leave the transaction open (SQLite busy, deferred constraint).
+      // Nothing of this transaction is durable: every write in it reports why.
+      conn_->Rollback().IgnoreError();
+      for (size_t i = first; i < next; ++i) results[i] = txn;
+    }
   }
   uint64_t failed = 0;
-  for (Status& st : results) {
-    // Nothing of this batch is durable: every write reports why.
-    if (!txn.ok()) st = txn;
+  for (const Status& st : results) {
     if (!st.ok()) ++failed;
   }
   std::function<void(size_t)> observer;

@@ -3,10 +3,11 @@
 // writes are batched into one transaction and therefore one fsync; each request is acknowledged
 // only after the transaction holding its write is durable.
 //
-// Each submitted WriteFn runs inside its own SAVEPOINT: if it returns a non-OK Status (a
-// constraint violation, a failed business check), only its savepoint is rolled back and the
-// other writes in the batch still commit. If the COMMIT itself fails, every write in the batch
-// gets that error (nothing was made durable).
+// A submitted WriteFn that returns a non-OK Status (a constraint violation, a failed business
+// check) has all its effects undone while the other writes in the batch still commit: the first
+// write of a transaction runs bare (on failure the transaction is rolled back and the rest of the
+// batch goes into a new one), every later one inside its own SAVEPOINT. If a COMMIT fails, every
+// write of that transaction gets the error (nothing of it was made durable).
 //
 // Threading: one dedicated writer thread owns the writer connection. Submit() is thread-safe and
 // never blocks on I/O. Callbacks run on the writer thread, so they must be short (post to an

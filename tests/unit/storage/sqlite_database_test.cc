@@ -79,7 +79,8 @@ TEST(OpenDatabaseTest, RejectsBadUrls) {
 TEST(SqliteDatabaseTest, FileDatabaseUsesWalFullSyncForeignKeysBusyTimeoutAndMmap) {
   TempDbFile file;
   auto db = MustOpen(file.url(), {.pool_size = 2, .busy_timeout_ms = 1234,
-                                  .sqlite_mmap_bytes = 64 << 20});
+                                  .sqlite_mmap_bytes = 64 << 20,
+                                  .sqlite_writer_cache_bytes = 32 << 20});
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(db->DisplayUrl(), file.url());
   EXPECT_EQ(db->dialect(), Dialect::kSqlite);
@@ -96,6 +97,8 @@ TEST(SqliteDatabaseTest, FileDatabaseUsesWalFullSyncForeignKeysBusyTimeoutAndMma
     EXPECT_EQ(QueryInt(*c, "PRAGMA busy_timeout"), 1234);
     EXPECT_EQ(QueryInt(*c, "PRAGMA mmap_size"), 64 << 20);
   }
+  EXPECT_EQ(QueryInt(**writer, "PRAGMA cache_size"), -(32 << 10));  // KiB
+  EXPECT_NE(QueryInt(**pooled, "PRAGMA cache_size"), -(32 << 10));  // readers keep the default
   EXPECT_TRUE(std::filesystem::exists(file.path()));
 }
 

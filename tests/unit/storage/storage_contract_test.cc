@@ -727,6 +727,55 @@ TEST_F(StorageContractTest, FailingWritesDoNotFailTheirBatch) {
   EXPECT_EQ(stats.failed_writes, kWrites - kWrites / 4);
 }
 
+// The first write of a transaction runs without a savepoint; its failure must undo only it, and
+// the writes queued behind it (failing or not) must keep their own outcomes.
+TEST_F(StorageContractTest, FailingFirstWriteOfABatchIsUndoneAlone) {
+  {
+    auto conn = db_->Acquire();
+    STORAGE_ASSERT_OK(conn);
+    STORAGE_ASSERT_OK((*conn)->Execute(kInsertItem, {std::string("taken"), int64_t{0}}));
+  }
+  auto writer = StartWriter();
+  ASSERT_NE(writer, nullptr);
+  WriterGate gate;
+  writer->Submit(gate.Fn(), [](Status) {});
+  gate.WaitEntered();
+
+  const auto partial = [](std::string name) {
+    return [name](Connection& c) -> Status {
+      RETURN_IF_ERROR(c.Execute(kInsertItem, {name, int64_t{1}}).status());
+      return c.Execute(kInsertItem, {std::string("taken"), int64_t{1}}).status();
+    };
+  };
+  Completions done(5);
+  writer->Submit(partial("partial0"), done.Slot(0));  // first of the next transaction
+  writer->Submit(partial("partial1"), done.Slot(1));  // first again after the rollback
+  writer->Submit(InsertItem("good2"), done.Slot(2));
+  writer->Submit(partial("partial3"), done.Slot(3));  // inside a savepoint
+  writer->Submit(InsertItem("good4"), done.Slot(4));
+  gate.Release();
+  ASSERT_TRUE(done.Wait());
+
+  EXPECT_EQ(done.at(0).code(), StatusCode::kAlreadyExists) << done.at(0).ToString();
+  EXPECT_EQ(done.at(1).code(), StatusCode::kAlreadyExists) << done.at(1).ToString();
+  EXPECT_TRUE(done.at(2).ok()) << done.at(2).ToString();
+  EXPECT_EQ(done.at(3).code(), StatusCode::kAlreadyExists) << done.at(3).ToString();
+  EXPECT_TRUE(done.at(4).ok()) << done.at(4).ToString();
+  EXPECT_TRUE(HasItem("good2"));
+  EXPECT_TRUE(HasItem("good4"));
+  Rows left = MustQuery("SELECT COUNT(*) FROM items WHERE name LIKE 'partial%'");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].Int(0), 0);
+  EXPECT_EQ(Count("items"), 3);
+  GroupCommitStats stats = writer->stats();
+  EXPECT_EQ(stats.writes, 6u);
+  EXPECT_EQ(stats.failed_writes, 3u);
+
+  // The connection is still usable for the next batch.
+  STORAGE_EXPECT_OK(writer->SubmitAndWait(InsertItem("after")));
+  EXPECT_TRUE(HasItem("after"));
+}
+
 TEST_F(StorageContractTest, ConcurrentMixOfGoodAndDuplicateWrites) {
   constexpr int kTaken = 20;
   for (int i = 0; i < kTaken; ++i) {
