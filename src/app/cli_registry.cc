@@ -65,7 +65,7 @@ Status VerifyCreatedPeople(Store& store, const std::vector<int64_t>& created) {
 int ImportDoses(const Config& config, const RegistryCliState& args) {
   std::ifstream in(args.file, std::ios::binary);
   if (!in) return Failed(InvalidArgumentError("cannot open " + args.file));
-  auto store = OpenStore(config);
+  auto store = OpenStore(config, StoreUse::kBulkLoad);
   if (!store.ok()) return Failed(store.status());
   std::vector<registry::VaccineProduct> catalogue;
   if (Status st = store->writer->SubmitAndWait([](storage::Connection& c) {
@@ -218,7 +218,7 @@ RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const C
 }
 
 int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool with_doses) {
-  auto store = OpenStore(config);
+  auto store = OpenStore(config, StoreUse::kBulkLoad);
   if (!store.ok()) return Failed(store.status());
   PopulationOptions o;
   o.people = people;

@@ -13,9 +13,11 @@ storage::DatabaseOptions DatabaseOptionsFromConfig(const Config& config) {
   return o;
 }
 
-Result<Store> OpenStore(const Config& config) {
+Result<Store> OpenStore(const Config& config, StoreUse use) {
   Store s;
-  ASSIGN_OR_RETURN(s.db, storage::OpenDatabase(config.db_url, DatabaseOptionsFromConfig(config)));
+  storage::DatabaseOptions options = DatabaseOptionsFromConfig(config);
+  options.sqlite_statement_journal_in_memory = use != StoreUse::kBulkLoad;
+  ASSIGN_OR_RETURN(s.db, storage::OpenDatabase(config.db_url, options));
   RETURN_IF_ERROR(storage::Migrate(*s.db).status());
   ASSIGN_OR_RETURN(s.writer, storage::GroupCommitWriter::Start(*s.db));
   return s;

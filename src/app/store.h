@@ -18,6 +18,13 @@ struct Store {
 // The [database] settings as storage options (pool, busy timeout, SQLite mmap).
 storage::DatabaseOptions DatabaseOptionsFromConfig(const Config& config);
 
-Result<Store> OpenStore(const Config& config);
+enum class StoreUse {
+  kOrdinary,
+  // One large write per transaction (demo seed, CSV import): SQLite statement journals go to a
+  // temporary file instead of memory (DatabaseOptions::sqlite_statement_journal_in_memory).
+  kBulkLoad,
+};
+
+Result<Store> OpenStore(const Config& config, StoreUse use = StoreUse::kOrdinary);
 
 }  // namespace vaxreg::app

@@ -439,6 +439,9 @@ Result<PooledConnection> SqliteDatabase::Acquire() {
 Result<std::unique_ptr<Connection>> SqliteDatabase::OpenWriterConnection() {
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> conn,
                    SqliteConnection::Open(filename_, options_, in_memory_));
+  if (options_.sqlite_statement_journal_in_memory) {
+    RETURN_IF_ERROR(conn->ExecuteScript("PRAGMA temp_store=MEMORY"));
+  }
   // A negative cache_size is in KiB.
   const int64_t cache_kib = std::max<int64_t>(options_.sqlite_writer_cache_bytes >> 10, 1);
   RETURN_IF_ERROR(conn->ExecuteScript("PRAGMA cache_size=-" + std::to_string(cache_kib)));

@@ -98,8 +98,15 @@ TEST(SqliteDatabaseTest, FileDatabaseUsesWalFullSyncForeignKeysBusyTimeoutAndMma
     EXPECT_EQ(QueryInt(*c, "PRAGMA mmap_size"), 64 << 20);
   }
   EXPECT_EQ(QueryInt(**writer, "PRAGMA cache_size"), -(32 << 10));  // KiB
+  EXPECT_EQ(QueryInt(**writer, "PRAGMA temp_store"), 2);              // MEMORY
   EXPECT_NE(QueryInt(**pooled, "PRAGMA cache_size"), -(32 << 10));  // readers keep the default
   EXPECT_TRUE(std::filesystem::exists(file.path()));
+
+  auto bulk = MustOpen(file.url(), {.sqlite_statement_journal_in_memory = false});
+  ASSERT_NE(bulk, nullptr);
+  auto bulk_writer = bulk->OpenWriterConnection();
+  STORAGE_ASSERT_OK(bulk_writer);
+  EXPECT_EQ(QueryInt(**bulk_writer, "PRAGMA temp_store"), 0);  // DEFAULT: a file
 }
 
 TEST(SqliteDatabaseTest, RelativePathIsUnderTheWorkingDirectory) {
