@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "registry/dose_csv.h"
@@ -28,8 +29,8 @@ int main(int argc, char** argv) {
     if (a == "--csv") csv = argv[i + 1];
     if (a == "--db") url = argv[i + 1];
   }
-  if (csv.empty() || url.empty()) {
-    std::fprintf(stderr, "usage: %s --csv FILE --db URL\n", argv[0]);
+  if (csv.empty() || url.rfind("sqlite:", 0) != 0) {
+    std::fprintf(stderr, "usage: %s --csv FILE --db sqlite:PATH\n", argv[0]);
     return 2;
   }
   std::ifstream in(csv);
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
   conn.reset();
   db->reset();  // the schema is in place; from here on only the C API touches the file
 
-  const std::string path = url.substr(url.find(':') + 1);
+  const std::string path = url.substr(std::string_view("sqlite:").size());
   sqlite3* raw = nullptr;
   if (sqlite3_open(path.c_str(), &raw) != SQLITE_OK ||
       sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
@@ -84,8 +85,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot prepare: %s\n", sqlite3_errmsg(raw));
     return 1;
   }
+  // No copy of the bound text: every string outlives the step that reads it.
   const auto text = [](sqlite3_stmt* st, int i, const std::string& v) {
-    sqlite3_bind_text(st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, i, v.data(), static_cast<int>(v.size()), nullptr);  // SQLITE_STATIC
   };
   const auto step = [raw](sqlite3_stmt* st) {
     const int rc = sqlite3_step(st);
@@ -126,7 +128,8 @@ int main(int argc, char** argv) {
     text(dose_stmt, 3, r.lot);
     sqlite3_bind_int64(dose_stmt, 4, r.dose_number);
     sqlite3_bind_int64(dose_stmt, 5, r.administered_at);
-    text(dose_stmt, 6, registry::FormatDay(registry::DayOf(r.administered_at)));
+    const std::string day = registry::FormatDay(registry::DayOf(r.administered_at));
+    text(dose_stmt, 6, day);
     text(dose_stmt, 7, r.facility_code);
     text(dose_stmt, 8, r.province_code);
     ok = step(dose_stmt);

@@ -15,7 +15,7 @@ struct Store {
   std::unique_ptr<storage::GroupCommitWriter> writer;
 };
 
-// The [database] settings as storage options (pool, busy timeout, SQLite mmap).
+// The [database] settings as storage options (pool, busy timeout, SQLite mmap and writer cache).
 storage::DatabaseOptions DatabaseOptionsFromConfig(const Config& config);
 
 enum class StoreUse {
