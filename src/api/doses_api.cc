@@ -180,7 +180,7 @@ awaitable<http::Response> UploadCsv(ApiServices& s, http::RequestContext& ctx) {
   const auto catalogue = s.vaccines.Get();
   registry::RecordPeople people;
   size_t recorded = 0;
-  std::vector<registry::DoseCsvRow> chunk;
+  registry::PreparedDoseRows chunk;
   Result<size_t> done = InternalError("not run");
   std::vector<registry::RowError> chunk_errors;
   std::vector<int64_t> created;
@@ -193,8 +193,10 @@ awaitable<http::Response> UploadCsv(ApiServices& s, http::RequestContext& ctx) {
   };
   for (size_t start = 0; start < rows.size(); start += kCsvRowsPerWrite) {
     const size_t end = std::min(rows.size(), start + kCsvRowsPerWrite);
-    chunk.assign(rows.begin() + static_cast<std::ptrdiff_t>(start),
-                 rows.begin() + static_cast<std::ptrdiff_t>(end));
+    chunk = registry::PrepareDoseRows(
+        std::vector<registry::DoseCsvRow>(rows.begin() + static_cast<std::ptrdiff_t>(start),
+                                          rows.begin() + static_cast<std::ptrdiff_t>(end)),
+        *catalogue, registry::DayOf(ToUnixSeconds(s.clock.Now())));
     Status st = co_await AwaitWrite(s.writer, write);
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     recorded += *done;

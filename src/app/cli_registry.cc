@@ -93,6 +93,10 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   std::vector<int64_t> created;  // people created by committed chunks
   auto chunk = std::make_shared<std::vector<registry::DoseCsvRow>>();
   auto flush = [&] {
+    // The checks that need no database run here, on the reading thread, while the writer
+    // thread inserts the previous chunk.
+    auto prepared = std::make_shared<const registry::PreparedDoseRows>(registry::PrepareDoseRows(
+        std::move(*chunk), catalogue, registry::DayOf(ToUnixSeconds(SystemClock::Get().Now()))));
     {
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return in_flight < 2; });
@@ -103,11 +107,11 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
     auto done = std::make_shared<size_t>(0);
     auto chunk_created = std::make_shared<std::vector<int64_t>>();
     store->writer->Submit(
-        [&, chunk, chunk_errors, chunk_created, done](storage::Connection& c) -> Status {
+        [&, prepared, chunk_errors, chunk_created, done](storage::Connection& c) -> Status {
           chunk_errors->clear();
           chunk_created->clear();
           ASSIGN_OR_RETURN(*done, registry::ImportDoseRows(
-                                      c, SystemClock::Get(), catalogue, *chunk, writer, people,
+                                      c, SystemClock::Get(), catalogue, *prepared, writer, people,
                                       *chunk_errors, nullptr, "import.doses",
                                       chunk_created.get()));
           return Status::Ok();

@@ -138,6 +138,7 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
   std::map<std::string, std::array<int64_t, 3>> coverage;
   std::vector<const Dose*> dose_rows;
   std::vector<const BulkPerson*> new_people;
+  std::map<std::string, std::vector<int64_t>> changed_status;  // existing people, by new status
   RETURN_IF_ERROR(ReadNextIds(conn));
   for (BulkPerson& bp : people) {
     const bool existing = bp.person.id != 0;
@@ -165,12 +166,15 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
     const StatusSummary s = ComputeStatus(std::move(facts), catalogue);
     bp.person.vax_status = std::string(VaccinationStatusName(s.status));
     if (bp.person.vax_status == old_status) continue;
-    if (existing) RETURN_IF_ERROR(SetPersonVaxStatus(conn, bp.person.id, bp.person.vax_status, now));
+    if (existing) changed_status[bp.person.vax_status].push_back(bp.person.id);
     const int from = StatusRank(old_status), to = static_cast<int>(s.status);
     auto& c = coverage[bp.person.province_code.empty() && !bp.doses.empty()
                            ? bp.doses.front().province_code
                            : bp.person.province_code];
     for (int level = 1; level <= 3; ++level) c[level - 1] += (to >= level) - (from >= level);
+  }
+  for (const auto& [status, ids] : changed_status) {
+    RETURN_IF_ERROR(SetPeopleVaxStatus(conn, ids, status, now));
   }
   RETURN_IF_ERROR(InsertPeople(conn, new_people));
   RETURN_IF_ERROR(InsertDoses(conn, dose_rows));

@@ -19,11 +19,13 @@
 namespace vaxreg::registry {
 
 struct BulkPerson {
-  // A new person (id 0: the loader assigns it), or an existing one (id set, vax_status the
-  // stored status) whose new doses are added.
+  // A new person (id 0: the loader assigns it), or an existing one of whom the loader uses id,
+  // province_code and vax_status (the stored status) and adds the new doses.
   Person person;
   std::vector<Dose> doses;           // new doses: person_id and id assigned by the loader
-  std::vector<Dose> existing_doses;  // an existing person's doses, for the new status
+  // An existing person's doses, for the new status: vaccine_code, administered_at, source,
+  // review_status and status are used.
+  std::vector<Dose> existing_doses;
 };
 
 class BulkLoader {

@@ -4,49 +4,61 @@
 
 #include "common/clock.h"
 #include "registry/person.h"
+#include "storage/in_list.h"
 
 namespace vaxreg::registry {
 namespace {
 
 using storage::Value;
 
-constexpr std::string_view kSelect =
-    "SELECT id, person_id, vaccine_code, lot, dose_number, administered_at, facility_code, "
-    "vaccinator, source, review_status, province_code, status, void_reason, idempotency_key, "
-    "override_reason, recorded_by, created_at FROM doses ";
+constexpr std::string_view kColumns[] = {
+    "id",        "person_id",     "vaccine_code", "lot",           "dose_number",
+    "administered_at", "facility_code", "vaccinator", "source",  "review_status",
+    "province_code",   "status",        "void_reason", "idempotency_key", "override_reason",
+    "recorded_by",     "created_at"};
 
-Dose FromRow(const storage::Row& r) {
-  Dose d;
-  d.id = r.Int(0);
-  d.person_id = r.Int(1);
-  d.vaccine_code = r.Text(2);
-  d.lot = r.Text(3);
-  d.dose_number = static_cast<int>(r.Int(4));
-  d.administered_at = r.Int(5);
-  d.facility_code = r.Text(6);
-  d.vaccinator = r.Text(7);
-  d.source = r.Text(8);
-  d.review_status = r.Text(9);
-  d.province_code = r.Text(10);
-  d.status = r.Text(11);
-  d.void_reason = r.Text(12);
-  d.idempotency_key = r.Text(13);
-  d.override_reason = r.Text(14);
-  d.recorded_by = r.Text(15);
-  d.created_at = r.Int(16);
-  return d;
+// "SELECT <every dose column> FROM doses ".
+const std::string& SelectDoses() {
+  static const std::string sql = "SELECT " + DoseColumns("") + " FROM doses ";
+  return sql;
 }
+
+Dose FromRow(const storage::Row& r) { return DoseFromRow(r, 0); }
 
 Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 
 Result<std::optional<Dose>> FindOne(storage::Connection& conn, std::string_view where, Value key) {
   ASSIGN_OR_RETURN(storage::Rows rows,
-                   conn.Query(std::string(kSelect) + std::string(where), {std::move(key)}));
+                   conn.Query(SelectDoses() + std::string(where), {std::move(key)}));
   if (rows.empty()) return std::optional<Dose>();
   return std::optional<Dose>(FromRow(rows[0]));
 }
 
 }  // namespace
+
+std::string DoseColumns(std::string_view alias) { return storage::ColumnList(kColumns, alias); }
+
+Dose DoseFromRow(const storage::Row& r, size_t first) {
+  Dose d;
+  d.id = r.Int(first + 0);
+  d.person_id = r.Int(first + 1);
+  d.vaccine_code = r.Text(first + 2);
+  d.lot = r.Text(first + 3);
+  d.dose_number = static_cast<int>(r.Int(first + 4));
+  d.administered_at = r.Int(first + 5);
+  d.facility_code = r.Text(first + 6);
+  d.vaccinator = r.Text(first + 7);
+  d.source = r.Text(first + 8);
+  d.review_status = r.Text(first + 9);
+  d.province_code = r.Text(first + 10);
+  d.status = r.Text(first + 11);
+  d.void_reason = r.Text(first + 12);
+  d.idempotency_key = r.Text(first + 13);
+  d.override_reason = r.Text(first + 14);
+  d.recorded_by = r.Text(first + 15);
+  d.created_at = r.Int(first + 16);
+  return d;
+}
 
 Result<Dose> InsertDose(storage::Connection& conn, Dose d) {
   const std::string day = FormatDay(DayOf(d.administered_at));
@@ -77,12 +89,51 @@ Result<std::optional<Dose>> FindDoseByIdempotencyKey(storage::Connection& conn,
 
 Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t person_id) {
   ASSIGN_OR_RETURN(storage::Rows rows,
-                   conn.Query(std::string(kSelect) +
+                   conn.Query(SelectDoses() +
                                   "WHERE person_id = $1 ORDER BY administered_at, id",
                               {person_id}));
   std::vector<Dose> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(FromRow(r));
+  return out;
+}
+
+Result<std::unordered_map<std::string, Dose>> FindDosesByIdempotencyKeys(
+    storage::Connection& conn, std::span<const std::string> keys) {
+  const std::vector<Value> params(keys.begin(), keys.end());
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   storage::QueryIn(conn, SelectDoses() + "WHERE idempotency_key", "", params));
+  std::unordered_map<std::string, Dose> out;
+  for (const auto& r : rows) {
+    Dose d = FromRow(r);
+    std::string key = d.idempotency_key;
+    out.emplace(std::move(key), std::move(d));
+  }
+  return out;
+}
+
+Result<std::unordered_map<int64_t, std::vector<Dose>>> ListDoseHistoriesOfPeople(
+    storage::Connection& conn, std::span<const int64_t> person_ids) {
+  const std::vector<Value> params(person_ids.begin(), person_ids.end());
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   storage::QueryIn(conn,
+                                    "SELECT id, person_id, vaccine_code, dose_number, "
+                                    "administered_at, source, review_status, status FROM doses "
+                                    "WHERE person_id",
+                                    " ORDER BY person_id, administered_at, id", params));
+  std::unordered_map<int64_t, std::vector<Dose>> out;
+  for (const auto& r : rows) {
+    Dose d;
+    d.id = r.Int(0);
+    d.person_id = r.Int(1);
+    d.vaccine_code = r.Text(2);
+    d.dose_number = static_cast<int>(r.Int(3));
+    d.administered_at = r.Int(4);
+    d.source = r.Text(5);
+    d.review_status = r.Text(6);
+    d.status = r.Text(7);
+    out[d.person_id].push_back(std::move(d));
+  }
   return out;
 }
 
@@ -97,8 +148,8 @@ Status MarkDoseVoided(storage::Connection& conn, int64_t id, std::string_view re
 
 std::string DoseJson(const Dose& d) { return boost::json::serialize(DoseToJson(d)); }
 
-boost::json::object DoseToJson(const Dose& d) {
-  boost::json::object o{{"id", d.id},
+boost::json::object DoseToJson(const Dose& d, boost::json::storage_ptr sp) {
+  boost::json::object o({{"id", d.id},
                         {"person_id", d.person_id},
                         {"vaccine", d.vaccine_code},
                         {"lot", d.lot},
@@ -108,9 +159,10 @@ boost::json::object DoseToJson(const Dose& d) {
                         {"source", d.source},
                         {"review_status", d.review_status},
                         {"status", d.status},
-                        {"recorded_by", d.recorded_by}};
-  o["facility_code"] =
-      d.facility_code.empty() ? boost::json::value(nullptr) : boost::json::value(d.facility_code);
+                         {"recorded_by", d.recorded_by}},
+                        std::move(sp));
+  o["facility_code"] = nullptr;
+  if (!d.facility_code.empty()) o["facility_code"] = d.facility_code;
   if (!d.void_reason.empty()) o["void_reason"] = d.void_reason;
   if (!d.override_reason.empty()) o["override_reason"] = d.override_reason;
   if (!d.idempotency_key.empty()) o["idempotency_key"] = d.idempotency_key;

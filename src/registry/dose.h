@@ -4,10 +4,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 
 #include "storage/database.h"
 
@@ -45,6 +48,12 @@ struct Dose {
   }
 };
 
+// For queries that join doses to other tables: the dose columns, each prefixed with `alias.`,
+// comma-separated; and the dose read from `row` starting at column `first` (the columns in that
+// order).
+std::string DoseColumns(std::string_view alias);
+Dose DoseFromRow(const storage::Row& row, size_t first);
+
 // Inserts the row as given (id and created_at are filled in). Errors from the connection;
 // kAlreadyExists for a taken idempotency key.
 Result<Dose> InsertDose(storage::Connection& conn, Dose dose);
@@ -53,11 +62,22 @@ Result<std::optional<Dose>> FindDoseByIdempotencyKey(storage::Connection& conn,
                                                      std::string_view key);
 // Every dose of a person, voided ones too, oldest first.
 Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t person_id);
+
+// Batched lookups for dose imports (storage::QueryIn). The doses holding any of `keys`, by key
+// (whole rows). And the dose histories of `person_ids`, by person, each list oldest first,
+// people without doses absent; only what continuity and status need is read (id, person_id,
+// vaccine_code, dose_number, administered_at, source, review_status, status; the other fields
+// are left empty).
+Result<std::unordered_map<std::string, Dose>> FindDosesByIdempotencyKeys(
+    storage::Connection& conn, std::span<const std::string> keys);
+Result<std::unordered_map<int64_t, std::vector<Dose>>> ListDoseHistoriesOfPeople(
+    storage::Connection& conn, std::span<const int64_t> person_ids);
 Status MarkDoseVoided(storage::Connection& conn, int64_t id, std::string_view reason,
                       std::string_view voided_by, int64_t now);
 
 // The dose as JSON (API answers), and serialised (audit rows).
-boost::json::object DoseToJson(const Dose& d);
+// `sp` holds the JSON's memory (an arena for answers built and thrown away per request).
+boost::json::object DoseToJson(const Dose& d, boost::json::storage_ptr sp = {});
 std::string DoseJson(const Dose& d);
 
 }  // namespace vaxreg::registry

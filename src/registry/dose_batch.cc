@@ -60,10 +60,12 @@ Result<std::vector<Result<RecordOutcome>>> RecordDoseBatch(
     RecordPeople unused;
     std::vector<RowError> errors;
     std::vector<std::optional<RecordOutcome>> outcomes;
-    ASSIGN_OR_RETURN(size_t recorded, ImportDoseRows(conn, clock, catalogue, rows, writer, unused,
-                                                     errors, &outcomes, "dose.batch"));
+    const PreparedDoseRows prepared =
+        PrepareDoseRows(std::move(rows), catalogue, DayOf(ToUnixSeconds(clock.Now())));
+    ASSIGN_OR_RETURN(size_t recorded, ImportDoseRows(conn, clock, catalogue, prepared, writer,
+                                                     unused, errors, &outcomes, "dose.batch"));
     (void)recorded;
-    for (size_t k = 0; k < rows.size(); ++k) {
+    for (size_t k = 0; k < prepared.rows.size(); ++k) {
       if (outcomes[k]) results[item_of_row[k]] = *outcomes[k];
     }
     for (const RowError& e : errors) results[e.line] = e.status;

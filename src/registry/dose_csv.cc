@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <climits>
 #include <optional>
+#include <unordered_set>
 
 #include "audit/audit_log.h"
 #include "common/crypto_util.h"
@@ -36,6 +37,27 @@ Result<int64_t> ParseDoseDate(const std::string& text) {
   return InvalidArgumentError("date must be YYYY-MM-DD or an ISO 8601 date-time", "date");
 }
 
+NewPerson NewPersonOf(const DoseCsvRow& row) {
+  NewPerson np;
+  np.cccd = row.cccd;
+  np.full_name = row.full_name;
+  np.dob = row.dob;
+  np.sex = row.sex;
+  np.phone = row.phone;
+  np.province_code = row.province_code;
+  np.district_code = row.district_code;
+  np.commune_code = row.commune_code;
+  return np;
+}
+
+// The key that groups the rows of one person within a chunk: by person id (batch endpoint), by
+// CCCD, or by the source's record_id for people without one.
+std::string PersonKey(const DoseCsvRow& row) {
+  return row.person_id > 0  ? "p:" + std::to_string(row.person_id)
+         : row.cccd.empty() ? "r:" + row.record_id
+                            : "c:" + row.cccd;
+}
+
 // One person of an import chunk: found (by CCCD, or by the record_id of an earlier chunk) with
 // their doses, or new from the first row that names them.
 struct Group {
@@ -45,43 +67,96 @@ struct Group {
   Status person_error;  // the first row's person data was invalid: every row of it is refused
 };
 
-Result<Group> LoadGroup(storage::Connection& conn, const DoseCsvRow& row,
-                        const RecordPeople& people, std::chrono::sys_days today) {
+// What the database holds for the rows of one chunk, read with batched queries before the rows
+// are checked one by one.
+struct ChunkLookups {
+  std::unordered_map<std::string, Dose> doses_by_key;  // idempotency key -> dose
+  std::unordered_map<int64_t, Person> people_by_id;
+  std::unordered_map<std::string, int64_t> id_by_cccd;
+  std::unordered_map<int64_t, std::vector<Dose>> doses_by_person;
+  std::unordered_map<std::string, std::optional<Facility>> facilities;
+
+  const Person* PersonWithId(int64_t id) const {
+    auto it = people_by_id.find(id);
+    return it == people_by_id.end() ? nullptr : &it->second;
+  }
+};
+
+Result<ChunkLookups> LookUpChunk(storage::Connection& conn, const PreparedDoseRows& prepared,
+                                 const RecordPeople& people) {
+  ChunkLookups out;
+  std::vector<std::string> keys, cccds;
+  std::vector<int64_t> ids;
+  std::unordered_set<std::string> seen;
+  for (size_t r = 0; r < prepared.rows.size(); ++r) {
+    const DoseCsvRow& row = prepared.rows[r];
+    if (!row.idempotency_key.empty() && seen.insert("k:" + row.idempotency_key).second) {
+      keys.push_back(row.idempotency_key);
+    }
+    if (!prepared.refusal[r].ok()) continue;
+    if (!out.facilities.contains(row.facility_code)) {
+      ASSIGN_OR_RETURN(auto f, FindFacility(conn, row.facility_code));
+      out.facilities.emplace(row.facility_code, std::move(f));
+    }
+    if (row.person_id > 0) {
+      if (seen.insert(PersonKey(row)).second) ids.push_back(row.person_id);
+    } else if (!row.cccd.empty()) {
+      if (seen.insert(PersonKey(row)).second) cccds.push_back(row.cccd);
+    } else if (auto it = people.find(row.record_id); it != people.end()) {
+      if (seen.insert("p:" + std::to_string(it->second)).second) ids.push_back(it->second);
+    }
+  }
+  ASSIGN_OR_RETURN(out.doses_by_key, FindDosesByIdempotencyKeys(conn, keys));
+  ASSIGN_OR_RETURN(std::vector<Person> found, FindPeopleForDoseWrites(conn, ids, cccds));
+  std::vector<int64_t> found_ids;
+  for (Person& p : found) {
+    if (!p.cccd.empty()) out.id_by_cccd.emplace(p.cccd, p.id);
+    found_ids.push_back(p.id);
+    const int64_t id = p.id;
+    out.people_by_id.emplace(id, std::move(p));
+  }
+  ASSIGN_OR_RETURN(out.doses_by_person, ListDoseHistoriesOfPeople(conn, found_ids));
+  return out;
+}
+
+// The group of `row`, the first acceptable row of its person in the chunk (r is its index).
+Group MakeGroup(const PreparedDoseRows& prepared, size_t r, const ChunkLookups& looked_up,
+                const RecordPeople& people) {
+  const DoseCsvRow& row = prepared.rows[r];
   Group g;
   g.record_id = row.record_id;
-  std::optional<Person> found;
+  const Person* found = nullptr;
   if (row.person_id > 0) {
-    ASSIGN_OR_RETURN(found, FindPersonById(conn, row.person_id));
-    if (!found) {
+    found = looked_up.PersonWithId(row.person_id);
+    if (found == nullptr) {
       g.person_error = NotFoundError("no person with id " + std::to_string(row.person_id));
       return g;
     }
   } else if (!row.cccd.empty()) {
-    ASSIGN_OR_RETURN(found, FindPersonByCccd(conn, row.cccd));
+    if (auto it = looked_up.id_by_cccd.find(row.cccd); it != looked_up.id_by_cccd.end()) {
+      found = looked_up.PersonWithId(it->second);
+    }
   } else if (auto it = people.find(row.record_id); it != people.end()) {
-    ASSIGN_OR_RETURN(found, FindPersonById(conn, it->second));
+    found = looked_up.PersonWithId(it->second);
   }
-  if (found) {
-    ASSIGN_OR_RETURN(g.person.existing_doses, ListPersonDoses(conn, found->id));
-    g.person.person = std::move(*found);
+  if (found != nullptr) {
+    g.person.person = *found;  // the fields FindPeopleForDoseWrites reads
+    if (auto d = looked_up.doses_by_person.find(found->id); d != looked_up.doses_by_person.end()) {
+      g.person.existing_doses = d->second;
+    }
   } else {
-    NewPerson np;
-    np.cccd = row.cccd;
-    np.full_name = row.full_name;
-    np.dob = row.dob;
-    np.sex = row.sex;
-    np.phone = row.phone;
-    np.province_code = row.province_code;
-    np.district_code = row.district_code;
-    np.commune_code = row.commune_code;
-    auto valid = ValidateNewPerson(np, today);
+    // Prepared for the person's first acceptable row; a group can start at a later row when
+    // the earlier ones were refused for what only the database knows (facility, key).
+    Result<Person> valid = prepared.new_person[r]
+                               ? *prepared.new_person[r]
+                               : ValidateNewPerson(NewPersonOf(row), prepared.today);
     if (!valid.ok()) {
       g.person_error = valid.status();
       return g;
     }
     g.person.person = std::move(*valid);
   }
-  auto birth = ParseBirthDate(g.person.person.dob, today);
+  auto birth = ParseBirthDate(g.person.person.dob, prepared.today);
   g.earliest_birth_day = birth.ok() ? birth->EarliestDay() : std::chrono::sys_days{};
   return g;
 }
@@ -180,22 +255,48 @@ Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number) {
   return r;
 }
 
+PreparedDoseRows PrepareDoseRows(std::vector<DoseCsvRow> rows,
+                                 const std::vector<VaccineProduct>& catalogue,
+                                 std::chrono::sys_days today) {
+  PreparedDoseRows p;
+  p.today = today;
+  p.refusal.resize(rows.size());
+  p.new_person.resize(rows.size());
+  std::unordered_set<std::string> people_seen;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const DoseCsvRow& row = rows[r];
+    if (VaccineCatalogueCache::Find(catalogue, row.vaccine) == nullptr) {
+      p.refusal[r] = InvalidArgumentError("unknown vaccine '" + row.vaccine + "'", "vaccine");
+      continue;
+    }
+    if (row.dose_number < 1 || row.dose_number > 20) {
+      p.refusal[r] = InvalidArgumentError("dose_number must be 1-20", "dose_number");
+      continue;
+    }
+    if (row.person_id == 0 && people_seen.insert(PersonKey(row)).second) {
+      p.new_person[r] = ValidateNewPerson(NewPersonOf(row), today);
+    }
+  }
+  p.rows = std::move(rows);
+  return p;
+}
+
 Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<VaccineProduct>& catalogue,
-                              const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,
+                              const PreparedDoseRows& prepared, const DoseWriter& writer,
                               RecordPeople& people, std::vector<RowError>& errors,
                               std::vector<std::optional<RecordOutcome>>* outcomes,
                               std::string_view audit_action,
                               std::vector<int64_t>* created_people) {
+  const std::vector<DoseCsvRow>& rows = prepared.rows;
   const int64_t now = ToUnixSeconds(clock.Now());
   if (outcomes != nullptr) outcomes->assign(rows.size(), std::nullopt);
   // Accepted row -> (group, index in the group's new doses); replayed row -> earlier row.
   std::vector<std::pair<size_t, size_t>> placed(rows.size(), {SIZE_MAX, 0});
   std::vector<size_t> replay_of(rows.size(), SIZE_MAX);
   std::unordered_map<std::string, size_t> key_rows;
-  const auto today = DayOf(now);
-  std::unordered_map<std::string, std::optional<Facility>> facilities;
-  std::unordered_map<std::string, size_t> group_of;  // "c:CCCD" or "r:record_id"
+  ASSIGN_OR_RETURN(ChunkLookups looked_up, LookUpChunk(conn, prepared, people));
+  std::unordered_map<std::string, size_t> group_of;  // PersonKey -> index in groups
   std::vector<Group> groups;
   std::string digest_input;
   size_t recorded = 0;
@@ -218,42 +319,32 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
         }
         continue;
       }
-      ASSIGN_OR_RETURN(auto existing, FindDoseByIdempotencyKey(conn, row.idempotency_key));
-      if (existing) {
-        if (!IsSameDose(row, existing->person_id, existing->vaccine_code, existing->dose_number,
-                        existing->administered_at)) {
+      if (auto e = looked_up.doses_by_key.find(row.idempotency_key);
+          e != looked_up.doses_by_key.end()) {
+        const Dose& existing = e->second;
+        if (!IsSameDose(row, existing.person_id, existing.vaccine_code, existing.dose_number,
+                        existing.administered_at)) {
           refuse_reused_key();
         } else if (outcomes != nullptr) {
-          (*outcomes)[r] = RecordOutcome{*existing, true};
+          (*outcomes)[r] = RecordOutcome{existing, true};
         }
         continue;
       }
     }
-    if (VaccineCatalogueCache::Find(catalogue, row.vaccine) == nullptr) {
-      refuse(InvalidArgumentError("unknown vaccine '" + row.vaccine + "'", "vaccine"));
+    if (!prepared.refusal[r].ok()) {
+      refuse(prepared.refusal[r]);
       continue;
     }
-    if (row.dose_number < 1 || row.dose_number > 20) {
-      refuse(InvalidArgumentError("dose_number must be 1-20", "dose_number"));
-      continue;
-    }
-    auto fit = facilities.find(row.facility_code);
-    if (fit == facilities.end()) {
-      ASSIGN_OR_RETURN(auto f, FindFacility(conn, row.facility_code));
-      fit = facilities.emplace(row.facility_code, std::move(f)).first;
-    }
-    if (Status st = CheckFacility(fit->second, row.facility_code, writer); !st.ok()) {
+    const std::optional<Facility>& facility = looked_up.facilities.at(row.facility_code);
+    if (Status st = CheckFacility(facility, row.facility_code, writer); !st.ok()) {
       refuse(st);
       continue;
     }
-    const std::string key = row.person_id > 0 ? "p:" + std::to_string(row.person_id)
-                            : row.cccd.empty() ? "r:" + row.record_id
-                                               : "c:" + row.cccd;
+    const std::string key = PersonKey(row);
     auto git = group_of.find(key);
     if (git == group_of.end()) {
-      ASSIGN_OR_RETURN(Group g, LoadGroup(conn, row, people, today));
       git = group_of.emplace(key, groups.size()).first;
-      groups.push_back(std::move(g));
+      groups.push_back(MakeGroup(prepared, r, looked_up, people));
     }
     Group& g = groups[git->second];
     if (!g.person_error.ok()) {
@@ -286,7 +377,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     d.source = "facility";
     d.review_status = "none";
     d.status = "active";
-    d.province_code = fit->second->province_code;
+    d.province_code = facility->province_code;
     d.recorded_by = writer.actor.id;
     d.vaccinator = row.vaccinator;
     d.idempotency_key = row.idempotency_key;

@@ -6,10 +6,11 @@
 // (taken as 09:00 Viet Nam time) or an ISO 8601 date-time. Fields may be double-quoted ("" is a
 // quote inside); a quoted field cannot span lines.
 //
-// Import: each row is one savepoint (ImportDoseRows), so a bad row is reported with its line
-// number and the good rows are kept. A row's person is found by CCCD, else by the record_id of
+// Import: every row is checked before anything is written (PrepareDoseRows, then
+// ImportDoseRows), so a bad row is reported with its line number and the good rows are kept. A row's person is found by CCCD, else by the record_id of
 // an earlier row of the same import, else created from the row.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -54,12 +55,31 @@ Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number);
 // Persons created or found so far in one import, by record_id.
 using RecordPeople = std::unordered_map<std::string, int64_t>;
 
-// Imports rows inside the caller's write. Every row gets the checks of RecordDose (vaccine,
-// facility active and writable by `writer`, dates, continuity against the person's history and
-// the rows before it) and a refused row is appended to `errors`; the accepted rows are inserted
-// together (registry::BulkLoader: multi-row INSERTs, counters added once) and the chunk is
-// audited with one row ("import.doses": rows, recorded, dose id range, SHA-256 of the accepted
-// rows). Returns how many rows were recorded; a non-OK Status only if the transaction failed.
+// A chunk of rows with the checks that need no database already made, so that the one writer
+// thread does only what needs it. Built by PrepareDoseRows on the caller's thread.
+struct PreparedDoseRows {
+  std::vector<DoseCsvRow> rows;
+  std::chrono::sys_days today{};  // the day birth dates were checked against
+  // Per row: OK, or why the row is refused whatever the database holds (unknown vaccine, dose
+  // number out of range).
+  std::vector<Status> refusal;
+  // Per row: for the first acceptable row of each person not named by id, that row's person data
+  // validated (ValidateNewPerson) or the error; nullopt for the other rows.
+  std::vector<std::optional<Result<Person>>> new_person;
+};
+
+PreparedDoseRows PrepareDoseRows(std::vector<DoseCsvRow> rows,
+                                 const std::vector<VaccineProduct>& catalogue,
+                                 std::chrono::sys_days today);
+
+// Imports prepared rows inside the caller's write. Every row gets the checks of RecordDose
+// (vaccine, facility active and writable by `writer`, dates, continuity against the person's
+// history and the rows before it) and a refused row is appended to `errors`; the people and
+// idempotency keys the rows name are looked up with a few batched queries, the accepted rows are
+// inserted together (registry::BulkLoader: multi-row INSERTs, counters added once) and the chunk
+// is audited with one row ("import.doses": rows, recorded, dose id range, SHA-256 of the
+// accepted rows). Returns how many rows were recorded; a non-OK Status only if the transaction
+// failed.
 // A row with an idempotency key that was used before (in the database or earlier in `rows`) for
 // the same dose is not inserted again: its outcome is the original dose, replayed.
 // `outcomes`, when given, receives one entry per row (nullopt for a refused row);
@@ -67,7 +87,7 @@ using RecordPeople = std::unordered_map<std::string, int64_t>;
 // identity verification of new records).
 Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<VaccineProduct>& catalogue,
-                              const std::vector<DoseCsvRow>& rows, const DoseWriter& writer,
+                              const PreparedDoseRows& prepared, const DoseWriter& writer,
                               RecordPeople& people, std::vector<RowError>& errors,
                               std::vector<std::optional<RecordOutcome>>* outcomes = nullptr,
                               std::string_view audit_action = "import.doses",

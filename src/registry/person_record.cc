@@ -1,5 +1,8 @@
 #include "registry/person_record.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include <boost/json.hpp>
 
 #include "registry/dose_service.h"
@@ -31,39 +34,70 @@ PersonRecord BuildPersonRecord(Person person, std::vector<Dose> doses,
   return r;
 }
 
+namespace {
+
+// The person matching `where` (on alias p) with every dose (alias d), in one statement.
+Result<std::optional<PersonRecord>> LoadJoined(storage::Connection& conn, std::string_view where,
+                                               storage::Value key,
+                                               const std::vector<VaccineProduct>& catalogue) {
+  static const std::string select = "SELECT " + PersonColumns("p") + ", " + DoseColumns("d") +
+                                    " FROM people p LEFT JOIN doses d ON d.person_id = p.id ";
+  constexpr size_t kFirstDoseColumn = 16;
+  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(select + std::string(where), {std::move(key)}));
+  if (rows.empty()) return std::optional<PersonRecord>();
+  std::vector<Dose> doses;
+  for (const storage::Row& r : rows) {
+    if (!r.IsNull(kFirstDoseColumn)) doses.push_back(DoseFromRow(r, kFirstDoseColumn));
+  }
+  // Oldest first, sorted here rather than by SQL: a handful of rows, and no temporary b-tree.
+  std::sort(doses.begin(), doses.end(), [](const Dose& a, const Dose& b) {
+    return std::tie(a.administered_at, a.id) < std::tie(b.administered_at, b.id);
+  });
+  return std::optional<PersonRecord>(
+      BuildPersonRecord(PersonFromRow(rows[0], 0), std::move(doses), catalogue));
+}
+
+}  // namespace
+
 Result<std::optional<PersonRecord>> LoadPersonRecord(storage::Connection& conn, int64_t person_id,
                                                      const std::vector<VaccineProduct>& catalogue) {
-  ASSIGN_OR_RETURN(std::optional<Person> person, FindPersonById(conn, person_id));
-  if (!person) return std::optional<PersonRecord>();
-  ASSIGN_OR_RETURN(std::vector<Dose> doses, ListPersonDoses(conn, person_id));
-  return std::optional<PersonRecord>(BuildPersonRecord(*person, std::move(doses), catalogue));
+  return LoadJoined(conn, "WHERE p.id = $1", person_id, catalogue);
+}
+
+Result<std::optional<PersonRecord>> LoadPersonRecordByCccd(
+    storage::Connection& conn, std::string_view cccd, const std::vector<VaccineProduct>& catalogue) {
+  return LoadJoined(conn, "WHERE p.cccd = $1", std::string(cccd), catalogue);
 }
 
 std::string PersonRecordJson(const PersonRecord& r) {
   return boost::json::serialize(PersonRecordToJson(r));
 }
 
-boost::json::object PersonRecordToJson(const PersonRecord& r) {
-  boost::json::array doses;
+boost::json::object PersonRecordToJson(const PersonRecord& r, boost::json::storage_ptr sp) {
+  boost::json::array doses(sp);
+  doses.reserve(r.doses.size());
   for (const Dose& d : r.doses) {
-    boost::json::object o = DoseToJson(d);
+    boost::json::object o = DoseToJson(d, sp);
     o["display"] = DisplayOf(d);
     doses.push_back(std::move(o));
   }
   const StatusSummary& s = r.summary;
-  boost::json::object status{{"status", VaccinationStatusName(s.status)},
-                             {"colour", VaccinationStatusColour(s.status)},
-                             {"counted_doses", s.counted_doses},
-                             {"pending_doses", s.pending_doses},
-                             {"primary_required", s.primary_required},
-                             {"boosters", s.boosters}};
-  boost::json::object next{{"dose_number", r.next_dose_number}};
-  next["earliest_date"] =
-      s.next_due ? boost::json::value(FormatDay(*s.next_due)) : boost::json::value(nullptr);
-  return boost::json::object{{"person", PersonToJson(r.person)},
-                             {"doses", std::move(doses)},
-                             {"status", std::move(status)},
-                             {"next_dose", std::move(next)}};
+  boost::json::object status({{"status", VaccinationStatusName(s.status)},
+                              {"colour", VaccinationStatusColour(s.status)},
+                              {"counted_doses", s.counted_doses},
+                              {"pending_doses", s.pending_doses},
+                              {"primary_required", s.primary_required},
+                              {"boosters", s.boosters}},
+                             sp);
+  boost::json::object next({{"dose_number", r.next_dose_number}, {"earliest_date", nullptr}}, sp);
+  if (s.next_due) next["earliest_date"] = FormatDay(*s.next_due);
+  boost::json::object out(sp);
+  out.reserve(4);
+  out.emplace("person", PersonToJson(r.person, sp));
+  out.emplace("doses", std::move(doses));
+  out.emplace("status", std::move(status));
+  out.emplace("next_dose", std::move(next));
+  return out;
 }
 
 }  // namespace vaxreg::registry

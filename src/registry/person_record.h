@@ -25,15 +25,20 @@ struct PersonRecord {
 PersonRecord BuildPersonRecord(Person person, std::vector<Dose> doses,
                                const std::vector<VaccineProduct>& catalogue);
 
-// nullopt when there is no such person.
+// nullopt when there is no such person. The person and their doses are read with one statement
+// (one read transaction: a consistent view, and one WAL lock round on SQLite instead of two).
 Result<std::optional<PersonRecord>> LoadPersonRecord(storage::Connection& conn, int64_t person_id,
                                                      const std::vector<VaccineProduct>& catalogue);
+Result<std::optional<PersonRecord>> LoadPersonRecordByCccd(
+    storage::Connection& conn, std::string_view cccd, const std::vector<VaccineProduct>& catalogue);
 
 // {"person":{...},"doses":[...],"status":{"status","colour","counted_doses","pending_doses",
 //  "primary_required","boosters"},"next_dose":{"dose_number","earliest_date"|null}}
 // Each dose carries "display": "counted", "pending" (self-declared, not yet verified),
 // "rejected" or "voided".
-boost::json::object PersonRecordToJson(const PersonRecord& record);
+// `sp` holds the JSON's memory (an arena for answers built and thrown away per request).
+boost::json::object PersonRecordToJson(const PersonRecord& record,
+                                       boost::json::storage_ptr sp = {});
 std::string PersonRecordJson(const PersonRecord& record);
 
 }  // namespace vaxreg::registry

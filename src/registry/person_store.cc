@@ -3,43 +3,32 @@
 #include <boost/json.hpp>
 
 #include "audit/audit_log.h"
+#include "storage/in_list.h"
 
 namespace vaxreg::registry {
 namespace {
 
 using storage::Value;
 
-constexpr std::string_view kSelect =
-    "SELECT id, cccd, cmnd, passport, full_name, name_folded, dob, birth_year, sex, phone, "
-    "province_code, district_code, commune_code, identity_status, vax_status, created_at "
-    "FROM people ";
+constexpr std::string_view kColumns[] = {
+    "id",       "cccd",          "cmnd",          "passport",      "full_name",
+    "name_folded", "dob",        "birth_year",    "sex",           "phone",
+    "province_code", "district_code", "commune_code", "identity_status", "vax_status",
+    "created_at"};
 
-Person FromRow(const storage::Row& r) {
-  Person p;
-  p.id = r.Int(0);
-  p.cccd = r.Text(1);
-  p.cmnd = r.Text(2);
-  p.passport = r.Text(3);
-  p.full_name = r.Text(4);
-  p.name_folded = r.Text(5);
-  p.dob = r.Text(6);
-  p.birth_year = static_cast<int>(r.Int(7));
-  p.sex = r.Text(8) == "F" ? Sex::kFemale : Sex::kMale;
-  p.phone = r.Text(9);
-  p.province_code = r.Text(10);
-  p.district_code = r.Text(11);
-  p.commune_code = r.Text(12);
-  p.identity_status = r.Text(13);
-  p.vax_status = r.Text(14);
-  p.created_at = r.Int(15);
-  return p;
+// "SELECT <every person column> FROM people ".
+const std::string& SelectPeople() {
+  static const std::string sql = "SELECT " + PersonColumns("") + " FROM people ";
+  return sql;
 }
+
+Person FromRow(const storage::Row& r) { return PersonFromRow(r, 0); }
 
 Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 
 Result<std::optional<Person>> FindOne(storage::Connection& conn, std::string_view where,
                                       Value key) {
-  const std::string sql = std::string(kSelect) + std::string(where);
+  const std::string sql = SelectPeople() + std::string(where);
   ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {std::move(key)}));
   if (rows.empty()) return std::optional<Person>();
   return std::optional<Person>(FromRow(rows[0]));
@@ -47,23 +36,50 @@ Result<std::optional<Person>> FindOne(storage::Connection& conn, std::string_vie
 
 }  // namespace
 
+std::string PersonColumns(std::string_view alias) { return storage::ColumnList(kColumns, alias); }
+
+Person PersonFromRow(const storage::Row& r, size_t first) {
+  Person p;
+  p.id = r.Int(first + 0);
+  p.cccd = r.Text(first + 1);
+  p.cmnd = r.Text(first + 2);
+  p.passport = r.Text(first + 3);
+  p.full_name = r.Text(first + 4);
+  p.name_folded = r.Text(first + 5);
+  p.dob = r.Text(first + 6);
+  p.birth_year = static_cast<int>(r.Int(first + 7));
+  p.sex = r.Text(first + 8) == "F" ? Sex::kFemale : Sex::kMale;
+  p.phone = r.Text(first + 9);
+  p.province_code = r.Text(first + 10);
+  p.district_code = r.Text(first + 11);
+  p.commune_code = r.Text(first + 12);
+  p.identity_status = r.Text(first + 13);
+  p.vax_status = r.Text(first + 14);
+  p.created_at = r.Int(first + 15);
+  return p;
+}
+
 std::string PersonJson(const Person& p) { return boost::json::serialize(PersonToJson(p)); }
 
-boost::json::object PersonToJson(const Person& p) {
-  boost::json::object o{{"id", p.id},
-                        {"full_name", p.full_name},
-                        {"dob", p.dob},
-                        {"sex", SexCode(p.sex)},
-                        {"phone", p.phone},
-                        {"province_code", p.province_code},
-                        {"district_code", p.district_code},
-                        {"commune_code", p.commune_code},
-                        {"identity_status", p.identity_status},
-                        {"vaccination_status", p.vax_status},
-                        {"created_at", p.created_at}};
-  o["cccd"] = p.cccd.empty() ? boost::json::value(nullptr) : boost::json::value(p.cccd);
-  o["cmnd"] = p.cmnd.empty() ? boost::json::value(nullptr) : boost::json::value(p.cmnd);
-  o["passport"] = p.passport.empty() ? boost::json::value(nullptr) : boost::json::value(p.passport);
+boost::json::object PersonToJson(const Person& p, boost::json::storage_ptr sp) {
+  boost::json::object o({{"id", p.id},
+                         {"full_name", p.full_name},
+                         {"dob", p.dob},
+                         {"sex", SexCode(p.sex)},
+                         {"phone", p.phone},
+                         {"province_code", p.province_code},
+                         {"district_code", p.district_code},
+                         {"commune_code", p.commune_code},
+                         {"identity_status", p.identity_status},
+                         {"vaccination_status", p.vax_status},
+                         {"created_at", p.created_at},
+                         {"cccd", nullptr},
+                         {"cmnd", nullptr},
+                         {"passport", nullptr}},
+                        std::move(sp));
+  if (!p.cccd.empty()) o["cccd"] = p.cccd;
+  if (!p.cmnd.empty()) o["cmnd"] = p.cmnd;
+  if (!p.passport.empty()) o["passport"] = p.passport;
   return o;
 }
 
@@ -103,6 +119,40 @@ Result<std::optional<Person>> FindPersonByIdentityNumber(storage::Connection& co
                                                          std::string_view number) {
   if (number.size() == 12) return FindPersonByCccd(conn, number);
   return FindOne(conn, "WHERE cmnd = $1 ORDER BY id LIMIT 1", std::string(number));
+}
+
+Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
+                                                    std::span<const int64_t> ids,
+                                                    std::span<const std::string> cccds) {
+  std::vector<Person> out;
+  const auto read = [&](std::string_view column, const std::vector<Value>& keys) -> Status {
+    ASSIGN_OR_RETURN(storage::Rows rows,
+                     storage::QueryIn(conn,
+                                      "SELECT id, cccd, dob, province_code, vax_status FROM "
+                                      "people WHERE " + std::string(column),
+                                      "", keys));
+    for (const auto& r : rows) {
+      Person& p = out.emplace_back();
+      p.id = r.Int(0);
+      p.cccd = r.Text(1);
+      p.dob = r.Text(2);
+      p.province_code = r.Text(3);
+      p.vax_status = r.Text(4);
+    }
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(read("id", std::vector<Value>(ids.begin(), ids.end())));
+  RETURN_IF_ERROR(read("cccd", std::vector<Value>(cccds.begin(), cccds.end())));
+  return out;
+}
+
+Status SetPeopleVaxStatus(storage::Connection& conn, std::span<const int64_t> person_ids,
+                          std::string_view status, int64_t now) {
+  const std::vector<Value> keys(person_ids.begin(), person_ids.end());
+  const Value leading[] = {std::string(status), now};
+  return storage::ExecuteIn(conn, "UPDATE people SET vax_status = $1, updated_at = $2 WHERE id",
+                            "", keys, leading)
+      .status();
 }
 
 Status SetPersonVaxStatus(storage::Connection& conn, int64_t person_id, std::string_view status,

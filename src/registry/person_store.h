@@ -3,7 +3,10 @@
 // transaction and append an audit row; reads run on any connection.
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "common/clock.h"
 #include "registry/actor.h"
@@ -17,18 +20,34 @@ namespace vaxreg::registry {
 Result<Person> InsertPerson(storage::Connection& conn, const Clock& clock, Person person,
                             const Actor& actor);
 
+// For queries that join people to other tables: the person columns, each prefixed with
+// `alias.`, comma-separated; and the person read from `row` starting at column `first`.
+std::string PersonColumns(std::string_view alias);
+Person PersonFromRow(const storage::Row& row, size_t first);
+
 Result<std::optional<Person>> FindPersonById(storage::Connection& conn, int64_t id);
 Result<std::optional<Person>> FindPersonByCccd(storage::Connection& conn, std::string_view cccd);
 // By CCCD, else by CMND (first match).
 Result<std::optional<Person>> FindPersonByIdentityNumber(storage::Connection& conn,
                                                          std::string_view number);
 
+// Batched lookup for dose imports (storage::QueryIn): the people with any of `ids` or `cccds`,
+// in no particular order, keys that match nobody simply absent. Only what a dose write needs is
+// read: id, cccd, dob, province_code and vax_status; the other fields are left empty.
+Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
+                                                    std::span<const int64_t> ids,
+                                                    std::span<const std::string> cccds);
+
 // Sets the cached vaccination status (people.vax_status); called by the dose writes.
 Status SetPersonVaxStatus(storage::Connection& conn, int64_t person_id, std::string_view status,
                           int64_t now);
 
+// SetPersonVaxStatus for many people that get the same status, a statement per 256 people.
+Status SetPeopleVaxStatus(storage::Connection& conn, std::span<const int64_t> person_ids,
+                          std::string_view status, int64_t now);
+
 // JSON of a person (API answers), and serialised (audit rows).
-boost::json::object PersonToJson(const Person& p);
+boost::json::object PersonToJson(const Person& p, boost::json::storage_ptr sp = {});
 std::string PersonJson(const Person& p);
 
 }  // namespace vaxreg::registry

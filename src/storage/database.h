@@ -59,6 +59,10 @@ class Row {
 
 using Rows = std::vector<Row>;
 
+// "a.c1, a.c2, ..." for a SELECT list: `columns` each prefixed with `alias.` (nothing when
+// `alias` is empty), comma-separated.
+std::string ColumnList(std::span<const std::string_view> columns, std::string_view alias);
+
 // A session on one database connection. Not thread-safe: used by one thread at a time.
 class Connection {
  public:

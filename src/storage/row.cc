@@ -100,4 +100,14 @@ std::string Row::Bytes(size_t i) const {
   return Text(i);
 }
 
+std::string ColumnList(std::span<const std::string_view> columns, std::string_view alias) {
+  std::string out;
+  for (std::string_view c : columns) {
+    if (!out.empty()) out += ", ";
+    if (!alias.empty()) (out += alias) += '.';
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace vaxreg::storage

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "fakes/fake_clock.h"
 #include "registry/dose_batch.h"
 #include "registry/dose_csv.h"
@@ -85,6 +87,8 @@ class RegistryStoreTest : public ::testing::Test {
     return d;
   }
 
+  std::chrono::sys_days Today() const { return DayOf(ToUnixSeconds(clock_.Now())); }
+
   int64_t Scalar(const std::string& sql) {
     auto conn = db_->Acquire();
     return (*conn)->Query(sql).value()[0].Int(0);
@@ -160,6 +164,49 @@ TEST_F(RegistryStoreTest, OneFailingWriteDoesNotFailTheBatch) {
               }).ok());
   EXPECT_TRUE((*results)[0].ok() && (*results)[0]->replayed);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM doses"), 3);
+}
+
+// A batch over more people than one lookup statement holds: each item is checked against its own
+// person's history (found by the batched lookups), and the statuses that change are all written.
+TEST_F(RegistryStoreTest, BatchOverManyPeopleChecksEachHistory) {
+  constexpr int kPeople = 300;  // more than storage::kInListChunk
+  std::vector<int64_t> ids;
+  for (int i = 0; i < kPeople; ++i) {
+    char cccd[13];
+    std::snprintf(cccd, sizeof cccd, "0010900%05d", 20000 + i);
+    ids.push_back(AddPerson(cccd));
+  }
+  // Every even person already has dose 1.
+  std::vector<NewDose> first;
+  for (int i = 0; i < kPeople; i += 2) {
+    NewDose d = MakeDose(1, "COMIRNATY", kAug1);
+    d.person_id = ids[i];
+    first.push_back(d);
+  }
+  Result<std::vector<Result<RecordOutcome>>> results = InternalError("not run");
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+                results = RecordDoseBatch(c, clock_, BuiltInVaccines(), first, sys_);
+                return results.status();
+              }).ok());
+  for (const auto& r : *results) ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Now dose 1 for everyone: a second dose 1 for the even people, the first for the others.
+  std::vector<NewDose> second;
+  for (int i = 0; i < kPeople; ++i) {
+    NewDose d = MakeDose(1, "COMIRNATY", kAug1 + 30 * kDay);
+    d.person_id = ids[i];
+    second.push_back(d);
+  }
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+                results = RecordDoseBatch(c, clock_, BuiltInVaccines(), second, sys_);
+                return results.status();
+              }).ok());
+  for (int i = 0; i < kPeople; ++i) {
+    EXPECT_EQ((*results)[i].ok(), i % 2 == 1) << "person " << i << ": "
+                                              << (*results)[i].status().ToString();
+  }
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM people WHERE vax_status = 'partly'"), kPeople);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM doses"), kPeople);
+  EXPECT_EQ(Scalar("SELECT at_least_one FROM stat_coverage WHERE province_code = '01'"), kPeople);
 }
 
 TEST_F(RegistryStoreTest, CountersFollowRecordsAndVoids) {
@@ -256,8 +303,9 @@ TEST_F(RegistryStoreTest, CsvImportChecksEachRowAndInsertsTheGoodOnesTogether) {
   std::vector<int64_t> created;
   Result<size_t> recorded = InternalError("not run");
   ASSERT_TRUE(Write([&](storage::Connection& c) {
-                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(), rows, sys_, people, errors,
-                                          nullptr, "import.doses", &created);
+                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(),
+                                          PrepareDoseRows(rows, BuiltInVaccines(), Today()), sys_,
+                                          people, errors, nullptr, "import.doses", &created);
                 return recorded.status();
               }).ok());
   EXPECT_EQ(*recorded, 3u);
@@ -281,7 +329,9 @@ TEST_F(RegistryStoreTest, CsvImportChecksEachRowAndInsertsTheGoodOnesTogether) {
           .value()};
   errors.clear();
   ASSERT_TRUE(Write([&](storage::Connection& c) {
-                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(), later, sys_, people, errors);
+                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(),
+                                          PrepareDoseRows(later, BuiltInVaccines(), Today()), sys_,
+                                          people, errors);
                 return recorded.status();
               }).ok());
   EXPECT_EQ(*recorded, 1u) << (errors.empty() ? "" : errors[0].status.ToString());

@@ -70,5 +70,11 @@ TEST(RowDeathTest, OutOfRangeColumnIsABug) {
   EXPECT_DEATH(row.at(5), "");
 }
 
+TEST(ColumnListTest, PrefixesEachColumnWithTheAlias) {
+  constexpr std::string_view kColumns[] = {"id", "name"};
+  EXPECT_EQ(ColumnList(kColumns, "p"), "p.id, p.name");
+  EXPECT_EQ(ColumnList(kColumns, ""), "id, name");
+}
+
 }  // namespace
 }  // namespace vaxreg::storage

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -18,6 +19,7 @@
 
 #include "storage/database.h"
 #include "storage/group_commit.h"
+#include "storage/in_list.h"
 #include "storage/migrate.h"
 #include "support/backend.h"
 #include "unit/storage/test_util.h"
@@ -223,6 +225,39 @@ TEST_F(StorageContractTest, RoundTripsEveryValueType) {
     EXPECT_EQ(row.at(2), c.data);
     EXPECT_EQ(row.at(3), c.note);
   }
+}
+
+// QueryIn / ExecuteIn over key counts around the chunk size: every key found once, keys that
+// match nothing (and the NULL padding) find nothing, leading parameters bind first.
+TEST_F(StorageContractTest, InListsFindEveryKeyAcrossChunks) {
+  auto conn = db_->Acquire();
+  STORAGE_ASSERT_OK(conn);
+  STORAGE_ASSERT_OK((*conn)->Begin());
+  for (int i = 0; i < 600; ++i) {
+    STORAGE_ASSERT_OK((*conn)->Execute(kInsertItem, {"item-" + std::to_string(i), int64_t{i}}));
+  }
+  STORAGE_ASSERT_OK((*conn)->Commit());
+  for (size_t n : {size_t{0}, size_t{1}, size_t{3}, kInListChunk - 1, kInListChunk,
+                   kInListChunk + 1, size_t{600}}) {
+    std::vector<Value> keys;
+    for (size_t i = 0; i < n; ++i) keys.emplace_back("item-" + std::to_string(i));
+    keys.emplace_back(std::string("no-such-item"));
+    auto rows = QueryIn(**conn, "SELECT qty FROM items WHERE name", " AND qty >= $1", keys,
+                        std::vector<Value>{int64_t{0}});
+    STORAGE_ASSERT_OK(rows);
+    std::vector<int64_t> qty;
+    for (const Row& r : *rows) qty.push_back(r.Int(0));
+    std::sort(qty.begin(), qty.end());
+    ASSERT_EQ(qty.size(), n) << "keys: " << n;
+    for (size_t i = 0; i < n; ++i) EXPECT_EQ(qty[i], static_cast<int64_t>(i));
+  }
+  std::vector<Value> ids;
+  for (int64_t i = 0; i < 300; ++i) ids.emplace_back(i);  // qty 0..299
+  auto changed = ExecuteIn(**conn, "UPDATE items SET note = $1 WHERE qty", "", ids,
+                           std::vector<Value>{std::string("in")});
+  STORAGE_ASSERT_OK(changed);
+  EXPECT_EQ(*changed, 300);
+  EXPECT_EQ(MustQuery("SELECT COUNT(*) FROM items WHERE note = 'in'")[0].Int(0), 300);
 }
 
 TEST_F(StorageContractTest, NullColumnsReadAsEmpty) {

@@ -1,0 +1,77 @@
+#include "storage/in_list.h"
+
+#include <string>
+
+namespace vaxreg::storage {
+namespace {
+
+// Keys in the next chunk when `remaining` are left: kInListChunk, else the smallest power of two
+// that holds them (the rest of the chunk is NULL padding).
+size_t ChunkSlots(size_t remaining) {
+  if (remaining >= kInListChunk) return kInListChunk;
+  size_t n = 1;
+  while (n < remaining) n *= 2;
+  return n;
+}
+
+std::string InSql(std::string_view head, std::string_view tail, size_t first, size_t slots) {
+  std::string sql(head);
+  sql += " IN (";
+  for (size_t i = 0; i < slots; ++i) {
+    if (i > 0) sql += ", ";
+    sql += "$" + std::to_string(first + i);
+  }
+  sql += ")";
+  sql += tail;
+  return sql;
+}
+
+// Calls run(sql, params) once per chunk of keys.
+template <typename Run>
+Status ForEachChunk(std::string_view head, std::string_view tail, std::span<const Value> keys,
+                    std::span<const Value> leading, Run&& run) {
+  std::vector<Value> params;
+  for (size_t start = 0; start < keys.size();) {
+    const size_t slots = ChunkSlots(keys.size() - start);
+    const size_t take = std::min(slots, keys.size() - start);
+    params.assign(leading.begin(), leading.end());
+    params.insert(params.end(), keys.begin() + static_cast<std::ptrdiff_t>(start),
+                  keys.begin() + static_cast<std::ptrdiff_t>(start + take));
+    params.resize(leading.size() + slots, Value(nullptr));
+    RETURN_IF_ERROR(run(InSql(head, tail, leading.size() + 1, slots), params));
+    start += take;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Rows> QueryIn(Connection& conn, std::string_view head, std::string_view tail,
+                     std::span<const Value> keys, std::span<const Value> leading) {
+  Rows all;
+  RETURN_IF_ERROR(ForEachChunk(head, tail, keys, leading,
+                               [&](const std::string& sql, std::span<const Value> params) {
+                                 ASSIGN_OR_RETURN(Rows rows, conn.Query(sql, params));
+                                 if (all.empty()) {
+                                   all = std::move(rows);
+                                 } else {
+                                   for (Row& r : rows) all.push_back(std::move(r));
+                                 }
+                                 return Status::Ok();
+                               }));
+  return all;
+}
+
+Result<int64_t> ExecuteIn(Connection& conn, std::string_view head, std::string_view tail,
+                          std::span<const Value> keys, std::span<const Value> leading) {
+  int64_t changed = 0;
+  RETURN_IF_ERROR(ForEachChunk(head, tail, keys, leading,
+                               [&](const std::string& sql, std::span<const Value> params) {
+                                 ASSIGN_OR_RETURN(int64_t n, conn.Execute(sql, params));
+                                 changed += n;
+                                 return Status::Ok();
+                               }));
+  return changed;
+}
+
+}  // namespace vaxreg::storage
