@@ -1,5 +1,9 @@
 #include "registry/bulk_load.h"
 
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+
 #include "registry/dose_service.h"
 #include "registry/person_store.h"
 #include "registry/statistics.h"
@@ -56,6 +60,29 @@ class MultiRowInserts {
 
  private:
   std::vector<std::string> sql_;
+};
+
+// A statistics day: the doses given in a province with a vaccine on a day.
+struct DailyKey {
+  std::chrono::sys_days day;
+  std::string_view province, vaccine;
+  bool operator==(const DailyKey&) const = default;
+};
+
+size_t HashCombine(size_t seed, size_t h) { return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)); }
+
+struct DailyKeyHash {
+  size_t operator()(const DailyKey& k) const {
+    size_t h = std::hash<int64_t>()(k.day.time_since_epoch().count());
+    h = HashCombine(h, std::hash<std::string_view>()(k.province));
+    return HashCombine(h, std::hash<std::string_view>()(k.vaccine));
+  }
+};
+
+struct PairHash {
+  size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
+    return HashCombine(std::hash<std::string_view>()(k.first), std::hash<std::string_view>()(k.second));
+  }
 };
 
 Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
@@ -133,9 +160,11 @@ Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<cons
 
 Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& people,
                         const std::vector<VaccineProduct>& catalogue, int64_t now) {
-  std::map<std::tuple<std::string, std::string, std::string>, int64_t> daily;
-  std::map<std::pair<std::string, std::string>, int64_t> used;
-  std::map<std::string, std::array<int64_t, 3>> coverage;
+  // Tallies keyed by views into the doses and people of `people`, which outlive them; the days
+  // are formatted once per key when the counters are written, not once per dose.
+  std::unordered_map<DailyKey, int64_t, DailyKeyHash> daily;
+  std::unordered_map<std::pair<std::string_view, std::string_view>, int64_t, PairHash> used;
+  std::unordered_map<std::string_view, std::array<int64_t, 3>> coverage;
   std::vector<const Dose*> dose_rows;
   std::vector<const BulkPerson*> new_people;
   std::map<std::string, std::vector<int64_t>> changed_status;  // existing people, by new status
@@ -155,7 +184,7 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
       d.created_at = now;
       dose_rows.push_back(&d);
       if (!d.Counts()) continue;
-      ++daily[{FormatDay(DayOf(d.administered_at)), d.province_code, d.vaccine_code}];
+      ++daily[{DayOf(d.administered_at), d.province_code, d.vaccine_code}];
       if (!d.facility_code.empty()) {
         ++used[{d.facility_code, d.vaccine_code}];
         ++used[{d.province_code, d.vaccine_code}];
@@ -169,8 +198,8 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
     if (existing) changed_status[bp.person.vax_status].push_back(bp.person.id);
     const int from = StatusRank(old_status), to = static_cast<int>(s.status);
     auto& c = coverage[bp.person.province_code.empty() && !bp.doses.empty()
-                           ? bp.doses.front().province_code
-                           : bp.person.province_code];
+                           ? std::string_view(bp.doses.front().province_code)
+                           : std::string_view(bp.person.province_code)];
     for (int level = 1; level <= 3; ++level) c[level - 1] += (to >= level) - (from >= level);
   }
   for (const auto& [status, ids] : changed_status) {
@@ -182,7 +211,8 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
     RETURN_IF_ERROR(conn.Execute("INSERT INTO stat_doses_daily (day, province_code, vaccine_code, "
                                  "doses) VALUES ($1, $2, $3, $4) ON CONFLICT (day, province_code, "
                                  "vaccine_code) DO UPDATE SET doses = stat_doses_daily.doses + $4",
-                                 {std::get<0>(key), std::get<1>(key), std::get<2>(key), n})
+                                 {FormatDay(key.day), std::string(key.province),
+                                  std::string(key.vaccine), n})
                         .status());
   }
   for (const auto& [key, n] : used) {
@@ -194,7 +224,7 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
                                  "UPDATE SET at_least_one = stat_coverage.at_least_one + $2, "
                                  "fully = stat_coverage.fully + $3, "
                                  "booster = stat_coverage.booster + $4",
-                                 {province, c[0], c[1], c[2]})
+                                 {std::string(province), c[0], c[1], c[2]})
                         .status());
   }
   people_loaded_ += static_cast<int64_t>(new_people.size());
