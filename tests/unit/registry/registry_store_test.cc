@@ -285,6 +285,39 @@ TEST_F(RegistryStoreTest, BookingsStayWithinCapacity) {
   EXPECT_EQ(Scalar("SELECT registrations FROM stat_registrations_daily"), 2);
 }
 
+// A new person whose first row is refused for what only the database knows (an inactive
+// facility) is created from their next row; a new person with invalid data is refused on every
+// row without touching the database.
+TEST_F(RegistryStoreTest, CsvImportCreatesAPersonFromTheirFirstAcceptedRow) {
+  const std::vector<std::string> lines = {
+      "d,,Bé Hoa,2012-06-01,F,,01,006,00199,COMIRNATY,L1,1,2021-10-01,HN-B",
+      "d,,Bé Hoa,2012-06-01,F,,01,006,00199,COMIRNATY,L1,2,2021-11-01,HN-A",
+      "e,,Bé Cúc,2030-01-01,F,,01,006,00199,COMIRNATY,L1,1,2021-10-01,HN-A",
+      "e,,Bé Cúc,2030-01-01,F,,01,006,00199,COMIRNATY,L1,2,2021-11-01,HN-A",
+  };
+  std::vector<DoseCsvRow> rows;
+  for (size_t i = 0; i < lines.size(); ++i) rows.push_back(ParseDoseCsvLine(lines[i], i + 2).value());
+  RecordPeople people;
+  std::vector<RowError> errors;
+  Result<size_t> recorded = InternalError("not run");
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+                recorded = ImportDoseRows(c, clock_, BuiltInVaccines(),
+                                          PrepareDoseRows(rows, BuiltInVaccines(), Today()), sys_,
+                                          people, errors);
+                return recorded.status();
+              }).ok());
+  EXPECT_EQ(*recorded, 1u);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].line, 2u);
+  EXPECT_EQ(errors[0].status.field(), "facility_code");
+  EXPECT_EQ(errors[1].line, 4u);
+  EXPECT_EQ(errors[1].status.field(), "dob");
+  EXPECT_EQ(errors[2].line, 5u);
+  EXPECT_EQ(errors[2].status.field(), "dob");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM people WHERE full_name = 'Bé Hoa' AND vax_status = 'partly'"), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM people WHERE full_name = 'Bé Cúc'"), 0);
+}
+
 TEST_F(RegistryStoreTest, CsvImportChecksEachRowAndInsertsTheGoodOnesTogether) {
   ASSERT_TRUE(Record(MakeDose(1, "COMIRNATY", kAug1), sys_).ok());
   const std::vector<std::string> lines = {
