@@ -126,7 +126,7 @@ import_bench() {
   end=$(date +%s.%N)
   local raw; raw=$(sed -n 's/.*raw_rows_per_s=\([0-9]*\).*/\1/p' "$WORK/raw.txt")
   local rate; rate=$(echo "$IMPORT_ROWS / ($end - $start)" | bc)
-  echo "  import: $rate rows/s, raw batched insert $raw rows/s, ratio $(echo "scale=2; $rate / $raw" | bc)"
+  echo "  import: $rate rows/s, raw batched insert $raw rows/s, ratio $(echo "scale=3; $rate / $raw" | bc)"
 }
 
 if [ "$SQLITE" = 1 ]; then
