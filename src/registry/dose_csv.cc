@@ -99,9 +99,9 @@ Result<ChunkLookups> LookUpChunk(storage::Connection& conn, const PreparedDoseRo
       out.facilities.emplace(row.facility_code, std::move(f));
     }
     if (row.person_id > 0) {
-      if (seen.insert(PersonKey(row)).second) ids.push_back(row.person_id);
+      if (seen.insert(prepared.person_key[r]).second) ids.push_back(row.person_id);
     } else if (!row.cccd.empty()) {
-      if (seen.insert(PersonKey(row)).second) cccds.push_back(row.cccd);
+      if (seen.insert(prepared.person_key[r]).second) cccds.push_back(row.cccd);
     } else if (auto it = people.find(row.record_id); it != people.end()) {
       if (seen.insert("p:" + std::to_string(it->second)).second) ids.push_back(it->second);
     }
@@ -261,10 +261,12 @@ PreparedDoseRows PrepareDoseRows(std::vector<DoseCsvRow> rows,
   PreparedDoseRows p;
   p.today = today;
   p.refusal.resize(rows.size());
+  p.person_key.reserve(rows.size());
   p.new_person.resize(rows.size());
   std::unordered_set<std::string> people_seen;
   for (size_t r = 0; r < rows.size(); ++r) {
     const DoseCsvRow& row = rows[r];
+    p.person_key.push_back(PersonKey(row));
     if (VaccineCatalogueCache::Find(catalogue, row.vaccine) == nullptr) {
       p.refusal[r] = InvalidArgumentError("unknown vaccine '" + row.vaccine + "'", "vaccine");
       continue;
@@ -273,7 +275,7 @@ PreparedDoseRows PrepareDoseRows(std::vector<DoseCsvRow> rows,
       p.refusal[r] = InvalidArgumentError("dose_number must be 1-20", "dose_number");
       continue;
     }
-    if (row.person_id == 0 && people_seen.insert(PersonKey(row)).second) {
+    if (row.person_id == 0 && people_seen.insert(p.person_key[r]).second) {
       p.new_person[r] = ValidateNewPerson(NewPersonOf(row), today);
     }
   }
@@ -296,7 +298,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
   std::vector<size_t> replay_of(rows.size(), SIZE_MAX);
   std::unordered_map<std::string, size_t> key_rows;
   ASSIGN_OR_RETURN(ChunkLookups looked_up, LookUpChunk(conn, prepared, people));
-  std::unordered_map<std::string, size_t> group_of;  // PersonKey -> index in groups
+  std::unordered_map<std::string_view, size_t> group_of;  // person_key -> index in groups
   std::vector<Group> groups;
   std::string digest_input;
   size_t recorded = 0;
@@ -340,7 +342,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       refuse(st);
       continue;
     }
-    const std::string key = PersonKey(row);
+    const std::string_view key = prepared.person_key[r];
     auto git = group_of.find(key);
     if (git == group_of.end()) {
       git = group_of.emplace(key, groups.size()).first;

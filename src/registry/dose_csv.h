@@ -63,6 +63,9 @@ struct PreparedDoseRows {
   // Per row: OK, or why the row is refused whatever the database holds (unknown vaccine, dose
   // number out of range).
   std::vector<Status> refusal;
+  // Per row: the key that groups the rows of one person ("p:" person id, "c:" CCCD, or "r:"
+  // record_id for people without a CCCD), built here so the writer does not build it again.
+  std::vector<std::string> person_key;
   // Per row: for the first acceptable row of each person not named by id, that row's person data
   // validated (ValidateNewPerson) or the error; nullopt for the other rows.
   std::vector<std::optional<Result<Person>>> new_person;

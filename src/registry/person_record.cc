@@ -36,14 +36,18 @@ PersonRecord BuildPersonRecord(Person person, std::vector<Dose> doses,
 
 namespace {
 
-// The person matching `where` (on alias p) with every dose (alias d), in one statement.
-Result<std::optional<PersonRecord>> LoadJoined(storage::Connection& conn, std::string_view where,
+// "SELECT <person columns>, <dose columns> FROM people p LEFT JOIN doses d ... " + where.
+std::string JoinedSelect(std::string_view where) {
+  return "SELECT " + PersonColumns("p") + ", " + DoseColumns("d") +
+         " FROM people p LEFT JOIN doses d ON d.person_id = p.id " + std::string(where);
+}
+
+// The person that `sql` (a JoinedSelect) finds with every dose, in one statement.
+Result<std::optional<PersonRecord>> LoadJoined(storage::Connection& conn, const std::string& sql,
                                                storage::Value key,
                                                const std::vector<VaccineProduct>& catalogue) {
-  static const std::string select = "SELECT " + PersonColumns("p") + ", " + DoseColumns("d") +
-                                    " FROM people p LEFT JOIN doses d ON d.person_id = p.id ";
   constexpr size_t kFirstDoseColumn = 16;
-  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(select + std::string(where), {std::move(key)}));
+  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {std::move(key)}));
   if (rows.empty()) return std::optional<PersonRecord>();
   std::vector<Dose> doses;
   for (const storage::Row& r : rows) {
@@ -61,12 +65,14 @@ Result<std::optional<PersonRecord>> LoadJoined(storage::Connection& conn, std::s
 
 Result<std::optional<PersonRecord>> LoadPersonRecord(storage::Connection& conn, int64_t person_id,
                                                      const std::vector<VaccineProduct>& catalogue) {
-  return LoadJoined(conn, "WHERE p.id = $1", person_id, catalogue);
+  static const std::string sql = JoinedSelect("WHERE p.id = $1");
+  return LoadJoined(conn, sql, person_id, catalogue);
 }
 
 Result<std::optional<PersonRecord>> LoadPersonRecordByCccd(
     storage::Connection& conn, std::string_view cccd, const std::vector<VaccineProduct>& catalogue) {
-  return LoadJoined(conn, "WHERE p.cccd = $1", std::string(cccd), catalogue);
+  static const std::string sql = JoinedSelect("WHERE p.cccd = $1");
+  return LoadJoined(conn, sql, std::string(cccd), catalogue);
 }
 
 std::string PersonRecordJson(const PersonRecord& r) {

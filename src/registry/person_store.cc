@@ -157,10 +157,7 @@ Status SetPeopleVaxStatus(storage::Connection& conn, std::span<const int64_t> pe
 
 Status SetPersonVaxStatus(storage::Connection& conn, int64_t person_id, std::string_view status,
                           int64_t now) {
-  return conn
-      .Execute("UPDATE people SET vax_status = $1, updated_at = $2 WHERE id = $3",
-               {std::string(status), now, person_id})
-      .status();
+  return SetPeopleVaxStatus(conn, {&person_id, 1}, status, now);
 }
 
 }  // namespace vaxreg::registry

@@ -1,6 +1,7 @@
 #include "storage/in_list.h"
 
 #include <string>
+#include <unordered_map>
 
 namespace vaxreg::storage {
 namespace {
@@ -14,15 +15,26 @@ size_t ChunkSlots(size_t remaining) {
   return n;
 }
 
-std::string InSql(std::string_view head, std::string_view tail, size_t first, size_t slots) {
-  std::string sql(head);
-  sql += " IN (";
-  for (size_t i = 0; i < slots; ++i) {
-    if (i > 0) sql += ", ";
-    sql += "$" + std::to_string(first + i);
+// "$first, $first+1, ..." (`slots` of them), built once per thread and shape: the writer runs
+// these statements for every chunk of an import.
+const std::string& Placeholders(size_t first, size_t slots) {
+  thread_local std::unordered_map<size_t, std::string> cache;
+  std::string& list = cache[first * (kInListChunk + 1) + slots];
+  if (list.empty()) {
+    for (size_t i = 0; i < slots; ++i) {
+      if (i > 0) list += ", ";
+      list += "$" + std::to_string(first + i);
+    }
   }
-  sql += ")";
-  sql += tail;
+  return list;
+}
+
+std::string InSql(std::string_view head, std::string_view tail, size_t first, size_t slots) {
+  const std::string& placeholders = Placeholders(first, slots);
+  std::string sql;
+  sql.reserve(head.size() + placeholders.size() + tail.size() + 6);
+  ((sql += head) += " IN (") += placeholders;
+  (sql += ")") += tail;
   return sql;
 }
 
