@@ -23,59 +23,80 @@ Status ForEachInSavepoint(storage::Connection& conn, size_t n,
   return Status::Ok();
 }
 
-Result<std::vector<Result<RecordOutcome>>> RecordDoseBatch(
-    storage::Connection& conn, const Clock& clock, const std::vector<VaccineProduct>& catalogue,
-    const std::vector<NewDose>& doses, const DoseWriter& writer) {
+Result<PreparedDoseBatch> PrepareDoseBatch(const std::vector<VaccineProduct>& catalogue,
+                                           std::vector<NewDose> doses, const DoseWriter& writer,
+                                           std::chrono::sys_days today) {
   if (doses.size() > kMaxDoseBatch) {
     return InvalidArgumentError("a batch holds at most " + std::to_string(kMaxDoseBatch) +
                                     " doses, got " + std::to_string(doses.size()),
                                 "items");
   }
-  std::vector<Result<RecordOutcome>> results(doses.size(), Result<RecordOutcome>(InternalError("not run")));
-  const bool together = !writer.is_citizen && std::all_of(doses.begin(), doses.end(), [](const NewDose& d) {
+  PreparedDoseBatch batch;
+  batch.items = doses.size();
+  batch.together = !writer.is_citizen && std::all_of(doses.begin(), doses.end(), [](const NewDose& d) {
     return d.override_reason.empty() && d.source == "facility";
   });
-  if (together) {
-    std::vector<DoseCsvRow> rows;
-    std::vector<size_t> item_of_row;
-    for (size_t i = 0; i < doses.size(); ++i) {
-      const NewDose& d = doses[i];
-      if (Status st = ValidateNewDose(d, catalogue); !st.ok()) {
-        results[i] = st;
-        continue;
-      }
-      DoseCsvRow row;
-      row.line = i;
-      row.person_id = d.person_id;
-      row.vaccine = d.vaccine_code;
-      row.lot = d.lot;
-      row.dose_number = d.dose_number;
-      row.administered_at = d.administered_at;
-      row.facility_code = d.facility_code;
-      row.vaccinator = d.vaccinator;
-      row.idempotency_key = d.idempotency_key;
-      rows.push_back(std::move(row));
-      item_of_row.push_back(i);
+  if (!batch.together) {
+    batch.doses = std::move(doses);
+    return batch;
+  }
+  std::vector<DoseCsvRow> rows;
+  rows.reserve(doses.size());
+  for (size_t i = 0; i < doses.size(); ++i) {
+    NewDose& d = doses[i];
+    if (Status st = ValidateNewDose(d, catalogue); !st.ok()) {
+      batch.refused.emplace_back(i, std::move(st));
+      continue;
     }
+    DoseCsvRow& row = rows.emplace_back();
+    row.line = i;
+    row.person_id = d.person_id;
+    row.vaccine = std::move(d.vaccine_code);
+    row.lot = std::move(d.lot);
+    row.dose_number = d.dose_number;
+    row.administered_at = d.administered_at;
+    row.facility_code = std::move(d.facility_code);
+    row.vaccinator = std::move(d.vaccinator);
+    row.idempotency_key = std::move(d.idempotency_key);
+    batch.item_of_row.push_back(i);
+  }
+  batch.rows = PrepareDoseRows(std::move(rows), catalogue, today);
+  return batch;
+}
+
+Result<std::vector<Result<RecordOutcome>>> RecordPreparedDoseBatch(
+    storage::Connection& conn, const Clock& clock, const std::vector<VaccineProduct>& catalogue,
+    const PreparedDoseBatch& batch, const DoseWriter& writer) {
+  std::vector<Result<RecordOutcome>> results(batch.items,
+                                             Result<RecordOutcome>(InternalError("not run")));
+  if (batch.together) {
+    for (const auto& [item, st] : batch.refused) results[item] = st;
     RecordPeople unused;
     std::vector<RowError> errors;
     std::vector<std::optional<RecordOutcome>> outcomes;
-    const PreparedDoseRows prepared =
-        PrepareDoseRows(std::move(rows), catalogue, DayOf(ToUnixSeconds(clock.Now())));
-    ASSIGN_OR_RETURN(size_t recorded, ImportDoseRows(conn, clock, catalogue, prepared, writer,
+    ASSIGN_OR_RETURN(size_t recorded, ImportDoseRows(conn, clock, catalogue, batch.rows, writer,
                                                      unused, errors, &outcomes, "dose.batch"));
     (void)recorded;
-    for (size_t k = 0; k < prepared.rows.size(); ++k) {
-      if (outcomes[k]) results[item_of_row[k]] = *outcomes[k];
+    for (size_t k = 0; k < batch.rows.rows.size(); ++k) {
+      if (outcomes[k]) results[batch.item_of_row[k]] = std::move(*outcomes[k]);
     }
-    for (const RowError& e : errors) results[e.line] = e.status;
+    // A row's line is its item's index.
+    for (RowError& e : errors) results[e.line] = std::move(e.status);
     return results;
   }
-  RETURN_IF_ERROR(ForEachInSavepoint(conn, doses.size(), [&](storage::Connection& c, size_t i) {
-    results[i] = RecordDose(c, clock, catalogue, doses[i], writer);
+  RETURN_IF_ERROR(ForEachInSavepoint(conn, batch.doses.size(), [&](storage::Connection& c, size_t i) {
+    results[i] = RecordDose(c, clock, catalogue, batch.doses[i], writer);
     return results[i].status();
   }));
   return results;
+}
+
+Result<std::vector<Result<RecordOutcome>>> RecordDoseBatch(
+    storage::Connection& conn, const Clock& clock, const std::vector<VaccineProduct>& catalogue,
+    const std::vector<NewDose>& doses, const DoseWriter& writer) {
+  ASSIGN_OR_RETURN(PreparedDoseBatch batch,
+                   PrepareDoseBatch(catalogue, doses, writer, DayOf(ToUnixSeconds(clock.Now()))));
+  return RecordPreparedDoseBatch(conn, clock, catalogue, batch, writer);
 }
 
 }  // namespace vaxreg::registry

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 #include <climits>
 #include <optional>
 #include <unordered_set>
@@ -119,31 +120,39 @@ Result<ChunkLookups> LookUpChunk(storage::Connection& conn, const PreparedDoseRo
   return out;
 }
 
+// The stored person `row` names, if any: by person id (batch endpoint), by CCCD, or by the
+// record_id of an earlier chunk.
+std::optional<int64_t> StoredPersonOf(const DoseCsvRow& row, const ChunkLookups& looked_up,
+                                      const RecordPeople& people) {
+  if (row.person_id > 0) {
+    if (looked_up.people_by_id.contains(row.person_id)) return row.person_id;
+  } else if (!row.cccd.empty()) {
+    if (auto it = looked_up.id_by_cccd.find(row.cccd); it != looked_up.id_by_cccd.end()) {
+      return it->second;
+    }
+  } else if (auto it = people.find(row.record_id); it != people.end()) {
+    if (looked_up.people_by_id.contains(it->second)) return it->second;
+  }
+  return std::nullopt;
+}
+
 // The group of `row`, the first acceptable row of its person in the chunk (r is its index).
-Group MakeGroup(const PreparedDoseRows& prepared, size_t r, const ChunkLookups& looked_up,
-                const RecordPeople& people) {
+// `stored` is StoredPersonOf(row); the stored person and their doses move from `looked_up` into
+// the group (the caller makes one group per stored person).
+Group MakeGroup(const PreparedDoseRows& prepared, size_t r, std::optional<int64_t> stored,
+                ChunkLookups& looked_up) {
   const DoseCsvRow& row = prepared.rows[r];
   Group g;
   g.record_id = row.record_id;
-  const Person* found = nullptr;
-  if (row.person_id > 0) {
-    found = looked_up.PersonWithId(row.person_id);
-    if (found == nullptr) {
-      g.person_error = NotFoundError("no person with id " + std::to_string(row.person_id));
-      return g;
+  if (stored) {
+    // The fields FindPeopleForDoseWrites reads.
+    g.person.person = std::move(looked_up.people_by_id.extract(*stored).mapped());
+    if (auto d = looked_up.doses_by_person.extract(*stored)) {
+      g.person.existing_doses = std::move(d.mapped());
     }
-  } else if (!row.cccd.empty()) {
-    if (auto it = looked_up.id_by_cccd.find(row.cccd); it != looked_up.id_by_cccd.end()) {
-      found = looked_up.PersonWithId(it->second);
-    }
-  } else if (auto it = people.find(row.record_id); it != people.end()) {
-    found = looked_up.PersonWithId(it->second);
-  }
-  if (found != nullptr) {
-    g.person.person = *found;  // the fields FindPeopleForDoseWrites reads
-    if (auto d = looked_up.doses_by_person.find(found->id); d != looked_up.doses_by_person.end()) {
-      g.person.existing_doses = d->second;
-    }
+  } else if (row.person_id > 0) {
+    g.person_error = NotFoundError("no person with id " + std::to_string(row.person_id));
+    return g;
   } else {
     // Prepared for the person's first acceptable row; a group can start at a later row when
     // the earlier ones were refused for what only the database knows (facility, key).
@@ -299,7 +308,9 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
   std::unordered_map<std::string, size_t> key_rows;
   ASSIGN_OR_RETURN(ChunkLookups looked_up, LookUpChunk(conn, prepared, people));
   std::unordered_map<std::string_view, size_t> group_of;  // person_key -> index in groups
+  std::unordered_map<int64_t, size_t> group_of_stored;    // stored person id -> index in groups
   std::vector<Group> groups;
+  groups.reserve(rows.size());
   std::string digest_input;
   size_t recorded = 0;
   for (size_t r = 0; r < rows.size(); ++r) {
@@ -345,8 +356,17 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     const std::string_view key = prepared.person_key[r];
     auto git = group_of.find(key);
     if (git == group_of.end()) {
-      git = group_of.emplace(key, groups.size()).first;
-      groups.push_back(MakeGroup(prepared, r, looked_up, people));
+      // Two keys (a CCCD, and the record_id of an earlier chunk) may name one stored person:
+      // they share a group, so that each row's continuity check sees the other's doses.
+      const std::optional<int64_t> stored = StoredPersonOf(row, looked_up, people);
+      auto sit = stored ? group_of_stored.find(*stored) : group_of_stored.end();
+      if (sit != group_of_stored.end()) {
+        git = group_of.emplace(key, sit->second).first;
+      } else {
+        git = group_of.emplace(key, groups.size()).first;
+        if (stored) group_of_stored.emplace(*stored, groups.size());
+        groups.push_back(MakeGroup(prepared, r, stored, looked_up));
+      }
     }
     Group& g = groups[git->second];
     if (!g.person_error.ok()) {
@@ -386,11 +406,12 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     if (!row.idempotency_key.empty()) key_rows[row.idempotency_key] = r;
     placed[r] = {git->second, g.person.doses.size()};
     g.person.doses.push_back(std::move(d));
-    digest_input += std::to_string(row.line) + ":" + row.record_id + ":" + row.cccd + ":" +
-                    row.vaccine + ":" + std::to_string(row.dose_number) + "\n";
+    fmt::format_to(std::back_inserter(digest_input), "{}:{}:{}:{}:{}\n", row.line, row.record_id,
+                   row.cccd, row.vaccine, row.dose_number);
     ++recorded;
   }
   std::vector<BulkPerson> load;
+  load.reserve(groups.size());
   std::vector<std::string> record_ids;
   std::vector<size_t> load_of_group(groups.size(), SIZE_MAX);
   for (size_t gi = 0; gi < groups.size(); ++gi) {
@@ -410,25 +431,26 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       if (is_new[i]) created_people->push_back(load[i].person.id);
     }
   }
-  if (outcomes != nullptr) {
-    for (size_t r = 0; r < rows.size(); ++r) {
-      if (placed[r].first != SIZE_MAX) {
-        (*outcomes)[r] =
-            RecordOutcome{load[load_of_group[placed[r].first]].doses[placed[r].second], false};
-      }
-    }
-    for (size_t r = 0; r < rows.size(); ++r) {
-      if (replay_of[r] != SIZE_MAX && (*outcomes)[replay_of[r]]) {
-        (*outcomes)[r] = RecordOutcome{(*outcomes)[replay_of[r]]->dose, true};
-      }
-    }
-  }
   int64_t first_id = INT64_MAX, last_id = 0;
   for (size_t i = 0; i < load.size(); ++i) {
     if (!record_ids[i].empty()) people[record_ids[i]] = load[i].person.id;
     for (const Dose& d : load[i].doses) {
       first_id = std::min(first_id, d.id);
       last_id = std::max(last_id, d.id);
+    }
+  }
+  if (outcomes != nullptr) {
+    // The loaded doses are not needed after this: they move into the outcomes.
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (placed[r].first != SIZE_MAX) {
+        (*outcomes)[r] = RecordOutcome{
+            std::move(load[load_of_group[placed[r].first]].doses[placed[r].second]), false};
+      }
+    }
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (replay_of[r] != SIZE_MAX && (*outcomes)[replay_of[r]]) {
+        (*outcomes)[r] = RecordOutcome{(*outcomes)[replay_of[r]]->dose, true};
+      }
     }
   }
   const std::string after = boost::json::serialize(boost::json::object{

@@ -347,6 +347,11 @@ Status SqliteConnection::ReleaseSavepoint(std::string_view name) {
   return SavepointCommand("RELEASE SAVEPOINT ", name);
 }
 
+void SqliteConnection::AdoptCheckpointer(std::unique_ptr<WalCheckpointer> checkpointer) {
+  checkpointer->Attach(db_);
+  checkpointer_ = std::move(checkpointer);
+}
+
 void SqliteConnection::ResetForReuse() {
   if (sqlite3_get_autocommit(db_) == 0) Rollback().IgnoreError();
   in_transaction_ = false;
@@ -445,6 +450,11 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::OpenWriterConnection() {
   // A negative cache_size is in KiB.
   const int64_t cache_kib = std::max<int64_t>(options_.sqlite_writer_cache_bytes >> 10, 1);
   RETURN_IF_ERROR(conn->ExecuteScript("PRAGMA cache_size=-" + std::to_string(cache_kib)));
+  if (!in_memory_) {
+    ASSIGN_OR_RETURN(std::unique_ptr<WalCheckpointer> checkpointer,
+                     WalCheckpointer::Start(filename_));
+    conn->AdoptCheckpointer(std::move(checkpointer));
+  }
   return std::unique_ptr<Connection>(std::move(conn));
 }
 

@@ -6,6 +6,8 @@
 // DatabaseOptions::sqlite_mmap_bytes (reads map the file instead of copying each page through a
 // pread: a random lookup on a database larger than the page cache costs no system call).
 // Statements are prepared once per connection (SQLITE_PREPARE_PERSISTENT) and cached by SQL text.
+// The writer connection of a file database checkpoints its WAL on a thread of its own
+// (WalCheckpointer), not inside its commits.
 //
 // "sqlite::memory:" databases live in SQLite's memdb VFS under a process-unique name, so every
 // connection of one SqliteDatabase sees the same data while two SqliteDatabases never do. The
@@ -22,6 +24,7 @@
 
 #include "common/status.h"
 #include "storage/database.h"
+#include "storage/sqlite/wal_checkpointer.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -57,6 +60,9 @@ class SqliteConnection final : public Connection {
   // Rolls back a transaction left open by a borrower before the connection is reused.
   void ResetForReuse();
 
+  // Hands this connection's WAL checkpoints to `checkpointer`, which it then owns.
+  void AdoptCheckpointer(std::unique_ptr<WalCheckpointer> checkpointer);
+
  private:
   struct StringHash {
     using is_transparent = void;
@@ -83,6 +89,8 @@ class SqliteConnection final : public Connection {
   std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> statements_;
   // The SQLite index of each "$k" (k = 1..n) of a cached statement, looked up on first use.
   std::unordered_map<sqlite3_stmt*, std::vector<int>> param_indexes_;
+  // The writer connection's WAL checkpoints run on this thread (null for other connections).
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   bool in_transaction_ = false;
 };
 
