@@ -97,6 +97,10 @@ const std::vector<Setter>& Setters() {
       Num<int>("database.sqlite_writer_cache_mib", "VAXREG_DB_SQLITE_WRITER_CACHE_MIB",
                "SQLite: MiB of page cache for the one writer connection",
                &Config::db_sqlite_writer_cache_mib, 1, 1 << 20),
+      Num<int>("database.sqlite_read_snapshot_ms", "VAXREG_DB_SQLITE_READ_SNAPSHOT_MS",
+               "SQLite: longest a reader answers from one snapshot when nothing was written "
+               "in-process (bounds how late it sees other processes' writes; 0 = off)",
+               &Config::db_sqlite_read_snapshot_ms, 0, 10000),
       Num<int>("auth.session_ttl_minutes", "VAXREG_SESSION_TTL_MINUTES", "bearer token lifetime",
                &Config::session_ttl_minutes, 1, 60 * 24 * 30),
       Num<int>("auth.session_cache_seconds", "VAXREG_SESSION_CACHE_SECONDS",

@@ -32,6 +32,7 @@ struct Config {
   int db_busy_timeout_ms = 5000;
   int db_sqlite_mmap_mib = 2048;
   int db_sqlite_writer_cache_mib = 256;
+  int db_sqlite_read_snapshot_ms = 10;
   // [auth]
   int session_ttl_minutes = 12 * 60;
   int session_cache_seconds = 5;

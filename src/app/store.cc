@@ -10,6 +10,7 @@ storage::DatabaseOptions DatabaseOptionsFromConfig(const Config& config) {
   o.busy_timeout_ms = config.db_busy_timeout_ms;
   o.sqlite_mmap_bytes = int64_t{config.db_sqlite_mmap_mib} << 20;
   o.sqlite_writer_cache_bytes = int64_t{config.db_sqlite_writer_cache_mib} << 20;
+  o.sqlite_read_snapshot_ms = config.db_sqlite_read_snapshot_ms;
   return o;
 }
 

@@ -109,6 +109,17 @@ void ConfigureSqliteOnce() {
   (void)configured;
 }
 
+// The WAL hook of pooled connections: counts the commit (read snapshot reuse), then does what
+// SQLite's automatic checkpoint, which any WAL hook replaces, would do.
+int CountCommit(void* commits, sqlite3* db, const char* schema, int wal_pages) {
+  static_cast<std::atomic<uint64_t>*>(commits)->fetch_add(1, std::memory_order_release);
+  constexpr int kAutoCheckpointPages = 1000;
+  if (wal_pages >= kAutoCheckpointPages) {
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -243,6 +254,7 @@ Status SqliteConnection::Run(std::string_view sql, std::span<const Value> params
                              int64_t* changes) {
   RETURN_IF_ERROR(CheckTransactionAlive());
   ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+  RETURN_IF_ERROR(PrepareSnapshotFor(stmt));
   StatementUse use(stmt);
   RETURN_IF_ERROR(Bind(stmt, params));
   const int columns = sqlite3_column_count(stmt);
@@ -276,6 +288,7 @@ Result<int64_t> SqliteConnection::Execute(std::string_view sql, std::span<const 
 }
 
 Status SqliteConnection::ExecuteScript(std::string_view sql) {
+  ReleaseReadSnapshot();
   RETURN_IF_ERROR(CheckTransactionAlive());
   // sqlite3_exec splits statements with the real parser, so trigger bodies with inner ';' work.
   const std::string script(sql);
@@ -290,6 +303,7 @@ Status SqliteConnection::ExecuteScript(std::string_view sql) {
 }
 
 Status SqliteConnection::Begin() {
+  ReleaseReadSnapshot();
   if (sqlite3_get_autocommit(db_) == 0) {
     return FailedPreconditionError("a transaction is already open on this connection");
   }
@@ -302,6 +316,7 @@ Status SqliteConnection::Begin() {
 }
 
 Status SqliteConnection::Commit() {
+  ReleaseReadSnapshot();
   if (sqlite3_get_autocommit(db_) != 0) {
     const bool lost = in_transaction_;
     in_transaction_ = false;
@@ -315,6 +330,7 @@ Status SqliteConnection::Commit() {
 }
 
 Status SqliteConnection::Rollback() {
+  ReleaseReadSnapshot();
   in_transaction_ = false;
   if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();  // nothing left to undo
   return Run("ROLLBACK", {}, nullptr, nullptr);
@@ -322,6 +338,7 @@ Status SqliteConnection::Rollback() {
 
 Status SqliteConnection::SavepointCommand(std::string_view verb, std::string_view name) {
   if (!IsIdentifier(name)) return InvalidArgumentError("bad savepoint name");
+  ReleaseReadSnapshot();
   RETURN_IF_ERROR(CheckTransactionAlive());
   if (sqlite3_get_autocommit(db_) != 0) {
     // SQLite would open a transaction here; PostgreSQL refuses. Keep the two backends alike.
@@ -347,13 +364,65 @@ Status SqliteConnection::ReleaseSavepoint(std::string_view name) {
   return SavepointCommand("RELEASE SAVEPOINT ", name);
 }
 
-void SqliteConnection::AdoptCheckpointer(std::unique_ptr<WalCheckpointer> checkpointer) {
-  checkpointer->Attach(db_);
+void SqliteConnection::AdoptCheckpointer(std::unique_ptr<WalCheckpointer> checkpointer,
+                                         std::shared_ptr<std::atomic<uint64_t>> commits) {
+  checkpointer->Attach(db_, commits.get());
   checkpointer_ = std::move(checkpointer);
+  commits_ = std::move(commits);
+}
+
+void SqliteConnection::ReuseReadSnapshots(std::shared_ptr<std::atomic<uint64_t>> commits,
+                                          std::chrono::milliseconds max_age) {
+  commits_ = std::move(commits);
+  sqlite3_wal_hook(db_, &CountCommit, commits_.get());
+  snapshot_max_age_ = max_age;
+  reuse_snapshots_ = max_age.count() > 0;
+}
+
+bool SqliteConnection::SnapshotIsFresh() const {
+  return commits_->load(std::memory_order_acquire) == snapshot_commits_ &&
+         std::chrono::steady_clock::now() - snapshot_since_ < snapshot_max_age_;
+}
+
+Status SqliteConnection::StepPlain(std::string_view sql) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+  StatementUse use(stmt);
+  const int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc, /*prepare=*/false, "statement failed");
+  return Status::Ok();
+}
+
+void SqliteConnection::ReleaseReadSnapshot() {
+  if (!snapshot_held_) return;
+  snapshot_held_ = false;
+  if (sqlite3_get_autocommit(db_) != 0) return;  // SQLite already ended it (after an error)
+  // Ending a read transaction cannot lose anything; should COMMIT fail, ROLLBACK ends it.
+  if (!StepPlain("COMMIT").ok()) StepPlain("ROLLBACK").IgnoreError();
+}
+
+Status SqliteConnection::PrepareSnapshotFor(sqlite3_stmt* stmt) {
+  if (!reuse_snapshots_ || in_transaction_) return Status::Ok();
+  if (snapshot_held_ && sqlite3_get_autocommit(db_) != 0) snapshot_held_ = false;
+  // A query: reads and returns rows (BEGIN, COMMIT and the like are read-only but return none).
+  const bool query = sqlite3_stmt_readonly(stmt) != 0 && sqlite3_column_count(stmt) > 0;
+  if (snapshot_held_) {
+    if (query && SnapshotIsFresh()) return Status::Ok();
+    ReleaseReadSnapshot();
+  }
+  if (!query) return Status::Ok();
+  // Read before the snapshot starts (at the query's first step): the snapshot holds at least
+  // every commit counted here.
+  snapshot_commits_ = commits_->load(std::memory_order_acquire);
+  snapshot_since_ = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(StepPlain("BEGIN"));
+  snapshot_held_ = true;
+  return Status::Ok();
 }
 
 void SqliteConnection::ResetForReuse() {
-  if (sqlite3_get_autocommit(db_) == 0) Rollback().IgnoreError();
+  // A kept read snapshot stays for the next borrower while it is fresh.
+  if (snapshot_held_ && (in_transaction_ || !SnapshotIsFresh())) ReleaseReadSnapshot();
+  if (!snapshot_held_ && sqlite3_get_autocommit(db_) == 0) Rollback().IgnoreError();
   in_transaction_ = false;
 }
 
@@ -396,6 +465,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string_view pa
   if (in_memory) {
     db->anchor_ = std::move(first);
   } else {
+    db->SetUpReader(*first);
     db->pool_->idle.push_back(std::move(first));
     db->pool_->open = 1;
   }
@@ -426,6 +496,7 @@ Result<PooledConnection> SqliteDatabase::Acquire() {
       return opened.status();
     }
     conn = std::move(opened).value();
+    SetUpReader(*conn);
   }
   return PooledConnection(std::move(conn), [pool](std::unique_ptr<Connection> c) {
     // Only SqliteConnections are ever handed out by this pool.
@@ -451,11 +522,23 @@ Result<std::unique_ptr<Connection>> SqliteDatabase::OpenWriterConnection() {
   const int64_t cache_kib = std::max<int64_t>(options_.sqlite_writer_cache_bytes >> 10, 1);
   RETURN_IF_ERROR(conn->ExecuteScript("PRAGMA cache_size=-" + std::to_string(cache_kib)));
   if (!in_memory_) {
+    WalCheckpointerOptions co;
+    co.before_checkpoint = [pool = pool_] { pool->ReleaseIdleSnapshots(); };
     ASSIGN_OR_RETURN(std::unique_ptr<WalCheckpointer> checkpointer,
-                     WalCheckpointer::Start(filename_));
-    conn->AdoptCheckpointer(std::move(checkpointer));
+                     WalCheckpointer::Start(filename_, std::move(co)));
+    conn->AdoptCheckpointer(std::move(checkpointer), commits_);
   }
   return std::unique_ptr<Connection>(std::move(conn));
+}
+
+void SqliteDatabase::SetUpReader(SqliteConnection& conn) {
+  if (in_memory_) return;  // no WAL: a kept snapshot would block the writer
+  conn.ReuseReadSnapshots(commits_, std::chrono::milliseconds(options_.sqlite_read_snapshot_ms));
+}
+
+void SqliteDatabase::Pool::ReleaseIdleSnapshots() {
+  std::lock_guard lock(mu);
+  for (auto& conn : idle) conn->ReleaseReadSnapshot();
 }
 
 Status SqliteDatabase::Ping() {

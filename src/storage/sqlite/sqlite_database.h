@@ -14,6 +14,8 @@
 // SqliteDatabase keeps one connection open for its lifetime because the data disappears with
 // the last connection.
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -60,8 +62,19 @@ class SqliteConnection final : public Connection {
   // Rolls back a transaction left open by a borrower before the connection is reused.
   void ResetForReuse();
 
-  // Hands this connection's WAL checkpoints to `checkpointer`, which it then owns.
-  void AdoptCheckpointer(std::unique_ptr<WalCheckpointer> checkpointer);
+  // Hands this connection's WAL checkpoints to `checkpointer`, which it then owns, and counts
+  // its commits in `commits`.
+  void AdoptCheckpointer(std::unique_ptr<WalCheckpointer> checkpointer,
+                         std::shared_ptr<std::atomic<uint64_t>> commits);
+
+  // Makes this (pooled, file-database) connection count its commits in `commits`, shared by the
+  // database's connections, and keep its read snapshot across statements while `commits` is
+  // unchanged and for at most `max_age` (DatabaseOptions::sqlite_read_snapshot_ms). A read
+  // therefore sees every write committed in this process before it began.
+  void ReuseReadSnapshots(std::shared_ptr<std::atomic<uint64_t>> commits,
+                          std::chrono::milliseconds max_age);
+  // Ends a read snapshot kept by ReuseReadSnapshots, if any (so checkpoints can pass it).
+  void ReleaseReadSnapshot();
 
  private:
   struct StringHash {
@@ -84,6 +97,12 @@ class SqliteConnection final : public Connection {
   Status CheckTransactionAlive() const;
   Status SavepointCommand(std::string_view verb, std::string_view name);
   void ClearStatementCache();
+  // Before `stmt` runs outside a Begin() transaction: keeps or renews the read snapshot for a
+  // query, ends it before anything else.
+  Status PrepareSnapshotFor(sqlite3_stmt* stmt);
+  bool SnapshotIsFresh() const;
+  // Steps a cached argument-less statement once (BEGIN / COMMIT of a kept snapshot).
+  Status StepPlain(std::string_view sql);
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> statements_;
@@ -92,6 +111,13 @@ class SqliteConnection final : public Connection {
   // The writer connection's WAL checkpoints run on this thread (null for other connections).
   std::unique_ptr<WalCheckpointer> checkpointer_;
   bool in_transaction_ = false;
+  // Commits counted by this connection's WAL hook (null if none), and read snapshot reuse.
+  std::shared_ptr<std::atomic<uint64_t>> commits_;
+  bool reuse_snapshots_ = false;
+  std::chrono::steady_clock::duration snapshot_max_age_{};
+  bool snapshot_held_ = false;
+  uint64_t snapshot_commits_ = 0;
+  std::chrono::steady_clock::time_point snapshot_since_;
 };
 
 // A pool of SqliteConnections on one database file (or memdb name). Thread-safe.
@@ -113,6 +139,8 @@ class SqliteDatabase final : public Database {
   // Shared with the release callbacks of outstanding PooledConnections, so a connection returned
   // after the SqliteDatabase is gone is simply closed.
   struct Pool {
+    // Ends the read snapshots idle connections keep, so a checkpoint can pass them.
+    void ReleaseIdleSnapshots();
     std::mutex mu;
     std::condition_variable cv;
     std::vector<std::unique_ptr<SqliteConnection>> idle;
@@ -122,12 +150,16 @@ class SqliteDatabase final : public Database {
 
   SqliteDatabase(std::string filename, std::string display_url, bool in_memory,
                  DatabaseOptions options);
+  // Applies the reader settings (read snapshot reuse) to a new pooled connection.
+  void SetUpReader(SqliteConnection& conn);
 
   std::string filename_;
   std::string display_url_;
   bool in_memory_;
   DatabaseOptions options_;
   std::shared_ptr<Pool> pool_;
+  // Write transactions committed by this database's connections (their WAL hooks count them).
+  std::shared_ptr<std::atomic<uint64_t>> commits_ = std::make_shared<std::atomic<uint64_t>>(0);
   // Keeps an in-memory database alive; unused for files.
   std::unique_ptr<SqliteConnection> anchor_;
 };

@@ -36,7 +36,10 @@ WalCheckpointer::~WalCheckpointer() {
   sqlite3_close_v2(db_);
 }
 
-void WalCheckpointer::Attach(sqlite3* writer) { sqlite3_wal_hook(writer, &Hook, this); }
+void WalCheckpointer::Attach(sqlite3* writer, std::atomic<uint64_t>* commits) {
+  commits_ = commits;
+  sqlite3_wal_hook(writer, &Hook, this);
+}
 
 int64_t WalCheckpointer::checkpoints() const {
   std::lock_guard lock(mu_);
@@ -45,6 +48,8 @@ int64_t WalCheckpointer::checkpoints() const {
 
 int WalCheckpointer::Hook(void* self, sqlite3* writer, const char* schema, int wal_pages) {
   auto* c = static_cast<WalCheckpointer*>(self);
+  // After the commit and its lock: a reader that sees the new count sees the commit.
+  if (c->commits_ != nullptr) c->commits_->fetch_add(1, std::memory_order_release);
   if (wal_pages >= c->options_.limit_pages) {
     // Called after the commit, outside its write lock: SQLite's own automatic checkpoint does
     // the same from here.
@@ -68,6 +73,7 @@ void WalCheckpointer::Run() {
     if (stopping_) return;
     wanted_ = false;
     lock.unlock();
+    if (options_.before_checkpoint) options_.before_checkpoint();
     int log = 0, done = 0;
     const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {

@@ -8,9 +8,12 @@
 // this thread, which runs a PASSIVE checkpoint on its own connection while the writer goes on
 // (readers and the writer are never blocked by a passive checkpoint). Should checkpoints fall
 // behind until the WAL holds `limit_pages`, the committing writer checkpoints itself, as SQLite
-// would, so the WAL stays bounded.
+// would, so the WAL stays bounded. The hook also counts commits for SqliteConnection's read
+// snapshot reuse.
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +28,8 @@ namespace vaxreg::storage {
 struct WalCheckpointerOptions {
   int threshold_pages = 1000;  // SQLite's own wal_autocheckpoint default
   int limit_pages = 100000;    // ~400 MB at 4 KiB pages
+  // Run on the checkpointer's thread before each checkpoint (ending idle readers' snapshots).
+  std::function<void()> before_checkpoint;
 };
 
 class WalCheckpointer {
@@ -38,7 +43,8 @@ class WalCheckpointer {
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
   // Installs this checkpointer as `writer`'s WAL hook; it must outlive `writer`'s use of it.
-  void Attach(sqlite3* writer);
+  // Each commit of `writer` also increments `commits` (when not null).
+  void Attach(sqlite3* writer, std::atomic<uint64_t>* commits = nullptr);
 
   // Checkpoints run so far (for tests and metrics).
   int64_t checkpoints() const;
@@ -55,6 +61,7 @@ class WalCheckpointer {
   bool wanted_ = false;
   bool stopping_ = false;
   int64_t checkpoints_ = 0;
+  std::atomic<uint64_t>* commits_ = nullptr;
   std::thread thread_;
 };
 

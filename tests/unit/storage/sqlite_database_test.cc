@@ -4,6 +4,7 @@
 #include "storage/sqlite/sqlite_database.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -218,6 +219,101 @@ TEST(SqliteDatabaseTest, ScriptsMayContainTriggersWithInnerSemicolons) {
     INSERT INTO t VALUES (10);
   )sql"));
   EXPECT_EQ(QueryInt(**conn, "SELECT SUM(x) FROM log"), 21);
+}
+
+
+// Read snapshot reuse (DatabaseOptions::sqlite_read_snapshot_ms).
+
+class ReadSnapshotTest : public ::testing::Test {
+ protected:
+  void Open(int snapshot_ms) {
+    DatabaseOptions o;
+    o.pool_size = 1;  // every Acquire lends the same reader
+    o.sqlite_read_snapshot_ms = snapshot_ms;
+    db_ = MustOpen(file_.url(), o);
+    ASSERT_NE(db_, nullptr);
+    auto w = db_->OpenWriterConnection();
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    writer_ = std::move(w).value();
+    ASSERT_TRUE(writer_->ExecuteScript("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)").ok());
+  }
+  int64_t CountOnReader() {
+    auto conn = db_->Acquire();
+    EXPECT_TRUE(conn.ok());
+    return conn.ok() ? QueryInt(**conn, "SELECT count(*) FROM t") : -1;
+  }
+  void InsertThroughWriter(int rows) {
+    ASSERT_TRUE(writer_->Begin().ok());
+    for (int i = 0; i < rows; ++i) {
+      ASSERT_TRUE(writer_->Execute("INSERT INTO t (v) VALUES (zeroblob(8192))").ok());
+    }
+    ASSERT_TRUE(writer_->Commit().ok());
+  }
+
+  TempDbFile file_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Connection> writer_;
+};
+
+TEST_F(ReadSnapshotTest, AReadSeesEveryWriteCommittedInTheProcessBeforeIt) {
+  Open(/*snapshot_ms=*/600000);  // only a commit can renew the snapshot
+  EXPECT_EQ(CountOnReader(), 0);  // the reader now keeps a snapshot
+  InsertThroughWriter(1);
+  EXPECT_EQ(CountOnReader(), 1);
+  InsertThroughWriter(2);
+  EXPECT_EQ(CountOnReader(), 3);
+}
+
+TEST_F(ReadSnapshotTest, WritesOfOtherProcessesShowAfterTheLongestSnapshotAge) {
+  Open(/*snapshot_ms=*/30);
+  EXPECT_EQ(CountOnReader(), 0);
+  // A connection of its own, as another process would have: its commit is not counted here.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(file_.path().c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "INSERT INTO t (v) VALUES (x'00')", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  EXPECT_EQ(CountOnReader(), 1);
+}
+
+TEST_F(ReadSnapshotTest, AReaderWithASnapshotCanStillOpenATransactionAndWrite) {
+  Open(/*snapshot_ms=*/600000);
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  EXPECT_EQ(QueryInt(**conn, "SELECT count(*) FROM t"), 0);
+  ASSERT_TRUE((*conn)->Begin().ok());
+  ASSERT_TRUE((*conn)->Execute("INSERT INTO t (v) VALUES (x'01')").ok());
+  ASSERT_TRUE((*conn)->Commit().ok());
+  EXPECT_EQ(QueryInt(**conn, "SELECT count(*) FROM t"), 1);
+  // Outside a transaction too (autocommit), and a COMMIT without BEGIN is still refused.
+  EXPECT_TRUE((*conn)->Execute("INSERT INTO t (v) VALUES (x'02')").ok());
+  EXPECT_EQ(QueryInt(**conn, "SELECT count(*) FROM t"), 2);
+  EXPECT_EQ((*conn)->Commit().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ReadSnapshotTest, AnIdleReadersSnapshotDoesNotHoldBackCheckpoints) {
+  Open(/*snapshot_ms=*/600000);
+  EXPECT_EQ(CountOnReader(), 0);  // the idle reader keeps a snapshot from before the writes
+  InsertThroughWriter(600);       // ~1,800 WAL pages: the checkpointer runs
+  // Every frame is checkpointed once the checkpointer has ended the idle reader's snapshot.
+  sqlite3* probe = nullptr;
+  ASSERT_EQ(sqlite3_open(file_.path().c_str(), &probe), SQLITE_OK);
+  // A first read makes the connection find the WAL.
+  ASSERT_EQ(sqlite3_exec(probe, "SELECT count(*) FROM t", nullptr, nullptr, nullptr), SQLITE_OK);
+  int log = -1, done = -2;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    // SQLITE_BUSY while the background checkpoint runs.
+    const int rc = sqlite3_wal_checkpoint_v2(probe, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    ASSERT_TRUE(rc == SQLITE_OK || rc == SQLITE_BUSY) << rc;
+    if (rc == SQLITE_OK && log > 0 && done == log) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  sqlite3_close(probe);
+  EXPECT_GT(log, 0);
+  EXPECT_EQ(done, log);
+  EXPECT_EQ(CountOnReader(), 600);
 }
 
 }  // namespace

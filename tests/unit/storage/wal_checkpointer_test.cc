@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -15,6 +17,15 @@
 
 namespace vaxreg::storage {
 namespace {
+
+WalCheckpointerOptions Options(int threshold_pages, int limit_pages,
+                               std::function<void()> before_checkpoint = {}) {
+  WalCheckpointerOptions o;
+  o.threshold_pages = threshold_pages;
+  o.limit_pages = limit_pages;
+  o.before_checkpoint = std::move(before_checkpoint);
+  return o;
+}
 
 class WalCheckpointerTest : public ::testing::Test {
  protected:
@@ -58,9 +69,12 @@ class WalCheckpointerTest : public ::testing::Test {
 };
 
 TEST_F(WalCheckpointerTest, CheckpointsOnItsOwnThreadPastTheThreshold) {
-  auto checkpointer = WalCheckpointer::Start(path_, {.threshold_pages = 20, .limit_pages = 1000000});
+  std::atomic<int> before_calls{0};
+  std::atomic<uint64_t> commits{0};
+  auto checkpointer =
+      WalCheckpointer::Start(path_, Options(20, 1000000, [&] { before_calls.fetch_add(1); }));
   ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
-  (*checkpointer)->Attach(writer_);
+  (*checkpointer)->Attach(writer_, &commits);
   const int64_t before = DatabaseFileBytes();
   CommitRows(100);
   // The hook replaced SQLite's automatic checkpoint: pages reach the database file only through
@@ -75,10 +89,12 @@ TEST_F(WalCheckpointerTest, CheckpointsOnItsOwnThreadPastTheThreshold) {
   }
   EXPECT_GT(DatabaseFileBytes(), before + 8192);
   EXPECT_EQ(RowsSeenByANewConnection(), 100);
+  EXPECT_EQ(commits.load(), 100u);  // every commit counted
+  EXPECT_GE(before_calls.load(), 1);
 }
 
 TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsCheckpointed) {
-  auto checkpointer = WalCheckpointer::Start(path_, {.threshold_pages = 100000, .limit_pages = 1000000});
+  auto checkpointer = WalCheckpointer::Start(path_, Options(100000, 1000000));
   ASSERT_TRUE(checkpointer.ok());
   (*checkpointer)->Attach(writer_);
   const int64_t before = DatabaseFileBytes();
@@ -93,7 +109,7 @@ TEST_F(WalCheckpointerTest, BelowTheThresholdNothingIsCheckpointed) {
 TEST_F(WalCheckpointerTest, TheWriterCheckpointsItselfPastTheLimit) {
   // The thread is never woken (threshold above the limit): only the writer's own checkpoints
   // at the limit move pages into the database file.
-  auto checkpointer = WalCheckpointer::Start(path_, {.threshold_pages = 1000000, .limit_pages = 30});
+  auto checkpointer = WalCheckpointer::Start(path_, Options(1000000, 30));
   ASSERT_TRUE(checkpointer.ok());
   (*checkpointer)->Attach(writer_);
   const int64_t before = DatabaseFileBytes();
