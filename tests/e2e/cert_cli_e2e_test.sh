@@ -4,6 +4,7 @@
 # --cert, --trust-list, --at and --minimal, and rotation keeping old certificates valid.
 #   cert_cli_e2e_test.sh PATH_TO_VAXREG
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 vaxreg=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -11,7 +12,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 keys="$work/keys"
 export VAXREG_KEY_PASSPHRASE="e2e key passphrase"
 
-"$vaxreg" keys --key-dir "$keys" init | grep -q "^CSCA" || fail "keys init"
+prints "^CSCA" "$vaxreg" keys --key-dir "$keys" init || fail "keys init"
 grep -q "BEGIN ENCRYPTED PRIVATE KEY" "$keys/dsc/0001.key.pem" || fail "DSC key not encrypted"
 [ "$(stat -c %a "$keys/csca.key.pem")" = 600 ] || fail "CSCA key file mode"
 if "$vaxreg" keys --key-dir "$keys" init >/dev/null 2>&1; then fail "second init must fail"; fi
@@ -30,10 +31,10 @@ old=$(issue --png "$work/old.png" --svg "$work/old.svg")
 case "$old" in HC1:*) ;; *) fail "issue: $old" ;; esac
 grep -q "<svg" "$work/old.svg" || fail "svg"
 
-"$vaxreg" keys --key-dir "$keys" rotate | grep -q "DSC" || fail "rotate"
+prints "DSC" "$vaxreg" keys --key-dir "$keys" rotate || fail "rotate"
 [ "$("$vaxreg" keys --key-dir "$keys" list | grep -c '^DSC')" = 2 ] || fail "two DSCs after rotation"
 new=$(issue)
-"$vaxreg" trust-list --key-dir "$keys" export "$work/trust.json" | grep -q "2 DSC" || fail "export"
+prints "2 DSC" "$vaxreg" trust-list --key-dir "$keys" export "$work/trust.json" || fail "export"
 
 out=$("$vaxreg" cert verify --trust-list "$work/trust.json" --csca "$keys/csca.crt.pem" "$old") \
   || fail "old certificate after rotation: $out"

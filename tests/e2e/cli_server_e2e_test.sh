@@ -3,6 +3,7 @@
 # login over HTTP, 401/403, graceful shutdown on SIGTERM, audit verify, and tampering caught.
 #   cli_server_e2e_test.sh PATH_TO_VAXREG
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 vaxreg=$1
 work=$(mktemp -d)
 server_pid=""
@@ -16,14 +17,14 @@ fail() { echo "FAIL: $*" >&2; [ -f "$work/server.log" ] && tail -20 "$work/serve
 db="sqlite:$work/e2e.db"
 export VAXREG_PASSWORD_COST=min
 
-"$vaxreg" --help | grep -q "serve" || fail "--help does not list serve"
-"$vaxreg" user add --help | grep -q -- "--password-stdin" || fail "user add --help"
-"$vaxreg" --db "$db" db migrate | grep -q "schema version 0 -> " || fail "db migrate"
-"$vaxreg" --db "$db" db migrate | grep -q "0 migrations applied" || fail "db migrate is not idempotent"
-echo "e2e password" | "$vaxreg" --db "$db" user add --username ops.admin --role admin --password-stdin \
-  | grep -q "created user" || fail "user add admin"
-VAXREG_PASSWORD="e2e password" "$vaxreg" --db "$db" user add --username lan.staff \
-  --role facility_staff --facility HN-BACHMAI | grep -q "created user" || fail "user add staff"
+prints "serve" "$vaxreg" --help || fail "--help does not list serve"
+prints "--password-stdin" "$vaxreg" user add --help || fail "user add --help"
+prints "schema version 0 -> " "$vaxreg" --db "$db" db migrate || fail "db migrate"
+prints "0 migrations applied" "$vaxreg" --db "$db" db migrate || fail "db migrate is not idempotent"
+echo "e2e password" | prints "created user" "$vaxreg" --db "$db" user add --username ops.admin \
+  --role admin --password-stdin || fail "user add admin"
+VAXREG_PASSWORD="e2e password" prints "created user" "$vaxreg" --db "$db" user add \
+  --username lan.staff --role facility_staff --facility HN-BACHMAI || fail "user add staff"
 if "$vaxreg" --db "$db" user add --username x.y --role facility_staff </dev/null 2>/dev/null; then
   fail "user add without a password must fail"
 fi
@@ -66,7 +67,7 @@ wait "$server_pid" || fail "server exit code after SIGTERM"
 server_pid=""
 grep -q "shutdown complete" "$work/server.log" || fail "no graceful shutdown"
 
-"$vaxreg" --db "$db" audit verify | grep -q "audit log OK" || fail "audit verify on an intact log"
+prints "audit log OK" "$vaxreg" --db "$db" audit verify || fail "audit verify on an intact log"
 sqlite3 "$work/e2e.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='admin:mallory' WHERE seq=2;"
 set +e
 out=$("$vaxreg" --db "$db" audit verify)

@@ -4,6 +4,7 @@
 # depend on names), and a case whose expectation was flipped (must be reported and fail).
 #   conformance_dcc_e2e_test.sh PATH_TO_VAXREG CORPUS_DIR KNOWN_ISSUES_FILE
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 vaxreg=$1
 corpus=$2
 known=$3
@@ -16,7 +17,7 @@ if [ ! -d "$corpus" ]; then
   exit 77
 fi
 
-"$vaxreg" conformance dcc --help | grep -q -- "--known-issues" || fail "--help"
+prints "--known-issues" "$vaxreg" conformance dcc --help || fail "--help"
 
 "$vaxreg" conformance dcc "$corpus" --known-issues "$known" >"$work/full.txt" \
   || fail "corpus with known issues: exit $? ($(tail -3 "$work/full.txt"))"

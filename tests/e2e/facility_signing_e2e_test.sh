@@ -5,6 +5,7 @@
 # certificate's UVCI hash is in the signed file, which cert verify accepts).
 #   facility_signing_e2e_test.sh PATH_TO_VAXREG
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 vaxreg=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -20,7 +21,7 @@ fac=$(sqlite3 "$db" "SELECT facility_code FROM doses WHERE facility_code IS NOT 
                      GROUP BY facility_code ORDER BY COUNT(*) DESC, facility_code LIMIT 1")
 [ -n "$fac" ] || fail "no facility with doses"
 
-v keys --key-dir "$keys" facility --facility "$fac" | grep -q "kid" || fail "keys facility"
+prints "kid" v keys --key-dir "$keys" facility --facility "$fac" || fail "keys facility"
 grep -q "BEGIN ENCRYPTED PRIVATE KEY" "$keys/facilities/$fac/0001.key.pem" || fail "key not encrypted"
 [ "$(stat -c %a "$keys/facilities/$fac/0001.key.pem")" = 600 ] || fail "facility key file mode"
 if v keys --key-dir "$keys" facility --facility NO-SUCH >/dev/null 2>&1; then
@@ -48,7 +49,7 @@ pid=$(sqlite3 "$db" "SELECT MIN(id) FROM people")
 sqlite3 "$db" "INSERT INTO certificates (person_id, uvci, hc1, kid, doses_hash, doses, issued_at,
   expires_at, status, revoked_at, revoke_reason, issued_by) VALUES ($pid, '$uvci', 'HC1:X', '00',
   'h', '1/2', $now, $((now + 86400)), 'revoked', $now, 'e2e', 'e2e')"
-v revocation-list --key-dir "$keys" export "$work/rl.json" | grep -q "1 revoked" || fail "export"
+prints "1 revoked" v revocation-list --key-dir "$keys" export "$work/rl.json" || fail "export"
 hash=$(printf %s "$uvci" | openssl dgst -sha256 -binary | head -c 16 | base64)
 grep -qF "$hash" "$work/rl.json" || fail "revocation hash missing from $(cat "$work/rl.json")"
 hc1=$("$vaxreg" cert --key-dir "$keys" issue --name "Nguyễn Văn Ánh" --dob 1985-04-12 \
