@@ -106,7 +106,6 @@ awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx)
   const auto catalogue = s.vaccines.Get();
   Result<std::vector<Result<registry::RecordOutcome>>> results = InternalError("not run");
   // The checks that need no database run here, on the I/O thread, not on the writer's.
-  const bool any = !doses.empty();
   auto batch = registry::PrepareDoseBatch(*catalogue, std::move(doses), writer,
                                           registry::DayOf(ToUnixSeconds(s.clock.Now())));
   if (!batch.ok()) co_return http::ErrorResponse(batch.status(), ctx.request);
@@ -114,7 +113,7 @@ awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx)
     results = registry::RecordPreparedDoseBatch(c, s.clock, *catalogue, *batch, writer);
     return results.status();
   };
-  if (any) {
+  if (batch->items > 0) {
     Status st = co_await AwaitWrite(s.writer, write);
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   }

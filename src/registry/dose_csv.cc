@@ -76,11 +76,6 @@ struct ChunkLookups {
   std::unordered_map<std::string, int64_t> id_by_cccd;
   std::unordered_map<int64_t, std::vector<Dose>> doses_by_person;
   std::unordered_map<std::string, std::optional<Facility>> facilities;
-
-  const Person* PersonWithId(int64_t id) const {
-    auto it = people_by_id.find(id);
-    return it == people_by_id.end() ? nullptr : &it->second;
-  }
 };
 
 Result<ChunkLookups> LookUpChunk(storage::Connection& conn, const PreparedDoseRows& prepared,

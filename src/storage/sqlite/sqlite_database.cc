@@ -113,8 +113,7 @@ void ConfigureSqliteOnce() {
 // SQLite's automatic checkpoint, which any WAL hook replaces, would do.
 int CountCommit(void* commits, sqlite3* db, const char* schema, int wal_pages) {
   static_cast<std::atomic<uint64_t>*>(commits)->fetch_add(1, std::memory_order_release);
-  constexpr int kAutoCheckpointPages = 1000;
-  if (wal_pages >= kAutoCheckpointPages) {
+  if (wal_pages >= kSqliteAutoCheckpointPages) {
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   }
   return SQLITE_OK;

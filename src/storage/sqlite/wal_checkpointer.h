@@ -25,8 +25,11 @@ struct sqlite3;
 
 namespace vaxreg::storage {
 
+// SQLite's own automatic checkpoint threshold (wal_autocheckpoint), in WAL pages.
+inline constexpr int kSqliteAutoCheckpointPages = 1000;
+
 struct WalCheckpointerOptions {
-  int threshold_pages = 1000;  // SQLite's own wal_autocheckpoint default
+  int threshold_pages = kSqliteAutoCheckpointPages;
   int limit_pages = 100000;    // ~400 MB at 4 KiB pages
   // Run on the checkpointer's thread before each checkpoint (ending idle readers' snapshots).
   std::function<void()> before_checkpoint;
