@@ -20,6 +20,7 @@ function init(args)
   headers = {["Content-Type"] = "application/json",
              ["Authorization"] = "Bearer " .. os.getenv("TOKEN")}
   n = 0
+  dates = {}
 end
 
 local function next_dose(vaccine)
@@ -28,11 +29,16 @@ local function next_dose(vaccine)
   local person = first + (k % people)
   local dose = 1 + math.floor(k / people)
   -- 2021-01-04 plus 120 days per dose number: every interval is above every product minimum.
-  local day = 18631 + (dose - 1) * 120
+  -- (formatted once per dose number: the load generator shares the server's cores)
+  local at = dates[dose]
+  if at == nil then
+    at = os.date("!%Y-%m-%dT02:00:00Z", (18631 + (dose - 1) * 120) * 86400)
+    dates[dose] = at
+  end
   return string.format(
     '{"person_id":%d,"vaccine":"%s","dose_number":%d,"administered_at":"%s",' ..
     '"facility_code":"%s","lot":"FF2587"}',
-    person, vaccine, dose, os.date("!%Y-%m-%dT02:00:00Z", day * 86400), facility)
+    person, vaccine, dose, at, facility)
 end
 
 function request()
