@@ -8,6 +8,7 @@
 #include "api/registry_json.h"
 #include "api/routes.h"
 #include "http/json.h"
+#include "identity/person.h"
 #include "registry/chip_card_qr.h"
 #include "registry/person_record.h"
 #include "registry/person_store.h"
@@ -106,6 +107,12 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
       np.full_name = card->full_name;
       np.dob = card->dob;
       np.sex = card->sex;
+      // The card's address is free text; the registry keeps the units it names, when found.
+      identity::AddressCodes units =
+          identity::FormatAddressCodes(identity::ParseAddressText(card->address));
+      np.province_code = std::move(units.province);
+      np.district_code = std::move(units.district);
+      np.commune_code = std::move(units.commune);
       auto valid = registry::ValidateNewPerson(np, registry::DayOf(ToUnixSeconds(s.clock.Now())));
       if (!valid.ok()) {
         co_return http::ErrorResponse(

@@ -239,4 +239,25 @@ Address ParseAddress(std::string_view province, std::string_view district,
   return a;
 }
 
+Address ParseAddressText(std::string_view text) {
+  std::array<std::string_view, 3> units;  // commune, district, province
+  size_t found = 0;
+  while (found < units.size()) {
+    const size_t comma = text.rfind(',');
+    const std::string_view part = Trim(comma == std::string_view::npos ? text : text.substr(comma + 1));
+    units[units.size() - 1 - found++] = AllDigits(part) ? std::string_view() : part;
+    if (comma == std::string_view::npos) break;
+    text = text.substr(0, comma);
+  }
+  return ParseAddress(units[2], units[1], units[0]);
+}
+
+AddressCodes FormatAddressCodes(const Address& a) {
+  AddressCodes codes;
+  if (a.province != 0) codes.province = CodeText(a.province, 2);
+  if (a.district != 0) codes.district = CodeText(a.district, 3);
+  if (a.commune != 0) codes.commune = CodeText(static_cast<int>(a.commune), 5);
+  return codes;
+}
+
 }  // namespace vaxreg::identity

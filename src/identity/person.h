@@ -68,4 +68,17 @@ struct Address {
 Address ParseAddress(std::string_view province, std::string_view district,
                      std::string_view commune);
 
+// Reads the units of a free-text address as printed on the chip ID card or written on a form
+// ("Số 1 Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"): the last three
+// comma-separated parts, by name, as commune, district and province (two parts: district and
+// province; one: province). A part that is only digits is not read as a code (a house number is
+// not a unit). Unknown parts are left 0, and so is every unit below an unknown one.
+Address ParseAddressText(std::string_view text);
+
+// The GSO code texts of `a` ("01", "001", "00001"); "" for each unit that is 0.
+struct AddressCodes {
+  std::string province, district, commune;
+};
+AddressCodes FormatAddressCodes(const Address& a);
+
 }  // namespace vaxreg::identity

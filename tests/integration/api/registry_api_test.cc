@@ -359,6 +359,10 @@ TEST_F(RegistryApiTest, BookingWithinCapacityThenCheckInByEitherQr) {
   ASSERT_EQ(card_ok.status, 201) << card_ok.body;
   EXPECT_TRUE(card_ok.Json().at("created").as_bool());
   EXPECT_EQ(card_ok.Json().at("person").at("dob").as_string(), "2001-08-15");
+  // The card's address text, kept as the units it names (no commune on this card).
+  EXPECT_EQ(card_ok.Json().at("person").at("province_code").as_string(), "79");
+  EXPECT_EQ(card_ok.Json().at("person").at("district_code").as_string(), "760");
+  EXPECT_EQ(card_ok.Json().at("person").at("commune_code").as_string(), "");
   auto again = client_->Post(
       "/api/v1/checkin",
       R"({"qr":"079301000777||Võ Thị Kim|15082001|Nữ|Quận 1, TP HCM|01072021"})", staff_);

@@ -57,5 +57,37 @@ TEST(PersonTest, AddressNamesAndAbbreviations) {
   EXPECT_EQ(unknown.district, 0);
 }
 
+TEST(PersonTest, AddressTextReadsTheLastThreeParts) {
+  const Address full = ParseAddressText(
+      "Số 12 Nguyễn Huệ, Phường Tân Định, Quận 1, Thành phố Hồ Chí Minh");
+  EXPECT_EQ(full.province, 79);
+  EXPECT_EQ(full.district, 760);
+  EXPECT_EQ(full.commune, 26734u);
+  const Address two = ParseAddressText("Quận Ba Đình , Hà Nội");
+  EXPECT_EQ(two.province, 1);
+  EXPECT_EQ(two.district, 1);
+  EXPECT_EQ(two.commune, 0u);
+  // A house number in a unit's place is not a code, and nothing below an unknown unit is read.
+  const Address numbers = ParseAddressText("12, 1, 1");
+  EXPECT_EQ(numbers.province, 0);
+  EXPECT_EQ(numbers.district, 0);
+  const Address unknown = ParseAddressText("Phường Tân Định, Quận 1, Atlantis");
+  EXPECT_EQ(unknown.province, 0);
+  EXPECT_EQ(unknown.district, 0);
+  EXPECT_EQ(unknown.commune, 0u);
+  EXPECT_EQ(ParseAddressText("").province, 0);
+}
+
+TEST(PersonTest, AddressCodesAreZeroPadded) {
+  const AddressCodes codes = FormatAddressCodes(ParseAddress("1", "1", "1"));
+  EXPECT_EQ(codes.province, "01");
+  EXPECT_EQ(codes.district, "001");
+  EXPECT_EQ(codes.commune, "00001");
+  const AddressCodes none = FormatAddressCodes(Address{});
+  EXPECT_EQ(none.province, "");
+  EXPECT_EQ(none.district, "");
+  EXPECT_EQ(none.commune, "");
+}
+
 }  // namespace
 }  // namespace vaxreg::identity
