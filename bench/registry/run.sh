@@ -3,6 +3,7 @@
 #   (a) single-dose POST, 64 keep-alive connections, durable   vs  raw fsync/s and GET /healthz
 #   (b) batch endpoint (1,000 doses per request)               vs  raw fsync/s
 #   (c) check-in lookup by chip-card QR on 1,000,000 people     vs  GET /healthz (same server)
+#       and its database read alone (bench_checkin_read)        vs  the same SELECT on the C API
 #   (d) CSV import (`vaxreg import doses`)                      vs  raw batched SQLite insert
 # plus the time to seed 1,000,000 people (`demo seed`) and the server's peak memory (VmHWM).
 #
@@ -121,6 +122,10 @@ checkin_bench() {  # checkin_bench DB_URL LABEL
   grep 'Non-2xx' "$WORK/c-$label.txt" || echo "  every answer 2xx"
   grep -A4 'Latency Distribution' "$WORK/c-$label.txt"
   stop
+  if [ "$label" = sqlite ]; then
+    # The read alone, one thread, against the same SELECT on the SQLite C API.
+    echo "  check-in read without HTTP: $("$BUILD/bench/registry/bench_checkin_read" --db "$url")"
+  fi
 }
 
 import_bench() {
