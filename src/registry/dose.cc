@@ -38,7 +38,7 @@ Result<std::optional<Dose>> FindOne(storage::Connection& conn, std::string_view 
 
 std::string DoseColumns(std::string_view alias) { return storage::ColumnList(kColumns, alias); }
 
-Dose DoseFromRow(const storage::Row& r, size_t first) {
+Dose DoseFromRow(const storage::RowView& r, size_t first) {
   Dose d;
   d.id = r.Int(first + 0);
   d.person_id = r.Int(first + 1);

@@ -52,7 +52,7 @@ struct Dose {
 // comma-separated; and the dose read from `row` starting at column `first` (the columns in that
 // order).
 std::string DoseColumns(std::string_view alias);
-Dose DoseFromRow(const storage::Row& row, size_t first);
+Dose DoseFromRow(const storage::RowView& row, size_t first);
 
 // Inserts the row as given (id and created_at are filled in). Errors from the connection;
 // kAlreadyExists for a taken idempotency key.

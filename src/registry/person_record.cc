@@ -47,18 +47,21 @@ Result<std::optional<PersonRecord>> LoadJoined(storage::Connection& conn, const 
                                                storage::Value key,
                                                const std::vector<VaccineProduct>& catalogue) {
   constexpr size_t kFirstDoseColumn = 16;
-  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {std::move(key)}));
-  if (rows.empty()) return std::optional<PersonRecord>();
+  // Read in place: the person's columns repeat on every dose row and are read from the first.
+  std::optional<Person> person;
   std::vector<Dose> doses;
-  for (const storage::Row& r : rows) {
+  RETURN_IF_ERROR(conn.ForEachRow(sql, {std::move(key)}, [&](const storage::RowView& r) {
+    if (!person) person = PersonFromRow(r, 0);
     if (!r.IsNull(kFirstDoseColumn)) doses.push_back(DoseFromRow(r, kFirstDoseColumn));
-  }
+    return Status::Ok();
+  }));
+  if (!person) return std::optional<PersonRecord>();
   // Oldest first, sorted here rather than by SQL: a handful of rows, and no temporary b-tree.
   std::sort(doses.begin(), doses.end(), [](const Dose& a, const Dose& b) {
     return std::tie(a.administered_at, a.id) < std::tie(b.administered_at, b.id);
   });
   return std::optional<PersonRecord>(
-      BuildPersonRecord(PersonFromRow(rows[0], 0), std::move(doses), catalogue));
+      BuildPersonRecord(std::move(*person), std::move(doses), catalogue));
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ Result<std::optional<Person>> FindOne(storage::Connection& conn, std::string_vie
 
 std::string PersonColumns(std::string_view alias) { return storage::ColumnList(kColumns, alias); }
 
-Person PersonFromRow(const storage::Row& r, size_t first) {
+Person PersonFromRow(const storage::RowView& r, size_t first) {
   Person p;
   p.id = r.Int(first + 0);
   p.cccd = r.Text(first + 1);

@@ -23,7 +23,7 @@ Result<Person> InsertPerson(storage::Connection& conn, const Clock& clock, Perso
 // For queries that join people to other tables: the person columns, each prefixed with
 // `alias.`, comma-separated; and the person read from `row` starting at column `first`.
 std::string PersonColumns(std::string_view alias);
-Person PersonFromRow(const storage::Row& row, size_t first);
+Person PersonFromRow(const storage::RowView& row, size_t first);
 
 Result<std::optional<Person>> FindPersonById(storage::Connection& conn, int64_t id);
 Result<std::optional<Person>> FindPersonByCccd(storage::Connection& conn, std::string_view cccd);

@@ -38,18 +38,35 @@ struct Blob {
 // A parameter or a column value. Text is UTF-8.
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
 
-// One result row. Column accessors CHECK-fail on an out-of-range index (a bug), and convert:
-// Int() parses text and returns 0 for NULL; Text() renders numbers; Bytes() returns BLOB bytes
-// (or the text bytes).
-class Row {
+// The lenient conversions of Row's accessors: IntOf parses text ("12", " +12", "12.00") and gives
+// 0 for NULL or anything unparsable; TextOf renders numbers and gives "" for NULL.
+int64_t IntOf(const Value& v);
+std::string TextOf(const Value& v);
+
+// The columns of one result row, read where they are. Accessors CHECK-fail on an out-of-range
+// index (a bug) and convert like IntOf / TextOf.
+class RowView {
+ public:
+  virtual size_t size() const = 0;
+  virtual bool IsNull(size_t i) const = 0;
+  virtual int64_t Int(size_t i) const = 0;
+  virtual std::string Text(size_t i) const = 0;
+
+ protected:
+  ~RowView() = default;
+};
+
+// One result row, held. Also: Double() parses text; Bytes() returns BLOB bytes (or the text
+// bytes).
+class Row final : public RowView {
  public:
   Row() = default;
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
-  size_t size() const { return values_.size(); }
-  bool IsNull(size_t i) const;
-  int64_t Int(size_t i) const;
+  size_t size() const override { return values_.size(); }
+  bool IsNull(size_t i) const override;
+  int64_t Int(size_t i) const override;
   double Double(size_t i) const;
-  std::string Text(size_t i) const;
+  std::string Text(size_t i) const override;
   std::string Bytes(size_t i) const;
   const Value& at(size_t i) const;
 
@@ -71,6 +88,13 @@ class Connection {
 
   // Runs a statement that returns rows.
   virtual Result<Rows> Query(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs a statement that returns rows and calls `visit` on each, in order, without holding
+  // them (SQLite reads the columns in place; the default holds them as Query does). The view is
+  // valid only during the call. A status other than OK from `visit` stops the statement and is
+  // returned.
+  using RowVisitor = std::function<Status(const RowView&)>;
+  virtual Status ForEachRow(std::string_view sql, std::span<const Value> params,
+                            const RowVisitor& visit);
   // Runs a statement; returns the number of rows changed.
   virtual Result<int64_t> Execute(std::string_view sql, std::span<const Value> params = {}) = 0;
   // Runs several ';'-separated statements without parameters (migrations only).
@@ -92,6 +116,10 @@ class Connection {
   }
   Result<int64_t> Execute(std::string_view sql, std::initializer_list<Value> params) {
     return Execute(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  Status ForEachRow(std::string_view sql, std::initializer_list<Value> params,
+                    const RowVisitor& visit) {
+    return ForEachRow(sql, std::span<const Value>(params.begin(), params.size()), visit);
   }
 };
 

@@ -60,6 +60,22 @@ std::string DoubleToText(double d) {
 
 }  // namespace
 
+int64_t IntOf(const Value& v) {
+  if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+  if (const auto* d = std::get_if<double>(&v)) return DoubleToInt(*d);
+  if (const auto* s = std::get_if<std::string>(&v)) return TextToInt(*s);
+  if (const auto* b = std::get_if<Blob>(&v)) return TextToInt(b->bytes);
+  return 0;
+}
+
+std::string TextOf(const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
+  if (const auto* d = std::get_if<double>(&v)) return DoubleToText(*d);
+  if (const auto* b = std::get_if<Blob>(&v)) return b->bytes;
+  return std::string();
+}
+
 const Value& Row::at(size_t i) const {
   CHECK(i < values_.size());
   return values_[i];
@@ -67,14 +83,7 @@ const Value& Row::at(size_t i) const {
 
 bool Row::IsNull(size_t i) const { return std::holds_alternative<std::nullptr_t>(at(i)); }
 
-int64_t Row::Int(size_t i) const {
-  const Value& v = at(i);
-  if (const auto* n = std::get_if<int64_t>(&v)) return *n;
-  if (const auto* d = std::get_if<double>(&v)) return DoubleToInt(*d);
-  if (const auto* s = std::get_if<std::string>(&v)) return TextToInt(*s);
-  if (const auto* b = std::get_if<Blob>(&v)) return TextToInt(b->bytes);
-  return 0;
-}
+int64_t Row::Int(size_t i) const { return IntOf(at(i)); }
 
 double Row::Double(size_t i) const {
   const Value& v = at(i);
@@ -85,19 +94,19 @@ double Row::Double(size_t i) const {
   return 0.0;
 }
 
-std::string Row::Text(size_t i) const {
-  const Value& v = at(i);
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
-  if (const auto* d = std::get_if<double>(&v)) return DoubleToText(*d);
-  if (const auto* b = std::get_if<Blob>(&v)) return b->bytes;
-  return std::string();
-}
+std::string Row::Text(size_t i) const { return TextOf(at(i)); }
 
 std::string Row::Bytes(size_t i) const {
   const Value& v = at(i);
   if (const auto* b = std::get_if<Blob>(&v)) return b->bytes;
   return Text(i);
+}
+
+Status Connection::ForEachRow(std::string_view sql, std::span<const Value> params,
+                              const RowVisitor& visit) {
+  ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
+  for (const Row& row : rows) RETURN_IF_ERROR(visit(row));
+  return Status::Ok();
 }
 
 std::string ColumnList(std::span<const std::string_view> columns, std::string_view alias) {

@@ -98,6 +98,50 @@ Value ColumnValue(sqlite3_stmt* stmt, int col) {
   }
 }
 
+// The current row of a stepped statement, read in place. The common column types are read
+// directly; the rare conversions (a float as an integer, a number as text) go through the Value
+// conversions so they match Row's.
+class StatementRow final : public RowView {
+ public:
+  explicit StatementRow(sqlite3_stmt* stmt)
+      : stmt_(stmt), columns_(static_cast<size_t>(sqlite3_column_count(stmt))) {}
+  size_t size() const override { return columns_; }
+  bool IsNull(size_t i) const override { return Type(i) == SQLITE_NULL; }
+  int64_t Int(size_t i) const override {
+    switch (Type(i)) {
+      case SQLITE_INTEGER:
+        return sqlite3_column_int64(stmt_, Col(i));
+      case SQLITE_NULL:
+        return 0;
+      default:
+        return IntOf(ColumnValue(stmt_, Col(i)));
+    }
+  }
+  std::string Text(size_t i) const override {
+    switch (Type(i)) {
+      case SQLITE_TEXT: {
+        const unsigned char* p = sqlite3_column_text(stmt_, Col(i));
+        const int n = sqlite3_column_bytes(stmt_, Col(i));
+        return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+      }
+      case SQLITE_NULL:
+        return std::string();
+      default:
+        return TextOf(ColumnValue(stmt_, Col(i)));
+    }
+  }
+
+ private:
+  int Col(size_t i) const {
+    CHECK(i < columns_);
+    return static_cast<int>(i);
+  }
+  int Type(size_t i) const { return sqlite3_column_type(stmt_, Col(i)); }
+
+  sqlite3_stmt* stmt_;
+  size_t columns_;
+};
+
 // Process-wide settings, applied once before SQLite initialises (sqlite3_config refuses them
 // afterwards, which costs only the tuning). Memory statistics off: with them on, every
 // allocation inside SQLite takes one process-wide mutex, which the reader connections of all
@@ -249,14 +293,13 @@ Status SqliteConnection::CheckTransactionAlive() const {
   return Status::Ok();
 }
 
-Status SqliteConnection::Run(std::string_view sql, std::span<const Value> params, Rows* rows,
-                             int64_t* changes) {
+Status SqliteConnection::Run(std::string_view sql, std::span<const Value> params,
+                             const StepFn* on_row, int64_t* changes) {
   RETURN_IF_ERROR(CheckTransactionAlive());
   ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
   RETURN_IF_ERROR(PrepareSnapshotFor(stmt));
   StatementUse use(stmt);
   RETURN_IF_ERROR(Bind(stmt, params));
-  const int columns = sqlite3_column_count(stmt);
   for (;;) {
     const int rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) {
@@ -266,18 +309,28 @@ Status SqliteConnection::Run(std::string_view sql, std::span<const Value> params
       return Status::Ok();
     }
     if (rc != SQLITE_ROW) return SqliteError(db_, rc, /*prepare=*/false, "statement failed");
-    if (rows == nullptr) continue;
-    std::vector<Value> values;
-    values.reserve(static_cast<size_t>(columns));
-    for (int c = 0; c < columns; ++c) values.push_back(ColumnValue(stmt, c));
-    rows->emplace_back(std::move(values));
+    if (on_row != nullptr) RETURN_IF_ERROR((*on_row)(stmt));
   }
 }
 
 Result<Rows> SqliteConnection::Query(std::string_view sql, std::span<const Value> params) {
   Rows rows;
-  RETURN_IF_ERROR(Run(sql, params, &rows, nullptr));
+  const StepFn collect = [&rows](sqlite3_stmt* stmt) {
+    const int columns = sqlite3_column_count(stmt);
+    std::vector<Value> values;
+    values.reserve(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) values.push_back(ColumnValue(stmt, c));
+    rows.emplace_back(std::move(values));
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(Run(sql, params, &collect, nullptr));
   return rows;
+}
+
+Status SqliteConnection::ForEachRow(std::string_view sql, std::span<const Value> params,
+                                    const RowVisitor& visit) {
+  const StepFn each = [&visit](sqlite3_stmt* stmt) { return visit(StatementRow(stmt)); };
+  return Run(sql, params, &each, nullptr);
 }
 
 Result<int64_t> SqliteConnection::Execute(std::string_view sql, std::span<const Value> params) {

@@ -48,6 +48,8 @@ class SqliteConnection final : public Connection {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   Result<Rows> Query(std::string_view sql, std::span<const Value> params) override;
+  Status ForEachRow(std::string_view sql, std::span<const Value> params,
+                    const RowVisitor& visit) override;
   Result<int64_t> Execute(std::string_view sql, std::span<const Value> params) override;
   Status ExecuteScript(std::string_view sql) override;
   Status Begin() override;
@@ -57,6 +59,7 @@ class SqliteConnection final : public Connection {
   Status RollbackToSavepoint(std::string_view name) override;
   Status ReleaseSavepoint(std::string_view name) override;
   using Connection::Execute;
+  using Connection::ForEachRow;
   using Connection::Query;
 
   // Rolls back a transaction left open by a borrower before the connection is reused.
@@ -89,9 +92,12 @@ class SqliteConnection final : public Connection {
 
   Result<sqlite3_stmt*> Prepare(std::string_view sql);
   Status Bind(sqlite3_stmt* stmt, std::span<const Value> params);
-  // Steps `sql` to completion; collects the rows into `rows` and the number of rows changed into
-  // `changes` when they are non-null.
-  Status Run(std::string_view sql, std::span<const Value> params, Rows* rows, int64_t* changes);
+  // Steps `sql` to completion; hands each row to `on_row` (when non-null; a status other than OK
+  // stops the statement and is returned) and the number of rows changed to `changes` (when
+  // non-null).
+  using StepFn = std::function<Status(sqlite3_stmt*)>;
+  Status Run(std::string_view sql, std::span<const Value> params, const StepFn* on_row,
+             int64_t* changes);
   // Fails if a transaction opened by Begin() was ended by SQLite itself (for instance after an
   // I/O error), so later statements never run silently in autocommit mode.
   Status CheckTransactionAlive() const;

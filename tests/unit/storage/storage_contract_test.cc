@@ -274,6 +274,76 @@ TEST_F(StorageContractTest, NullColumnsReadAsEmpty) {
   }
 }
 
+// ForEachRow reads in place on SQLite and through Query on PostgreSQL; either way every column
+// of every row reads as it does from Query's rows, in the same order, conversions included
+// (numbers as text, text as numbers, a real as an integer, a blob as text, NULLs).
+TEST_F(StorageContractTest, ForEachRowReadsWhatQueryReads) {
+  auto conn = db_->Acquire();
+  STORAGE_ASSERT_OK(conn);
+  const std::string sql = "INSERT INTO items (name, qty, price, data, note) VALUES ($1, $2, $3, $4, $5)";
+  STORAGE_ASSERT_OK((*conn)->Execute(sql, {std::string("a"), int64_t{-7}, 2.75, Blob{"bytes"},
+                                           std::string(" +12")}));
+  STORAGE_ASSERT_OK((*conn)->Execute(sql, {std::string("b"), nullptr, nullptr, nullptr, nullptr}));
+  STORAGE_ASSERT_OK((*conn)->Execute(sql, {std::string("c"), int64_t{1} << 40, -1e6, Blob{},
+                                           std::string("Nguy\xe1\xbb\x85n 12.00")}));
+  const std::string select = "SELECT name, qty, price, data, note, qty * 2 FROM items ORDER BY name";
+  auto rows = (*conn)->Query(select);
+  STORAGE_ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 3u);
+  size_t visited = 0;
+  STORAGE_ASSERT_OK((*conn)->ForEachRow(select, {}, [&](const RowView& view) {
+    EXPECT_LT(visited, rows->size());
+    if (visited >= rows->size()) return Status::Ok();
+    const Row& row = (*rows)[visited++];
+    EXPECT_EQ(view.size(), row.size());
+    for (size_t i = 0; i < row.size(); ++i) {
+      SCOPED_TRACE("row " + row.Text(0) + ", column " + std::to_string(i));
+      EXPECT_EQ(view.IsNull(i), row.IsNull(i));
+      EXPECT_EQ(view.Int(i), row.Int(i));
+      EXPECT_EQ(view.Text(i), row.Text(i));
+    }
+    return Status::Ok();
+  }));
+  EXPECT_EQ(visited, 3u);
+  // Spot checks, so the comparison above cannot pass on two equally wrong readings.
+  EXPECT_EQ((*rows)[0].Int(1), -7);
+  EXPECT_EQ((*rows)[0].Int(4), 12);
+  EXPECT_EQ((*rows)[0].Text(3), "bytes");
+  EXPECT_TRUE((*rows)[1].IsNull(2));
+  EXPECT_EQ((*rows)[2].Int(2), -1000000);
+  EXPECT_EQ((*rows)[2].Text(5), std::to_string(int64_t{1} << 41));
+}
+
+// The visitor's error ends the statement and is returned; the connection and the statement
+// both work afterwards. SQL the backend rejects fails as it does for Query.
+TEST_F(StorageContractTest, ForEachRowStopsAtTheVisitorsError) {
+  auto conn = db_->Acquire();
+  STORAGE_ASSERT_OK(conn);
+  for (int i = 0; i < 5; ++i) {
+    STORAGE_ASSERT_OK((*conn)->Execute(kInsertItem, {"item-" + std::to_string(i), int64_t{i}}));
+  }
+  const std::string select = "SELECT qty FROM items ORDER BY qty";
+  std::vector<int64_t> seen;
+  const Status stopped = (*conn)->ForEachRow(select, {}, [&](const RowView& r) {
+    seen.push_back(r.Int(0));
+    return seen.size() == 2 ? FailedPreconditionError("enough") : Status::Ok();
+  });
+  EXPECT_EQ(stopped.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(stopped.message(), "enough");
+  EXPECT_EQ(seen, (std::vector<int64_t>{0, 1}));
+  seen.clear();
+  STORAGE_ASSERT_OK((*conn)->ForEachRow(select, {}, [&](const RowView& r) {
+    seen.push_back(r.Int(0));
+    return Status::Ok();
+  }));
+  EXPECT_EQ(seen, (std::vector<int64_t>{0, 1, 2, 3, 4}));
+  STORAGE_EXPECT_OK((*conn)->Execute(kInsertItem, {std::string("after"), int64_t{9}}));
+  EXPECT_EQ(Count("items"), 6);
+  const Status rejected =
+      (*conn)->ForEachRow("SELECT nope FROM items", {}, [](const RowView&) { return Status::Ok(); });
+  EXPECT_EQ(rejected.code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(StorageContractTest, ParametersBindByNumberNotPosition) {
   auto conn = db_->Acquire();
   STORAGE_ASSERT_OK(conn);
