@@ -115,25 +115,24 @@ Result<std::unordered_map<std::string, Dose>> FindDosesByIdempotencyKeys(
 Result<std::unordered_map<int64_t, std::vector<Dose>>> ListDoseHistoriesOfPeople(
     storage::Connection& conn, std::span<const int64_t> person_ids) {
   const std::vector<Value> params(person_ids.begin(), person_ids.end());
-  ASSIGN_OR_RETURN(storage::Rows rows,
-                   storage::QueryIn(conn,
-                                    "SELECT id, person_id, vaccine_code, dose_number, "
-                                    "administered_at, source, review_status, status FROM doses "
-                                    "WHERE person_id",
-                                    " ORDER BY person_id, administered_at, id", params));
   std::unordered_map<int64_t, std::vector<Dose>> out;
-  for (const auto& r : rows) {
-    Dose d;
-    d.id = r.Int(0);
-    d.person_id = r.Int(1);
-    d.vaccine_code = r.Text(2);
-    d.dose_number = static_cast<int>(r.Int(3));
-    d.administered_at = r.Int(4);
-    d.source = r.Text(5);
-    d.review_status = r.Text(6);
-    d.status = r.Text(7);
-    out[d.person_id].push_back(std::move(d));
-  }
+  RETURN_IF_ERROR(storage::ForEachRowIn(
+      conn,
+      "SELECT id, person_id, vaccine_code, dose_number, administered_at, source, review_status, "
+      "status FROM doses WHERE person_id",
+      " ORDER BY person_id, administered_at, id", params, [&](const storage::RowView& r) {
+        Dose d;
+        d.id = r.Int(0);
+        d.person_id = r.Int(1);
+        d.vaccine_code = r.Text(2);
+        d.dose_number = static_cast<int>(r.Int(3));
+        d.administered_at = r.Int(4);
+        d.source = r.Text(5);
+        d.review_status = r.Text(6);
+        d.status = r.Text(7);
+        out[d.person_id].push_back(std::move(d));
+        return Status::Ok();
+      }));
   return out;
 }
 

@@ -126,20 +126,17 @@ Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
                                                     std::span<const std::string> cccds) {
   std::vector<Person> out;
   const auto read = [&](std::string_view column, const std::vector<Value>& keys) -> Status {
-    ASSIGN_OR_RETURN(storage::Rows rows,
-                     storage::QueryIn(conn,
-                                      "SELECT id, cccd, dob, province_code, vax_status FROM "
-                                      "people WHERE " + std::string(column),
-                                      "", keys));
-    for (const auto& r : rows) {
-      Person& p = out.emplace_back();
-      p.id = r.Int(0);
-      p.cccd = r.Text(1);
-      p.dob = r.Text(2);
-      p.province_code = r.Text(3);
-      p.vax_status = r.Text(4);
-    }
-    return Status::Ok();
+    return storage::ForEachRowIn(
+        conn, "SELECT id, cccd, dob, province_code, vax_status FROM people WHERE " + std::string(column),
+        "", keys, [&](const storage::RowView& r) {
+          Person& p = out.emplace_back();
+          p.id = r.Int(0);
+          p.cccd = r.Text(1);
+          p.dob = r.Text(2);
+          p.province_code = r.Text(3);
+          p.vax_status = r.Text(4);
+          return Status::Ok();
+        });
   };
   RETURN_IF_ERROR(read("id", std::vector<Value>(ids.begin(), ids.end())));
   RETURN_IF_ERROR(read("cccd", std::vector<Value>(cccds.begin(), cccds.end())));

@@ -74,6 +74,15 @@ Result<Rows> QueryIn(Connection& conn, std::string_view head, std::string_view t
   return all;
 }
 
+Status ForEachRowIn(Connection& conn, std::string_view head, std::string_view tail,
+                    std::span<const Value> keys, const Connection::RowVisitor& visit,
+                    std::span<const Value> leading) {
+  return ForEachChunk(head, tail, keys, leading,
+                      [&](const std::string& sql, std::span<const Value> params) {
+                        return conn.ForEachRow(sql, params, visit);
+                      });
+}
+
 Result<int64_t> ExecuteIn(Connection& conn, std::string_view head, std::string_view tail,
                           std::span<const Value> keys, std::span<const Value> leading) {
   int64_t changed = 0;

@@ -22,6 +22,12 @@ inline constexpr size_t kInListChunk = 256;
 Result<Rows> QueryIn(Connection& conn, std::string_view head, std::string_view tail,
                      std::span<const Value> keys, std::span<const Value> leading = {});
 
+// Like QueryIn, handing each row to `visit` as it is read (Connection::ForEachRow) instead of
+// holding them all.
+Status ForEachRowIn(Connection& conn, std::string_view head, std::string_view tail,
+                    std::span<const Value> keys, const Connection::RowVisitor& visit,
+                    std::span<const Value> leading = {});
+
 // Like QueryIn for a statement without rows (UPDATE ... WHERE id IN (...)); returns the number
 // of rows changed.
 Result<int64_t> ExecuteIn(Connection& conn, std::string_view head, std::string_view tail,

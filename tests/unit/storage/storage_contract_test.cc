@@ -250,6 +250,16 @@ TEST_F(StorageContractTest, InListsFindEveryKeyAcrossChunks) {
     std::sort(qty.begin(), qty.end());
     ASSERT_EQ(qty.size(), n) << "keys: " << n;
     for (size_t i = 0; i < n; ++i) EXPECT_EQ(qty[i], static_cast<int64_t>(i));
+    std::vector<int64_t> visited;
+    STORAGE_ASSERT_OK(ForEachRowIn(
+        **conn, "SELECT qty FROM items WHERE name", " AND qty >= $1", keys,
+        [&](const RowView& r) {
+          visited.push_back(r.Int(0));
+          return Status::Ok();
+        },
+        std::vector<Value>{int64_t{0}}));
+    std::sort(visited.begin(), visited.end());
+    EXPECT_EQ(visited, qty) << "keys: " << n;
   }
   std::vector<Value> ids;
   for (int64_t i = 0; i < 300; ++i) ids.emplace_back(i);  // qty 0..299
