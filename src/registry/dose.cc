@@ -88,13 +88,13 @@ Result<std::optional<Dose>> FindDoseByIdempotencyKey(storage::Connection& conn,
 }
 
 Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t person_id) {
-  ASSIGN_OR_RETURN(storage::Rows rows,
-                   conn.Query(SelectDoses() +
-                                  "WHERE person_id = $1 ORDER BY administered_at, id",
-                              {person_id}));
+  static const std::string sql =
+      SelectDoses() + "WHERE person_id = $1 ORDER BY administered_at, id";
   std::vector<Dose> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(FromRow(r));
+  RETURN_IF_ERROR(conn.ForEachRow(sql, {person_id}, [&out](const storage::RowView& r) {
+        out.push_back(DoseFromRow(r, 0));
+        return Status::Ok();
+      }));
   return out;
 }
 

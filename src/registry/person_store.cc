@@ -22,16 +22,17 @@ const std::string& SelectPeople() {
   return sql;
 }
 
-Person FromRow(const storage::Row& r) { return PersonFromRow(r, 0); }
-
 Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 
 Result<std::optional<Person>> FindOne(storage::Connection& conn, std::string_view where,
                                       Value key) {
   const std::string sql = SelectPeople() + std::string(where);
-  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {std::move(key)}));
-  if (rows.empty()) return std::optional<Person>();
-  return std::optional<Person>(FromRow(rows[0]));
+  std::optional<Person> found;
+  RETURN_IF_ERROR(conn.ForEachRow(sql, {std::move(key)}, [&found](const storage::RowView& r) {
+    if (!found) found = PersonFromRow(r, 0);
+    return Status::Ok();
+  }));
+  return found;
 }
 
 }  // namespace
