@@ -35,8 +35,7 @@ double Rate(double seconds, Fn&& one) {
   while (Steady::now() < until) {
     for (int k = 0; k < 256; ++k) one(calls++);
   }
-  return static_cast<double>(calls) /
-         std::chrono::duration<double>(Steady::now() - start).count();
+  return static_cast<double>(calls) / std::chrono::duration<double>(Steady::now() - start).count();
 }
 
 }  // namespace
@@ -120,9 +119,10 @@ int main(int argc, char** argv) {
   };
   Rate(0.5, product_call);
   const double product_rate = Rate(seconds, product_call);
-  std::printf("raw_reads_per_s=%.0f raw_us=%.2f product_reads_per_s=%.0f product_us=%.2f "
-              "ratio=%.2f (rows %zu, bytes %zu, found %zu)\n",
-              raw_rate, 1e6 / raw_rate, product_rate, 1e6 / product_rate,
-              product_rate / raw_rate, rows, bytes, found);
+  std::printf(
+      "raw_reads_per_s=%.0f raw_us=%.2f product_reads_per_s=%.0f product_us=%.2f "
+      "ratio=%.2f (rows %zu, bytes %zu, found %zu)\n",
+      raw_rate, 1e6 / raw_rate, product_rate, 1e6 / product_rate, product_rate / raw_rate, rows,
+      bytes, found);
   return found > 0 ? 0 : 1;
 }

@@ -244,7 +244,8 @@ Address ParseAddressText(std::string_view text) {
   size_t found = 0;
   while (found < units.size()) {
     const size_t comma = text.rfind(',');
-    const std::string_view part = Trim(comma == std::string_view::npos ? text : text.substr(comma + 1));
+    const std::string_view part =
+        Trim(comma == std::string_view::npos ? text : text.substr(comma + 1));
     units[units.size() - 1 - found++] = AllDigits(part) ? std::string_view() : part;
     if (comma == std::string_view::npos) break;
     text = text.substr(0, comma);

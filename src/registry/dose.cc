@@ -92,9 +92,9 @@ Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t per
       SelectDoses() + "WHERE person_id = $1 ORDER BY administered_at, id";
   std::vector<Dose> out;
   RETURN_IF_ERROR(conn.ForEachRow(sql, {person_id}, [&out](const storage::RowView& r) {
-        out.push_back(DoseFromRow(r, 0));
-        return Status::Ok();
-      }));
+    out.push_back(DoseFromRow(r, 0));
+    return Status::Ok();
+  }));
   return out;
 }
 

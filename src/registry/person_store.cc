@@ -128,7 +128,8 @@ Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
   std::vector<Person> out;
   const auto read = [&](std::string_view column, const std::vector<Value>& keys) -> Status {
     return storage::ForEachRowIn(
-        conn, "SELECT id, cccd, dob, province_code, vax_status FROM people WHERE " + std::string(column),
+        conn,
+        "SELECT id, cccd, dob, province_code, vax_status FROM people WHERE " + std::string(column),
         "", keys, [&](const storage::RowView& r) {
           Person& p = out.emplace_back();
           p.id = r.Int(0);

@@ -58,8 +58,8 @@ TEST(PersonTest, AddressNamesAndAbbreviations) {
 }
 
 TEST(PersonTest, AddressTextReadsTheLastThreeParts) {
-  const Address full = ParseAddressText(
-      "Số 12 Nguyễn Huệ, Phường Tân Định, Quận 1, Thành phố Hồ Chí Minh");
+  const Address full =
+      ParseAddressText("Số 12 Nguyễn Huệ, Phường Tân Định, Quận 1, Thành phố Hồ Chí Minh");
   EXPECT_EQ(full.province, 79);
   EXPECT_EQ(full.district, 760);
   EXPECT_EQ(full.commune, 26734u);

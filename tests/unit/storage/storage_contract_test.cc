@@ -290,13 +290,15 @@ TEST_F(StorageContractTest, NullColumnsReadAsEmpty) {
 TEST_F(StorageContractTest, ForEachRowReadsWhatQueryReads) {
   auto conn = db_->Acquire();
   STORAGE_ASSERT_OK(conn);
-  const std::string sql = "INSERT INTO items (name, qty, price, data, note) VALUES ($1, $2, $3, $4, $5)";
-  STORAGE_ASSERT_OK((*conn)->Execute(sql, {std::string("a"), int64_t{-7}, 2.75, Blob{"bytes"},
-                                           std::string(" +12")}));
+  const std::string sql =
+      "INSERT INTO items (name, qty, price, data, note) VALUES ($1, $2, $3, $4, $5)";
+  STORAGE_ASSERT_OK((*conn)->Execute(
+      sql, {std::string("a"), int64_t{-7}, 2.75, Blob{"bytes"}, std::string(" +12")}));
   STORAGE_ASSERT_OK((*conn)->Execute(sql, {std::string("b"), nullptr, nullptr, nullptr, nullptr}));
   STORAGE_ASSERT_OK((*conn)->Execute(sql, {std::string("c"), int64_t{1} << 40, -1e6, Blob{},
                                            std::string("Nguy\xe1\xbb\x85n 12.00")}));
-  const std::string select = "SELECT name, qty, price, data, note, qty * 2 FROM items ORDER BY name";
+  const std::string select =
+      "SELECT name, qty, price, data, note, qty * 2 FROM items ORDER BY name";
   auto rows = (*conn)->Query(select);
   STORAGE_ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 3u);
@@ -349,8 +351,8 @@ TEST_F(StorageContractTest, ForEachRowStopsAtTheVisitorsError) {
   EXPECT_EQ(seen, (std::vector<int64_t>{0, 1, 2, 3, 4}));
   STORAGE_EXPECT_OK((*conn)->Execute(kInsertItem, {std::string("after"), int64_t{9}}));
   EXPECT_EQ(Count("items"), 6);
-  const Status rejected =
-      (*conn)->ForEachRow("SELECT nope FROM items", {}, [](const RowView&) { return Status::Ok(); });
+  const Status rejected = (*conn)->ForEachRow("SELECT nope FROM items", {},
+                                              [](const RowView&) { return Status::Ok(); });
   EXPECT_EQ(rejected.code(), StatusCode::kInvalidArgument);
 }
 
