@@ -23,15 +23,16 @@ const std::string& SelectDoses() {
   return sql;
 }
 
-Dose FromRow(const storage::Row& r) { return DoseFromRow(r, 0); }
-
 Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
 
 Result<std::optional<Dose>> FindOne(storage::Connection& conn, std::string_view where, Value key) {
-  ASSIGN_OR_RETURN(storage::Rows rows,
-                   conn.Query(SelectDoses() + std::string(where), {std::move(key)}));
-  if (rows.empty()) return std::optional<Dose>();
-  return std::optional<Dose>(FromRow(rows[0]));
+  std::optional<Dose> found;
+  RETURN_IF_ERROR(conn.ForEachRow(SelectDoses() + std::string(where), {std::move(key)},
+                                  [&found](const storage::RowView& r) {
+                                    if (!found) found = DoseFromRow(r, 0);
+                                    return Status::Ok();
+                                  }));
+  return found;
 }
 
 }  // namespace
@@ -101,14 +102,14 @@ Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t per
 Result<std::unordered_map<std::string, Dose>> FindDosesByIdempotencyKeys(
     storage::Connection& conn, std::span<const std::string> keys) {
   const std::vector<Value> params(keys.begin(), keys.end());
-  ASSIGN_OR_RETURN(storage::Rows rows,
-                   storage::QueryIn(conn, SelectDoses() + "WHERE idempotency_key", "", params));
   std::unordered_map<std::string, Dose> out;
-  for (const auto& r : rows) {
-    Dose d = FromRow(r);
-    std::string key = d.idempotency_key;
-    out.emplace(std::move(key), std::move(d));
-  }
+  RETURN_IF_ERROR(storage::ForEachRowIn(conn, SelectDoses() + "WHERE idempotency_key", "", params,
+                                        [&out](const storage::RowView& r) {
+                                          Dose d = DoseFromRow(r, 0);
+                                          std::string key = d.idempotency_key;
+                                          out.emplace(std::move(key), std::move(d));
+                                          return Status::Ok();
+                                        }));
   return out;
 }
 
