@@ -182,6 +182,8 @@ int ConfigShow(const Config& config) {
             << "\nheader_timeout_ms = " << config.header_timeout_ms
             << "\nbody_timeout_ms = " << config.body_timeout_ms
             << "\nidle_timeout_ms = " << config.idle_timeout_ms
+            << "\nmax_connections = " << config.max_connections
+            << "\nmax_connections_per_address = " << config.max_connections_per_address
             << "\nshutdown_grace_ms = " << config.shutdown_grace_ms << "\ntls_cert = \""
             << config.tls_cert_file << "\"\ntls_key = \"" << config.tls_key_file
             << "\"\nweb_root = \"" << config.web_root << "\"\n\n[database]\nurl = \"";

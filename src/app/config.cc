@@ -80,6 +80,14 @@ const std::vector<Setter>& Setters() {
       Num<int>("server.shutdown_grace_ms", "VAXREG_SHUTDOWN_GRACE_MS",
                "how long shutdown waits for in-flight requests", &Config::shutdown_grace_ms, 0,
                3600000),
+      Num<size_t>("server.max_connections", "VAXREG_MAX_CONNECTIONS",
+                  "open connections served at once (0 = as many as file descriptors allow); "
+                  "beyond it only health probes are answered",
+                  &Config::max_connections, 0, size_t{1} << 24),
+      Num<size_t>("server.max_connections_per_address", "VAXREG_MAX_CONNECTIONS_PER_ADDRESS",
+                  "open connections from one client address (0 = no limit; raise it behind a "
+                  "reverse proxy)",
+                  &Config::max_connections_per_address, 0, size_t{1} << 24),
       Str("server.tls_cert", "VAXREG_TLS_CERT", "PEM certificate chain; enables HTTPS with tls_key",
           &Config::tls_cert_file),
       Str("server.tls_key", "VAXREG_TLS_KEY", "PEM private key", &Config::tls_key_file),

@@ -22,6 +22,8 @@ struct Config {
   int header_timeout_ms = 10000;
   int body_timeout_ms = 30000;
   int idle_timeout_ms = 60000;
+  size_t max_connections = 10000;
+  size_t max_connections_per_address = 1000;
   int shutdown_grace_ms = 15000;
   std::string tls_cert_file;
   std::string tls_key_file;

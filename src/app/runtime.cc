@@ -94,6 +94,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   so.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
   so.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
   so.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  so.max_connections = config.max_connections;
+  so.max_connections_per_address = config.max_connections_per_address;
   so.tls_cert_file = config.tls_cert_file;
   so.tls_key_file = config.tls_key_file;
   std::vector<boost::asio::io_context*> contexts{&rt->ioc_};

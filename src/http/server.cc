@@ -6,7 +6,9 @@
 #include "http/server.h"
 
 #include <openssl/ssl.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -29,11 +31,13 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <future>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/crypto_util.h"
@@ -56,6 +60,13 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kRequestsTotal = "vaxreg_http_requests_total";
 constexpr std::string_view kRequestDuration = "vaxreg_http_request_duration_seconds";
 constexpr std::string_view kConnectionsActive = "vaxreg_http_connections_active";
+constexpr std::string_view kConnectionsRefused = "vaxreg_http_connections_over_cap_total";
+
+// An overflow connection (beyond a cap) must send its one request quickly.
+constexpr auto kOverflowFirstByteTime = std::chrono::milliseconds(2000);
+// File descriptors kept free for the database, log files and the listening socket when the
+// connection cap is derived from RLIMIT_NOFILE.
+constexpr size_t kReservedDescriptors = 256;
 
 // After an early answer (413, 401 before the body) the client may still be sending. Closing a
 // socket with unread input makes the kernel send RST, which can destroy our response before the
@@ -108,7 +119,16 @@ struct Server::State {
   std::atomic<bool> stopping{false};
   std::atomic<size_t> connections{0};
 
+  // Connections within the caps, and overflow connections (ServerOptions::max_connections).
+  size_t max_connections = 0;  // effective cap, set by Start()
+  std::atomic<size_t> overflow{0};
+  std::atomic<int64_t> last_cap_warning{0};  // steady-clock seconds of the last log line
+
   std::mutex mu;
+  size_t admitted = 0;                                  // guarded by mu
+  std::unordered_map<std::string, size_t> per_address;  // guarded by mu
+  // Overflow connections, oldest first; the oldest is closed when a new one needs room.
+  std::deque<std::weak_ptr<ConnectionBase>> overflow_queue;  // guarded by mu
   std::condition_variable idle_cv;
   size_t in_flight = 0;                                              // guarded by mu
   uint64_t next_connection_id = 0;                                   // guarded by mu
@@ -166,6 +186,124 @@ class ConnectionRegistration {
   uint64_t id_ = 0;
 };
 
+// A connection's place under the connection caps, taken at accept and given back when the
+// connection ends. Move-only.
+class Admission {
+ public:
+  enum class Kind { kRefused, kAdmitted, kOverflow };
+
+  Admission() = default;
+  Admission(std::shared_ptr<State> s, Kind kind, std::string address)
+      : s_(std::move(s)), kind_(kind), address_(std::move(address)) {}
+  Admission(Admission&& o) noexcept
+      : s_(std::move(o.s_)), kind_(o.kind_), address_(std::move(o.address_)) {}
+  Admission& operator=(Admission&&) = delete;
+  Admission(const Admission&) = delete;
+  ~Admission() {
+    if (s_ == nullptr) return;
+    if (kind_ == Kind::kOverflow) {
+      s_->overflow.fetch_sub(1);
+    } else if (kind_ == Kind::kAdmitted) {
+      std::lock_guard lock(s_->mu);
+      --s_->admitted;
+      auto it = s_->per_address.find(address_);
+      if (it != s_->per_address.end() && --it->second == 0) s_->per_address.erase(it);
+    }
+  }
+  Kind kind() const { return kind_; }
+
+ private:
+  std::shared_ptr<State> s_;  // the State outlives every admission
+  Kind kind_ = Kind::kRefused;
+  std::string address_;
+};
+
+// Decides where a new connection from `address` stands against the caps.
+Admission Admit(const std::shared_ptr<State>& state, const std::string& address) {
+  State& s = *state;
+  const ServerOptions& o = s.options;
+  std::string_view reason;
+  {
+    std::lock_guard lock(s.mu);
+    const bool over_global = s.max_connections != 0 && s.admitted >= s.max_connections;
+    size_t& mine = s.per_address[address];
+    const bool over_address =
+        o.max_connections_per_address != 0 && mine >= o.max_connections_per_address;
+    if (!over_global && !over_address) {
+      ++s.admitted;
+      ++mine;
+      return Admission(state, Admission::Kind::kAdmitted, address);
+    }
+    if (mine == 0) s.per_address.erase(address);
+    reason = over_global ? "global" : "per_address";
+  }
+  // Log at most once per 10 s: a flood must not flood the log too.
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now().time_since_epoch())
+          .count();
+  int64_t last = s.last_cap_warning.load();
+  if (now - last >= 10 && s.last_cap_warning.compare_exchange_strong(last, now)) {
+    spdlog::warn(
+        "connection cap reached ({}): max_connections={}, per address={}; new "
+        "connections get one probe request or 503",
+        reason, s.max_connections, o.max_connections_per_address);
+  }
+  // Overflow connections are bounded: the oldest one still waiting for its request is closed
+  // to make room, so that a probe arriving during a flood of idle connections is still read.
+  // Closing is asynchronous; the hard bound below covers the moments in between.
+  const size_t overflow = s.overflow.fetch_add(1);
+  if (overflow >= 2 * kMaxOverflowConnections) {
+    s.overflow.fetch_sub(1);
+    s.metrics.IncrementCounter(kConnectionsRefused, {{"reason", "closed"}});
+    return Admission();
+  }
+  if (overflow >= kMaxOverflowConnections) {
+    std::shared_ptr<ConnectionBase> oldest;
+    {
+      std::lock_guard lock(s.mu);
+      while (!oldest && !s.overflow_queue.empty()) {
+        oldest = s.overflow_queue.front().lock();
+        s.overflow_queue.pop_front();
+      }
+    }
+    if (oldest) asio::post(oldest->executor(), [oldest] { oldest->CloseIfIdle(); });
+  }
+  s.metrics.IncrementCounter(kConnectionsRefused, {{"reason", std::string(reason)}});
+  return Admission(state, Admission::Kind::kOverflow, address);
+}
+
+// Remembers an overflow connection for eviction (Admit).
+void QueueOverflow(State& s, const std::shared_ptr<ConnectionBase>& c) {
+  std::lock_guard lock(s.mu);
+  s.overflow_queue.push_back(c);
+  // Entries of connections that ended are dropped from the front as they are met; keep the
+  // queue from growing with them when no eviction happens for a long time.
+  while (s.overflow_queue.size() > 4 * kMaxOverflowConnections) s.overflow_queue.pop_front();
+}
+
+// Raises the soft file-descriptor limit to the hard one and returns the connection cap the
+// limit can hold (`wanted`, or less with a warning).
+size_t EffectiveConnectionCap(size_t wanted) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return wanted;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  if (lim.rlim_cur == RLIM_INFINITY) return wanted;
+  const size_t fds = static_cast<size_t>(lim.rlim_cur);
+  const size_t room = fds > kReservedDescriptors + kMaxOverflowConnections + 64
+                          ? fds - kReservedDescriptors - kMaxOverflowConnections
+                          : 64;
+  if (wanted == 0 || wanted > room) {
+    spdlog::warn("server.max_connections {} lowered to {}: the process may open {} files", wanted,
+                 room, fds);
+    return room;
+  }
+  return wanted;
+}
+
 bool IsValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
@@ -203,6 +341,33 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
+}
+
+// RFC 9112 section 6.3: a request whose Transfer-Encoding is present but is not exactly
+// "chunked" has no reliable length; it must be answered 400 and the connection closed, or the
+// bytes after it would be read as a second request (request smuggling). vaxreg supports no other
+// transfer coding, so every field value but a single "chunked" is refused.
+bool HasUnsupportedTransferEncoding(const Request& req) {
+  auto [first, last] = req.equal_range(bhttp::field::transfer_encoding);
+  if (first == last) return false;
+  size_t codings = 0;
+  for (auto it = first; it != last; ++it) {
+    std::string_view v = it->value();
+    while (!v.empty()) {
+      const size_t comma = v.find(',');
+      std::string_view coding = v.substr(0, comma);
+      v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) {
+        coding.remove_prefix(1);
+      }
+      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) {
+        coding.remove_suffix(1);
+      }
+      if (coding.empty()) continue;
+      if (++codings > 1 || !EqualsIgnoreCase(coding, "chunked")) return true;
+    }
+  }
+  return codings != 1;
 }
 
 // What the Authorization header holds.
@@ -380,8 +545,13 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 template <class Stream>
 class Session final : public ConnectionBase {
  public:
-  Session(tcp::socket socket, ssl::context* tls)
-      : ConnectionBase(socket.get_executor()), stream_(MakeStream(std::move(socket), tls)) {}
+  Session(tcp::socket socket, ssl::context* tls, Admission admission)
+      : ConnectionBase(socket.get_executor()),
+        stream_(MakeStream(std::move(socket), tls)),
+        admission_(std::move(admission)) {}
+
+  // Beyond a connection cap: one request, served only for a probe path.
+  bool overflow() const { return admission_.kind() == Admission::Kind::kOverflow; }
 
   Stream& stream() { return stream_; }
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
@@ -402,6 +572,7 @@ class Session final : public ConnectionBase {
   }
 
   Stream stream_;
+  Admission admission_;
   bool idle_ = false;  // touched only on the strand
 };
 
@@ -433,7 +604,10 @@ asio::awaitable<void> RunSession(std::shared_ptr<State> state,
     // Idle: wait for the first byte of the next request. StopAccepting may cancel this read.
     if (buffer.size() == 0) {
       session->set_idle(true);
-      lowest.expires_after(first ? opt.header_timeout : opt.idle_timeout);
+      lowest.expires_after(session->overflow() ? std::min<SteadyClock::duration>(
+                                                     opt.header_timeout, kOverflowFirstByteTime)
+                           : first ? opt.header_timeout
+                                   : opt.idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kUseTuple);
       session->set_idle(false);
       if (ec) break;
@@ -480,6 +654,16 @@ asio::awaitable<void> RunSession(std::shared_ptr<State> state,
       close = true;
       unread_input = true;
       FinishResponse(*res, kUnparsed, request_id, true);
+    } else if (HasUnsupportedTransferEncoding(req)) {
+      request_id = RequestIdFor(req);
+      method = MethodLabel(req);
+      path = LoggablePath(req);
+      res = ErrorResponse(InvalidArgumentError("unsupported Transfer-Encoding; only a single "
+                                               "\"chunked\" coding is accepted",
+                                               "Transfer-Encoding"),
+                          req);
+      close = true;
+      unread_input = true;
     } else {
       request_id = RequestIdFor(req);
       method = MethodLabel(req);
@@ -492,6 +676,15 @@ asio::awaitable<void> RunSession(std::shared_ptr<State> state,
             ErrorResponse(InternalError("internal error (request id " + request_id + ")"), req);
       }
       if (prepared.early) res = std::move(prepared.early);
+      if (!res && session->overflow() &&
+          std::find(opt.probe_paths.begin(), opt.probe_paths.end(), prepared.route->pattern) ==
+              opt.probe_paths.end()) {
+        res = ErrorResponse(UnavailableError("the server is at its connection limit; retry "
+                                             "shortly"),
+                            req);
+        res->set(bhttp::field::retry_after, "1");
+      }
+      if (session->overflow()) close = true;
     }
 
     // Body: only for a request that is going to reach its handler.
@@ -615,14 +808,24 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<State> state) {
       continue;
     }
     beast::error_code ignored;
+    const std::string address = socket.remote_endpoint(ignored).address().to_string();
+    Admission admission = Admit(state, address);
+    if (admission.kind() == Admission::Kind::kRefused) {
+      socket.close(ignored);
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ignored);
     const asio::any_io_executor executor = socket.get_executor();
     if (state->tls) {
-      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), state->tls.get());
+      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), state->tls.get(),
+                                                          std::move(admission));
+      if (session->overflow()) QueueOverflow(*state, session);
       asio::co_spawn(executor, RunSession<TlsStream>(state, std::move(session)),
                      [](std::exception_ptr e) { LogCoroutineFailure("HTTPS connection", e); });
     } else {
-      auto session = std::make_shared<Session<PlainStream>>(std::move(socket), nullptr);
+      auto session =
+          std::make_shared<Session<PlainStream>>(std::move(socket), nullptr, std::move(admission));
+      if (session->overflow()) QueueOverflow(*state, session);
       asio::co_spawn(executor, RunSession<PlainStream>(state, std::move(session)),
                      [](std::exception_ptr e) { LogCoroutineFailure("HTTP connection", e); });
     }
@@ -704,6 +907,10 @@ Result<std::unique_ptr<Server>> Server::Start(asio::io_context& ioc, ServerOptio
       "Time from the first byte of a request to its response written",
       {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
   metrics.RegisterGauge(std::string(kConnectionsActive), "Open HTTP connections");
+  metrics.RegisterCounter(std::string(kConnectionsRefused),
+                          "Connections accepted beyond a connection cap (reason: global, "
+                          "per_address) or closed at once (closed)");
+  state->max_connections = EffectiveConnectionCap(o.max_connections);
   metrics.AddGauge(kConnectionsActive, {}, 0);
 
   asio::co_spawn(state->acceptor_strand, AcceptLoop(state),

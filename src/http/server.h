@@ -42,10 +42,22 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{30000};    // end of header .. end of body
   std::chrono::milliseconds idle_timeout{60000};    // between keep-alive requests
   std::chrono::milliseconds write_timeout{30000};   // whole response
+  // Connection caps (0 = none). A connection beyond either cap is still accepted, but it is an
+  // "overflow" connection: it may send one request, which is served only when its path is one
+  // of probe_paths (so health checks keep answering at the cap) and answered 503 with
+  // Retry-After otherwise, then closed. At most kMaxOverflowConnections overflow connections
+  // exist at once; beyond that a new connection is closed at once. max_connections is lowered
+  // at start when the process's file-descriptor limit could not hold it.
+  size_t max_connections = 10000;
+  size_t max_connections_per_address = 1000;
+  std::vector<std::string> probe_paths = {"/healthz", "/readyz"};
   // Both set: HTTPS (TLS 1.2+) with this PEM certificate chain and private key.
   std::string tls_cert_file;
   std::string tls_key_file;
 };
+
+// How many connections beyond the caps may wait for their one request at once.
+inline constexpr size_t kMaxOverflowConnections = 256;
 
 class Server final {
  public:

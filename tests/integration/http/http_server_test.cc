@@ -67,8 +67,16 @@ class TestAuthenticator final : public http::Authenticator {
 // A blocking POSIX socket for clients that misbehave on purpose. Every wait is bounded.
 class RawConnection {
  public:
-  explicit RawConnection(uint16_t port) {
+  // `source`: the local address to connect from (any 127.0.0.0/8 address works on loopback,
+  // which lets one test act as several clients).
+  explicit RawConnection(uint16_t port, const char* source = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (source != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &local.sin_addr);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local));
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -693,6 +701,109 @@ TEST_F(HttpServerTest, ServesHttps) {
 
   // Plain HTTP to the TLS port gets no HTTP answer.
   EXPECT_EQ(client_->Get("/hello").status, 0);
+}
+
+// RFC 9112 section 6.3: a Transfer-Encoding other than a single "chunked" makes the body length
+// unknowable; the server answers 400 and closes, and never reads the bytes after the header as
+// a second request.
+TEST_F(HttpServerTest, UnsupportedTransferEncodingIsRefusedAndTheConnectionClosed) {
+  StartServer();
+  for (const char* coding : {"xchunked", "chunked, identity", "identity", "gzip, chunked",
+                             "chunked, chunked", "chunked\r\nTransfer-Encoding: gzip"}) {
+    RawConnection c(server_->port());
+    ASSERT_TRUE(c.connected());
+    ASSERT_TRUE(c.Send(std::string("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") +
+                       coding +
+                       "\r\n\r\n5\r\n{\"a\":\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_TRUE(c.WaitClosed(milliseconds(5000))) << coding;
+    EXPECT_TRUE(c.received().starts_with("HTTP/1.1 400")) << coding << ": " << c.received();
+    EXPECT_EQ(c.received().find("world"), std::string::npos)
+        << coding << ": the smuggled request was served: " << c.received();
+  }
+  // A single chunked coding, in any letter case, is a normal request.
+  RawConnection ok(server_->port());
+  ASSERT_TRUE(
+      ok.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              "Transfer-Encoding: Chunked\r\n\r\n8\r\n{\"a\": 1}\r\n0\r\n\r\n"));
+  EXPECT_TRUE(ok.WaitFor("\"a\":1", milliseconds(5000))) << ok.received();
+  EXPECT_TRUE(ok.received().starts_with("HTTP/1.1 200")) << ok.received();
+}
+
+// Sends one GET from `source` on a new connection and returns what came back before the close
+// (or within 10 s).
+std::string RawGet(uint16_t port, const char* source, const std::string& path) {
+  RawConnection c(port, source);
+  if (!c.connected()) return "not connected";
+  c.Send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  c.WaitClosed(milliseconds(10000));
+  return c.received();
+}
+
+asio::awaitable<Response> Healthz(RequestContext& ctx) {
+  co_return http::JsonResponse(bhttp::status::ok, boost::json::object{{"status", "ok"}},
+                               ctx.request);
+}
+
+// Thousands of idle keep-alive connections from one address take neither the file descriptors
+// nor the health probe: beyond the caps a connection gets one request, answered only for a
+// probe path and with 503 + Retry-After otherwise.
+TEST_F(HttpServerTest, ConnectionCapsKeepHealthAnsweringUnderAFlood) {
+  http::ServerOptions o = FastOptions();
+  o.max_connections = 150;
+  o.max_connections_per_address = 100;
+  router_.Add({bhttp::verb::get, "/healthz", auth::AccessRule::Public(), Healthz});
+  StartServer(o, false);
+  const uint16_t port = server_->port();
+
+  constexpr int kFlood = 1500;
+  std::vector<std::unique_ptr<RawConnection>> flood;
+  for (int i = 0; i < kFlood; ++i) {
+    flood.push_back(std::make_unique<RawConnection>(port, "127.0.0.1"));
+    ASSERT_TRUE(flood.back()->connected()) << i;
+  }
+  // Every flood connection has been accepted and placed once the server holds steady.
+  for (int i = 0; i < 100 && server_->active_connections() < 100; ++i) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_LE(server_->active_connections(), 150 + 2 * http::kMaxOverflowConnections);
+
+  // The flooding address: the probe answers, anything else is refused politely.
+  const std::string health = RawGet(port, "127.0.0.1", "/healthz");
+  EXPECT_TRUE(health.starts_with("HTTP/1.1 200")) << health;
+  const std::string refused = RawGet(port, "127.0.0.1", "/hello");
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 503")) << refused;
+  EXPECT_NE(refused.find("Retry-After: 1"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("UNAVAILABLE"), std::string::npos) << refused;
+
+  // Another address is served normally until the global cap is reached.
+  const std::string other = RawGet(port, "127.0.0.2", "/hello");
+  EXPECT_TRUE(other.starts_with("HTTP/1.1 200")) << other;
+  std::vector<std::unique_ptr<RawConnection>> second;
+  for (int i = 0; i < 60; ++i) {
+    second.push_back(std::make_unique<RawConnection>(port, "127.0.0.3"));
+    ASSERT_TRUE(second.back()->connected());
+  }
+  for (int i = 0; i < 100 && server_->active_connections() < 150; ++i) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  const std::string at_cap = RawGet(port, "127.0.0.4", "/hello");
+  EXPECT_TRUE(at_cap.starts_with("HTTP/1.1 503")) << at_cap;
+  const std::string probe_at_cap = RawGet(port, "127.0.0.4", "/healthz");
+  EXPECT_TRUE(probe_at_cap.starts_with("HTTP/1.1 200")) << probe_at_cap;
+  EXPECT_LE(server_->active_connections(), 150 + 2 * http::kMaxOverflowConnections);
+  EXPECT_NE(metrics_.RenderPrometheus().find("vaxreg_http_connections_over_cap_total"),
+            std::string::npos);
+
+  // Once the flood ends, the caps are free again.
+  flood.clear();
+  second.clear();
+  std::string after;
+  for (int i = 0; i < 50; ++i) {
+    after = RawGet(port, "127.0.0.1", "/hello");
+    if (after.starts_with("HTTP/1.1 200")) break;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_TRUE(after.starts_with("HTTP/1.1 200")) << after;
 }
 
 }  // namespace
