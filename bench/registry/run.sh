@@ -43,7 +43,7 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
 serve() {  # serve DB_URL: starts the server (2 I/O threads), waits until ready
-  "$BIN" --db "$1" --log-level warn serve --address 127.0.0.1 --port $PORT --threads 2 \
+  "$BIN" --db "$1" --log-level warn serve --demo --address 127.0.0.1 --port $PORT --threads 2 \
     > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 200); do

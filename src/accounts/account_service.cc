@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "common/crypto_util.h"
+#include "common/logging.h"
 
 namespace vaxreg::accounts {
 namespace {
@@ -13,6 +14,12 @@ const Status kBadCode = UnauthenticatedError("invalid or expired one-time code")
 std::string HashOtp(int64_t user_id, std::string_view code) {
   return HexEncode(Sha256(std::to_string(user_id) + ":" + std::string(code)));
 }
+
+constexpr std::chrono::seconds kDay = std::chrono::hours(24);
+
+// Throttle keys (only their hashes are stored; accounts/throttle_store.h).
+std::string AddressKey(std::string_view remote) { return "addr:" + std::string(remote); }
+std::string FailureKey(std::string_view username) { return "fail:" + std::string(username); }
 
 std::string SixDigitCode() {
   // Uniform in [0, 10^6): randombytes_uniform avoids modulo bias.
@@ -30,30 +37,48 @@ AccountService::AccountService(storage::Database& db, const Clock& clock, Notifi
       clock_(clock),
       notifier_(notifier),
       options_(options),
-      account_failures_(clock, options.account_failures_per_window, options.account_window),
-      address_attempts_(clock, options.address_attempts_per_window, options.address_window),
       sessions_(clock, options.session_cache_ttl) {}
 
-Status AccountService::CheckThrottle(std::string_view username, std::string_view remote) {
-  const std::string addr_key(remote);
-  if (int64_t wait = address_attempts_.RetryAfterSeconds(addr_key); wait > 0) {
+Status AccountService::CheckAddressThrottle(storage::Connection& writer, std::string_view remote) {
+  const int64_t now = ToUnixSeconds(clock_.Now());
+  const std::string key = AddressKey(remote);
+  ASSIGN_OR_RETURN(
+      int64_t wait,
+      ThrottleRetryAfter(writer, key,
+                         {options_.address_attempts_per_window, options_.address_window}, now));
+  if (wait > 0) {
     return ResourceExhaustedError("too many login attempts from this address; try again in " +
                                   std::to_string(wait) + " s");
   }
-  address_attempts_.Record(addr_key);
-  if (int64_t wait = account_failures_.RetryAfterSeconds(std::string(username)); wait > 0) {
+  return ThrottleHit(writer, key, options_.address_window, now).status();
+}
+
+Status AccountService::CheckAccountThrottle(storage::Connection& conn, std::string_view username) {
+  ASSIGN_OR_RETURN(int64_t wait, ThrottleRetryAfter(conn, FailureKey(username),
+                                                    {options_.account_failures_per_window,
+                                                     options_.account_window},
+                                                    ToUnixSeconds(clock_.Now())));
+  if (wait > 0) {
     return ResourceExhaustedError("too many failed logins for this account; try again in " +
                                   std::to_string(wait) + " s");
   }
   return Status::Ok();
 }
 
-void AccountService::RecordLoginFailure(std::string_view username) {
-  account_failures_.Record(std::string(username));
+Status AccountService::CheckThrottle(storage::Connection& writer, std::string_view username,
+                                     std::string_view remote) {
+  RETURN_IF_ERROR(CheckAddressThrottle(writer, remote));
+  return CheckAccountThrottle(writer, username);
 }
 
-void AccountService::RecordLoginSuccess(std::string_view username) {
-  account_failures_.Reset(std::string(username));
+Status AccountService::RecordLoginFailure(storage::Connection& writer, std::string_view username) {
+  return ThrottleHit(writer, FailureKey(username), options_.account_window,
+                     ToUnixSeconds(clock_.Now()))
+      .status();
+}
+
+Status AccountService::RecordLoginSuccess(storage::Connection& writer, std::string_view username) {
+  return ThrottleReset(writer, FailureKey(username));
 }
 
 Result<User> AccountService::CheckPassword(std::string_view username, std::string_view password) {
@@ -89,27 +114,61 @@ Result<Session> AccountService::CreateSession(storage::Connection& writer, const
 
 Status AccountService::IssueOtp(storage::Connection& writer, std::string_view cccd,
                                 const std::string& request_id) {
+  const int64_t now = ToUnixSeconds(clock_.Now());
+  // Issuance limits per CCCD, counted whether or not an account exists (the same answer and the
+  // same writes for both), then per phone number for a real account.
+  const ThrottleLimit per_window{options_.otp_codes_per_window, options_.otp_window};
+  const ThrottleLimit per_day{options_.otp_codes_per_day, kDay};
+  const std::string cccd_window_key = "otp-cccd:" + std::string(cccd);
+  const std::string cccd_day_key = "otp-cccd-day:" + std::string(cccd);
+  ASSIGN_OR_RETURN(int64_t wait_window,
+                   ThrottleRetryAfter(writer, cccd_window_key, per_window, now));
+  ASSIGN_OR_RETURN(int64_t wait_day, ThrottleRetryAfter(writer, cccd_day_key, per_day, now));
+  if (const int64_t wait = std::max(wait_window, wait_day); wait > 0) {
+    return ResourceExhaustedError("too many login codes requested for this CCCD; try again in " +
+                                  std::to_string(wait) + " s");
+  }
+  RETURN_IF_ERROR(ThrottleHit(writer, cccd_window_key, per_window.window, now).status());
+  RETURN_IF_ERROR(ThrottleHit(writer, cccd_day_key, per_day.window, now).status());
+
   ASSIGN_OR_RETURN(std::optional<User> user, FindUserByUsername(writer, cccd));
   if (!user || user->role != auth::Role::kCitizen || user->disabled) return Status::Ok();
+  const std::string recipient = user->phone.empty() ? user->username : user->phone;
+  const std::string phone_window_key = "otp-phone:" + recipient;
+  const std::string phone_day_key = "otp-phone-day:" + recipient;
+  ASSIGN_OR_RETURN(int64_t phone_wait_window,
+                   ThrottleRetryAfter(writer, phone_window_key, per_window, now));
+  ASSIGN_OR_RETURN(int64_t phone_wait_day, ThrottleRetryAfter(writer, phone_day_key, per_day, now));
+  if (phone_wait_window > 0 || phone_wait_day > 0) {
+    // Silent: the caller asked about this CCCD, whose own limit is not reached; answering
+    // differently would tell that the account exists and shares its phone.
+    spdlog::warn("one-time code for user {} not sent: its phone number has had its codes",
+                 user->id);
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(ThrottleHit(writer, phone_window_key, per_window.window, now).status());
+  RETURN_IF_ERROR(ThrottleHit(writer, phone_day_key, per_day.window, now).status());
+
   const std::string code = SixDigitCode();
-  const int64_t now = ToUnixSeconds(clock_.Now());
   const int64_t expires = now + options_.otp_ttl.count();
   RETURN_IF_ERROR(writer
                       .Execute("INSERT INTO otp_codes (user_id, code_hash, created_at, expires_at) "
                                "VALUES ($1, $2, $3, $4)",
                                {user->id, HashOtp(user->id, code), now, expires})
                       .status());
-  RETURN_IF_ERROR(audit::AppendAudit(writer, clock_,
-                                     {user->ToPrincipal().ActorId(), "otp.issue",
-                                      "user:" + std::to_string(user->id), "null",
-                                      "{\"expires_at\":" + std::to_string(expires) + "}",
-                                      request_id}));
+  RETURN_IF_ERROR(audit::AppendAudit(
+      writer, clock_,
+      {user->ToPrincipal().ActorId(), "otp.issue", "user:" + std::to_string(user->id), "null",
+       "{\"expires_at\":" + std::to_string(expires) + "}", request_id}));
+  const std::string minutes = std::to_string(options_.otp_ttl.count() / 60);
   Message m;
   m.channel = "sms";
-  m.recipient = user->phone.empty() ? user->username : user->phone;
+  m.recipient = recipient;
   m.subject = "vaxreg login code";
-  m.body = "Your vaxreg login code is " + code + ". It expires in " +
-           std::to_string(options_.otp_ttl.count() / 60) + " minutes.";
+  m.body = "Your vaxreg login code is " + code + ". It expires in " + minutes + " minutes.";
+  m.secret = code;
+  m.stored_body = "A vaxreg login code was sent; it expires in " + minutes +
+                  " minutes. The code is not stored.";
   return notifier_.Send(writer, m);
 }
 
@@ -162,6 +221,8 @@ Result<auth::Principal> AccountService::Authenticate(std::string_view token) {
 }
 
 void AccountService::ForgetSession(std::string_view token) { sessions_.Erase(HashToken(token)); }
+
+void AccountService::ForgetUserSessions(int64_t user_id) { sessions_.EraseUser(user_id); }
 
 Status AccountService::RevokeSession(storage::Connection& writer, std::string_view token,
                                      const Actor& actor) {

@@ -3,9 +3,11 @@
 // (Argon2id); citizens with their CCCD and a one-time code sent by the Notifier. A successful
 // login returns an opaque random bearer token; only its SHA-256 is stored, with an expiry.
 //
-// Attempts are throttled per account and per client address (RateLimiter); failures answer
-// kUnauthenticated with one message whatever was wrong, so callers cannot probe which usernames
-// exist.
+// Attempts are throttled per client address and per account, with counters in the database
+// (accounts/throttle_store.h), so every server process on one database shares them; failures
+// answer kUnauthenticated with one message whatever was wrong, so callers cannot probe which
+// usernames exist. Citizens' one-time codes are limited per CCCD and per phone number when they
+// are issued and per code when they are tried; a wrong code never locks the account itself.
 //
 // Methods split reads from writes: methods taking `storage::Connection& writer` must run inside
 // the group-commit writer (GroupCommitWriter::Submit); the others read through the Database pool
@@ -17,8 +19,8 @@
 
 #include "accounts/notifier.h"
 #include "accounts/password.h"
-#include "accounts/rate_limiter.h"
 #include "accounts/session_cache.h"
+#include "accounts/throttle_store.h"
 #include "accounts/user_store.h"
 #include "auth/role.h"
 #include "common/clock.h"
@@ -29,7 +31,17 @@ namespace vaxreg::accounts {
 struct AccountOptions {
   std::chrono::seconds session_ttl{std::chrono::hours(12)};
   std::chrono::seconds otp_ttl{std::chrono::minutes(5)};
+  // Wrong guesses allowed per issued code; after them that code is dead (a new code may be
+  // requested, within the issuance limits below).
   int otp_max_attempts = 5;
+  // Codes issued per CCCD and per phone number: at most otp_codes_per_window within otp_window
+  // and otp_codes_per_day within a day.
+  int otp_codes_per_window = 3;
+  std::chrono::seconds otp_window{std::chrono::minutes(15)};
+  int otp_codes_per_day = 10;
+  // POST /api/v1/auth/otp answers no sooner than this after it started, so an existing account
+  // (code written, message queued) cannot be told from a missing one by timing.
+  std::chrono::milliseconds otp_min_response{100};
   // Failed logins allowed per account per window, and attempts per client address per window.
   int account_failures_per_window = 5;
   std::chrono::seconds account_window{std::chrono::minutes(15)};
@@ -54,9 +66,18 @@ class AccountService final {
 
   const AccountOptions& options() const { return options_; }
 
-  // kResourceExhausted (with the wait in the message) if the address or account is throttled.
-  // Call before any credential check; it also counts the attempt against the address.
-  Status CheckThrottle(std::string_view username, std::string_view remote_address);
+  // Writer. kResourceExhausted (with the wait in the message) if the client address has used
+  // its attempts; otherwise counts this attempt against the address. Call before any credential
+  // check. A refusal writes nothing; an OK must commit for the count to hold.
+  Status CheckAddressThrottle(storage::Connection& writer, std::string_view remote_address);
+
+  // Read. kResourceExhausted if the account has used its failed password logins.
+  Status CheckAccountThrottle(storage::Connection& conn, std::string_view username);
+
+  // Writer: both of the above, for password logins. When the account check refuses, the
+  // address count has been written: the WriteFn should let that outcome commit.
+  Status CheckThrottle(storage::Connection& writer, std::string_view username,
+                       std::string_view remote_address);
 
   // Read + Argon2id. kUnauthenticated "invalid username or password" for every failure.
   Result<User> CheckPassword(std::string_view username, std::string_view password);
@@ -65,20 +86,27 @@ class AccountService final {
   Result<Session> CreateSession(storage::Connection& writer, const User& user,
                                 const std::string& request_id);
 
-  // Writer: issues a one-time code to the citizen account `cccd` through the Notifier. Unknown or
-  // non-citizen usernames return OK without sending anything (no account enumeration).
-  Status IssueOtp(storage::Connection& writer, std::string_view cccd, const std::string& request_id);
+  // Writer: issues a one-time code to the citizen account `cccd` through the Notifier.
+  // kResourceExhausted (nothing written) once `cccd` has had its codes for the window or the day;
+  // this is counted for every CCCD asked for, existing or not, so the answer does not tell
+  // whether an account exists. Unknown, disabled or non-citizen accounts then return OK without
+  // sending anything, and so does an account whose phone number has had its codes (several
+  // accounts may share one phone).
+  Status IssueOtp(storage::Connection& writer, std::string_view cccd,
+                  const std::string& request_id);
 
   // Writer: checks the newest unexpired code for the citizen and, if it matches, consumes it and
-  // creates a session. Wrong codes count towards otp_max_attempts, after which the code is dead.
+  // creates a session. Wrong codes count towards otp_max_attempts of that code only, after which
+  // the code is dead; a newly issued code starts again (there is no account-wide lockout, so a
+  // stranger's guesses cannot lock the owner out).
   // A wrong code returns kUnauthenticated after writing the attempt count: the WriteFn must let
   // that outcome commit (return OK to the writer) or the count would be rolled back.
   Result<Session> LoginWithOtp(storage::Connection& writer, std::string_view cccd,
                                std::string_view code, const std::string& request_id);
 
-  // Records the outcome of a login for throttling.
-  void RecordLoginFailure(std::string_view username);
-  void RecordLoginSuccess(std::string_view username);
+  // Writer: records the outcome of a password login for the account throttle.
+  Status RecordLoginFailure(storage::Connection& writer, std::string_view username);
+  Status RecordLoginSuccess(storage::Connection& writer, std::string_view username);
 
   // Read: the principal behind a bearer token. kUnauthenticated if unknown, expired, revoked or
   // the account is disabled; kUnavailable if the database is down. Answered from the session
@@ -92,13 +120,16 @@ class AccountService final {
   // Drops `token` from the session cache (after its revocation committed).
   void ForgetSession(std::string_view token);
 
+  // Drops every cached session of the user (after their sessions were revoked, the account
+  // disabled or its role changed, once that committed). Other processes see the change within
+  // options().session_cache_ttl, when their entry expires and the database is read again.
+  void ForgetUserSessions(int64_t user_id);
+
  private:
   storage::Database& db_;
   const Clock& clock_;
   Notifier& notifier_;
   AccountOptions options_;
-  RateLimiter account_failures_;
-  RateLimiter address_attempts_;
   SessionCache sessions_;
 };
 

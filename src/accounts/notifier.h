@@ -15,7 +15,12 @@ struct Message {
   std::string channel;    // "sms"
   std::string recipient;  // phone number or username
   std::string subject;
-  std::string body;
+  std::string body;  // the text to deliver; may contain `secret`
+  // A one-time code or other secret inside `body`, or "". A message with a secret is stored and
+  // logged only as `stored_body`, which must not contain it: the outbox is readable by admins,
+  // and whoever reads a citizen's code can log in as that citizen.
+  std::string secret;
+  std::string stored_body;
 };
 
 class Notifier {
@@ -26,16 +31,21 @@ class Notifier {
   virtual Status Send(storage::Connection& writer, const Message& message) = 0;
 };
 
-// The default: writes the message to the outbox table and to the log, so a demo operator (and the
-// tests) can read one-time codes. A production deployment replaces it with a gateway that drains
-// the outbox.
+// The default: records in the outbox table (and the log) that a message was sent, without its
+// secret: a message carrying one is recorded as its stored_body. A production deployment
+// replaces it with a gateway that hands `body` to the SMS provider.
+//
+// With `demo` (a server started with `serve --demo`, which has no SMS gateway) the secret is
+// also written to the server log, on a line marked DEMO ONLY, so a demo user can log in as a
+// citizen. Never enable it on a server holding real people.
 class OutboxNotifier final : public Notifier {
  public:
-  explicit OutboxNotifier(const Clock& clock) : clock_(clock) {}
+  explicit OutboxNotifier(const Clock& clock, bool demo = false) : clock_(clock), demo_(demo) {}
   Status Send(storage::Connection& writer, const Message& message) override;
 
  private:
   const Clock& clock_;
+  const bool demo_;
 };
 
 struct OutboxMessage {
@@ -45,7 +55,7 @@ struct OutboxMessage {
 };
 
 // Newest first, at most `limit`; only messages to `recipient` when it is not empty.
-Result<std::vector<OutboxMessage>> ListOutbox(storage::Connection& conn,
-                                              std::string_view recipient, int limit);
+Result<std::vector<OutboxMessage>> ListOutbox(storage::Connection& conn, std::string_view recipient,
+                                              int limit);
 
 }  // namespace vaxreg::accounts

@@ -48,4 +48,13 @@ void SessionCache::Erase(const std::string& token_hash) {
   shard.entries.erase(token_hash);
 }
 
+void SessionCache::EraseUser(int64_t user_id) {
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+    std::erase_if(shard.entries,
+                  [user_id](const auto& kv) { return kv.second.principal.user_id == user_id; });
+  }
+}
+
 }  // namespace vaxreg::accounts

@@ -5,7 +5,8 @@
 //
 // Contract:
 // - An entry lives until min(inserted + ttl, the session's own expiry). ttl 0 disables the cache.
-// - Erase() (logout through this process) removes the entry at once, and a lookup that started
+// - Erase() (logout through this process) and EraseUser() remove entries at once, and a lookup that
+// started
 //   before the Erase cannot put a stale entry back (every Erase bumps a generation that Insert
 //   checks). Another process serving the same database may still accept a revoked token for up
 //   to ttl; that is the price of the cache and why ttl is seconds, not minutes.
@@ -43,6 +44,10 @@ class SessionCache final {
               int64_t session_expires_at, uint64_t generation);
 
   void Erase(const std::string& token_hash);
+
+  // Removes every entry of the user (account disabled, sessions revoked, role changed), with the
+  // same guard against a lookup that started before.
+  void EraseUser(int64_t user_id);
 
  private:
   struct Entry {

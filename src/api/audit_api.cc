@@ -1,10 +1,12 @@
-// Reading and verifying the audit log (admin only).
+// Reading and verifying the audit log (admin only), and the latest signed checkpoint of its
+// head (public: anyone may keep copies, which is what makes rows removed later detectable).
 
 #include <boost/json.hpp>
 
 #include "api/query_params.h"
 #include "api/routes.h"
 #include "audit/audit_log.h"
+#include "audit/checkpoint.h"
 #include "http/json.h"
 
 namespace vaxreg::api {
@@ -56,6 +58,24 @@ awaitable<http::Response> VerifyAudit(ApiServices& s, http::RequestContext& ctx)
   co_return http::JsonResponse(http_::status::ok, out, ctx.request);
 }
 
+// GET /api/v1/audit/checkpoint: the newest signed checkpoint, as in the checkpoint file, plus
+// the exact bytes that were signed. 404 before the first checkpoint.
+awaitable<http::Response> LatestCheckpoint(ApiServices& s, http::RequestContext& ctx) {
+  auto conn = s.db.Acquire();
+  if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
+  auto latest = audit::LatestRecordedCheckpoint(**conn);
+  if (!latest.ok()) co_return http::ErrorResponse(latest.status(), ctx.request);
+  if (!*latest) {
+    co_return http::ErrorResponse(NotFoundError("no audit checkpoint has been published"),
+                                  ctx.request);
+  }
+  const audit::Checkpoint& c = **latest;
+  boost::json::object out = boost::json::parse(c.ToJsonLine()).as_object();
+  out["signed"] = c.SignedBytes();
+  out["algorithm"] = "Ed25519";
+  co_return http::JsonResponse(http_::status::ok, out, ctx.request);
+}
+
 }  // namespace
 
 void RegisterAuditRoutes(http::Router& router, ApiServices& s) {
@@ -66,6 +86,9 @@ void RegisterAuditRoutes(http::Router& router, ApiServices& s) {
   router.Add({http_::verb::get, "/api/v1/audit/verify", admin,
               [&s](http::RequestContext& ctx) { return VerifyAudit(s, ctx); }, 0,
               "check the audit hash chain"});
+  router.Add({http_::verb::get, "/api/v1/audit/checkpoint", auth::AccessRule::Public(),
+              [&s](http::RequestContext& ctx) { return LatestCheckpoint(s, ctx); }, 0,
+              "the latest signed checkpoint of the audit chain head"});
 }
 
 }  // namespace vaxreg::api

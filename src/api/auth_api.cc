@@ -1,6 +1,10 @@
 // Login, one-time codes, logout and "who am I".
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
+#include <chrono>
 
 #include "api/async_bridge.h"
 #include "api/routes.h"
@@ -28,6 +32,14 @@ std::string BearerToken(const http::Request& req) {
   return std::string(v.substr(kPrefix.size()));
 }
 
+// Suspends the calling coroutine until `deadline` (steady clock); returns at once if it passed.
+awaitable<void> SleepUntil(std::chrono::steady_clock::time_point deadline) {
+  if (std::chrono::steady_clock::now() >= deadline) co_return;
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, deadline);
+  boost::system::error_code ec;  // cancelled at shutdown: answer at once
+  co_await timer.async_wait(boost::asio::redirect_error(http::asio::use_awaitable, ec));
+}
+
 // POST /api/v1/auth/login
 //   {"username": "...", "password": "..."}   staff, authorities, signers, admins
 //   {"cccd": "...", "code": "123456"}         citizens, after POST /api/v1/auth/otp
@@ -35,53 +47,70 @@ awaitable<http::Response> Login(ApiServices& s, http::RequestContext& ctx) {
   auto body = http::ParseJsonObject(ctx.request);
   if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
   const bool citizen = body->contains("cccd");
-  auto username = citizen ? http::RequireString(*body, "cccd")
-                          : http::RequireString(*body, "username");
+  auto username =
+      citizen ? http::RequireString(*body, "cccd") : http::RequireString(*body, "username");
   if (!username.ok()) co_return http::ErrorResponse(username.status(), ctx.request);
-  auto secret = citizen ? http::RequireString(*body, "code")
-                        : http::RequireString(*body, "password");
+  auto secret =
+      citizen ? http::RequireString(*body, "code") : http::RequireString(*body, "password");
   if (!secret.ok()) co_return http::ErrorResponse(secret.status(), ctx.request);
 
-  if (Status st = s.accounts.CheckThrottle(*username, ctx.remote_address); !st.ok()) {
-    co_return http::ErrorResponse(st, ctx.request);
-  }
-
+  // Throttle counters live in the database (shared by every server process). A refusal or a
+  // wrong credential is a committed outcome, not a failed write: the WriteFns return OK for them
+  // so that the counts they wrote commit.
   Result<accounts::Session> session = InternalError("login did not run");
   if (citizen) {
+    // One-time codes: no account-wide failure counter (a stranger's guesses must not lock the
+    // owner out); each code allows a few attempts (AccountService::LoginWithOtp).
     storage::WriteFn login = [&](storage::Connection& c) -> Status {
+      if (Status t = s.accounts.CheckAddressThrottle(c, ctx.remote_address); !t.ok()) {
+        session = t;
+        return t.code() == StatusCode::kResourceExhausted ? Status::Ok() : t;
+      }
       session = s.accounts.LoginWithOtp(c, *username, *secret, ctx.request_id);
-      // A wrong code is a committed outcome (its attempt is counted), not a failed write.
       if (session.status().code() == StatusCode::kUnauthenticated) return Status::Ok();
       return session.status();
     };
     Status st = co_await AwaitWrite(s.writer, login);
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   } else {
+    Status throttled = Status::Ok();
+    storage::WriteFn check_throttle = [&](storage::Connection& c) -> Status {
+      throttled = s.accounts.CheckThrottle(c, *username, ctx.remote_address);
+      return throttled.code() == StatusCode::kResourceExhausted ? Status::Ok() : throttled;
+    };
+    Status st = co_await AwaitWrite(s.writer, check_throttle);
+    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+    if (!throttled.ok()) co_return http::ErrorResponse(throttled, ctx.request);
     auto check = [&] { return s.accounts.CheckPassword(*username, *secret); };
-    auto user = co_await RunBlocking(s.blocking_pool, check);
+    auto user = co_await RunBlocking(PasswordPool(s), check);
     if (!user.ok()) {
       session = user.status();
+      if (user.status().code() == StatusCode::kUnauthenticated) {
+        storage::WriteFn record_failure = [&](storage::Connection& c) {
+          return s.accounts.RecordLoginFailure(c, *username);
+        };
+        st = co_await AwaitWrite(s.writer, record_failure);
+        if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+      }
     } else {
       storage::WriteFn create = [&](storage::Connection& c) -> Status {
         session = s.accounts.CreateSession(c, *user, ctx.request_id);
-        return session.status();
+        if (!session.ok()) return session.status();
+        return s.accounts.RecordLoginSuccess(c, *username);
       };
-      Status st = co_await AwaitWrite(s.writer, create);
+      st = co_await AwaitWrite(s.writer, create);
       if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     }
   }
-  if (!session.ok()) {
-    if (session.status().code() == StatusCode::kUnauthenticated) {
-      s.accounts.RecordLoginFailure(*username);
-    }
-    co_return http::ErrorResponse(session.status(), ctx.request);
-  }
-  s.accounts.RecordLoginSuccess(*username);
+  if (!session.ok()) co_return http::ErrorResponse(session.status(), ctx.request);
   co_return http::JsonResponse(http_::status::ok, SessionJson(*session), ctx.request);
 }
 
-// POST /api/v1/auth/otp {"cccd": "..."}: always 202, whether or not the account exists.
+// POST /api/v1/auth/otp {"cccd": "..."}: 202 whether or not the account exists, or 429 when the
+// address or the CCCD (existing or not) has had its codes; answered no sooner than
+// options().otp_min_response after the request arrived, so timing does not tell either.
 awaitable<http::Response> RequestOtp(ApiServices& s, http::RequestContext& ctx) {
+  const auto answer_at = std::chrono::steady_clock::now() + s.accounts.options().otp_min_response;
   auto body = http::ParseJsonObject(ctx.request);
   if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
   auto cccd = http::RequireString(*body, "cccd");
@@ -90,14 +119,16 @@ awaitable<http::Response> RequestOtp(ApiServices& s, http::RequestContext& ctx) 
     co_return http::ErrorResponse(InvalidArgumentError("cccd must be 12 digits", "cccd"),
                                   ctx.request);
   }
-  if (Status st = s.accounts.CheckThrottle(*cccd, ctx.remote_address); !st.ok()) {
-    co_return http::ErrorResponse(st, ctx.request);
-  }
-  storage::WriteFn issue = [&](storage::Connection& c) {
-    return s.accounts.IssueOtp(c, *cccd, ctx.request_id);
+  Status outcome = Status::Ok();
+  storage::WriteFn issue = [&](storage::Connection& c) -> Status {
+    outcome = s.accounts.CheckAddressThrottle(c, ctx.remote_address);
+    if (outcome.ok()) outcome = s.accounts.IssueOtp(c, *cccd, ctx.request_id);
+    return outcome.code() == StatusCode::kResourceExhausted ? Status::Ok() : outcome;
   };
   Status st = co_await AwaitWrite(s.writer, issue);
+  co_await SleepUntil(answer_at);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  if (!outcome.ok()) co_return http::ErrorResponse(outcome, ctx.request);
   co_return http::JsonResponse(
       http_::status::accepted,
       boost::json::object{{"status", "if an account exists for this CCCD, a code was sent"}},

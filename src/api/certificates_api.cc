@@ -1,6 +1,6 @@
-// Certificates (central signer), the citizen's own certificate, their QR codes, the published trust and revocation lists, and
-// public verification. The certificate authority is optional: without a key folder the signer
-// routes answer 503 and verification trusts nothing.
+// Certificates (central signer), the citizen's own certificate, their QR codes, the published trust
+// and revocation lists, and public verification. The certificate authority is optional: without a
+// key folder the signer routes answer 503 and verification trusts nothing.
 
 #include <boost/json.hpp>
 
@@ -150,14 +150,38 @@ awaitable<http::Response> Verify(ApiServices& s, http::RequestContext& ctx) {
   if (!view.ok()) co_return http::ErrorResponse(view.status(), ctx.request);
   const bool minimal = view->value_or("") == "minimal";
   if (view->has_value() && !minimal && **view != "full") {
-    co_return http::ErrorResponse(
-        InvalidArgumentError("view must be full or minimal", "view"), ctx.request);
+    co_return http::ErrorResponse(InvalidArgumentError("view must be full or minimal", "view"),
+                                  ctx.request);
   }
   const std::string& body = ctx.request.body();
   std::string text;
   if (certs::LooksLikePng(body) || certs::LooksLikeJpeg(body)) {
+    // An image declaring more pixels than are ever decoded is refused from its header, before
+    // it takes a place in the decoding queue.
+    if (auto size = certs::ReadImageSize(body);
+        size && (size->width == 0 || size->height == 0 || size->pixels() > certs::kMaxPngPixels)) {
+      co_return http::ErrorResponse(
+          http_::status::payload_too_large,
+          ResourceExhaustedError("the image is " + std::to_string(size->width) + "x" +
+                                 std::to_string(size->height) + " pixels; at most " +
+                                 std::to_string(certs::kMaxPngPixels) + " pixels are read"),
+          ctx.request);
+    }
+    // Decoding is the most expensive thing an anonymous caller can ask for: it runs on its own
+    // threads behind a bounded queue, so it can delay neither logins nor other requests.
+    std::optional<WorkAdmission::Ticket> ticket =
+        s.image_admission != nullptr ? s.image_admission->TryEnter() : std::nullopt;
+    if (s.image_admission != nullptr && !ticket) {
+      http::Response busy = http::ErrorResponse(
+          UnavailableError("too many images are being verified; retry shortly, or send the "
+                           "certificate's text (HC1:...)"),
+          ctx.request);
+      busy.set(http_::field::retry_after, "2");
+      co_return busy;
+    }
     auto decode = [&body] { return certs::DecodeQrFromImage(body); };
-    auto decoded = co_await RunBlocking(s.blocking_pool, decode);
+    auto decoded =
+        co_await RunBlocking(s.image_pool != nullptr ? *s.image_pool : s.blocking_pool, decode);
     if (!decoded.ok()) co_return http::ErrorResponse(decoded.status(), ctx.request);
     text = std::move(*decoded);
   } else if (!body.empty() && body.front() == '{') {

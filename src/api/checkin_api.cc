@@ -4,12 +4,14 @@
 
 #include <boost/json.hpp>
 
+#include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/registry_json.h"
 #include "api/routes.h"
 #include "http/json.h"
 #include "identity/person.h"
 #include "registry/chip_card_qr.h"
+#include "registry/facility.h"
 #include "registry/person_record.h"
 #include "registry/person_store.h"
 #include "registry/registration.h"
@@ -34,6 +36,22 @@ boost::json::object CheckInJson(const registry::PersonRecord& record, bool creat
   return out;
 }
 
+// For a health authority: the person of a booking lives in its area (kNotFound when there is
+// no such person) and the facility lies in it. Other roles: OK.
+Status CheckAreaForRegistration(storage::Connection& conn, const auth::Principal& who,
+                                int64_t person_id, const std::string& facility_code) {
+  if (who.role != auth::Role::kHealthAuthority) return Status::Ok();
+  ASSIGN_OR_RETURN(std::optional<registry::Person> person,
+                   registry::FindPersonById(conn, person_id));
+  if (!person) return NotFoundError("no person with id " + std::to_string(person_id));
+  RETURN_IF_ERROR(CheckMayAccessPerson(who, *person));
+  ASSIGN_OR_RETURN(std::optional<registry::Facility> facility,
+                   registry::FindFacility(conn, facility_code));
+  // An unknown facility is reported by the booking itself.
+  if (!facility) return Status::Ok();
+  return CheckUnitInArea(who, facility->commune_code, "facility " + facility->code);
+}
+
 // POST /api/v1/registrations {"facility_code","day"[,"person_id"]}; citizens always book for
 // themselves (person_id is not used for them).
 awaitable<http::Response> Book(ApiServices& s, http::RequestContext& ctx) {
@@ -52,13 +70,21 @@ awaitable<http::Response> Book(ApiServices& s, http::RequestContext& ctx) {
     auto me = registry::FindPersonByCccd(**conn, ctx.principal->username);
     if (!me.ok()) co_return http::ErrorResponse(me.status(), ctx.request);
     if (!*me) {
-      co_return http::ErrorResponse(
-          NotFoundError("the registry has no person with your CCCD yet"), ctx.request);
+      co_return http::ErrorResponse(NotFoundError("the registry has no person with your CCCD yet"),
+                                    ctx.request);
     }
     person_id = (*me)->id;
   } else if (person_id == 0) {
-    co_return http::ErrorResponse(InvalidArgumentError("field 'person_id' is required", "person_id"),
-                                  ctx.request);
+    co_return http::ErrorResponse(
+        InvalidArgumentError("field 'person_id' is required", "person_id"), ctx.request);
+  } else if (ctx.principal->role == auth::Role::kHealthAuthority) {
+    // An authority books only for people of its area, at facilities of its area.
+    auto conn = s.db.Acquire();
+    if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
+    if (Status st = CheckAreaForRegistration(**conn, *ctx.principal, person_id, *facility);
+        !st.ok()) {
+      co_return http::ErrorResponse(st, ctx.request);
+    }
   }
   Result<registry::Registration> booked = InternalError("not run");
   const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
@@ -92,15 +118,20 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
     const auto answer = [&](const registry::PersonRecord& record) {
       // The answer's JSON tree lives in an arena freed at once, not in ~60 heap blocks.
       boost::json::monotonic_resource arena;
-      return http::JsonResponse(http_::status::ok,
-                                CheckInJson(record, false, registration, &arena), ctx.request);
+      return http::JsonResponse(http_::status::ok, CheckInJson(record, false, registration, &arena),
+                                ctx.request);
     };
     if (registry::LooksLikeChipCardQr(*qr)) {
       auto card = registry::ParseChipCardQr(*qr);
       if (!card.ok()) co_return http::ErrorResponse(card.status(), ctx.request);
       auto record = registry::LoadPersonRecordByCccd(**conn, card->cccd, *catalogue);
       if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
-      if (*record) co_return answer(**record);
+      if (*record) {
+        if (Status st = CheckMayAccessPerson(*ctx.principal, (*record)->person); !st.ok()) {
+          co_return http::ErrorResponse(st, ctx.request);
+        }
+        co_return answer(**record);
+      }
       registry::NewPerson np;
       np.cccd = card->cccd;
       np.cmnd = card->cmnd;
@@ -119,6 +150,10 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
             InvalidArgumentError("the card QR is not valid: " + valid.status().message(), "qr"),
             ctx.request);
       }
+      // An authority creates people of its area only (the card's address decides).
+      if (Status st = CheckMayAccessPerson(*ctx.principal, *valid); !st.ok()) {
+        co_return http::ErrorResponse(st, ctx.request);
+      }
       to_create = *valid;
     } else {
       auto found = registry::FindRegistrationByToken(**conn, *qr);
@@ -131,9 +166,17 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
       if (ctx.principal->role == auth::Role::kFacilityStaff &&
           registration->facility_code != ctx.principal->facility_code) {
         co_return http::ErrorResponse(
-            FailedPreconditionError("this booking is for facility " +
-                                    registration->facility_code),
+            FailedPreconditionError("this booking is for facility " + registration->facility_code),
             ctx.request);
+      }
+      if (ctx.principal->role == auth::Role::kHealthAuthority) {
+        // Both the booking's facility and its person must lie in the authority's area, before
+        // anything is returned or marked.
+        if (Status st = CheckAreaForRegistration(**conn, *ctx.principal, registration->person_id,
+                                                 registration->facility_code);
+            !st.ok()) {
+          co_return http::ErrorResponse(st, ctx.request);
+        }
       }
       if (registration->status != "booked") {
         auto record = registry::LoadPersonRecord(**conn, registration->person_id, *catalogue);
@@ -164,12 +207,14 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
     }
     if (registration) registration->status = "checked_in";
   }
-  if (!person) co_return http::ErrorResponse(InternalError("registration without a person"), ctx.request);
+  if (!person)
+    co_return http::ErrorResponse(InternalError("registration without a person"), ctx.request);
   auto conn = s.db.Acquire();
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto record = registry::LoadPersonRecord(**conn, person->id, *s.vaccines.Get());
   if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
-  if (!*record) co_return http::ErrorResponse(InternalError("person vanished after check-in"), ctx.request);
+  if (!*record)
+    co_return http::ErrorResponse(InternalError("person vanished after check-in"), ctx.request);
   co_return http::JsonResponse(created ? http_::status::created : http_::status::ok,
                                CheckInJson(**record, created, registration), ctx.request);
 }
@@ -179,8 +224,8 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
 void RegisterCheckInRoutes(http::Router& router, ApiServices& s) {
   using auth::Role;
   router.Add({http_::verb::post, "/api/v1/registrations",
-              auth::AccessRule::Roles({Role::kCitizen, Role::kFacilityStaff,
-                                       Role::kHealthAuthority, Role::kAdmin}),
+              auth::AccessRule::Roles(
+                  {Role::kCitizen, Role::kFacilityStaff, Role::kHealthAuthority, Role::kAdmin}),
               [&s](http::RequestContext& ctx) { return Book(s, ctx); }, 0,
               "book a facility and day; the answer carries the registration QR"});
   router.Add({http_::verb::post, "/api/v1/checkin",

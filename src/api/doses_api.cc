@@ -1,10 +1,14 @@
 // Doses: one (POST /api/v1/doses), a batch of up to 10,000 with per-item results, a CSV upload
-// in the people-with-doses format with a per-row error report, voiding, and reading one.
+// in the people-with-doses format (up to 32 MiB) with a bounded per-row error report (the first
+// 10,000 refused rows, counts by reason, a total), voiding, and reading one.
 // Facility staff write only their own facility's doses (403 otherwise); health authorities
 // those of facilities in their area, and only they (and admins) may override the continuity
 // check with a reason.
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
+#include <iterator>
 
 #include "api/async_bridge.h"
 #include "api/query_params.h"
@@ -23,6 +27,9 @@ using http::asio::awaitable;
 constexpr size_t kMaxBatchBodyBytes = 16 * 1024 * 1024;
 constexpr size_t kMaxCsvBodyBytes = 32 * 1024 * 1024;
 constexpr size_t kCsvRowsPerWrite = 1000;
+// Data lines read by one blocking task at most, so that a body of refused lines is read in
+// tasks short enough to let other work through the pool in between.
+constexpr size_t kCsvLinesPerChunk = 16 * kCsvRowsPerWrite;
 
 // Staff record for their own facility: fill it in when absent, refuse another one early.
 Status ApplyStaffFacility(const auth::Principal& who, registry::NewDose& d) {
@@ -136,90 +143,144 @@ awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx)
   }
   co_return http::JsonResponse(
       http_::status::ok,
-      boost::json::object{{"recorded", recorded},
-                          {"failed", early.size() - recorded},
-                          {"results", std::move(out)}},
+      boost::json::object{
+          {"recorded", recorded}, {"failed", early.size() - recorded}, {"results", std::move(out)}},
       ctx.request);
 }
 
-// POST /api/v1/doses/csv (text/csv): per-row errors with line numbers; good rows are kept.
-awaitable<http::Response> UploadCsv(ApiServices& s, http::RequestContext& ctx) {
-  const std::string& text = ctx.request.body();
+// One CSV upload, read and checked a chunk at a time. The handler coroutine and the blocking
+// pool tasks it awaits (one at a time, so never concurrently) share it. Memory stays bounded
+// whatever the body holds: rows live only for their chunk, and refused rows go into a
+// RowErrorSummary (the first 10,000 in full, the rest counted).
+struct CsvUpload {
+  std::string_view text;
+  size_t pos = 0;
+  size_t line_no = 0;
+  size_t data_rows = 0;
+  size_t recorded = 0;
+  // The chunk being imported: its rows, and the rows refused so far (parse errors and staff
+  // writing for another facility first, then those ImportDoseRows refused).
+  registry::PreparedDoseRows chunk;
+  std::vector<registry::RowError> chunk_errors;
+  registry::RowErrorSummary summary;
+};
+
+// Moves the current chunk's refused rows into the summary, in line order (the chunks follow
+// each other in the file, so the summary lists the first refused rows of the file).
+void FoldChunkErrors(CsvUpload& u) {
+  registry::SortRowErrors(u.chunk_errors);
+  for (registry::RowError& e : u.chunk_errors) u.summary.Add(std::move(e));
+  u.chunk_errors.clear();
+}
+
+// Reads the next chunk: data lines until kCsvRowsPerWrite rows parsed or kCsvLinesPerChunk lines
+// read, parsed and checked as far as no database is needed (PrepareDoseRows). Runs on the
+// blocking pool. False when the text is exhausted and the chunk is empty.
+bool ReadCsvChunk(CsvUpload& u, const auth::Principal& who,
+                  const std::vector<registry::VaccineProduct>& catalogue,
+                  std::chrono::sys_days today) {
+  FoldChunkErrors(u);
   std::vector<registry::DoseCsvRow> rows;
-  std::vector<registry::RowError> errors;
-  size_t line_no = 0, data_rows = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    const std::string_view line(text.data() + pos, nl - pos);
-    pos = nl + 1;
-    ++line_no;
-    if (line_no == 1) {
-      if (Status st = registry::CheckDoseCsvHeader(line); !st.ok()) {
-        co_return http::ErrorResponse(st, ctx.request);
-      }
-      continue;
-    }
+  size_t lines = 0;
+  while (u.pos < u.text.size() && rows.size() < kCsvRowsPerWrite && lines < kCsvLinesPerChunk) {
+    size_t nl = u.text.find('\n', u.pos);
+    if (nl == std::string_view::npos) nl = u.text.size();
+    const std::string_view line = u.text.substr(u.pos, nl - u.pos);
+    u.pos = nl + 1;
+    ++u.line_no;
     if (line.empty() || line == "\r") continue;
-    ++data_rows;
-    auto row = registry::ParseDoseCsvLine(line, line_no);
+    ++lines;
+    ++u.data_rows;
+    auto row = registry::ParseDoseCsvLine(line, u.line_no);
     if (!row.ok()) {
-      errors.push_back({line_no, "", row.status()});
+      u.chunk_errors.push_back({u.line_no, "", row.status()});
       continue;
     }
     registry::NewDose probe;
     probe.facility_code = row->facility_code;
-    if (Status st = ApplyStaffFacility(*ctx.principal, probe); !st.ok()) {
-      errors.push_back({line_no, row->record_id, st});
+    if (Status st = ApplyStaffFacility(who, probe); !st.ok()) {
+      u.chunk_errors.push_back({u.line_no, row->record_id, st});
       continue;
     }
     row->facility_code = probe.facility_code;
     rows.push_back(std::move(*row));
   }
-  if (line_no == 0) {
+  u.chunk = registry::PrepareDoseRows(std::move(rows), catalogue, today);
+  return !u.chunk.rows.empty() || !u.chunk_errors.empty() || u.pos < u.text.size();
+}
+
+// The answer to an upload: counts, the listed refused rows and the count of each reason. Runs
+// on the blocking pool.
+http::Response CsvUploadAnswer(CsvUpload& u, const http::Request& req) {
+  FoldChunkErrors(u);
+  boost::json::array listed;
+  listed.reserve(u.summary.listed().size());
+  for (const auto& e : u.summary.listed()) {
+    listed.push_back(boost::json::object{
+        {"line", e.line}, {"record_id", e.record_id}, {"error", ItemError(e.status)}});
+  }
+  boost::json::array counts;
+  for (const auto& [reason, n] : u.summary.counts()) {
+    boost::json::object c{{"code", StatusCodeName(reason.first)}, {"count", n}};
+    if (!reason.second.empty()) c["field"] = reason.second;
+    counts.push_back(std::move(c));
+  }
+  return http::JsonResponse(http_::status::ok,
+                            boost::json::object{{"rows", u.data_rows},
+                                                {"recorded", u.recorded},
+                                                {"failed", u.summary.total()},
+                                                {"errors", std::move(listed)},
+                                                {"errors_truncated", u.summary.truncated()},
+                                                {"error_counts", std::move(counts)}},
+                            req);
+}
+
+// POST /api/v1/doses/csv (text/csv): per-row errors with line numbers; good rows are kept.
+// Parsing, the checks that need no database and the answer run on the blocking pool, a chunk
+// per task, so a large upload neither blocks an I/O thread nor holds more than one chunk of
+// rows; the rows of a chunk are written by the group-commit writer.
+awaitable<http::Response> UploadCsv(ApiServices& s, http::RequestContext& ctx) {
+  CsvUpload u;
+  u.text = ctx.request.body();
+  const size_t header_end = std::min(u.text.find('\n'), u.text.size());
+  if (u.text.empty()) {
     co_return http::ErrorResponse(InvalidArgumentError("the CSV file is empty", "body"),
                                   ctx.request);
   }
+  if (Status st = registry::CheckDoseCsvHeader(u.text.substr(0, header_end)); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
+  u.pos = header_end + 1;
+  u.line_no = 1;
   const registry::DoseWriter writer = DoseWriterFor(ctx);
   const auto catalogue = s.vaccines.Get();
-  registry::RecordPeople people;
-  size_t recorded = 0;
-  registry::PreparedDoseRows chunk;
+  const auth::Principal& who = *ctx.principal;
+  registry::RecordPeople people;  // used on the writer thread only
   Result<size_t> done = InternalError("not run");
-  std::vector<registry::RowError> chunk_errors;
+  std::vector<registry::RowError> write_errors;
   std::vector<int64_t> created;
+  // Each run fills the lists with the current chunk's refused rows and new people only.
   storage::WriteFn write = [&](storage::Connection& c) {
-    chunk_errors.clear();
+    write_errors.clear();
     created.clear();
-    done = registry::ImportDoseRows(c, s.clock, *catalogue, chunk, writer, people, chunk_errors,
+    done = registry::ImportDoseRows(c, s.clock, *catalogue, u.chunk, writer, people, write_errors,
                                     nullptr, "import.doses", &created);
     return done.status();
   };
-  for (size_t start = 0; start < rows.size(); start += kCsvRowsPerWrite) {
-    const size_t end = std::min(rows.size(), start + kCsvRowsPerWrite);
-    chunk = registry::PrepareDoseRows(
-        std::vector<registry::DoseCsvRow>(rows.begin() + static_cast<std::ptrdiff_t>(start),
-                                          rows.begin() + static_cast<std::ptrdiff_t>(end)),
-        *catalogue, registry::DayOf(ToUnixSeconds(s.clock.Now())));
+  auto read_chunk = [&] {
+    return ReadCsvChunk(u, who, *catalogue, registry::DayOf(ToUnixSeconds(s.clock.Now())));
+  };
+  while (co_await RunBlocking(s.blocking_pool, read_chunk)) {
+    if (u.chunk.rows.empty()) continue;
     Status st = co_await AwaitWrite(s.writer, write);
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
-    recorded += *done;
-    errors.insert(errors.end(), chunk_errors.begin(), chunk_errors.end());
+    u.recorded += *done;
+    u.chunk_errors.insert(u.chunk_errors.end(), std::make_move_iterator(write_errors.begin()),
+                          std::make_move_iterator(write_errors.end()));
     NotifyPeopleCreated(s, created);
   }
-  std::sort(errors.begin(), errors.end(),
-            [](const registry::RowError& a, const registry::RowError& b) { return a.line < b.line; });
-  boost::json::array report;
-  for (const auto& e : errors) {
-    report.push_back(boost::json::object{
-        {"line", e.line}, {"record_id", e.record_id}, {"error", ItemError(e.status)}});
-  }
-  co_return http::JsonResponse(http_::status::ok,
-                               boost::json::object{{"rows", data_rows},
-                                                   {"recorded", recorded},
-                                                   {"failed", errors.size()},
-                                                   {"errors", std::move(report)}},
-                               ctx.request);
+  auto answer = [&] { return CsvUploadAnswer(u, ctx.request); };
+  co_return co_await RunBlocking(s.blocking_pool, answer);
 }
 
 // POST /api/v1/doses/{id}/void {"reason"}
@@ -246,8 +307,8 @@ awaitable<http::Response> VoidDose(ApiServices& s, http::RequestContext& ctx) {
 
 void RegisterDoseRoutes(http::Router& router, ApiServices& s) {
   using auth::Role;
-  const auto writers = auth::AccessRule::Roles({Role::kFacilityStaff, Role::kHealthAuthority,
-                                                Role::kAdmin});
+  const auto writers =
+      auth::AccessRule::Roles({Role::kFacilityStaff, Role::kHealthAuthority, Role::kAdmin});
   router.Add({http_::verb::post, "/api/v1/doses", writers,
               [&s](http::RequestContext& ctx) { return RecordDose(s, ctx); }, 0,
               "record one dose (Idempotency-Key header or idempotency_key field)"});

@@ -3,11 +3,11 @@
 
 #include <boost/json.hpp>
 
+#include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
 #include "api/registry_json.h"
 #include "api/routes.h"
-#include "geo/admin_units.h"
 #include "http/json.h"
 #include "registry/person_record.h"
 #include "registry/person_store.h"
@@ -18,26 +18,10 @@ namespace {
 namespace http_ = boost::beast::http;
 using http::asio::awaitable;
 
-// Whether the caller may read `p`: citizens their own record; health authorities people whose
-// address lies in their area (or without an address); staff, signers and admins anyone.
-Status CheckMayRead(const auth::Principal& who, const registry::Person& p) {
-  switch (who.role) {
-    case auth::Role::kCitizen:
-      if (!p.cccd.empty() && p.cccd == who.username) return Status::Ok();
-      return PermissionDeniedError("citizens may read only their own record");
-    case auth::Role::kHealthAuthority: {
-      const std::string& unit = !p.commune_code.empty()    ? p.commune_code
-                                : !p.district_code.empty() ? p.district_code
-                                                           : p.province_code;
-      if (unit.empty() || who.admin_unit_code == "VN" || who.admin_unit_code.empty() ||
-          geo::AdminUnits::Get().Contains(who.admin_unit_code, unit)) {
-        return Status::Ok();
-      }
-      return PermissionDeniedError("the person lives outside your area");
-    }
-    default:
-      return Status::Ok();
-  }
+// A missing person: staff learn the id; citizens get the answer they get for someone else's.
+Status NotFoundFor(const auth::Principal& who, int64_t id) {
+  if (who.role == auth::Role::kCitizen) return NotFoundError(std::string(kNoSuchRecord));
+  return NotFoundError("no person with id " + std::to_string(id));
 }
 
 // POST /api/v1/people
@@ -48,6 +32,10 @@ awaitable<http::Response> CreatePerson(ApiServices& s, http::RequestContext& ctx
   if (!in.ok()) co_return http::ErrorResponse(in.status(), ctx.request);
   auto person = registry::ValidateNewPerson(*in, registry::DayOf(ToUnixSeconds(s.clock.Now())));
   if (!person.ok()) co_return http::ErrorResponse(person.status(), ctx.request);
+  // An authority registers only people who live in its area.
+  if (Status st = CheckMayAccessPerson(*ctx.principal, *person); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
   Result<registry::Person> created = InternalError("not run");
   const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
   storage::WriteFn write = [&](storage::Connection& c) {
@@ -69,11 +57,8 @@ awaitable<http::Response> GetPerson(ApiServices& s, http::RequestContext& ctx) {
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto p = registry::FindPersonById(**conn, *id);
   if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
-  if (!*p) {
-    co_return http::ErrorResponse(NotFoundError("no person with id " + std::to_string(*id)),
-                                  ctx.request);
-  }
-  if (Status st = CheckMayRead(*ctx.principal, **p); !st.ok()) {
+  if (!*p) co_return http::ErrorResponse(NotFoundFor(*ctx.principal, *id), ctx.request);
+  if (Status st = CheckMayAccessPerson(*ctx.principal, **p); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
   co_return RawJsonResponse(http_::status::ok, registry::PersonJson(**p), ctx.request);
@@ -88,7 +73,7 @@ awaitable<http::Response> FindPerson(ApiServices& s, http::RequestContext& ctx) 
   auto p = registry::FindPersonByIdentityNumber(**conn, *number);
   if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
   if (!*p) co_return http::ErrorResponse(NotFoundError("no person with that number"), ctx.request);
-  if (Status st = CheckMayRead(*ctx.principal, **p); !st.ok()) {
+  if (Status st = CheckMayAccessPerson(*ctx.principal, **p); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
   co_return RawJsonResponse(http_::status::ok, registry::PersonJson(**p), ctx.request);
@@ -102,11 +87,8 @@ awaitable<http::Response> GetRecord(ApiServices& s, http::RequestContext& ctx) {
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto record = registry::LoadPersonRecord(**conn, *id, *s.vaccines.Get());
   if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
-  if (!*record) {
-    co_return http::ErrorResponse(NotFoundError("no person with id " + std::to_string(*id)),
-                                  ctx.request);
-  }
-  if (Status st = CheckMayRead(*ctx.principal, (*record)->person); !st.ok()) {
+  if (!*record) co_return http::ErrorResponse(NotFoundFor(*ctx.principal, *id), ctx.request);
+  if (Status st = CheckMayAccessPerson(*ctx.principal, (*record)->person); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
   co_return http::JsonResponse(http_::status::ok, registry::PersonRecordToJson(**record),
@@ -120,8 +102,8 @@ awaitable<http::Response> GetMyRecord(ApiServices& s, http::RequestContext& ctx)
   auto p = registry::FindPersonByCccd(**conn, ctx.principal->username);
   if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
   if (!*p) {
-    co_return http::ErrorResponse(
-        NotFoundError("the registry has no person with your CCCD yet"), ctx.request);
+    co_return http::ErrorResponse(NotFoundError("the registry has no person with your CCCD yet"),
+                                  ctx.request);
   }
   auto record = registry::LoadPersonRecord(**conn, (*p)->id, *s.vaccines.Get());
   if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
@@ -133,10 +115,10 @@ awaitable<http::Response> GetMyRecord(ApiServices& s, http::RequestContext& ctx)
 
 void RegisterPeopleRoutes(http::Router& router, ApiServices& s) {
   using auth::Role;
-  const auto writers = auth::AccessRule::Roles({Role::kFacilityStaff, Role::kHealthAuthority,
-                                                Role::kAdmin});
-  const auto readers = auth::AccessRule::Roles({Role::kFacilityStaff, Role::kHealthAuthority,
-                                                Role::kSigner, Role::kAdmin});
+  const auto writers =
+      auth::AccessRule::Roles({Role::kFacilityStaff, Role::kHealthAuthority, Role::kAdmin});
+  const auto readers = auth::AccessRule::Roles(
+      {Role::kFacilityStaff, Role::kHealthAuthority, Role::kSigner, Role::kAdmin});
   router.Add({http_::verb::post, "/api/v1/people", writers,
               [&s](http::RequestContext& ctx) { return CreatePerson(s, ctx); }, 0,
               "register a person"});

@@ -10,6 +10,7 @@
 #include <span>
 
 #include "accounts/account_service.h"
+#include "api/work_admission.h"
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "registry/vaccine_store.h"
@@ -34,11 +35,22 @@ struct ApiServices {
   registry::VaccineCatalogueCache& vaccines;
   // Certificate keys, issuing and revocation state; null when certs.key_dir is not set.
   certs::CertificateAuthority* certificates = nullptr;
+  // Password hashing and checking run here and only here: no other CPU-heavy work can queue
+  // ahead of a login. Null: blocking_pool.
+  boost::asio::thread_pool* password_pool = nullptr;
+  // QR images posted for public verification are decoded here, admitted by image_admission
+  // (503 with Retry-After when full). Null: blocking_pool, unbounded.
+  boost::asio::thread_pool* image_pool = nullptr;
+  WorkAdmission* image_admission = nullptr;
   // Told the ids of person records a handler created, once they are committed (identity
   // verification in the background). Must return at once; empty when verification on creation
   // is off.
   std::function<void(std::span<const int64_t>)> people_created = nullptr;
 };
+
+inline boost::asio::thread_pool& PasswordPool(const ApiServices& s) {
+  return s.password_pool != nullptr ? *s.password_pool : s.blocking_pool;
+}
 
 inline void NotifyPeopleCreated(const ApiServices& s, std::span<const int64_t> ids) {
   if (s.people_created && !ids.empty()) s.people_created(ids);

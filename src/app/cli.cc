@@ -1,4 +1,5 @@
 #include "app/cli.h"
+#include "app/cli_common.h"
 
 #include <signal.h>
 
@@ -7,10 +8,12 @@
 #include <map>
 
 #include "accounts/user_store.h"
+#include "app/cli_audit.h"
 #include "app/cli_certs.h"
 #include "app/cli_signing.h"
 #include "app/cli_identity.h"
 #include "app/cli_registry.h"
+#include "app/cli_users.h"
 #include "app/config.h"
 #include "app/demo.h"
 #include "app/demo_population.h"
@@ -23,16 +26,6 @@
 
 namespace vaxreg::app {
 namespace {
-
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
-int Fail(const Status& st, int code = kExitFailed) {
-  std::cerr << "vaxreg: " << st.message();
-  if (!st.field().empty()) std::cerr << " [" << st.field() << "]";
-  std::cerr << "\n";
-  return code;
-}
 
 // Config sources collected while parsing; resolved once the subcommand is known.
 struct ConfigSources {
@@ -69,7 +62,27 @@ int Serve(const Config& config, bool demo) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto runtime = Runtime::Start(config);
+  Config serve_config = config;
+  serve_config.demo = demo;
+  if (!demo) {
+    // Demo passwords are printed in the README: a production server must not accept them.
+    auto db = storage::OpenDatabase(config.db_url);
+    if (!db.ok()) return Fail(db.status());
+    auto migrated = storage::Migrate(**db);
+    if (!migrated.ok()) return Fail(migrated.status());
+    auto demo_accounts = DemoAccountsWithPublishedPasswords(**db);
+    if (!demo_accounts.ok()) return Fail(demo_accounts.status());
+    if (!demo_accounts->empty()) {
+      std::string names;
+      for (const std::string& n : *demo_accounts) names += (names.empty() ? "" : ", ") + n;
+      return Fail(FailedPreconditionError(
+                      "this database has demo accounts with their published passwords (" + names +
+                      "); serve it with --demo, or disable them first with `vaxreg demo "
+                      "disable-accounts`"),
+                  kExitUsage);
+    }
+  }
+  auto runtime = Runtime::Start(serve_config);
   if (!runtime.ok()) return Fail(runtime.status());
   const std::string base = (config.tls_cert_file.empty() ? "http://" : "https://") +
                            config.address + ":" + std::to_string((*runtime)->port());
@@ -144,24 +157,6 @@ int UserAdd(const Config& config, const UserAddArgs& a) {
   return 0;
 }
 
-int AuditVerify(const Config& config) {
-  auto db = storage::OpenDatabase(config.db_url);
-  if (!db.ok()) return Fail(db.status());
-  auto conn = (*db)->Acquire();
-  if (!conn.ok()) return Fail(conn.status());
-  auto report = audit::VerifyAuditChain(**conn);
-  if (!report.ok()) return Fail(report.status());
-  if (!report->ok) {
-    std::cout << "audit log BROKEN at seq " << report->first_bad_seq << ": " << report->problem
-              << " (" << report->rows_checked << " rows before it are intact)\n";
-    return kExitFailed;
-  }
-  std::cout << "audit log OK: " << report->rows_checked << " rows, head seq " << report->head_seq
-            << " hash " << (report->head_hash.empty() ? "-" : report->head_hash)
-            << "\n(record the head elsewhere: removal of the newest rows shows only against it)\n";
-  return 0;
-}
-
 int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_doses) {
   if (people > 0) {
     if (int rc = SeedDemoPopulation(config, people, seed, with_doses); rc != 0) return rc;
@@ -173,6 +168,15 @@ int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_dose
   if (!created.ok()) return Fail(created.status());
   std::cout << "demo accounts: " << *created << " created, "
             << DemoLogins().size() - static_cast<size_t>(*created) << " already present\n";
+  return 0;
+}
+
+int DemoDisableAccounts(const Config& config) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.status());
+  auto disabled = DisableDemoAccounts(*store->db, *store->writer, SystemClock::Get());
+  if (!disabled.ok()) return Fail(disabled.status());
+  std::cout << "demo accounts: " << *disabled << " disabled\n";
   return 0;
 }
 
@@ -202,6 +206,10 @@ int ConfigShow(const Config& config) {
             << "\notp_ttl_minutes = " << config.otp_ttl_minutes
             << "\nlogin_attempts_per_minute = " << config.login_attempts_per_minute
             << "\nlogin_failures_per_account = " << config.login_failures_per_account
+            << "\notp_attempts_per_code = " << config.otp_attempts_per_code
+            << "\notp_codes_per_15_minutes = " << config.otp_codes_per_15_minutes
+            << "\notp_codes_per_day = " << config.otp_codes_per_day
+            << "\notp_min_response_ms = " << config.otp_min_response_ms
             << "\npassword_cost = \""
             << config.password_cost << "\"\n\n[identity]\nverify_on_create = "
             << (config.verify_on_create ? "true" : "false") << "\n\n[log]\nlevel = \""
@@ -265,11 +273,11 @@ int RunCli(int argc, char** argv) {
   add->add_flag("--password-stdin", ua.password_stdin,
                 "read the password from standard input (else VAXREG_PASSWORD)");
   add->callback([&] { action = [&](const Config& c) { return UserAdd(c, ua); }; });
+  UserCliStatePtr user_cli = AddUserLifecycleCommands(*user, action);
 
   CLI::App* audit_cmd = app.add_subcommand("audit", "audit log");
   audit_cmd->require_subcommand(1);
-  audit_cmd->add_subcommand("verify", "check the audit hash chain; exit 1 if it is broken")
-      ->callback([&] { action = AuditVerify; });
+  AuditCliStatePtr audit_cli = AddAuditCommands(*audit_cmd, action);
 
   CLI::App* demo_cmd = app.add_subcommand("demo", "demonstration data");
   demo_cmd->require_subcommand(1);
@@ -288,6 +296,13 @@ int RunCli(int argc, char** argv) {
       return DemoSeed(c, demo_people, demo_seed, !demo_without_doses);
     };
   });
+
+  demo_cmd
+      ->add_subcommand("disable-accounts",
+                       "disable the demo accounts and end their sessions (a server started "
+                       "without --demo refuses to run while they accept their published "
+                       "passwords)")
+      ->callback([&] { action = DemoDisableAccounts; });
 
   CLI::App* config_cmd = app.add_subcommand("config", "configuration");
   config_cmd->require_subcommand(1);

@@ -1,4 +1,7 @@
 #include "app/cli_certs.h"
+#include "app/cli_common.h"
+
+#include <openssl/crypto.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
@@ -6,17 +9,21 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/store.h"
 #include "certs/codec/base64.h"
 #include "certs/conformance.h"
-#include "certs/issue/dcc_issuer.h"
 #include "certs/iso_time.h"
+#include "certs/issue/dcc_issuer.h"
 #include "certs/keys/key_store.h"
+#include "certs/keys/test_signer.h"
 #include "certs/qr/qr_render.h"
 #include "certs/qr_image.h"
+#include "certs/service/certificate_authority.h"
 #include "certs/trust/signed_lists.h"
 #include "certs/verification_json.h"
 #include "common/clock.h"
 #include "common/crypto_util.h"
+#include "registry/person_store.h"
 
 namespace vaxreg::app {
 
@@ -35,9 +42,14 @@ struct CertificateCliState {
   std::string at;
   bool minimal = false;
   // cert issue
+  int64_t person_id = 0;
+  std::string cccd;
+  // cert issue-test
+  std::string test_key_dir;
   std::string name;
   std::string dob;
   std::vector<std::string> doses;  // PRODUCT:YYYY-MM-DD
+  // both
   std::string png_file;
   std::string svg_file;
   // trust-list export
@@ -47,14 +59,6 @@ struct CertificateCliState {
 void CertificateCliStateDeleter::operator()(CertificateCliState* s) const { delete s; }
 
 namespace {
-
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
-int Fail(const Status& st, int code = kExitFailed) {
-  std::cerr << "vaxreg: " << st.message() << "\n";
-  return code;
-}
 
 constexpr char kPassphraseEnv[] = "VAXREG_KEY_PASSPHRASE";
 
@@ -82,7 +86,8 @@ int KeysInit(const CertificateCliState& s, const Config& config) {
   auto pass = Passphrase();
   if (!pass.ok()) return Fail(pass.status(), kExitUsage);
   Status st = certs::KeyStore::Init(dir, *pass, SystemClock::Get().Now());
-  if (!st.ok()) return Fail(st, st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
+  if (!st.ok())
+    return Fail(st, st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
   auto ks = certs::KeyStore::LoadPublic(dir);
   if (!ks.ok()) return Fail(ks.status());
   std::cout << "keys created in " << dir << "\n";
@@ -103,12 +108,47 @@ int KeysRotate(const CertificateCliState& s, const Config& config) {
   return 0;
 }
 
+// The new passphrase of `keys rotate-passphrase`: VAXREG_NEW_KEY_PASSPHRASE, else the first line
+// of standard input; never an argument.
+Result<std::string> NewPassphrase() {
+  if (const char* p = std::getenv("VAXREG_NEW_KEY_PASSPHRASE"); p != nullptr && *p != '\0') {
+    return std::string(p);
+  }
+  std::string line;
+  if (!std::getline(std::cin, line)) {
+    return InvalidArgumentError(
+        "give the new passphrase in VAXREG_NEW_KEY_PASSPHRASE or on standard input");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int KeysRotatePassphrase(const CertificateCliState& s, const Config& config) {
+  const std::string dir = KeyDir(s, config);
+  if (dir.empty()) return Fail(InvalidArgumentError("give --key-dir or certs.key_dir"), kExitUsage);
+  auto old_pass = Passphrase();
+  if (!old_pass.ok()) return Fail(old_pass.status(), kExitUsage);
+  auto new_pass = NewPassphrase();
+  if (!new_pass.ok()) return Fail(new_pass.status(), kExitUsage);
+  auto done = certs::KeyStore::RotatePassphrase(dir, *old_pass, *new_pass);
+  OPENSSL_cleanse(new_pass->data(), new_pass->size());
+  if (!done.ok()) {
+    return Fail(done.status(),
+                done.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
+  }
+  std::cout << "re-encrypted " << done->keys << " key(s) in " << dir
+            << " under the new passphrase (" << done->had_old_encryption
+            << " had the older, weaker key encryption); set VAXREG_KEY_PASSPHRASE to it\n";
+  return 0;
+}
+
 int KeysList(const CertificateCliState& s, const Config& config) {
   auto ks = certs::KeyStore::LoadPublic(KeyDir(s, config));
   if (!ks.ok()) return Fail(ks.status());
   PrintCertificate("CSCA", *ks->csca());
   PrintCertificate("LIST", *ks->list_signer_certificate());
-  for (const auto& dsc : ks->dscs()) PrintCertificate(dsc == ks->dscs().back() ? "DSC*" : "DSC ", *dsc);
+  for (const auto& dsc : ks->dscs())
+    PrintCertificate(dsc == ks->dscs().back() ? "DSC*" : "DSC ", *dsc);
   return 0;
 }
 
@@ -203,7 +243,8 @@ int CertVerify(const CertificateCliState& s, const Config& config) {
   SystemTime now = SystemClock::Get().Now();
   if (!s.at.empty()) {
     auto t = certs::ParseIsoDateOrDateTime(s.at);
-    if (!t) return Fail(InvalidArgumentError("--at must be an ISO-8601 date or instant"), kExitUsage);
+    if (!t)
+      return Fail(InvalidArgumentError("--at must be an ISO-8601 date or instant"), kExitUsage);
     now = *t;
   }
   auto inputs = LoadVerifierInputs(s, config);
@@ -225,9 +266,64 @@ Result<registry::DoseFacts> ParseDoseArg(const std::string& arg) {
   return registry::DoseFacts{arg.substr(0, colon), std::chrono::floor<std::chrono::days>(*day)};
 }
 
+// Writes the QR renderings asked for and prints the HC1 text on standard output.
+int EmitIssued(const CertificateCliState& s, const std::string& hc1) {
+  if (!s.png_file.empty()) {
+    auto png = certs::RenderQrPng(hc1);
+    if (!png.ok()) return Fail(png.status());
+    if (Status st = WriteFile(s.png_file, *png); !st.ok()) return Fail(st);
+  }
+  if (!s.svg_file.empty()) {
+    auto svg = certs::RenderQrSvg(hc1);
+    if (!svg.ok()) return Fail(svg.status());
+    if (Status st = WriteFile(s.svg_file, *svg); !st.ok()) return Fail(st);
+  }
+  std::cout << hc1 << "\n";
+  return 0;
+}
+
+// Issues the certificate of a registered person through the certificate authority, the path the
+// API's POST /api/v1/certificates takes: only the person's counted, facility-signed doses go in,
+// the certificate is stored (superseding the previous one) and audited as certificate.issue.
 int CertIssue(const CertificateCliState& s, const Config& config) {
+  if ((s.person_id > 0) == !s.cccd.empty()) {
+    return Fail(InvalidArgumentError("give exactly one of --person ID and --cccd CCCD"),
+                kExitUsage);
+  }
+  const std::string dir = KeyDir(s, config);
+  if (dir.empty()) return Fail(InvalidArgumentError("give --key-dir or certs.key_dir"), kExitUsage);
   auto pass = Passphrase();
   if (!pass.ok()) return Fail(pass.status(), kExitUsage);
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.status());
+  certs::CertificateAuthorityOptions o;
+  o.key_dir = dir;
+  o.passphrase = *pass;
+  o.run_scheduler = false;
+  auto ca = certs::CertificateAuthority::Start(o, *store->db, *store->writer, SystemClock::Get());
+  if (!ca.ok()) return Fail(ca.status());
+  int64_t person_id = s.person_id;
+  if (!s.cccd.empty()) {
+    auto conn = store->db->Acquire();
+    if (!conn.ok()) return Fail(conn.status());
+    auto person = registry::FindPersonByCccd(**conn, s.cccd);
+    if (!person.ok()) return Fail(person.status());
+    if (!*person) return Fail(NotFoundError("no person with CCCD " + s.cccd + " in the registry"));
+    person_id = (*person)->id;
+  }
+  auto issued = (*ca)->IssueForPerson(person_id, {"system:cli", ""});
+  if (!issued.ok()) return Fail(issued.status());
+  std::cerr << "certificate " << issued->id << " issued for person " << issued->person_id
+            << " (doses " << issued->doses << ", " << issued->uvci << ")\n";
+  return EmitIssued(s, issued->hc1);
+}
+
+// Signs a certificate from the given facts with the test signer in --test-key-dir (created on
+// first use), never with the real keys: nothing is stored and no trust list accepts it.
+int CertIssueTest(const CertificateCliState& s) {
+  if (s.test_key_dir.empty()) {
+    return Fail(InvalidArgumentError("give --test-key-dir DIR"), kExitUsage);
+  }
   certs::IssueRequest req;
   req.full_name = s.name;
   req.date_of_birth = s.dob;
@@ -236,23 +332,20 @@ int CertIssue(const CertificateCliState& s, const Config& config) {
     if (!dose.ok()) return Fail(dose.status(), kExitUsage);
     req.doses.push_back(*dose);
   }
-  auto ks = certs::KeyStore::Open(KeyDir(s, config), *pass);
-  if (!ks.ok()) return Fail(ks.status());
-  certs::DccIssuer issuer(ks->active_dsc(), registry::BuiltInVaccines());
-  auto issued = issuer.Issue(req, SystemClock::Get().Now());
+  const SystemTime now = SystemClock::Get().Now();
+  auto signer = certs::OpenOrCreateTestSigner(s.test_key_dir, now);
+  if (!signer.ok()) {
+    return Fail(signer.status(),
+                signer.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
+  }
+  certs::IssuerOptions options;
+  options.issuer = std::string(certs::kTestIssuerName);
+  certs::DccIssuer issuer(*signer, registry::BuiltInVaccines(), options);
+  auto issued = issuer.Issue(req, now);
   if (!issued.ok()) return Fail(issued.status());
-  if (!s.png_file.empty()) {
-    auto png = certs::RenderQrPng(issued->hc1);
-    if (!png.ok()) return Fail(png.status());
-    if (Status st = WriteFile(s.png_file, *png); !st.ok()) return Fail(st);
-  }
-  if (!s.svg_file.empty()) {
-    auto svg = certs::RenderQrSvg(issued->hc1);
-    if (!svg.ok()) return Fail(svg.status());
-    if (Status st = WriteFile(s.svg_file, *svg); !st.ok()) return Fail(st);
-  }
-  std::cout << issued->hc1 << "\n";
-  return 0;
+  std::cerr << "TEST certificate: signed by the test key in " << s.test_key_dir
+            << ", which no trust list contains\n";
+  return EmitIssued(s, issued->hc1);
 }
 
 int TrustListExport(const CertificateCliState& s, const Config& config) {
@@ -302,8 +395,8 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
                   "file of 'relative/path.json FLAG  # reason' lines: expected disagreements");
   dcc->callback([&action, s] { action = [s](const Config&) { return ConformanceDcc(*s); }; });
 
-  CLI::App* keys = app.add_subcommand(
-      "keys", "certificate signing keys (passphrase in VAXREG_KEY_PASSPHRASE)");
+  CLI::App* keys =
+      app.add_subcommand("keys", "certificate signing keys (passphrase in VAXREG_KEY_PASSPHRASE)");
   keys->require_subcommand(1);
   keys->add_option("--key-dir", s->key_dir, "key folder (config certs.key_dir)");
   keys->add_subcommand("init",
@@ -313,6 +406,14 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
   keys->add_subcommand("rotate",
                        "create a new active DSC; certificates signed by older ones stay valid")
       ->callback([&action, s] { action = [s](const Config& c) { return KeysRotate(*s, c); }; });
+  keys->add_subcommand("rotate-passphrase",
+                       "re-encrypt every private key in the key folder (facility keys too) under a "
+                       "new passphrase (VAXREG_NEW_KEY_PASSPHRASE, else the first line of "
+                       "standard input) with the current key encryption; the old passphrase "
+                       "comes from VAXREG_KEY_PASSPHRASE. The same passphrase again only "
+                       "upgrades the encryption")
+      ->callback(
+          [&action, s] { action = [s](const Config& c) { return KeysRotatePassphrase(*s, c); }; });
   keys->add_subcommand("list", "print the CSCA and every DSC with kid and validity (* = active)")
       ->callback([&action, s] { action = [s](const Config& c) { return KeysList(*s, c); }; });
 
@@ -322,9 +423,10 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
   CLI::App* verify = cert->add_subcommand(
       "verify",
       "verify an HC1 certificate offline and print the result as JSON (exit 1 when invalid)");
-  verify->add_option("INPUT", s->input,
-                     "HC1 text, '-' for standard input, or a file with the text or a PNG/JPEG "
-                     "image of the QR code")
+  verify
+      ->add_option("INPUT", s->input,
+                   "HC1 text, '-' for standard input, or a file with the text or a PNG/JPEG "
+                   "image of the QR code")
       ->required();
   auto* tl = verify->add_option("--trust-list", s->trust_list_file,
                                 "signed trust list (vaxreg trust-list export / GET "
@@ -337,13 +439,31 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
   verify->callback([&action, s] { action = [s](const Config& c) { return CertVerify(*s, c); }; });
 
   CLI::App* issue = cert->add_subcommand(
-      "issue", "issue a vaccination certificate from the command line (prints the HC1 text)");
-  issue->add_option("--name", s->name, "full name in Vietnamese, family name first")->required();
-  issue->add_option("--dob", s->dob, "date of birth YYYY-MM-DD or YYYY")->required();
-  issue->add_option("--dose", s->doses, "PRODUCT:YYYY-MM-DD, repeat per dose")->required();
+      "issue",
+      "issue (or re-issue) the certificate of a registered person from their facility-signed "
+      "doses, stored and audited like POST /api/v1/certificates (prints the HC1 text)");
+  auto* by_id = issue->add_option("--person", s->person_id, "person id in the registry");
+  issue->add_option("--cccd", s->cccd, "the person's 12-digit CCCD")->excludes(by_id);
   issue->add_option("--png", s->png_file, "also write the QR code as PNG");
   issue->add_option("--svg", s->svg_file, "also write the QR code as SVG");
   issue->callback([&action, s] { action = [s](const Config& c) { return CertIssue(*s, c); }; });
+
+  CLI::App* issue_test = cert->add_subcommand(
+      "issue-test",
+      "sign a TEST certificate from the given facts with a self-signed test key (not the real "
+      "keys; no trust list contains it; nothing is stored); verify it with --cert "
+      "DIR/test-dsc.crt.pem");
+  issue_test
+      ->add_option("--test-key-dir", s->test_key_dir,
+                   "folder of the test key (created on first use; never the key folder)")
+      ->required();
+  issue_test->add_option("--name", s->name, "full name in Vietnamese, family name first")
+      ->required();
+  issue_test->add_option("--dob", s->dob, "date of birth YYYY-MM-DD or YYYY")->required();
+  issue_test->add_option("--dose", s->doses, "PRODUCT:YYYY-MM-DD, repeat per dose")->required();
+  issue_test->add_option("--png", s->png_file, "also write the QR code as PNG");
+  issue_test->add_option("--svg", s->svg_file, "also write the QR code as SVG");
+  issue_test->callback([&action, s] { action = [s](const Config&) { return CertIssueTest(*s); }; });
 
   CLI::App* trust = app.add_subcommand("trust-list", "the published list of signer certificates");
   trust->require_subcommand(1);

@@ -1,4 +1,5 @@
 #include "app/cli_identity.h"
+#include "app/cli_common.h"
 
 #include <fstream>
 #include <iostream>
@@ -21,13 +22,6 @@ struct IdentityCliState {
 };
 
 namespace {
-
-int Fail(const Status& st, int code = 1) {
-  std::cerr << "vaxreg: " << st.message();
-  if (!st.field().empty()) std::cerr << " [" << st.field() << "]";
-  std::cerr << "\n";
-  return code;
-}
 
 void AddMatchOptions(CLI::App* cmd, identity::MatchOptions& m) {
   cmd->add_option("--verify-weight", m.verify_weight,

@@ -4,11 +4,14 @@
 #include <condition_variable>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <mutex>
 
 #include "app/demo_population.h"
 #include "app/store.h"
 #include "audit/audit_log.h"
+#include "common/csv_writer.h"
 #include "identity/incremental.h"
 #include "registry/dose_csv.h"
 #include "registry/vaccine_store.h"
@@ -32,36 +35,95 @@ int Failed(const Status& st) {
   return 1;
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 // Verifies the people an import created against the population register, in one pass (the
 // register is loaded once), and prints the counts. The import itself has succeeded whatever
 // happens here, so a failure is reported but leaves the records unverified.
 Status VerifyCreatedPeople(Store& store, const std::vector<int64_t>& created) {
   if (created.empty()) return Status::Ok();
-  ASSIGN_OR_RETURN(identity::VerifyReport report,
-                   identity::VerifyPeople(*store.db, *store.writer, SystemClock::Get(),
-                                          identity::MatchOptions{}, created, "cli:import-doses",
-                                          &std::cerr));
+  ASSIGN_OR_RETURN(
+      identity::VerifyReport report,
+      identity::VerifyPeople(*store.db, *store.writer, SystemClock::Get(), identity::MatchOptions{},
+                             created, "cli:import-doses", &std::cerr));
   if (report.register_entries == 0) {
     std::cout << "identity: no population register yet; " << created.size()
               << " new people left unverified\n";
     return Status::Ok();
   }
-  std::cout << "identity: " << report.people << " new people against "
-            << report.register_entries << " register entries: verified " << report.verified
-            << ", proposed corrections " << report.proposed << ", not found "
-            << report.not_found << "\n";
+  std::cout << "identity: " << report.people << " new people against " << report.register_entries
+            << " register entries: verified " << report.verified << ", proposed corrections "
+            << report.proposed << ", not found " << report.not_found << "\n";
   return Status::Ok();
 }
 
+// Where the refused rows of an import go, as they come: a CSV file (--errors; every refused row,
+// text columns neutralised against formula injection, common/csv_writer.h) or standard error.
+class RowErrorOutput {
+ public:
+  // kUnavailable if `path` cannot be written.
+  Status Open(const std::string& path) {
+    if (path.empty()) return Status::Ok();
+    file_.open(path, std::ios::binary | std::ios::trunc);
+    if (!file_) return UnavailableError("cannot write " + path);
+    file_ << "line,record_id,code,field,message\n";
+    path_ = path;
+    return Status::Ok();
+  }
+
+  // Writes the refused rows of one chunk. On standard error they go out in one write that ends
+  // the progress line the writer thread redraws, so the two do not mix.
+  void Write(const std::vector<registry::RowError>& errors) {
+    if (errors.empty()) return;
+    if (file_.is_open()) {
+      for (const registry::RowError& e : errors) WriteCsv(e);
+      return;
+    }
+    std::string text = "\n";
+    for (const registry::RowError& e : errors) {
+      text += "line " + std::to_string(e.line);
+      if (!e.record_id.empty()) text += " (" + e.record_id + ")";
+      text += ": ";
+      text += StatusCodeName(e.status.code());
+      text += ": " + e.status.message();
+      if (!e.status.field().empty()) text += " [" + e.status.field() + "]";
+      text += '\n';
+    }
+    std::cerr << text << std::flush;
+  }
+
+  // kUnavailable if a write failed.
+  Status Close() {
+    if (!file_.is_open()) return Status::Ok();
+    file_.close();
+    if (!file_) return UnavailableError("cannot write " + path_);
+    return Status::Ok();
+  }
+
+ private:
+  void WriteCsv(const registry::RowError& e) {
+    const std::string_view code = StatusCodeName(e.status.code());
+    line_ = std::to_string(e.line);
+    line_ += ',';
+    csv::AppendCsvText(line_, e.record_id);
+    line_ += ',';
+    line_ += code;
+    line_ += ',';
+    csv::AppendCsvText(line_, e.status.field());
+    line_ += ',';
+    csv::AppendCsvText(line_, e.status.message());
+    line_ += '\n';
+    file_ << line_;
+  }
+
+  std::ofstream file_;
+  std::string path_;
+  std::string line_;
+};
+
 // Reads the file, imports it in chunks of kRowsPerWrite rows (two writes in flight, so parsing
 // overlaps committing), reports every refused row, then verifies the people it created.
+// Refused rows are written out chunk by chunk, in line order (the writer finishes the chunks in
+// the order they were submitted), so memory holds at most a few chunks of them however many
+// rows are refused.
 int ImportDoses(const Config& config, const RegistryCliState& args) {
   std::ifstream in(args.file, std::ios::binary);
   if (!in) return Failed(InvalidArgumentError("cannot open " + args.file));
@@ -81,18 +143,52 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
     if (!loaded.ok()) return Failed(loaded.status());
     catalogue = *loaded;
   }
+  RowErrorOutput output;
+  if (Status st = output.Open(args.errors_file); !st.ok()) return Failed(st);
   const registry::DoseWriter writer = registry::DoseWriter::System("cli:import-doses");
   registry::RecordPeople people;  // used on the writer thread only
-  std::vector<registry::RowError> errors;
   std::mutex mu;
   std::condition_variable cv;
   int in_flight = 0;
-  size_t recorded = 0, rows = 0;
+  size_t recorded = 0, rows = 0, refused = 0;
   Status fatal;
   const auto start = std::chrono::steady_clock::now();
   std::vector<int64_t> created;  // people created by committed chunks
+  // The refused rows of each finished chunk, by chunk number, until written out in order.
+  std::map<size_t, std::vector<registry::RowError>> finished;
+  size_t next_chunk = 0, next_to_write = 0;
   auto chunk = std::make_shared<std::vector<registry::DoseCsvRow>>();
+  // Lines of the current chunk that did not parse.
+  auto chunk_errors = std::make_shared<std::vector<registry::RowError>>();
+  // Writes out the refused rows of the chunks finished so far, in chunk order; outside the lock,
+  // so the writer thread's callbacks never wait for the file.
+  auto write_finished = [&] {
+    for (;;) {
+      std::vector<registry::RowError> ready;
+      {
+        std::lock_guard lock(mu);
+        auto it = finished.find(next_to_write);
+        if (it == finished.end()) return;
+        ready = std::move(it->second);
+        finished.erase(it);
+        ++next_to_write;
+      }
+      output.Write(ready);
+    }
+  };
+  auto finish_chunk = [&](size_t n, std::vector<registry::RowError> errors) {
+    registry::SortRowErrors(errors);
+    refused += errors.size();
+    finished.emplace(n, std::move(errors));
+  };
   auto flush = [&] {
+    const size_t n = next_chunk++;
+    if (chunk->empty()) {
+      std::lock_guard lock(mu);
+      finish_chunk(n, std::move(*chunk_errors));
+      chunk_errors = std::make_shared<std::vector<registry::RowError>>();
+      return;
+    }
     // The checks that need no database run here, on the reading thread, while the writer
     // thread inserts the previous chunk.
     auto prepared = std::make_shared<const registry::PreparedDoseRows>(registry::PrepareDoseRows(
@@ -103,35 +199,41 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
       ++in_flight;
     }
     auto rows_done = rows;
-    auto chunk_errors = std::make_shared<std::vector<registry::RowError>>();
+    auto write_errors = std::make_shared<std::vector<registry::RowError>>();
     auto done = std::make_shared<size_t>(0);
     auto chunk_created = std::make_shared<std::vector<int64_t>>();
     store->writer->Submit(
-        [&, prepared, chunk_errors, chunk_created, done](storage::Connection& c) -> Status {
-          chunk_errors->clear();
+        [&, prepared, write_errors, chunk_created, done](storage::Connection& c) -> Status {
+          write_errors->clear();
           chunk_created->clear();
           ASSIGN_OR_RETURN(*done, registry::ImportDoseRows(
                                       c, SystemClock::Get(), catalogue, *prepared, writer, people,
-                                      *chunk_errors, nullptr, "import.doses",
-                                      chunk_created.get()));
+                                      *write_errors, nullptr, "import.doses", chunk_created.get()));
           return Status::Ok();
         },
-        [&, chunk_errors, chunk_created, done, rows_done](Status st) {
+        [&, n, parse_errors = chunk_errors, write_errors, chunk_created, done,
+         rows_done](Status st) {
           std::lock_guard lock(mu);
           --in_flight;
           if (!st.ok() && fatal.ok()) fatal = st;
           if (st.ok()) {
             recorded += *done;
-            errors.insert(errors.end(), chunk_errors->begin(), chunk_errors->end());
+            parse_errors->insert(parse_errors->end(),
+                                 std::make_move_iterator(write_errors->begin()),
+                                 std::make_move_iterator(write_errors->end()));
             created.insert(created.end(), chunk_created->begin(), chunk_created->end());
           }
-          const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          finish_chunk(n, std::move(*parse_errors));
+          const double secs =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           std::cerr << "\rimport: " << rows_done << " rows read, " << recorded << " recorded, "
-                    << errors.size() << " refused, " << static_cast<int64_t>(rows_done / std::max(secs, 1e-3))
-                    << " rows/s" << std::flush;
+                    << refused << " refused, "
+                    << static_cast<int64_t>(rows_done / std::max(secs, 1e-3)) << " rows/s"
+                    << std::flush;
           cv.notify_all();
         });
     chunk = std::make_shared<std::vector<registry::DoseCsvRow>>();
+    chunk_errors = std::make_shared<std::vector<registry::RowError>>();
   };
   std::string line;
   size_t line_no = 0;
@@ -144,42 +246,29 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
     if (line.empty() || line == "\r") continue;
     ++rows;
     auto row = registry::ParseDoseCsvLine(line, line_no);
-    if (!row.ok()) {
-      std::lock_guard lock(mu);
-      errors.push_back({line_no, "", row.status()});
-      continue;
+    if (row.ok()) {
+      chunk->push_back(std::move(*row));
+    } else {
+      chunk_errors->push_back({line_no, "", row.status()});
     }
-    chunk->push_back(std::move(*row));
-    if (chunk->size() == kRowsPerWrite) flush();
+    if (chunk->size() == kRowsPerWrite || chunk_errors->size() == kRowsPerWrite) {
+      flush();
+      write_finished();
+    }
   }
-  if (!chunk->empty()) flush();
+  if (!chunk->empty() || !chunk_errors->empty()) flush();
   {
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return in_flight == 0; });
   }
+  write_finished();
   std::cerr << "\n";
   if (!fatal.ok()) return Failed(fatal);
-  std::sort(errors.begin(), errors.end(),
-            [](const registry::RowError& a, const registry::RowError& b) { return a.line < b.line; });
-  std::ofstream report_file;
-  if (!args.errors_file.empty()) {
-    report_file.open(args.errors_file);
-    report_file << "line,record_id,code,field,message\n";
-  }
-  for (const auto& e : errors) {
-    const std::string code(StatusCodeName(e.status.code()));
-    if (report_file.is_open()) {
-      report_file << e.line << "," << CsvField(e.record_id) << "," << code << ","
-                  << CsvField(e.status.field()) << "," << CsvField(e.status.message()) << "\n";
-    } else {
-      std::cerr << "line " << e.line << (e.record_id.empty() ? "" : " (" + e.record_id + ")")
-                << ": " << code << ": " << e.status.message()
-                << (e.status.field().empty() ? "" : " [" + e.status.field() + "]") << "\n";
-    }
-  }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (Status st = output.Close(); !st.ok()) return Failed(st);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << args.file << ": " << rows << " rows, " << recorded << " recorded, "
-            << errors.size() << " refused, in " << secs << " s\n";
+            << refused << " refused, in " << secs << " s\n";
   if (!args.no_verify) {
     if (Status st = VerifyCreatedPeople(*store, created); !st.ok()) {
       std::cerr << "vaxreg: identity verification of the new people failed: " << st.message()
@@ -189,7 +278,7 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
     }
   }
   store->writer->Stop();
-  return errors.empty() ? 0 : 1;
+  return refused == 0 ? 0 : 1;
 }
 
 CLI::App* ImportCommand(CLI::App& app) {
@@ -208,16 +297,16 @@ RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const C
   auto state = std::make_shared<RegistryCliState>();
   CLI::App* doses = ImportCommand(app)->add_subcommand(
       "doses", "import a people-with-doses CSV; refused rows are reported, good rows kept");
-  doses->add_option("file", state->file, "CSV file with the header " +
-                                             std::string(registry::kDoseCsvHeader))
+  doses
+      ->add_option("file", state->file,
+                   "CSV file with the header " + std::string(registry::kDoseCsvHeader))
       ->required();
   doses->add_option("--errors", state->errors_file,
                     "write the refused rows to this CSV instead of standard error");
   doses->add_flag("--no-verify", state->no_verify,
                   "do not verify the new people against the population register");
-  doses->callback([&action, state] {
-    action = [state](const Config& c) { return ImportDoses(c, *state); };
-  });
+  doses->callback(
+      [&action, state] { action = [state](const Config& c) { return ImportDoses(c, *state); }; });
   return state;
 }
 
@@ -230,16 +319,18 @@ int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool
   o.with_doses = with_doses;
   const auto start = std::chrono::steady_clock::now();
   o.progress = [&](int64_t p, int64_t d) {
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << "\rdemo seed: " << p << " people, " << d << " doses, " << secs << " s" << std::flush;
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << "\rdemo seed: " << p << " people, " << d << " doses, " << secs << " s"
+              << std::flush;
   };
   auto report = SeedPopulation(*store->db, *store->writer, SystemClock::Get(), o);
   std::cerr << "\n";
   if (!report.ok()) return Failed(report.status());
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "demo population: " << report->people << " people, " << report->doses
-            << " doses, " << report->facilities_created << " facilities created, in " << secs
-            << " s\n";
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "demo population: " << report->people << " people, " << report->doses << " doses, "
+            << report->facilities_created << " facilities created, in " << secs << " s\n";
   store->writer->Stop();
   return 0;
 }

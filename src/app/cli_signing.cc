@@ -1,4 +1,5 @@
 #include "app/cli_signing.h"
+#include "app/cli_common.h"
 
 #include <fstream>
 #include <iostream>
@@ -21,14 +22,7 @@ struct SigningCliState {
 
 namespace {
 
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
 constexpr int kCliBatch = 5000;
-
-int Fail(const Status& st, int code = kExitFailed) {
-  std::cerr << "vaxreg: " << st.message() << "\n";
-  return code;
-}
 
 Result<std::string> Passphrase() {
   const char* p = std::getenv("VAXREG_KEY_PASSPHRASE");

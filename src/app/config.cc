@@ -116,12 +116,33 @@ const std::vector<Setter>& Setters() {
                &Config::session_cache_seconds, 0, 300),
       Num<int>("auth.otp_ttl_minutes", "VAXREG_OTP_TTL_MINUTES", "one-time code lifetime",
                &Config::otp_ttl_minutes, 1, 60),
+      Num<int>("auth.password_threads", "VAXREG_PASSWORD_THREADS",
+               "threads that hash passwords (logins never wait behind other work)",
+               &Config::password_threads, 1, 256),
+      Num<int>("server.image_decode_threads", "VAXREG_IMAGE_DECODE_THREADS",
+               "threads that decode QR images posted for verification",
+               &Config::image_decode_threads, 1, 256),
+      Num<int>("server.image_decode_queue", "VAXREG_IMAGE_DECODE_QUEUE",
+               "QR images decoding or waiting at once; beyond it 503 with Retry-After",
+               &Config::image_decode_queue, 1, 100000),
       Num<int>("auth.login_attempts_per_minute", "VAXREG_LOGIN_ATTEMPTS_PER_MINUTE",
                "login attempts allowed per client address per minute",
                &Config::login_attempts_per_minute, 1, 1000000),
       Num<int>("auth.login_failures_per_account", "VAXREG_LOGIN_FAILURES_PER_ACCOUNT",
                "failed logins allowed per account per 15 minutes",
                &Config::login_failures_per_account, 1, 1000),
+      Num<int>("auth.otp_attempts_per_code", "VAXREG_OTP_ATTEMPTS_PER_CODE",
+               "wrong guesses allowed per one-time code before it is dead",
+               &Config::otp_attempts_per_code, 1, 100),
+      Num<int>("auth.otp_codes_per_15_minutes", "VAXREG_OTP_CODES_PER_15_MINUTES",
+               "one-time codes issued per CCCD and per phone number per 15 minutes",
+               &Config::otp_codes_per_15_minutes, 1, 1000),
+      Num<int>("auth.otp_codes_per_day", "VAXREG_OTP_CODES_PER_DAY",
+               "one-time codes issued per CCCD and per phone number per day",
+               &Config::otp_codes_per_day, 1, 10000),
+      Num<int>("auth.otp_min_response_ms", "VAXREG_OTP_MIN_RESPONSE_MS",
+               "a one-time-code request is answered no sooner than this, account or not",
+               &Config::otp_min_response_ms, 0, 10000),
       {{"auth.password_cost", "VAXREG_PASSWORD_COST",
         "Argon2id cost: interactive (default) or min (tests only)"},
        [](Config& c, std::string_view v) {
@@ -138,6 +159,16 @@ const std::vector<Setter>& Setters() {
       Num<int>("certs.renew_days", "VAXREG_CERT_RENEW_DAYS",
                "re-issue certificates this many days before they expire", &Config::cert_renew_days,
                1, 180),
+      Str("audit.checkpoint_key", "VAXREG_AUDIT_CHECKPOINT_KEY",
+          "Ed25519 key file signing audit checkpoints (created on first use, public half in "
+          "KEY.pub); keep it outside the database",
+          &Config::audit_checkpoint_key),
+      Str("audit.checkpoint_file", "VAXREG_AUDIT_CHECKPOINT_FILE",
+          "file the signed audit checkpoints are appended to (one JSON line each)",
+          &Config::audit_checkpoint_file),
+      Num<int>("audit.checkpoint_interval_seconds", "VAXREG_AUDIT_CHECKPOINT_INTERVAL_SECONDS",
+               "the server publishes an audit checkpoint this often",
+               &Config::audit_checkpoint_interval_seconds, 1, 7 * 24 * 3600),
       Bool("identity.verify_on_create", "VAXREG_VERIFY_ON_CREATE",
            "verify person records created by the server against the population register in "
            "the background (true or false)",
@@ -236,6 +267,11 @@ Status ApplyOverrides(Config& config, const std::map<std::string, std::string>& 
 }
 
 Status ValidateConfig(const Config& c) {
+  if (c.audit_checkpoint_key.empty() != c.audit_checkpoint_file.empty()) {
+    return InvalidArgumentError(
+        "audit.checkpoint_key and audit.checkpoint_file must be set together",
+        "audit.checkpoint_key");
+  }
   if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
     return InvalidArgumentError("server.tls_cert and server.tls_key must be set together",
                                 "server.tls_cert");

@@ -41,14 +41,32 @@ struct Config {
   int otp_ttl_minutes = 5;
   std::string password_cost = "interactive";  // "interactive" or "min" (tests only)
   int login_attempts_per_minute = 30;          // per client address
+  int password_threads = 2;      // threads that hash passwords, and nothing else
+  int image_decode_threads = 1;  // threads that decode QR images posted to /api/v1/verify
+  int image_decode_queue = 8;    // images decoding or waiting at once; more get 503
   int login_failures_per_account = 5;          // per 15 minutes
+  int otp_attempts_per_code = 5;      // wrong guesses before a one-time code is dead
+  int otp_codes_per_15_minutes = 3;   // codes issued per CCCD and per phone number
+  int otp_codes_per_day = 10;         // codes issued per CCCD and per phone number
+  int otp_min_response_ms = 100;      // POST /api/v1/auth/otp answers no sooner (same timing
+                                      // whether or not the CCCD has an account)
   // [log]
   std::string log_level = "info";
+  // Not a key: set by `serve --demo`. The default notifier then also logs one-time codes, marked
+  // DEMO ONLY (accounts::OutboxNotifier).
+  bool demo = false;
   // [certs]
   // Folder of the certificate signing keys (vaxreg keys init); "" = no signing or trust list.
   // The key passphrase comes only from the environment (VAXREG_KEY_PASSPHRASE).
   std::string key_dir;
   int cert_renew_days = 30;  // re-issue certificates this many days before they expire
+  // [audit]
+  // Signed checkpoints of the audit chain head (audit/checkpoint.h): the Ed25519 key file (its
+  // public half in KEY.pub, created on first use) and the append-only file of checkpoints, both
+  // outside the database; "" = no checkpoints. The server publishes one every interval.
+  std::string audit_checkpoint_key;
+  std::string audit_checkpoint_file;
+  int audit_checkpoint_interval_seconds = 3600;
   // [identity]
   // Person records created by the server (API, check-in, CSV upload) are verified against the
   // population register in the background.

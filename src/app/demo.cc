@@ -1,5 +1,7 @@
 #include "app/demo.h"
 
+#include "accounts/account_admin.h"
+#include "accounts/password.h"
 #include "accounts/user_store.h"
 
 namespace vaxreg::app {
@@ -45,6 +47,41 @@ Result<int> SeedDemoAccounts(storage::Database& db, storage::GroupCommitWriter& 
   return created;
 }
 
+Result<std::vector<std::string>> DemoAccountsWithPublishedPasswords(storage::Database& db) {
+  std::vector<std::string> found;
+  ASSIGN_OR_RETURN(auto conn, db.Acquire());
+  for (const DemoLogin& login : DemoLogins()) {
+    if (login.role == "citizen") continue;
+    ASSIGN_OR_RETURN(auto user, accounts::FindUserByUsername(*conn, login.username));
+    if (!user || user->disabled || user->password_hash.empty()) continue;
+    if (accounts::VerifyPassword(user->password_hash, login.secret)) {
+      found.push_back(login.username);
+    }
+  }
+  return found;
+}
+
+Result<int> DisableDemoAccounts(storage::Database& db, storage::GroupCommitWriter& writer,
+                                const Clock& clock) {
+  int disabled = 0;
+  for (const DemoLogin& login : DemoLogins()) {
+    std::optional<accounts::User> user;
+    {
+      ASSIGN_OR_RETURN(auto conn, db.Acquire());
+      ASSIGN_OR_RETURN(user, accounts::FindUserByUsername(*conn, login.username));
+    }
+    if (!user || user->disabled) continue;
+    RETURN_IF_ERROR(writer.SubmitAndWait([&](storage::Connection& c) {
+      return accounts::SetUserDisabled(c, clock, user->id, true,
+                                       "demo account with a published password",
+                                       {"system:operator", ""})
+          .status();
+    }));
+    ++disabled;
+  }
+  return disabled;
+}
+
 std::string DemoLoginHelp(const std::string& base) {
   std::string out = "Demo logins (" + base + "):\n";
   for (const DemoLogin& l : DemoLogins()) {
@@ -55,9 +92,8 @@ std::string DemoLoginHelp(const std::string& base) {
   }
   out += "  citizen (CCCD 001090012345): curl -s -X POST " + base +
          "/api/v1/auth/otp -d '{\"cccd\":\"001090012345\"}' -H 'content-type: application/json'\n"
-         "     then read the 6-digit code from the server log (\"outbox sms to ...\") or GET " +
-         base +
-         "/api/v1/outbox as admin, and: curl -s -X POST " + base +
+         "     then read the 6-digit code from the server log (the line marked DEMO ONLY), and: "
+         "curl -s -X POST " + base +
          "/api/v1/auth/login -H 'content-type: application/json' "
          "-d '{\"cccd\":\"001090012345\",\"code\":\"NNNNNN\"}'\n"
          "  Use the returned token as: -H 'Authorization: Bearer TOKEN'\n";

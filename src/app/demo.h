@@ -25,6 +25,16 @@ const std::vector<DemoLogin>& DemoLogins();
 Result<int> SeedDemoAccounts(storage::Database& db, storage::GroupCommitWriter& writer,
                              const Clock& clock, const accounts::PasswordCost& cost);
 
+// The demo accounts that are enabled and still accept their published password (the citizen
+// demo account logs in with a code sent to its phone and is not counted). A server started
+// without --demo refuses to run while any exist: anyone who has read the README could log in.
+Result<std::vector<std::string>> DemoAccountsWithPublishedPasswords(storage::Database& db);
+
+// Disables every enabled demo account and ends its sessions (audited as the operator's action);
+// returns how many were disabled. `vaxreg demo disable-accounts`.
+Result<int> DisableDemoAccounts(storage::Database& db, storage::GroupCommitWriter& writer,
+                                const Clock& clock);
+
 // Human-readable instructions for logging in as each demo role against `base_url`.
 std::string DemoLoginHelp(const std::string& base_url);
 

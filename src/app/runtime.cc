@@ -17,6 +17,10 @@ accounts::AccountOptions AccountOptionsFromConfig(const Config& config) {
   o.otp_ttl = std::chrono::minutes(config.otp_ttl_minutes);
   o.address_attempts_per_window = config.login_attempts_per_minute;
   o.account_failures_per_window = config.login_failures_per_account;
+  o.otp_max_attempts = config.otp_attempts_per_code;
+  o.otp_codes_per_window = config.otp_codes_per_15_minutes;
+  o.otp_codes_per_day = config.otp_codes_per_day;
+  o.otp_min_response = std::chrono::milliseconds(config.otp_min_response_ms);
   o.password_cost = config.password_cost == "min" ? accounts::PasswordCost::MinimumForTest()
                                                   : accounts::PasswordCost::Interactive();
   return o;
@@ -30,7 +34,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   if (deps.notifier) {
     rt->notifier_ = deps.notifier;
   } else {
-    rt->owned_notifier_ = std::make_unique<accounts::OutboxNotifier>(*rt->clock_);
+    rt->owned_notifier_ = std::make_unique<accounts::OutboxNotifier>(*rt->clock_, config.demo);
     rt->notifier_ = rt->owned_notifier_.get();
   }
 
@@ -53,6 +57,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   rt->accounts_ = std::make_unique<accounts::AccountService>(
       *rt->db_, *rt->clock_, *rt->notifier_, AccountOptionsFromConfig(config));
   rt->blocking_pool_ = std::make_unique<boost::asio::thread_pool>(2);
+  rt->password_pool_ = std::make_unique<boost::asio::thread_pool>(config.password_threads);
+  rt->image_pool_ = std::make_unique<boost::asio::thread_pool>(config.image_decode_threads);
+  rt->image_admission_ = std::make_unique<api::WorkAdmission>(config.image_decode_queue);
   RETURN_IF_ERROR(rt->writer_->SubmitAndWait([&rt](storage::Connection& c) {
     return registry::SeedBuiltInVaccines(c, *rt->clock_);
   }));
@@ -62,6 +69,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   }
   rt->services_.reset(new api::ApiServices{*rt->db_, *rt->writer_, *rt->accounts_, *rt->clock_,
                                            rt->metrics_, *rt->blocking_pool_, rt->vaccines_});
+  rt->services_->password_pool = rt->password_pool_.get();
+  rt->services_->image_pool = rt->image_pool_.get();
+  rt->services_->image_admission = rt->image_admission_.get();
   if (config.verify_on_create) {
     BackgroundVerifierOptions vo;
     vo.match.threads = 1;
@@ -82,6 +92,13 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
     }
     rt->services_->certificates = rt->certificates_.get();
   }
+  if (!config.audit_checkpoint_key.empty()) {
+    ASSIGN_OR_RETURN(audit::CheckpointKey key,
+                     audit::CheckpointKey::LoadOrCreate(config.audit_checkpoint_key));
+    rt->checkpointer_ = std::make_unique<audit::Checkpointer>(
+        *rt->db_, *rt->writer_, *rt->clock_, std::move(key), config.audit_checkpoint_file,
+        std::chrono::seconds(config.audit_checkpoint_interval_seconds));
+  }
   api::RegisterAllRoutes(rt->router_, *rt->services_, config.web_root);
   rt->authenticator_ = api::MakeSessionAuthenticator(*rt->accounts_);
 
@@ -98,6 +115,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   so.max_connections_per_address = config.max_connections_per_address;
   so.tls_cert_file = config.tls_cert_file;
   so.tls_key_file = config.tls_key_file;
+  // Only from the environment, like the certificate key passphrase: never in a file or argument.
+  if (const char* p = std::getenv("VAXREG_TLS_KEY_PASSPHRASE")) so.tls_key_passphrase = p;
   std::vector<boost::asio::io_context*> contexts{&rt->ioc_};
   for (int i = 1; i < so.threads; ++i) {
     rt->extra_iocs_.push_back(std::make_unique<boost::asio::io_context>(1));
@@ -128,6 +147,7 @@ void Runtime::Shutdown() {
   if (certificates_) certificates_->StopScheduler();
   // Verifies what requests queued (it writes through the writer, which is still running).
   if (verifier_) verifier_->Stop();
+  if (checkpointer_) checkpointer_->Stop();
   // Requests are done; commit whatever they queued before stopping the threads.
   writer_->Stop();
   ioc_.stop();
@@ -135,6 +155,8 @@ void Runtime::Shutdown() {
   for (auto& t : io_threads_) t.join();
   io_threads_.clear();
   blocking_pool_->join();
+  password_pool_->join();
+  image_pool_->join();
   spdlog::info("shutdown complete");
 }
 

@@ -11,6 +11,7 @@
 
 #include "accounts/account_service.h"
 #include "app/background_verifier.h"
+#include "audit/checkpoint.h"
 #include "api/services.h"
 #include "certs/service/certificate_authority.h"
 #include "app/config.h"
@@ -60,11 +61,18 @@ class Runtime final {
   std::unique_ptr<storage::GroupCommitWriter> writer_;
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<boost::asio::thread_pool> blocking_pool_;
+  // Password hashing only (auth.password_threads), and QR image decoding for public
+  // verification (server.image_decode_threads, admitted by image_admission_).
+  std::unique_ptr<boost::asio::thread_pool> password_pool_;
+  std::unique_ptr<boost::asio::thread_pool> image_pool_;
+  std::unique_ptr<api::WorkAdmission> image_admission_;
   std::unique_ptr<certs::CertificateAuthority> certificates_;  // null without certs.key_dir
   registry::VaccineCatalogueCache vaccines_;
   // Verifies people created by the API; null when identity.verify_on_create is off. Declared
   // after writer_: it writes through it, so it must stop (and be destroyed) first.
   std::unique_ptr<BackgroundVerifier> verifier_;
+  // Publishes signed audit checkpoints; null without audit.checkpoint_key. Stops before writer_.
+  std::unique_ptr<audit::Checkpointer> checkpointer_;
   std::unique_ptr<api::ApiServices> services_;
   http::Router router_;
   std::unique_ptr<http::Authenticator> authenticator_;

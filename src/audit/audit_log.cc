@@ -75,10 +75,21 @@ Status AppendAudit(storage::Connection& conn, const Clock& clock, const AuditEnt
       .status();
 }
 
+const std::string& AuditGenesisHash() { return kGenesisHash; }
+
 Result<VerifyReport> VerifyAuditChain(storage::Connection& conn) {
+  return VerifyAuditChainFrom(conn, 0, kGenesisHash);
+}
+
+Result<VerifyReport> VerifyAuditChainFrom(storage::Connection& conn, int64_t after_seq,
+                                          std::string_view after_hash) {
   VerifyReport report;
-  std::string expected_prev = kGenesisHash;
-  int64_t expected_seq = 1;
+  std::string expected_prev(after_hash);
+  int64_t expected_seq = after_seq + 1;
+  if (after_seq > 0) {
+    report.head_seq = after_seq;
+    report.head_hash = expected_prev;
+  }
   constexpr int64_t kPage = 5000;
   const std::string sql = "SELECT " + std::string(kColumns) +
                           " FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT " +

@@ -6,8 +6,9 @@
 // hash = SHA-256(prev_hash || the row's own content), content length-prefixed so fields cannot
 // be shifted into each other. seq is contiguous, so a deleted row leaves a gap, an inserted or
 // renumbered row breaks a link, and an altered row no longer matches its hash.
-// What the chain alone cannot show is the removal of the newest rows: VerifyAuditChain reports
-// the head (seq, hash) so operators can record it elsewhere and compare later.
+// What the chain alone cannot show is the removal of the newest rows, a chain rewritten from
+// its first row, or an emptied table: signed checkpoints of the head kept outside the database
+// (audit/checkpoint.h) anchor it.
 //
 // Thread-safety: AppendAudit must run inside a write transaction (the group-commit writer); on
 // PostgreSQL it takes a transaction-scoped advisory lock so several processes cannot fork the
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -59,7 +61,17 @@ struct VerifyReport {
 // Walks the whole chain in seq order (streaming in pages) and stops at the first broken row.
 Result<VerifyReport> VerifyAuditChain(storage::Connection& conn);
 
+// Walks the rows after `after_seq`, the first of which must link to `after_hash` (the hash of
+// row after_seq, or AuditGenesisHash() for 0). Rows up to after_seq are not read; head_seq and
+// head_hash start at (after_seq, after_hash); rows_checked counts only the rows walked.
+Result<VerifyReport> VerifyAuditChainFrom(storage::Connection& conn, int64_t after_seq,
+                                          std::string_view after_hash);
+
+// The prev_hash of row 1: 64 zeros.
+const std::string& AuditGenesisHash();
+
 // Newest-first page of the log: rows with seq < before_seq (0 = from the newest), at most limit.
-Result<std::vector<AuditRecord>> ListAudit(storage::Connection& conn, int64_t before_seq, int limit);
+Result<std::vector<AuditRecord>> ListAudit(storage::Connection& conn, int64_t before_seq,
+                                           int limit);
 
 }  // namespace vaxreg::audit

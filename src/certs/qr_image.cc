@@ -6,10 +6,10 @@
 #include <ZXing/ReadBarcode.h>
 #include <png.h>
 // jpeglib.h needs FILE and size_t declared first.
-#include <cstdio>
 #include <jpeglib.h>
 
 #include <csetjmp>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -28,7 +28,9 @@ Result<std::vector<uint8_t>> DecodePngGray(std::string_view png, int* width, int
   if (image.width == 0 || image.height == 0 ||
       static_cast<size_t>(image.width) * image.height > kMaxPngPixels) {
     png_image_free(&image);
-    return ResourceExhaustedError("PNG dimensions out of range");
+    return InvalidArgumentError("image dimensions " + std::to_string(image.width) + "x" +
+                                std::to_string(image.height) + " are out of range (at most " +
+                                std::to_string(kMaxPngPixels) + " pixels)");
   }
   image.format = PNG_FORMAT_GRAY;
   std::vector<uint8_t> pixels(PNG_IMAGE_SIZE(image));
@@ -74,8 +76,11 @@ Result<std::vector<uint8_t>> DecodeJpegGray(std::string_view jpeg, int* width, i
   jpeg_read_header(&cinfo, TRUE);
   if (cinfo.image_width == 0 || cinfo.image_height == 0 ||
       static_cast<size_t>(cinfo.image_width) * cinfo.image_height > kMaxPngPixels) {
+    const std::string dims =
+        std::to_string(cinfo.image_width) + "x" + std::to_string(cinfo.image_height);
     jpeg_destroy_decompress(&cinfo);
-    return ResourceExhaustedError("JPEG dimensions out of range");
+    return InvalidArgumentError("image dimensions " + dims + " are out of range (at most " +
+                                std::to_string(kMaxPngPixels) + " pixels)");
   }
   cinfo.out_color_space = JCS_GRAYSCALE;
   jpeg_start_decompress(&cinfo);
@@ -117,6 +122,48 @@ Result<std::string> DecodeQrFromJpeg(std::string_view jpeg) {
   int width = 0, height = 0;
   ASSIGN_OR_RETURN(std::vector<uint8_t> pixels, DecodeJpegGray(jpeg, &width, &height));
   return DecodeQrFromGray(pixels, width, height);
+}
+
+namespace {
+uint32_t BigEndian(std::string_view b, size_t at, size_t n) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
+  return v;
+}
+}  // namespace
+
+std::optional<ImageSize> ReadImageSize(std::string_view b) {
+  if (LooksLikePng(b)) {
+    // Signature (8), chunk length (4), "IHDR" (4), width (4), height (4).
+    if (b.size() < 24 || b.substr(12, 4) != "IHDR") return std::nullopt;
+    return ImageSize{BigEndian(b, 16, 4), BigEndian(b, 20, 4)};
+  }
+  if (!LooksLikeJpeg(b)) return std::nullopt;
+  // Walk the marker segments after SOI until a start-of-frame: FF Cn, length (2),
+  // precision (1), height (2), width (2). C4 (DHT), C8 (JPG) and CC (DAC) are not frames.
+  size_t at = 2;
+  while (at + 4 <= b.size()) {
+    if (static_cast<unsigned char>(b[at]) != 0xFF) return std::nullopt;
+    const unsigned char marker = static_cast<unsigned char>(b[at + 1]);
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD9)) {  // no length
+      at += 2;
+      continue;
+    }
+    const size_t length = BigEndian(b, at + 2, 2);
+    const bool frame =
+        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (frame) {
+      if (at + 9 > b.size()) return std::nullopt;
+      return ImageSize{BigEndian(b, at + 7, 2), BigEndian(b, at + 5, 2)};
+    }
+    if (length < 2) return std::nullopt;
+    at += 2 + length;
+  }
+  return std::nullopt;
 }
 
 bool LooksLikePng(std::string_view b) { return b.starts_with("\x89PNG\r\n\x1a\n"); }

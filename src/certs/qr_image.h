@@ -3,6 +3,8 @@
 // certificates posted to the verifier).
 // Thread-safe.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,11 +17,22 @@ inline constexpr size_t kMaxPngBytes = 4 * 1024 * 1024;
 inline constexpr size_t kMaxPngPixels = 16 * 1024 * 1024;
 
 // Decodes `png` and returns the text of the QR code in it. kInvalidArgument when the bytes are
-// not a readable PNG or hold no readable QR code; kResourceExhausted beyond the limits above.
+// not a readable PNG, hold no readable QR code, or declare more than kMaxPngPixels pixels;
+// kResourceExhausted for more than kMaxPngBytes bytes.
 Result<std::string> DecodeQrFromPng(std::string_view png);
 
 // The same for a baseline or progressive JPEG (same limits).
 Result<std::string> DecodeQrFromJpeg(std::string_view jpeg);
+
+// The dimensions a PNG (IHDR) or JPEG (first SOF segment) header declares, read without
+// decoding anything: cheap enough to refuse an absurd image before it is queued. nullopt when
+// the header is not found in `bytes`.
+struct ImageSize {
+  uint32_t width = 0;
+  uint32_t height = 0;
+  uint64_t pixels() const { return uint64_t{width} * height; }
+};
+std::optional<ImageSize> ReadImageSize(std::string_view bytes);
 
 // True when `bytes` start like a PNG or a JPEG file.
 bool LooksLikePng(std::string_view bytes);

@@ -24,6 +24,7 @@ enum class StatusCode {
   kPermissionDenied,    // authenticated but not allowed (403)
   kResourceExhausted,   // rate limit or size limit hit (429 / 413)
   kUnavailable,         // a dependency (database) is down; retry later (503)
+  kAborted,             // a concurrent transaction won (deadlock, serialisation); retry (503)
   kDeadlineExceeded,    // timed out (504 / 408)
   kInternal,            // a bug or unexpected failure (500)
 };
@@ -80,6 +81,7 @@ inline Status ResourceExhaustedError(std::string msg) {
   return {StatusCode::kResourceExhausted, std::move(msg)};
 }
 inline Status UnavailableError(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
+inline Status AbortedError(std::string msg) { return {StatusCode::kAborted, std::move(msg)}; }
 inline Status DeadlineExceededError(std::string msg) {
   return {StatusCode::kDeadlineExceeded, std::move(msg)};
 }

@@ -22,6 +22,7 @@ boost::beast::http::status HttpStatusFor(StatusCode code) {
     case StatusCode::kResourceExhausted:
       return status::too_many_requests;
     case StatusCode::kUnavailable:
+    case StatusCode::kAborted:  // the writer already retried; the client may too
       return status::service_unavailable;
     case StatusCode::kDeadlineExceeded:
       return status::gateway_timeout;

@@ -12,7 +12,7 @@ namespace vaxreg::http {
 
 // kOk 200, kInvalidArgument 400, kUnauthenticated 401, kPermissionDenied 403, kNotFound 404,
 // kAlreadyExists and kFailedPrecondition 409, kResourceExhausted 429, kInternal 500,
-// kUnavailable 503, kDeadlineExceeded 504. (The server answers an oversized body with 413 and
+// kUnavailable and kAborted 503, kDeadlineExceeded 504. (The server answers an oversized body with 413 and
 // RESOURCE_EXHAUSTED itself; that is a transport limit, not a Status from a handler.)
 boost::beast::http::status HttpStatusFor(StatusCode code);
 

@@ -845,6 +845,10 @@ Result<std::unique_ptr<ssl::context>> MakeTlsContext(const ServerOptions& o) {
         "cannot load TLS certificate chain '" + o.tls_cert_file + "': " + ec.message(),
         "tls_cert_file");
   }
+  // Always a callback: without a passphrase an encrypted key fails to load instead of OpenSSL
+  // prompting on the terminal.
+  ctx->set_password_callback(
+      [pass = o.tls_key_passphrase](std::size_t, ssl::context::password_purpose) { return pass; });
   ctx->use_private_key_file(o.tls_key_file, ssl::context::pem, ec);
   if (ec) {
     return InvalidArgumentError(

@@ -54,6 +54,8 @@ struct ServerOptions {
   // Both set: HTTPS (TLS 1.2+) with this PEM certificate chain and private key.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // Passphrase of an encrypted tls_key_file ("" = the key is not encrypted). Never logged.
+  std::string tls_key_passphrase;
 };
 
 // How many connections beyond the caps may wait for their one request at once.

@@ -111,17 +111,6 @@ Result<std::vector<size_t>> MapColumns(const std::vector<std::string_view>& head
   return out;
 }
 
-void AppendCsvField(std::string& out, std::string_view f) {
-  if (f.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += f;
-    return;
-  }
-  out.push_back('"');
-  for (char c : f) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
+void AppendCsvField(std::string& out, std::string_view f) { csv::AppendCsvField(out, f); }
 
 }  // namespace vaxreg::identity

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/csv_writer.h"
 #include "common/status.h"
 
 namespace vaxreg::identity {
@@ -44,7 +45,8 @@ class CsvReader {
 Result<std::vector<size_t>> MapColumns(const std::vector<std::string_view>& header,
                                        const std::vector<std::string_view>& wanted);
 
-// One CSV field, quoted only when it needs to be.
+// One CSV field, quoted only when it needs to be (csv::AppendCsvField). For values vaxreg
+// produces; text from outside vaxreg is written with csv::AppendCsvText (common/csv_writer.h).
 void AppendCsvField(std::string& out, std::string_view field);
 
 }  // namespace vaxreg::identity

@@ -170,7 +170,7 @@ Status WriteExportCsv(const std::string& path, const std::vector<std::string>& i
   char score[32];
   for (size_t i = 0; i < ids.size(); ++i) {
     const MatchResult& r = results[i];
-    AppendCsvField(buf, ids[i]);
+    csv::AppendCsvText(buf, ids[i]);  // the source's record id
     buf += ',';
     buf += MatchStatusName(r.status);
     buf += ',';

@@ -59,11 +59,12 @@ Result<uint64_t> ExportIdentityCsv(storage::Connection& conn, std::ostream& out)
     }
     for (const storage::Row& r : rows) {
       line.clear();
-      AppendCsvField(line, r.IsNull(1) ? std::to_string(r.Int(0)) : r.Text(1));
+      // The record id and the matched number come from imported files: text, neutralised.
+      csv::AppendCsvText(line, r.IsNull(1) ? std::to_string(r.Int(0)) : r.Text(1));
       line += ',';
       line += r.IsNull(2) ? "unverified" : r.Text(2);
       line += ',';
-      AppendCsvField(line, r.IsNull(3) ? "" : r.Text(3));
+      csv::AppendCsvText(line, r.IsNull(3) ? "" : r.Text(3));
       std::snprintf(score, sizeof score, ",%.4f\n", r.IsNull(4) ? 0.0 : r.Double(4));
       line += score;
       out << line;

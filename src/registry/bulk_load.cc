@@ -69,7 +69,9 @@ struct DailyKey {
   bool operator==(const DailyKey&) const = default;
 };
 
-size_t HashCombine(size_t seed, size_t h) { return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)); }
+size_t HashCombine(size_t seed, size_t h) {
+  return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
 
 struct DailyKeyHash {
   size_t operator()(const DailyKey& k) const {
@@ -81,7 +83,8 @@ struct DailyKeyHash {
 
 struct PairHash {
   size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
-    return HashCombine(std::hash<std::string_view>()(k.first), std::hash<std::string_view>()(k.second));
+    return HashCombine(std::hash<std::string_view>()(k.first),
+                       std::hash<std::string_view>()(k.second));
   }
 };
 
@@ -94,11 +97,38 @@ int StatusRank(std::string_view status) {
 }  // namespace
 
 Status BulkLoader::ReadNextIds(storage::Connection& conn) {
+  // PostgreSQL: ids come from the tables' sequences (ReserveIds), which other processes share.
+  if (conn.dialect() == storage::Dialect::kPostgres) return Status::Ok();
+  // SQLite: the writer holds the database's write lock (BEGIN IMMEDIATE), so no other process
+  // can insert between this read and the load.
   ASSIGN_OR_RETURN(storage::Rows p, conn.Query("SELECT COALESCE(MAX(id), 0) FROM people"));
   ASSIGN_OR_RETURN(storage::Rows d, conn.Query("SELECT COALESCE(MAX(id), 0) FROM doses"));
   next_person_id_ = p[0].Int(0) + 1;
   next_dose_id_ = d[0].Int(0) + 1;
   return Status::Ok();
+}
+
+Result<std::vector<int64_t>> BulkLoader::ReserveIds(storage::Connection& conn,
+                                                    std::string_view table, size_t n,
+                                                    int64_t& next) {
+  std::vector<int64_t> ids;
+  ids.reserve(n);
+  if (n == 0) return ids;
+  if (conn.dialect() != storage::Dialect::kPostgres) {
+    for (size_t i = 0; i < n; ++i) ids.push_back(next++);
+    return ids;
+  }
+  // Each nextval is atomic across sessions: the ids are this load's alone, even when another
+  // vaxreg process loads at the same time (they need not be contiguous).
+  RETURN_IF_ERROR(conn.ForEachRow(
+      "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+      {std::string(table), static_cast<int64_t>(n)}, [&](const storage::RowView& r) {
+        ids.push_back(r.Int(0));
+        return Status::Ok();
+      }));
+  if (ids.size() != n)
+    return InternalError("sequence of " + std::string(table) + " gave too few ids");
+  return ids;
 }
 
 Result<BulkLoader> BulkLoader::Start(storage::Connection& conn) {
@@ -121,12 +151,11 @@ Status BulkLoader::InsertPeople(storage::Connection& conn,
     params.reserve(n * (kPersonColumns + 1));
     for (size_t i = start; i < start + n; ++i) {
       const Person& p = people[i]->person;
-      params.insert(params.end(),
-                    {p.id, NullIfEmpty(p.cccd), NullIfEmpty(p.cmnd), NullIfEmpty(p.passport),
-                     p.full_name, p.name_folded, p.dob, int64_t{p.birth_year},
-                     std::string(SexCode(p.sex)), p.phone, p.province_code, p.district_code,
-                     p.commune_code, p.vax_status, std::string("system:bulk-load"), p.created_at,
-                     p.created_at});
+      params.insert(params.end(), {p.id, NullIfEmpty(p.cccd), NullIfEmpty(p.cmnd),
+                                   NullIfEmpty(p.passport), p.full_name, p.name_folded, p.dob,
+                                   int64_t{p.birth_year}, std::string(SexCode(p.sex)), p.phone,
+                                   p.province_code, p.district_code, p.commune_code, p.vax_status,
+                                   std::string("system:bulk-load"), p.created_at, p.created_at});
     }
     RETURN_IF_ERROR(conn.Execute(kSql.For(n), params).status());
   }
@@ -146,12 +175,11 @@ Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<cons
     params.reserve(n * kDoseColumns);
     for (size_t i = start; i < start + n; ++i) {
       const Dose& d = *doses[i];
-      params.insert(params.end(),
-                    {d.id, d.person_id, d.vaccine_code, d.lot, int64_t{d.dose_number},
-                     d.administered_at, FormatDay(DayOf(d.administered_at)),
-                     NullIfEmpty(d.facility_code), d.vaccinator, d.source, d.review_status,
-                     d.province_code, std::string("active"), d.recorded_by, d.created_at,
-                     NullIfEmpty(d.idempotency_key)});
+      params.insert(params.end(), {d.id, d.person_id, d.vaccine_code, d.lot, int64_t{d.dose_number},
+                                   d.administered_at, FormatDay(DayOf(d.administered_at)),
+                                   NullIfEmpty(d.facility_code), d.vaccinator, d.source,
+                                   d.review_status, d.province_code, std::string("active"),
+                                   d.recorded_by, d.created_at, NullIfEmpty(d.idempotency_key)});
     }
     RETURN_IF_ERROR(conn.Execute(kSql.For(n), params).status());
   }
@@ -169,16 +197,26 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
   std::vector<const BulkPerson*> new_people;
   std::map<std::string, std::vector<int64_t>> changed_status;  // existing people, by new status
   RETURN_IF_ERROR(ReadNextIds(conn));
+  size_t people_needed = 0, doses_needed = 0;
+  for (const BulkPerson& bp : people) {
+    people_needed += bp.person.id == 0;
+    doses_needed += bp.doses.size();
+  }
+  ASSIGN_OR_RETURN(std::vector<int64_t> person_ids,
+                   ReserveIds(conn, "people", people_needed, next_person_id_));
+  ASSIGN_OR_RETURN(std::vector<int64_t> dose_ids,
+                   ReserveIds(conn, "doses", doses_needed, next_dose_id_));
+  size_t next_person = 0, next_dose = 0;
   for (BulkPerson& bp : people) {
     const bool existing = bp.person.id != 0;
     const std::string old_status = existing ? bp.person.vax_status : "none";
     if (!existing) {
-      bp.person.id = next_person_id_++;
+      bp.person.id = person_ids[next_person++];
       bp.person.created_at = now;
       new_people.push_back(&bp);
     }
     for (Dose& d : bp.doses) {
-      d.id = next_dose_id_++;
+      d.id = dose_ids[next_dose++];
       d.person_id = bp.person.id;
       d.status = "active";
       d.created_at = now;
@@ -207,38 +245,24 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
   }
   RETURN_IF_ERROR(InsertPeople(conn, new_people));
   RETURN_IF_ERROR(InsertDoses(conn, dose_rows));
+  // Counters are written at commit, in the one order every writer uses (AddToCounter).
   for (const auto& [key, n] : daily) {
-    RETURN_IF_ERROR(conn.Execute("INSERT INTO stat_doses_daily (day, province_code, vaccine_code, "
-                                 "doses) VALUES ($1, $2, $3, $4) ON CONFLICT (day, province_code, "
-                                 "vaccine_code) DO UPDATE SET doses = stat_doses_daily.doses + $4",
-                                 {FormatDay(key.day), std::string(key.province),
-                                  std::string(key.vaccine), n})
-                        .status());
+    RETURN_IF_ERROR(AddDailyDoses(conn, FormatDay(key.day), key.province, key.vaccine, n));
   }
   for (const auto& [key, n] : used) {
-    RETURN_IF_ERROR(AdjustStock(conn, key.first, key.second, 0, 0, n));
+    RETURN_IF_ERROR(AddDosesUsed(conn, key.first, key.second, n));
   }
   for (const auto& [province, c] : coverage) {
-    RETURN_IF_ERROR(conn.Execute("INSERT INTO stat_coverage (province_code, at_least_one, fully, "
-                                 "booster) VALUES ($1, $2, $3, $4) ON CONFLICT (province_code) DO "
-                                 "UPDATE SET at_least_one = stat_coverage.at_least_one + $2, "
-                                 "fully = stat_coverage.fully + $3, "
-                                 "booster = stat_coverage.booster + $4",
-                                 {std::string(province), c[0], c[1], c[2]})
-                        .status());
+    RETURN_IF_ERROR(AddCoverage(conn, province, c[0], c[1], c[2]));
   }
   people_loaded_ += static_cast<int64_t>(new_people.size());
   doses_loaded_ += static_cast<int64_t>(dose_rows.size());
   return Status::Ok();
 }
 
-Status BulkLoader::Finish(storage::Connection& conn) {
-  if (conn.dialect() != storage::Dialect::kPostgres) return Status::Ok();
-  for (const char* table : {"people", "doses"}) {
-    RETURN_IF_ERROR(conn.Query(std::string("SELECT setval(pg_get_serial_sequence('") + table +
-                               "', 'id'), (SELECT COALESCE(MAX(id), 1) FROM " + table + "))")
-                        .status());
-  }
+Status BulkLoader::Finish(storage::Connection&) {
+  // PostgreSQL ids were taken from the sequences themselves (ReserveIds): nothing to move. (Moving
+  // a sequence to MAX(id) here could take it back below ids another process has reserved.)
   return Status::Ok();
 }
 

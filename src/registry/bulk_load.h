@@ -1,6 +1,7 @@
 #pragma once
 // Bulk loading of people with their dose histories (synthetic populations, operator loads):
-// multi-row prepared INSERTs with explicit ids inside the caller's write transaction, and the
+// multi-row prepared INSERTs with explicit ids (PostgreSQL: reserved from the tables' sequences,
+// so several processes may load at once) inside the caller's write transaction, and the
 // statistics counters added once per chunk from in-memory tallies instead of per row.
 // The rows must already be valid (the generator or the caller checked them); no continuity check
 // runs and no per-row audit row is written: the caller appends one audit row per load.
@@ -38,7 +39,7 @@ class BulkLoader {
   Status Load(storage::Connection& conn, std::vector<BulkPerson>& people,
               const std::vector<VaccineProduct>& catalogue, int64_t now);
 
-  // PostgreSQL: moves the id sequences past the explicit ids. Call once at the end.
+  // Call once at the end (nothing is left to do today: PostgreSQL ids come from the sequences).
   Status Finish(storage::Connection& conn);
 
   int64_t people_loaded() const { return people_loaded_; }
@@ -48,6 +49,10 @@ class BulkLoader {
   Status InsertPeople(storage::Connection& conn, const std::vector<const BulkPerson*>& people);
   Status InsertDoses(storage::Connection& conn, const std::vector<const Dose*>& doses);
   Status ReadNextIds(storage::Connection& conn);
+  // `n` new ids for `table`: on PostgreSQL from its id sequence, shared by every process; on
+  // SQLite counted up from `next` (read under the write lock).
+  static Result<std::vector<int64_t>> ReserveIds(storage::Connection& conn,
+                                                 std::string_view table, size_t n, int64_t& next);
 
   int64_t next_person_id_ = 1;
   int64_t next_dose_id_ = 1;

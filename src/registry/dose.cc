@@ -83,6 +83,35 @@ Result<std::optional<Dose>> FindDose(storage::Connection& conn, int64_t id) {
   return FindOne(conn, "WHERE id = $1", id);
 }
 
+namespace {
+constexpr char kIdempotencyScopeSeparator = '\x1f';
+}  // namespace
+
+Status ValidateIdempotencyKey(std::string_view key) {
+  if (key.empty() || key.size() > 128) {
+    return InvalidArgumentError("idempotency key must be 1-128 bytes", "idempotency_key");
+  }
+  for (char c : key) {
+    if (c < 0x20 || c > 0x7e) {
+      return InvalidArgumentError("idempotency key must be printable ASCII", "idempotency_key");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string ScopeIdempotencyKey(std::string_view scope, std::string_view client_key) {
+  std::string out;
+  out.reserve(scope.size() + 1 + client_key.size());
+  out.append(scope).push_back(kIdempotencyScopeSeparator);
+  out.append(client_key);
+  return out;
+}
+
+std::string_view ClientIdempotencyKey(std::string_view stored_key) {
+  const size_t sep = stored_key.find(kIdempotencyScopeSeparator);
+  return sep == std::string_view::npos ? stored_key : stored_key.substr(sep + 1);
+}
+
 Result<std::optional<Dose>> FindDoseByIdempotencyKey(storage::Connection& conn,
                                                      std::string_view key) {
   return FindOne(conn, "WHERE idempotency_key = $1", std::string(key));
@@ -165,7 +194,7 @@ boost::json::object DoseToJson(const Dose& d, boost::json::storage_ptr sp) {
   if (!d.facility_code.empty()) o["facility_code"] = d.facility_code;
   if (!d.void_reason.empty()) o["void_reason"] = d.void_reason;
   if (!d.override_reason.empty()) o["override_reason"] = d.override_reason;
-  if (!d.idempotency_key.empty()) o["idempotency_key"] = d.idempotency_key;
+  if (!d.idempotency_key.empty()) o["idempotency_key"] = ClientIdempotencyKey(d.idempotency_key);
   return o;
 }
 

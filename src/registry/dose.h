@@ -55,6 +55,15 @@ std::string DoseColumns(std::string_view alias);
 Dose DoseFromRow(const storage::RowView& row, size_t first);
 
 // Inserts the row as given (id and created_at are filled in). Errors from the connection;
+// Idempotency keys are scoped to their writer (a facility, or an account): the key a client
+// sends is stored as "<scope>\x1f<key>", so the same key from another writer is another key and
+// a replay never reveals another writer's dose. Client keys are 1-128 printable ASCII
+// characters (kInvalidArgument, field "idempotency_key"), so they cannot contain the separator.
+Status ValidateIdempotencyKey(std::string_view client_key);
+std::string ScopeIdempotencyKey(std::string_view scope, std::string_view client_key);
+// The key as its writer sent it (keys stored before scoping are returned as they are).
+std::string_view ClientIdempotencyKey(std::string_view stored_key);
+
 // kAlreadyExists for a taken idempotency key.
 Result<Dose> InsertDose(storage::Connection& conn, Dose dose);
 Result<std::optional<Dose>> FindDose(storage::Connection& conn, int64_t id);

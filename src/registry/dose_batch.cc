@@ -33,9 +33,10 @@ Result<PreparedDoseBatch> PrepareDoseBatch(const std::vector<VaccineProduct>& ca
   }
   PreparedDoseBatch batch;
   batch.items = doses.size();
-  batch.together = !writer.is_citizen && std::all_of(doses.begin(), doses.end(), [](const NewDose& d) {
-    return d.override_reason.empty() && d.source == "facility";
-  });
+  batch.together =
+      !writer.is_citizen && std::all_of(doses.begin(), doses.end(), [](const NewDose& d) {
+        return d.override_reason.empty() && d.source == "facility";
+      });
   if (!batch.together) {
     batch.doses = std::move(doses);
     return batch;
@@ -47,6 +48,13 @@ Result<PreparedDoseBatch> PrepareDoseBatch(const std::vector<VaccineProduct>& ca
     if (Status st = ValidateNewDose(d, catalogue); !st.ok()) {
       batch.refused.emplace_back(i, std::move(st));
       continue;
+    }
+    if (!d.idempotency_key.empty()) {
+      if (Status st = ValidateIdempotencyKey(d.idempotency_key); !st.ok()) {
+        batch.refused.emplace_back(i, std::move(st));
+        continue;
+      }
+      d.idempotency_key = ScopeIdempotencyKey(writer.IdempotencyScope(), d.idempotency_key);
     }
     DoseCsvRow& row = rows.emplace_back();
     row.line = i;
@@ -84,10 +92,11 @@ Result<std::vector<Result<RecordOutcome>>> RecordPreparedDoseBatch(
     for (RowError& e : errors) results[e.line] = std::move(e.status);
     return results;
   }
-  RETURN_IF_ERROR(ForEachInSavepoint(conn, batch.doses.size(), [&](storage::Connection& c, size_t i) {
-    results[i] = RecordDose(c, clock, catalogue, batch.doses[i], writer);
-    return results[i].status();
-  }));
+  RETURN_IF_ERROR(
+      ForEachInSavepoint(conn, batch.doses.size(), [&](storage::Connection& c, size_t i) {
+        results[i] = RecordDose(c, clock, catalogue, batch.doses[i], writer);
+        return results[i].status();
+      }));
   return results;
 }
 

@@ -1,9 +1,10 @@
 #include "registry/dose_csv.h"
 
-#include <charconv>
-
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
 #include <climits>
 #include <optional>
 #include <unordered_set>
@@ -49,6 +50,20 @@ NewPerson NewPersonOf(const DoseCsvRow& row) {
   np.district_code = row.district_code;
   np.commune_code = row.commune_code;
   return np;
+}
+
+// The dose columns of a CSV row as the API's ValidateNewDose takes them. The row's person is
+// found or created only in the write, so it stands in with id 1: any positive id passes, and the
+// validator checks the other fields exactly as for an API write.
+NewDose NewDoseOf(const DoseCsvRow& row) {
+  NewDose d;
+  d.person_id = 1;
+  d.vaccine_code = row.vaccine;
+  d.lot = row.lot;
+  d.dose_number = row.dose_number;
+  d.administered_at = row.administered_at;
+  d.facility_code = row.facility_code;
+  return d;
 }
 
 // The key that groups the rows of one person within a chunk: by person id (batch endpoint), by
@@ -103,6 +118,15 @@ Result<ChunkLookups> LookUpChunk(storage::Connection& conn, const PreparedDoseRo
     }
   }
   ASSIGN_OR_RETURN(out.doses_by_key, FindDosesByIdempotencyKeys(conn, keys));
+  if (conn.dialect() == storage::Dialect::kPostgres) {
+    // Another process may write doses of the same people now: lock them (ascending ids) before
+    // their doses and statuses are read below, as RecordDose does.
+    ASSIGN_OR_RETURN(std::vector<Person> named, FindPeopleForDoseWrites(conn, ids, cccds));
+    std::vector<int64_t> lock;
+    lock.reserve(named.size());
+    for (const Person& p : named) lock.push_back(p.id);
+    RETURN_IF_ERROR(LockPeopleForDoseWrites(conn, lock));
+  }
   ASSIGN_OR_RETURN(std::vector<Person> found, FindPeopleForDoseWrites(conn, ids, cccds));
   std::vector<int64_t> found_ids;
   for (Person& p : found) {
@@ -185,6 +209,17 @@ Status CheckFacility(const std::optional<Facility>& f, const std::string& code,
 
 }  // namespace
 
+void RowErrorSummary::Add(RowError e) {
+  ++total_;
+  ++counts_[{e.status.code(), e.status.field()}];
+  if (listed_.size() < max_listed_) listed_.push_back(std::move(e));
+}
+
+void SortRowErrors(std::vector<RowError>& errors) {
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const RowError& a, const RowError& b) { return a.line < b.line; });
+}
+
 Status CheckDoseCsvHeader(std::string_view line) {
   if (TrimCr(line) == kDoseCsvHeader) return Status::Ok();
   return InvalidArgumentError("the first line must be the header " + std::string(kDoseCsvHeader),
@@ -218,7 +253,8 @@ Result<std::vector<std::string>> SplitCsvLine(std::string_view line) {
       }
     } else {
       const size_t comma = line.find(',', i);
-      cur.assign(line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i));
+      cur.assign(
+          line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i));
       i = comma == std::string_view::npos ? line.size() : comma;
     }
     fields.push_back(cur);
@@ -231,9 +267,9 @@ Result<std::vector<std::string>> SplitCsvLine(std::string_view line) {
 Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number) {
   ASSIGN_OR_RETURN(std::vector<std::string> f, SplitCsvLine(line));
   if (f.size() != kColumns) {
-    return InvalidArgumentError("expected " + std::to_string(kColumns) + " columns, got " +
-                                    std::to_string(f.size()),
-                                "line");
+    return InvalidArgumentError(
+        "expected " + std::to_string(kColumns) + " columns, got " + std::to_string(f.size()),
+        "line");
   }
   DoseCsvRow r;
   r.line = line_number;
@@ -250,6 +286,10 @@ Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number) {
   r.lot = f[10];
   r.facility_code = f[13];
   if (r.record_id.empty()) return InvalidArgumentError("record_id is empty", "record_id");
+  if (r.record_id.size() > kMaxRecordIdBytes) {
+    return InvalidArgumentError(
+        "record_id is at most " + std::to_string(kMaxRecordIdBytes) + " bytes", "record_id");
+  }
   const std::string& n = f[11];
   auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), r.dose_number);
   if (ec != std::errc() || p != n.data() + n.size()) {
@@ -271,17 +311,28 @@ PreparedDoseRows PrepareDoseRows(std::vector<DoseCsvRow> rows,
   for (size_t r = 0; r < rows.size(); ++r) {
     const DoseCsvRow& row = rows[r];
     p.person_key.push_back(PersonKey(row));
-    if (VaccineCatalogueCache::Find(catalogue, row.vaccine) == nullptr) {
-      p.refusal[r] = InvalidArgumentError("unknown vaccine '" + row.vaccine + "'", "vaccine");
+    if (row.person_id != 0) {
+      // A batch item, which PrepareDoseBatch validated with ValidateNewDose (before scoping its
+      // idempotency key).
+      if (VaccineCatalogueCache::Find(catalogue, row.vaccine) == nullptr) {
+        p.refusal[r] = InvalidArgumentError("unknown vaccine '" + row.vaccine + "'", "vaccine");
+      } else if (row.dose_number < 1 || row.dose_number > 20) {
+        p.refusal[r] = InvalidArgumentError("dose_number must be 1-20", "dose_number");
+      }
       continue;
     }
-    if (row.dose_number < 1 || row.dose_number > 20) {
-      p.refusal[r] = InvalidArgumentError("dose_number must be 1-20", "dose_number");
+    // A CSV row: the dose columns as the API checks them, and every row's person columns, also
+    // when the person exists or an earlier row named them.
+    if (Status st = ValidateNewDose(NewDoseOf(row), catalogue); !st.ok()) {
+      p.refusal[r] = std::move(st);
       continue;
     }
-    if (row.person_id == 0 && people_seen.insert(p.person_key[r]).second) {
-      p.new_person[r] = ValidateNewPerson(NewPersonOf(row), today);
+    Result<Person> person = ValidateNewPerson(NewPersonOf(row), today);
+    if (!person.ok()) {
+      p.refusal[r] = person.status();
+      continue;
     }
+    if (people_seen.insert(p.person_key[r]).second) p.new_person[r] = std::move(person);
   }
   p.rows = std::move(rows);
   return p;
@@ -292,8 +343,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const PreparedDoseRows& prepared, const DoseWriter& writer,
                               RecordPeople& people, std::vector<RowError>& errors,
                               std::vector<std::optional<RecordOutcome>>* outcomes,
-                              std::string_view audit_action,
-                              std::vector<int64_t>* created_people) {
+                              std::string_view audit_action, std::vector<int64_t>* created_people) {
   const std::vector<DoseCsvRow>& rows = prepared.rows;
   const int64_t now = ToUnixSeconds(clock.Now());
   if (outcomes != nullptr) outcomes->assign(rows.size(), std::nullopt);
@@ -412,7 +462,8 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     Group& g = groups[gi];
     if (g.person.doses.empty()) continue;
-    record_ids.push_back(g.person.person.cccd.empty() && g.person.person.id == 0 ? g.record_id : "");
+    record_ids.push_back(g.person.person.cccd.empty() && g.person.person.id == 0 ? g.record_id
+                                                                                 : "");
     load_of_group[gi] = load.size();
     load.push_back(std::move(g.person));
   }
@@ -448,18 +499,18 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       }
     }
   }
-  const std::string after = boost::json::serialize(boost::json::object{
-      {"rows", rows.size()},
-      {"recorded", recorded},
-      {"people_created", loader.people_loaded()},
-      {"first_dose_id", first_id},
-      {"last_dose_id", last_id},
-      {"sha256", HexEncode(Sha256(digest_input))}});
-  RETURN_IF_ERROR(audit::AppendAudit(
-      conn, clock,
-      {writer.actor.id, std::string(audit_action),
-       "doses:" + std::to_string(first_id) + "-" + std::to_string(last_id), "null", after,
-       writer.actor.request_id}));
+  const std::string after =
+      boost::json::serialize(boost::json::object{{"rows", rows.size()},
+                                                 {"recorded", recorded},
+                                                 {"people_created", loader.people_loaded()},
+                                                 {"first_dose_id", first_id},
+                                                 {"last_dose_id", last_id},
+                                                 {"sha256", HexEncode(Sha256(digest_input))}});
+  RETURN_IF_ERROR(
+      audit::AppendAudit(conn, clock,
+                         {writer.actor.id, std::string(audit_action),
+                          "doses:" + std::to_string(first_id) + "-" + std::to_string(last_id),
+                          "null", after, writer.actor.request_id}));
   return recorded;
 }
 

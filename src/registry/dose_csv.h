@@ -7,13 +7,22 @@
 // quote inside); a quoted field cannot span lines.
 //
 // Import: every row is checked before anything is written (PrepareDoseRows, then
-// ImportDoseRows), so a bad row is reported with its line number and the good rows are kept. A row's person is found by CCCD, else by the record_id of
-// an earlier row of the same import, else created from the row.
+// ImportDoseRows), so a bad row is reported with its line number and the good rows are kept. A
+// row's person is found by CCCD, else by the record_id of an earlier row of the same import, else
+// created from the row.
+//
+// Field limits: a CSV row passes the same validators as the API's writes, so that nothing the API
+// refuses enters through a file. The dose columns go through ValidateNewDose (vaccine, dose
+// number, date, lot length, facility required) and the person columns of every row through
+// ValidateNewPerson (name, birth date, sex, CCCD, phone, address codes), whether or not the
+// person already exists; record_id, which only a CSV has, is at most kMaxRecordIdBytes.
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "registry/dose_service.h"
@@ -23,6 +32,9 @@ namespace vaxreg::registry {
 inline constexpr std::string_view kDoseCsvHeader =
     "record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,vaccine,lot,"
     "dose_number,date,facility_code";
+
+// The longest record_id a row may carry (bytes).
+inline constexpr size_t kMaxRecordIdBytes = 64;
 
 struct DoseCsvRow {
   size_t line = 0;  // 1-based line number in the file (the header is line 1)
@@ -43,13 +55,42 @@ struct RowError {
   Status status;
 };
 
+// The refused rows of one import, in bounded memory however many rows are refused: the first
+// `max_listed` in full, in the order they were added, and a count of every refused row by error
+// code and field. Thread-compatible.
+class RowErrorSummary {
+ public:
+  static constexpr size_t kDefaultMaxListed = 10000;
+  using Reason = std::pair<StatusCode, std::string>;  // code, field ("" when none)
+
+  explicit RowErrorSummary(size_t max_listed = kDefaultMaxListed) : max_listed_(max_listed) {}
+
+  void Add(RowError e);
+
+  const std::vector<RowError>& listed() const { return listed_; }
+  size_t total() const { return total_; }
+  // Whether some refused rows are only counted, not listed.
+  bool truncated() const { return total_ > listed_.size(); }
+  const std::map<Reason, size_t>& counts() const { return counts_; }
+
+ private:
+  size_t max_listed_;
+  size_t total_ = 0;
+  std::vector<RowError> listed_;
+  std::map<Reason, size_t> counts_;
+};
+
+// Sorts `errors` by line (stable: the errors of one line keep their order).
+void SortRowErrors(std::vector<RowError>& errors);
+
 // kInvalidArgument unless `line` is the header above (a trailing '\r' is ignored).
 Status CheckDoseCsvHeader(std::string_view line);
 
 // Splits one CSV line into fields. kInvalidArgument for an unterminated quote.
 Result<std::vector<std::string>> SplitCsvLine(std::string_view line);
 
-// Parses one data line (without its newline). kInvalidArgument naming the column at fault.
+// Parses one data line (without its newline). kInvalidArgument naming the column at fault (also
+// for a record_id longer than kMaxRecordIdBytes).
 Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number);
 
 // Persons created or found so far in one import, by record_id.
@@ -60,14 +101,15 @@ using RecordPeople = std::unordered_map<std::string, int64_t>;
 struct PreparedDoseRows {
   std::vector<DoseCsvRow> rows;
   std::chrono::sys_days today{};  // the day birth dates were checked against
-  // Per row: OK, or why the row is refused whatever the database holds (unknown vaccine, dose
-  // number out of range).
+  // Per row: OK, or why the row is refused whatever the database holds: for a CSV row what
+  // ValidateNewDose or ValidateNewPerson refuses, for a batch item an unknown vaccine or a dose
+  // number out of range.
   std::vector<Status> refusal;
   // Per row: the key that groups the rows of one person ("p:" person id, "c:" CCCD, or "r:"
   // record_id for people without a CCCD), built here so the writer does not build it again.
   std::vector<std::string> person_key;
   // Per row: for the first acceptable row of each person not named by id, that row's person data
-  // validated (ValidateNewPerson) or the error; nullopt for the other rows.
+  // validated (ValidateNewPerson); nullopt for the other rows.
   std::vector<std::optional<Result<Person>>> new_person;
 };
 

@@ -34,8 +34,8 @@ Status ValidateNewDose(const NewDose& in, const std::vector<VaccineProduct>& cat
   if (in.vaccinator.size() > 200) {
     return InvalidArgumentError("vaccinator is at most 200 bytes", "vaccinator");
   }
-  if (in.idempotency_key.size() > 128) {
-    return InvalidArgumentError("idempotency key is at most 128 bytes", "idempotency_key");
+  if (!in.idempotency_key.empty()) {
+    RETURN_IF_ERROR(ValidateIdempotencyKey(ClientIdempotencyKey(in.idempotency_key)));
   }
   if (in.source != "facility" && in.source != "self_declared") {
     return InvalidArgumentError("source must be facility or self_declared", "source");
@@ -80,6 +80,11 @@ Status UpdatePersonStatus(storage::Connection& conn, const Person& person,
 }
 
 }  // namespace
+
+std::string DoseWriter::IdempotencyScope() const {
+  if (!bound_facility.empty()) return "facility:" + bound_facility;
+  return "account:" + actor.id;
+}
 
 DoseWriter DoseWriter::ForPrincipal(const auth::Principal& p, std::string request_id) {
   DoseWriter w;
@@ -126,14 +131,22 @@ std::vector<DoseFacts> ToDoseFacts(const std::vector<Dose>& doses) {
 Result<RecordOutcome> RecordDose(storage::Connection& conn, const Clock& clock,
                                  const std::vector<VaccineProduct>& catalogue, NewDose in,
                                  const DoseWriter& writer) {
+  // Several processes may write doses of one person at once (PostgreSQL): the person's row is
+  // locked before anything about their doses is read, so the continuity check and the
+  // idempotency lookup below see every dose committed before and none can slip in between.
+  // (SQLite has one writer; BEGIN IMMEDIATE already serialises it.)
+  RETURN_IF_ERROR(LockPeopleForDoseWrites(conn, {&in.person_id, 1}));
+  std::string client_key;
   if (!in.idempotency_key.empty()) {
+    RETURN_IF_ERROR(ValidateIdempotencyKey(in.idempotency_key));
+    client_key = in.idempotency_key;
+    in.idempotency_key = ScopeIdempotencyKey(writer.IdempotencyScope(), client_key);
     ASSIGN_OR_RETURN(auto existing, FindDoseByIdempotencyKey(conn, in.idempotency_key));
     if (existing) {
       if (!SameDose(*existing, in)) {
-        return AlreadyExistsError("idempotency key '" + in.idempotency_key +
-                                      "' was used for a different dose (id " +
-                                      std::to_string(existing->id) + ")",
-                                  "idempotency_key");
+        return AlreadyExistsError(
+            "idempotency key '" + client_key + "' was already used for a different dose",
+            "idempotency_key");
       }
       return RecordOutcome{*existing, true};
     }
@@ -197,7 +210,7 @@ Result<RecordOutcome> RecordDose(storage::Connection& conn, const Clock& clock,
   d.created_at = now;
   auto inserted = InsertDose(conn, d);
   if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
-    return AlreadyExistsError("idempotency key '" + in.idempotency_key + "' is in use",
+    return AlreadyExistsError("idempotency key '" + client_key + "' is in use",
                               "idempotency_key");
   }
   RETURN_IF_ERROR(inserted.status());
@@ -224,6 +237,12 @@ Result<Dose> VoidDose(storage::Connection& conn, const Clock& clock,
   ASSIGN_OR_RETURN(std::optional<Dose> before, FindDose(conn, dose_id));
   if (!before) return NotFoundError("no dose with id " + std::to_string(dose_id));
   if (writer.is_citizen) return PermissionDeniedError("citizens may not void doses");
+  // As in RecordDose: the person's row is locked first, then the dose read again as committed.
+  RETURN_IF_ERROR(LockPeopleForDoseWrites(conn, {&before->person_id, 1}));
+  if (conn.dialect() == storage::Dialect::kPostgres) {
+    ASSIGN_OR_RETURN(before, FindDose(conn, dose_id));
+    if (!before) return NotFoundError("no dose with id " + std::to_string(dose_id));
+  }
   std::optional<Facility> facility;
   if (!before->facility_code.empty()) {
     ASSIGN_OR_RETURN(facility, FindFacility(conn, before->facility_code));

@@ -26,6 +26,10 @@ struct DoseWriter {
   bool is_citizen = false;     // may only self-declare for their own record
   std::string citizen_cccd;
 
+  // The scope of this writer's idempotency keys: its facility for facility staff, otherwise
+  // its account (ScopeIdempotencyKey).
+  std::string IdempotencyScope() const;
+
   static DoseWriter ForPrincipal(const auth::Principal& p, std::string request_id);
   // For imports and seeding run by the operator.
   static DoseWriter System(std::string actor_id);

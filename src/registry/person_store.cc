@@ -1,5 +1,6 @@
 #include "registry/person_store.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "audit/audit_log.h"
@@ -10,11 +11,22 @@ namespace {
 
 using storage::Value;
 
-constexpr std::string_view kColumns[] = {
-    "id",       "cccd",          "cmnd",          "passport",      "full_name",
-    "name_folded", "dob",        "birth_year",    "sex",           "phone",
-    "province_code", "district_code", "commune_code", "identity_status", "vax_status",
-    "created_at"};
+constexpr std::string_view kColumns[] = {"id",
+                                         "cccd",
+                                         "cmnd",
+                                         "passport",
+                                         "full_name",
+                                         "name_folded",
+                                         "dob",
+                                         "birth_year",
+                                         "sex",
+                                         "phone",
+                                         "province_code",
+                                         "district_code",
+                                         "commune_code",
+                                         "identity_status",
+                                         "vax_status",
+                                         "created_at"};
 
 // "SELECT <every person column> FROM people ".
 const std::string& SelectPeople() {
@@ -101,10 +113,9 @@ Result<Person> InsertPerson(storage::Connection& conn, const Clock& clock, Perso
     return rows.status();
   }
   p.id = (*rows)[0].Int(0);
-  RETURN_IF_ERROR(audit::AppendAudit(
-      conn, clock,
-      {actor.id, "person.create", "person:" + std::to_string(p.id), "null", PersonJson(p),
-       actor.request_id}));
+  RETURN_IF_ERROR(audit::AppendAudit(conn, clock,
+                                     {actor.id, "person.create", "person:" + std::to_string(p.id),
+                                      "null", PersonJson(p), actor.request_id}));
   return p;
 }
 
@@ -145,12 +156,23 @@ Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
   return out;
 }
 
+Status LockPeopleForDoseWrites(storage::Connection& conn, std::span<const int64_t> person_ids) {
+  if (conn.dialect() != storage::Dialect::kPostgres || person_ids.empty()) return Status::Ok();
+  std::vector<int64_t> sorted(person_ids.begin(), person_ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  const std::vector<Value> keys(sorted.begin(), sorted.end());
+  // Chunks follow the sorted keys, so the locks are taken in one ascending order overall.
+  return storage::ForEachRowIn(conn, "SELECT id FROM people WHERE id", " ORDER BY id FOR UPDATE",
+                               keys, [](const storage::RowView&) { return Status::Ok(); });
+}
+
 Status SetPeopleVaxStatus(storage::Connection& conn, std::span<const int64_t> person_ids,
                           std::string_view status, int64_t now) {
   const std::vector<Value> keys(person_ids.begin(), person_ids.end());
   const Value leading[] = {std::string(status), now};
-  return storage::ExecuteIn(conn, "UPDATE people SET vax_status = $1, updated_at = $2 WHERE id",
-                            "", keys, leading)
+  return storage::ExecuteIn(conn, "UPDATE people SET vax_status = $1, updated_at = $2 WHERE id", "",
+                            keys, leading)
       .status();
 }
 

@@ -38,6 +38,13 @@ Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
                                                     std::span<const int64_t> ids,
                                                     std::span<const std::string> cccds);
 
+// PostgreSQL: locks the rows of `person_ids` until the transaction ends (SELECT ... FOR UPDATE,
+// in ascending id order so that two writers locking overlapping sets wait rather than
+// deadlock), so that a dose write that reads a person's doses next sees every committed dose of
+// every process. SQLite: nothing to do (one writer, BEGIN IMMEDIATE). Ids of no person are
+// ignored.
+Status LockPeopleForDoseWrites(storage::Connection& conn, std::span<const int64_t> person_ids);
+
 // Sets the cached vaccination status (people.vax_status); called by the dose writes.
 Status SetPersonVaxStatus(storage::Connection& conn, int64_t person_id, std::string_view status,
                           int64_t now);

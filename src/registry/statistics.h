@@ -29,7 +29,17 @@ Status MoveCoverage(storage::Connection& conn, std::string_view province, std::s
 Status CountRegistration(storage::Connection& conn, std::string_view day,
                          std::string_view province);
 
-// Adds to a holder's stock columns ("VN", a province code, or a facility code).
+// Counter increments, written at commit (Connection::AddToCounter): doses given on a day in a
+// province of a vaccine; doses used from a holder's stock; people moving between coverage
+// levels of a province.
+Status AddDailyDoses(storage::Connection& conn, std::string_view day, std::string_view province,
+                     std::string_view vaccine, int64_t n);
+Status AddDosesUsed(storage::Connection& conn, std::string_view holder, std::string_view vaccine,
+                    int64_t n);
+Status AddCoverage(storage::Connection& conn, std::string_view province, int64_t at_least_one,
+                   int64_t fully, int64_t booster);
+
+// Adds to a holder's stock columns ("VN", a province code, or a facility code), at once.
 Status AdjustStock(storage::Connection& conn, std::string_view holder, std::string_view vaccine,
                    int64_t received, int64_t allocated_out, int64_t used);
 

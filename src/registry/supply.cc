@@ -83,9 +83,14 @@ Result<int64_t> RecordAllocation(storage::Connection& conn, const Clock& clock,
   } else {
     return InvalidArgumentError("allocate from VN or from a province", "from");
   }
+  // On PostgreSQL the row stays locked until commit, so two processes cannot both allocate the
+  // last doses. (Doses used in this same transaction are counted at commit and not seen here.)
   ASSIGN_OR_RETURN(storage::Rows have,
-                   conn.Query("SELECT received - allocated_out - used FROM stock WHERE holder = "
-                              "$1 AND vaccine_code = $2",
+                   conn.Query(conn.dialect() == storage::Dialect::kPostgres
+                                  ? "SELECT received - allocated_out - used FROM stock WHERE "
+                                    "holder = $1 AND vaccine_code = $2 FOR UPDATE"
+                                  : "SELECT received - allocated_out - used FROM stock WHERE "
+                                    "holder = $1 AND vaccine_code = $2",
                               {a.from, a.vaccine_code}));
   const int64_t available = have.empty() ? 0 : have[0].Int(0);
   if (available < a.quantity) {

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -101,14 +102,27 @@ class Connection {
   virtual Status ExecuteScript(std::string_view sql) = 0;
 
   // Transactions. Begin() takes the write lock up front on SQLite (BEGIN IMMEDIATE) so a writer
-  // never fails half-way with SQLITE_BUSY on upgrade.
-  virtual Status Begin() = 0;
-  virtual Status Commit() = 0;
-  virtual Status Rollback() = 0;
-  // Nested scopes inside a transaction; name is an identifier chosen by the caller.
-  virtual Status Savepoint(std::string_view name) = 0;
-  virtual Status RollbackToSavepoint(std::string_view name) = 0;
-  virtual Status ReleaseSavepoint(std::string_view name) = 0;
+  // never fails half-way with SQLITE_BUSY on upgrade. Commit() first writes the counters of
+  // AddToCounter; if that fails nothing is committed and the caller rolls back.
+  Status Begin();
+  Status Commit();
+  Status Rollback();
+  // Nested scopes inside a transaction; name is an identifier chosen by the caller. Rolling back
+  // to a savepoint also takes back the AddToCounter increments made after it.
+  Status Savepoint(std::string_view name);
+  Status RollbackToSavepoint(std::string_view name);
+  Status ReleaseSavepoint(std::string_view name);
+
+  // Adds `deltas` to a counter row at the end of the transaction. `upsert_sql` takes the key
+  // columns as $1..$k and the deltas as $k+1..$k+n (an INSERT ... ON CONFLICT DO UPDATE that
+  // adds them). Increments of one transaction to the same statement and key are summed, and
+  // every counter row is written once, just before COMMIT, in one global order (statement
+  // text, then key). Several processes committing counters therefore take the counter rows'
+  // locks in the same order and cannot deadlock on them, and a batch of writes that touch one
+  // counter row writes it once. Code that reads a counter inside the transaction that changed
+  // it does not see the change. Outside a transaction the statement runs at once.
+  Status AddToCounter(std::string_view upsert_sql, std::vector<std::string> key,
+                      std::vector<int64_t> deltas);
 
   // Convenience: Query(sql, {v1, v2, ...}).
   Result<Rows> Query(std::string_view sql, std::initializer_list<Value> params) {
@@ -121,6 +135,27 @@ class Connection {
                     const RowVisitor& visit) {
     return ForEachRow(sql, std::span<const Value>(params.begin(), params.size()), visit);
   }
+
+ protected:
+  // The backend's transaction statements.
+  virtual Status DoBegin() = 0;
+  virtual Status DoCommit() = 0;
+  virtual Status DoRollback() = 0;
+  virtual Status DoSavepoint(std::string_view name) = 0;
+  virtual Status DoRollbackToSavepoint(std::string_view name) = 0;
+  virtual Status DoReleaseSavepoint(std::string_view name) = 0;
+
+ private:
+  using CounterKey = std::pair<std::string, std::vector<std::string>>;  // statement, key
+  Status FlushCounters();
+  void ClearCounters();
+
+  bool in_transaction_ = false;
+  std::map<CounterKey, std::vector<int64_t>> counters_;
+  // Every increment in order, and where each open savepoint began in it, so that a rollback to
+  // a savepoint can take back exactly the increments made after it.
+  std::vector<std::pair<CounterKey, std::vector<int64_t>>> counter_journal_;
+  std::vector<std::pair<std::string, size_t>> savepoints_;
 };
 
 // A connection borrowed from a Database's pool; returned to the pool when destroyed.

@@ -7,6 +7,8 @@
 
 #include <exception>
 #include <future>
+#include <random>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -124,6 +126,37 @@ void GroupCommitWriter::Run() {
 
 void GroupCommitWriter::CommitBatch(std::deque<std::pair<WriteFn, WriteDone>>& batch) {
   std::vector<Status> results(batch.size());
+  RunTransactions(batch, results);
+  // A write that lost to another process's transaction (PostgreSQL deadlock or serialisation
+  // failure) left nothing behind: its savepoint or transaction was rolled back. Run such writes
+  // again, in transactions of their own, a few times before giving up. Their locks were taken
+  // in an order that collided; alone, and after the winner committed, they go through.
+  for (int attempt = 0; attempt < kAbortedRetries; ++attempt) {
+    std::deque<std::pair<WriteFn, WriteDone>> again;
+    std::vector<size_t> index;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].code() != StatusCode::kAborted) continue;
+      again.emplace_back(batch[i].first, nullptr);
+      index.push_back(i);
+    }
+    if (again.empty()) break;
+    // A short random pause lets the winning transaction commit first.
+    thread_local std::minstd_rand rng(std::random_device{}());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + rng() % (8 * (attempt + 1))));
+    std::vector<Status> retried(again.size());
+    for (size_t k = 0; k < again.size(); ++k) {
+      std::deque<std::pair<WriteFn, WriteDone>> one;
+      one.push_back(std::move(again[k]));
+      std::vector<Status> r(1);
+      RunTransactions(one, r);
+      results[index[k]] = std::move(r[0]);
+    }
+  }
+  FinishBatch(batch, results);
+}
+
+void GroupCommitWriter::RunTransactions(std::deque<std::pair<WriteFn, WriteDone>>& batch,
+                                        std::vector<Status>& results) {
   size_t next = 0;
   while (next < batch.size()) {
     const size_t first = next;
@@ -165,6 +198,10 @@ void GroupCommitWriter::CommitBatch(std::deque<std::pair<WriteFn, WriteDone>>& b
       for (size_t i = first; i < next; ++i) results[i] = txn;
     }
   }
+}
+
+void GroupCommitWriter::FinishBatch(std::deque<std::pair<WriteFn, WriteDone>>& batch,
+                                    std::vector<Status>& results) {
   uint64_t failed = 0;
   for (const Status& st : results) {
     if (!st.ok()) ++failed;

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/status.h"
 #include "storage/database.h"
@@ -53,7 +54,9 @@ class GroupCommitWriter final {
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
 
   // Queues `fn`; `done` is called exactly once with fn's Status once its batch is durable, or with
-  // the commit error, or kUnavailable if the writer is stopped or the queue is full.
+  // the commit error, or kUnavailable if the writer is stopped or the queue is full. `fn` may run
+  // more than once: when it loses to a concurrent transaction (kAborted) its effects are rolled
+  // back and it runs again, so it must not act outside the connection before it returns.
   void Submit(WriteFn fn, WriteDone done);
   // Blocking convenience for CLIs and tests.
   Status SubmitAndWait(WriteFn fn);
@@ -68,7 +71,17 @@ class GroupCommitWriter final {
  private:
   GroupCommitWriter(std::unique_ptr<Connection> conn, GroupCommitOptions options);
   void Run();
+  // Runs the batch (RunTransactions), runs again the writes that lost to a concurrent
+  // transaction (kAborted), then reports every result (FinishBatch).
   void CommitBatch(std::deque<std::pair<WriteFn, WriteDone>>& batch);
+  // Runs the writes in as few transactions as possible, each write in a savepoint; sets
+  // results[i] for every write.
+  void RunTransactions(std::deque<std::pair<WriteFn, WriteDone>>& batch,
+                       std::vector<Status>& results);
+  void FinishBatch(std::deque<std::pair<WriteFn, WriteDone>>& batch, std::vector<Status>& results);
+
+  // How often a write that lost to a concurrent transaction is run again.
+  static constexpr int kAbortedRetries = 5;
 
   std::unique_ptr<Connection> conn_;
   GroupCommitOptions options_;

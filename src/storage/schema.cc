@@ -2,7 +2,10 @@
 // Times are Unix seconds (UTC) in 64-bit integers; hashes and tokens are lower-case hex text.
 
 #include "storage/migrate.h"
+#include "storage/schema_audit_checkpoints.h"
+#include "storage/schema_accounts_hardening.h"
 #include "storage/schema_identity.h"
+#include "storage/schema_job_leases.h"
 #include "storage/schema_identity_model.h"
 #include "storage/schema_certificates.h"
 #include "storage/schema_duplicates.h"
@@ -148,6 +151,9 @@ constexpr Migration kMigrations[] = {
     {5, "population_register", kPopulationRegisterSqlite, kPopulationRegisterPostgres},
     {6, "merge_proposals", kMergeProposalsSqlite, kMergeProposalsPostgres},
     {7, "identity_models", kIdentityModelsSqlite, kIdentityModelsPostgres},
+    {8, "accounts_hardening", kAccountsHardeningSqlite, kAccountsHardeningPostgres},
+    {9, "audit_checkpoints", kAuditCheckpointsSqlite, kAuditCheckpointsPostgres},
+    {10, "job_leases", kJobLeasesSqlite, kJobLeasesPostgres},
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Interop both ways with an independent EU DCC implementation (tests/interop/dcc_interop.js:
 # npm cbor + pako and node:crypto):
-#   1. certificates issued by vaxreg (several names, one-dose and booster series, after a key
-#      rotation) verify in the node implementation, which also reads back the ICAO names;
+#   1. certificates made by vaxreg verify in the node implementation, which also reads back the
+#      ICAO names: one issued for a registered person with facility-signed doses after a key
+#      rotation (under the active DSC, not the old one), and test certificates (several names,
+#      one-dose and booster series) from `cert issue-test` under its TEST key;
 #   2. certificates made and signed by the node implementation with a key and certificate made
 #      by the openssl command line verify in vaxreg (`cert verify --cert`), and a tampered one
 #      does not.
@@ -23,10 +25,13 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export VAXREG_KEY_PASSPHRASE="interop key passphrase"
+export VAXREG_PASSWORD_COST=min
 keys="$work/keys"
+test_keys="$work/test-keys"
+db="sqlite:$work/v.db"
 "$vaxreg" keys --key-dir "$keys" init >/dev/null
 
-issue() { "$vaxreg" cert --key-dir "$keys" issue "$@"; }
+issue_test() { "$vaxreg" cert issue-test --test-key-dir "$test_keys" "$@" 2>/dev/null; }
 check_node() {  # HC1 DSC_PEM EXPECTED_FNT EXPECTED_GNT EXPECTED_DN_SD
   local out
   out=$(node "$here/dcc_interop.js" verify "$1" "$2") || fail "node rejects a vaxreg certificate: $out"
@@ -36,16 +41,30 @@ check_node() {  # HC1 DSC_PEM EXPECTED_FNT EXPECTED_GNT EXPECTED_DN_SD
   echo "$out" | grep -q '"ci":"URN:UVCI:01:VN:' || fail "UVCI: $out"
 }
 n=0
-hc1=$(issue --name "Nguyễn Văn Ánh" --dob 1985-04-12 --dose COMIRNATY:2021-08-01 --dose COMIRNATY:2021-08-29)
-check_node "$hc1" "$keys/dsc/0001.crt.pem" NGUYEN "VAN<ANH" 2/2; n=$((n + 1))
-hc1=$(issue --name "Đỗ Thị Đào" --dob 1990 --dose JANSSEN:2021-10-01)
-check_node "$hc1" "$keys/dsc/0001.crt.pem" DO "THI<DAO" 1/1; n=$((n + 1))
+"$vaxreg" --db "$db" --log-level warn demo seed --people 1 >/dev/null 2>&1 || fail "demo seed"
+cat >"$work/doses.csv" <<'CSV'
+record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,vaccine,lot,dose_number,date,facility_code
+r1,001085777001,Nguyễn Văn Ánh,1985-04-12,M,,01,006,00232,COMIRNATY,FF1,1,2021-08-01,HN-BACHMAI
+r1,001085777001,Nguyễn Văn Ánh,1985-04-12,M,,01,006,00232,COMIRNATY,FF2,2,2021-08-29,HN-BACHMAI
+CSV
+"$vaxreg" --db "$db" --log-level warn import doses "$work/doses.csv" --no-verify >/dev/null 2>&1 ||
+  fail "import doses"
+"$vaxreg" --db "$db" --log-level warn doses --key-dir "$keys" sign --facility HN-BACHMAI \
+  >/dev/null 2>&1 || fail "doses sign"
 "$vaxreg" keys --key-dir "$keys" rotate >/dev/null
-hc1=$(issue --name "Trần Quốc Toản" --dob 2001-02-03 --dose VAXZEVRIA:2021-07-01 \
-  --dose VAXZEVRIA:2021-09-01 --dose COMIRNATY:2022-01-15)
-check_node "$hc1" "$keys/dsc/0002.crt.pem" TRAN "QUOC<TOAN" 3/3; n=$((n + 1))
+hc1=$("$vaxreg" --db "$db" --log-level warn cert --key-dir "$keys" issue --cccd 001085777001 \
+  2>/dev/null) || fail "cert issue"
+check_node "$hc1" "$keys/dsc/0002.crt.pem" NGUYEN "VAN<ANH" 2/2; n=$((n + 1))
 if node "$here/dcc_interop.js" verify "$hc1" "$keys/dsc/0001.crt.pem" >/dev/null; then
   fail "node accepted a certificate under the wrong DSC"
+fi
+hc1=$(issue_test --name "Đỗ Thị Đào" --dob 1990 --dose JANSSEN:2021-10-01)
+check_node "$hc1" "$test_keys/test-dsc.crt.pem" DO "THI<DAO" 1/1; n=$((n + 1))
+hc1=$(issue_test --name "Trần Quốc Toản" --dob 2001-02-03 --dose VAXZEVRIA:2021-07-01 \
+  --dose VAXZEVRIA:2021-09-01 --dose COMIRNATY:2022-01-15)
+check_node "$hc1" "$test_keys/test-dsc.crt.pem" TRAN "QUOC<TOAN" 3/3; n=$((n + 1))
+if node "$here/dcc_interop.js" verify "$hc1" "$keys/dsc/0002.crt.pem" >/dev/null; then
+  fail "node accepted a test certificate under the real DSC"
 fi
 
 # The other way: key and certificate from the openssl CLI, certificate from node.

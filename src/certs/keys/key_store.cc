@@ -1,10 +1,15 @@
 #include "certs/keys/key_store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "certs/crypto/key_pem.h"
@@ -83,28 +88,69 @@ Result<std::shared_ptr<const Certificate>> AddDsc(const fs::path& dir, const Sig
   std::error_code ec;
   fs::create_directories(dir / kDscDir, ec);
   if (ec) return UnavailableError("cannot create " + (dir / kDscDir).string());
-  ASSIGN_OR_RETURN(Signer dsc,
-                   CreateSignerFiles(dir / kDscDir / name, DscSpec(o, now, number), csca, passphrase));
+  ASSIGN_OR_RETURN(Signer dsc, CreateSignerFiles(dir / kDscDir / name, DscSpec(o, now, number),
+                                                 csca, passphrase));
   return dsc.certificate;
+}
+
+// Writes `text` to `file` (replacing it) with mode 0600 for secrets, 0644 otherwise, and fsyncs.
+Status WriteSyncedFile(const fs::path& file, std::string_view text, bool secret) {
+  const int fd =
+      ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, secret ? 0600 : 0644);
+  if (fd < 0)
+    return UnavailableError("cannot write " + file.string() + ": " + std::strerror(errno));
+  // An existing file keeps its mode through O_CREAT: set it.
+  bool ok = ::fchmod(fd, secret ? 0600 : 0644) == 0;
+  size_t done = 0;
+  while (ok && done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok) return UnavailableError("cannot write " + file.string() + ": " + std::strerror(saved));
+  return Status::Ok();
+}
+
+Status SyncDir(const fs::path& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return UnavailableError("cannot open " + dir.string() + ": " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return UnavailableError("cannot sync " + dir.string());
+  return Status::Ok();
+}
+
+// Every *.key.pem below `dir`, sorted.
+Result<std::vector<fs::path>> KeyFilesBelow(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().filename().string().ends_with(".key.pem")) {
+      files.push_back(it->path());
+    }
+  }
+  if (ec) return UnavailableError("cannot list " + dir.string() + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace
 
 Status WriteKeyFile(const fs::path& file, std::string_view text, bool secret) {
   const fs::path tmp = fs::path(file.string() + ".tmp");
-  {
-    const mode_t old_mask = umask(secret ? 077 : 022);
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    umask(old_mask);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) return UnavailableError("cannot write " + tmp.string());
-  }
+  RETURN_IF_ERROR(WriteSyncedFile(tmp, text, secret));
   std::error_code ec;
-  if (secret) fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
   fs::rename(tmp, file, ec);
-  if (ec) return UnavailableError("cannot write " + file.string() + ": " + ec.message());
-  return Status::Ok();
+  if (ec) {
+    fs::remove(tmp, ec);
+    return UnavailableError("cannot write " + file.string() + ": " + ec.message());
+  }
+  return SyncDir(file.parent_path());
 }
 
 Result<std::string> ReadKeyFile(const fs::path& file) {
@@ -187,6 +233,67 @@ Result<Signer> KeyStore::OpenCsca(const fs::path& dir, std::string_view passphra
     return FailedPreconditionError("no keys in " + dir.string() + " (run vaxreg keys init)");
   }
   return LoadSignerFiles(dir / kCsca, passphrase);
+}
+
+Result<KeyStore::PassphraseRotation> KeyStore::RotatePassphrase(const fs::path& dir,
+                                                                std::string_view old_passphrase,
+                                                                std::string_view new_passphrase) {
+  if (new_passphrase.size() < kMinKeyPassphraseBytes) {
+    return InvalidArgumentError("the new key passphrase must have at least " +
+                                std::to_string(kMinKeyPassphraseBytes) + " characters");
+  }
+  ASSIGN_OR_RETURN(std::vector<fs::path> files, KeyFilesBelow(dir));
+  if (files.empty()) return FailedPreconditionError("no keys in " + dir.string());
+  PassphraseRotation report;
+  std::vector<fs::path> staged;
+  auto discard = [&staged] {
+    std::error_code ec;
+    for (const fs::path& f : staged) fs::remove(f, ec);
+  };
+  // Phase 1: decrypt every key and write its re-encrypted form beside it.
+  for (const fs::path& file : files) {
+    auto pem = ReadKeyFile(file);
+    if (!pem.ok()) {
+      discard();
+      return pem.status();
+    }
+    if (auto e = InspectEncryptedKeyPem(*pem); e.ok() && !IsCurrentKeyEncryption(*e)) {
+      ++report.had_old_encryption;
+    }
+    auto key = DecryptPrivateKeyPem(*pem, old_passphrase);
+    if (!key.ok()) {
+      discard();
+      return Status(key.status().code(), file.string() + ": " + key.status().message());
+    }
+    auto encrypted = EncryptPrivateKeyPem(key->get(), new_passphrase);
+    if (!encrypted.ok()) {
+      discard();
+      return encrypted.status();
+    }
+    const fs::path next = fs::path(file.string() + ".new");
+    staged.push_back(next);
+    if (Status st = WriteSyncedFile(next, *encrypted, true); !st.ok()) {
+      discard();
+      return st;
+    }
+  }
+  // Phase 2: replace the old files.
+  std::set<fs::path> dirs;
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::error_code ec;
+    fs::rename(staged[i], files[i], ec);
+    if (ec) {
+      std::string left;
+      for (size_t j = i; j < files.size(); ++j) left += " " + files[j].string();
+      return UnavailableError("re-encrypting stopped at " + files[i].string() + " (" +
+                              ec.message() + "); still under the old passphrase:" + left +
+                              " (their new forms are the .new files beside them)");
+    }
+    dirs.insert(files[i].parent_path());
+    ++report.keys;
+  }
+  for (const fs::path& d : dirs) RETURN_IF_ERROR(SyncDir(d));
+  return report;
 }
 
 Result<std::shared_ptr<const Certificate>> KeyStore::Rotate(const fs::path& dir,

@@ -8,10 +8,11 @@
 //                                            the active one, older ones stay published so that
 //                                            certificates they signed keep verifying
 //
-// Private keys are encrypted PKCS#8 PEM files (mode 0600) under one passphrase that the caller
-// supplies (the CLI and server read it from the environment, never from an argument). Writing
-// is not synchronised between processes: run `keys init`/`keys rotate` from one place. A loaded
-// KeyStore is immutable and safe to share between threads.
+// Private keys are encrypted PKCS#8 PEM files (mode 0600, crypto/key_pem.h) under one passphrase
+// that the caller supplies (the CLI and server read it from the environment, never from an
+// argument). Writing is not synchronised between processes: run `keys init`/`keys rotate`/
+// `keys rotate-passphrase` from one place. A loaded KeyStore is immutable and safe to share
+// between threads.
 
 #include <filesystem>
 #include <memory>
@@ -65,6 +66,22 @@ class KeyStore final {
   const Signer& active_dsc() const { return active_; }
   const Signer& list_signer() const { return list_signer_; }
 
+  // Re-encrypts every private key below `dir` (every *.key.pem: CSCA, list signer, DSCs,
+  // facility keys) under `new_passphrase` with the current key encryption. Every key is
+  // decrypted and every new file written and synced (as KEY.new) before the first is renamed
+  // over its old file, so a wrong passphrase, a corrupt key or a failed write leaves the folder
+  // as it was; only a failing rename (same folder, so practically never) can leave some keys
+  // under each passphrase, and the error then names them. kUnauthenticated (naming the file)
+  // when a key does not open with `old_passphrase`; kInvalidArgument for a short new passphrase;
+  // kFailedPrecondition when `dir` holds no keys.
+  struct PassphraseRotation {
+    int keys = 0;                // keys re-encrypted
+    int had_old_encryption = 0;  // of which were under the weaker encryption of old versions
+  };
+  static Result<PassphraseRotation> RotatePassphrase(const std::filesystem::path& dir,
+                                                     std::string_view old_passphrase,
+                                                     std::string_view new_passphrase);
+
   // The CSCA's private key, decrypted (for issuing facility certificates).
   static Result<Signer> OpenCsca(const std::filesystem::path& dir, std::string_view passphrase);
 
@@ -77,7 +94,8 @@ class KeyStore final {
 };
 
 // Key files helpers shared with other key holders (facility keys): write a PEM file atomically
-// (temporary file + rename) with mode 0600 for secrets, read a whole file (at most 1 MiB).
+// (temporary file, fsync, rename, fsync of the folder) with mode 0600 for secrets, read a whole
+// file (at most 1 MiB).
 Status WriteKeyFile(const std::filesystem::path& file, std::string_view text, bool secret);
 Result<std::string> ReadKeyFile(const std::filesystem::path& file);
 // Generates a P-256 key, has it certified by `issuer` with `spec`, and writes

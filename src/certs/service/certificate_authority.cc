@@ -8,6 +8,7 @@
 #include "registry/dose_service.h"
 #include "registry/person_store.h"
 #include "registry/vaccine_store.h"
+#include "storage/lease.h"
 #include "certs/trust/signed_lists.h"
 
 namespace vaxreg::certs {
@@ -99,7 +100,24 @@ void CertificateAuthority::SchedulerLoop() {
   std::unique_lock lock(scheduler_mu_);
   while (!stopping_) {
     lock.unlock();
-    auto report = RenewDue({"system:renewal", ""});
+    // However many servers share the database, one renews per interval: the lease lasts just
+    // under the interval, so the holder renews it at its next run and a crashed holder's
+    // interval passes to whichever server asks next.
+    const int64_t ttl = std::max<int64_t>(1, options_.renew_interval.count() - 1);
+    Result<bool> mine = false;
+    Status leased = writer_.SubmitAndWait([&](storage::Connection& c) {
+      mine = storage::TryAcquireLease(c, "certificate_renewal", storage::ThisProcessLeaseHolder(),
+                                      ToUnixSeconds(clock_.Now()), ttl);
+      return mine.status();
+    });
+    Result<RenewalReport> report = RenewalReport{};
+    if (!leased.ok()) {
+      report = leased;
+    } else if (*mine) {
+      report = RenewDue({"system:renewal", ""});
+    } else {
+      spdlog::debug("certificate renewal: another server holds this interval's lease");
+    }
     if (!report.ok()) {
       spdlog::warn("certificate renewal failed: {}", report.status().ToString());
     } else if (report->renewed_expiring + report->renewed_doses_changed +

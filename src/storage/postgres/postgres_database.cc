@@ -200,10 +200,10 @@ Status PostgresConnection::ResultError(const PGresult* res, std::string_view con
   if (sqlstate.starts_with("08") || sqlstate.starts_with("57P")) {
     return UnavailableError(std::move(msg));  // connection failure, server shutting down
   }
-  // Serialisation failure, deadlock, lock timeout: the caller may retry.
-  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
-    return UnavailableError(std::move(msg));
-  }
+  // Serialisation failure, deadlock: the transaction lost to a concurrent one and may be run
+  // again (the group-commit writer does). Lock timeout: the caller may retry later.
+  if (sqlstate == "40001" || sqlstate == "40P01") return AbortedError(std::move(msg));
+  if (sqlstate == "55P03") return UnavailableError(std::move(msg));
   // Syntax or access rule violation; data exception (a value the column type rejects).
   if (sqlstate.starts_with("42") || sqlstate.starts_with("22")) {
     return InvalidArgumentError(std::move(msg));
@@ -422,7 +422,7 @@ Status PostgresConnection::Command(const std::string& sql) {
   return Status::Ok();
 }
 
-Status PostgresConnection::Begin() {
+Status PostgresConnection::DoBegin() {
   if (in_transaction_ || PQtransactionStatus(conn_) == PQTRANS_INTRANS ||
       PQtransactionStatus(conn_) == PQTRANS_INERROR) {
     return FailedPreconditionError("a transaction is already open on this connection");
@@ -435,7 +435,7 @@ Status PostgresConnection::Begin() {
   return Status::Ok();
 }
 
-Status PostgresConnection::Commit() {
+Status PostgresConnection::DoCommit() {
   const bool opened = in_transaction_;
   // Whatever happens below, the transaction is over: committed, rolled back by the server, or
   // lost with the session.
@@ -479,7 +479,7 @@ Status PostgresConnection::Commit() {
   return Status::Ok();
 }
 
-Status PostgresConnection::Rollback() {
+Status PostgresConnection::DoRollback() {
   in_transaction_ = false;
   deferred_.clear();
   deferred_failure_ = Status::Ok();
@@ -518,13 +518,13 @@ std::string SavepointSql(std::string_view verb, std::string_view name) {
 }
 }  // namespace
 
-Status PostgresConnection::Savepoint(std::string_view name) {
+Status PostgresConnection::DoSavepoint(std::string_view name) {
   RETURN_IF_ERROR(CheckSavepointUsable(name));
   deferred_.push_back(SavepointSql("SAVEPOINT ", name));
   return Status::Ok();
 }
 
-Status PostgresConnection::RollbackToSavepoint(std::string_view name) {
+Status PostgresConnection::DoRollbackToSavepoint(std::string_view name) {
   RETURN_IF_ERROR(CheckSavepointUsable(name));
   // Nothing ran since a still-deferred SAVEPOINT: there is nothing to undo (and the savepoint
   // stays, as after a real ROLLBACK TO).
@@ -535,7 +535,7 @@ Status PostgresConnection::RollbackToSavepoint(std::string_view name) {
   return FlushDeferred();
 }
 
-Status PostgresConnection::ReleaseSavepoint(std::string_view name) {
+Status PostgresConnection::DoReleaseSavepoint(std::string_view name) {
   RETURN_IF_ERROR(CheckSavepointUsable(name));
   if (!deferred_.empty() && deferred_.back() == SavepointSql("SAVEPOINT ", name)) {
     deferred_.pop_back();  // never sent, nothing ran inside it

@@ -50,12 +50,12 @@ class PostgresConnection final : public Connection {
   Result<Rows> Query(std::string_view sql, std::span<const Value> params) override;
   Result<int64_t> Execute(std::string_view sql, std::span<const Value> params) override;
   Status ExecuteScript(std::string_view sql) override;
-  Status Begin() override;
-  Status Commit() override;
-  Status Rollback() override;
-  Status Savepoint(std::string_view name) override;
-  Status RollbackToSavepoint(std::string_view name) override;
-  Status ReleaseSavepoint(std::string_view name) override;
+  Status DoBegin() override;
+  Status DoCommit() override;
+  Status DoRollback() override;
+  Status DoSavepoint(std::string_view name) override;
+  Status DoRollbackToSavepoint(std::string_view name) override;
+  Status DoReleaseSavepoint(std::string_view name) override;
   using Connection::Execute;
   using Connection::Query;
 

@@ -354,7 +354,7 @@ Status SqliteConnection::ExecuteScript(std::string_view sql) {
   return Status(st.code(), "script failed: " + msg);
 }
 
-Status SqliteConnection::Begin() {
+Status SqliteConnection::DoBegin() {
   ReleaseReadSnapshot();
   if (sqlite3_get_autocommit(db_) == 0) {
     return FailedPreconditionError("a transaction is already open on this connection");
@@ -367,7 +367,7 @@ Status SqliteConnection::Begin() {
   return Status::Ok();
 }
 
-Status SqliteConnection::Commit() {
+Status SqliteConnection::DoCommit() {
   ReleaseReadSnapshot();
   if (sqlite3_get_autocommit(db_) != 0) {
     const bool lost = in_transaction_;
@@ -381,7 +381,7 @@ Status SqliteConnection::Commit() {
   return st;
 }
 
-Status SqliteConnection::Rollback() {
+Status SqliteConnection::DoRollback() {
   ReleaseReadSnapshot();
   in_transaction_ = false;
   if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();  // nothing left to undo
@@ -404,15 +404,15 @@ Status SqliteConnection::SavepointCommand(std::string_view verb, std::string_vie
   return Run(sql, {}, nullptr, nullptr);
 }
 
-Status SqliteConnection::Savepoint(std::string_view name) {
+Status SqliteConnection::DoSavepoint(std::string_view name) {
   return SavepointCommand("SAVEPOINT ", name);
 }
 
-Status SqliteConnection::RollbackToSavepoint(std::string_view name) {
+Status SqliteConnection::DoRollbackToSavepoint(std::string_view name) {
   return SavepointCommand("ROLLBACK TO SAVEPOINT ", name);
 }
 
-Status SqliteConnection::ReleaseSavepoint(std::string_view name) {
+Status SqliteConnection::DoReleaseSavepoint(std::string_view name) {
   return SavepointCommand("RELEASE SAVEPOINT ", name);
 }
 

@@ -39,11 +39,13 @@ class ApiTest : public ::testing::Test {
     config.header_timeout_ms = 2000;
     config.max_body_bytes = 64 * 1024;
     config.login_attempts_per_minute = login_attempts_per_minute_;
+    Configure(config);
     // Certificate keys (the passphrase, as in production, only in the environment).
     key_dir_ = web_root_.string() + "_keys";
     ::setenv("VAXREG_KEY_PASSPHRASE", kKeyPassphrase, 1);
     ASSERT_TRUE(certs::KeyStore::Init(key_dir_, kKeyPassphrase, SystemClock::Get().Now()).ok());
     config.key_dir = key_dir_.string();
+    config_ = config;
     auto rt = app::Runtime::Start(config, {.clock = nullptr, .notifier = &notifier_});
     ASSERT_TRUE(rt.ok()) << rt.status().ToString();
     runtime_ = std::move(rt).value();
@@ -57,6 +59,17 @@ class ApiTest : public ::testing::Test {
     std::error_code ec;
     std::filesystem::remove_all(web_root_, ec);
     std::filesystem::remove_all(key_dir_, ec);
+  }
+
+  // Adjusts the server's configuration before it starts.
+  virtual void Configure(app::Config&) {}
+
+  // Another server on the same database and configuration (a second vaxreg process, as far as
+  // the database can tell: its own writer, pool, caches and port). Shut down by the caller.
+  std::unique_ptr<app::Runtime> StartAnotherServer() {
+    auto rt = app::Runtime::Start(config_, {.clock = nullptr, .notifier = &notifier_});
+    EXPECT_TRUE(rt.ok()) << rt.status().ToString();
+    return rt.ok() ? std::move(rt).value() : nullptr;
   }
 
   static constexpr const char* kPassword = "a test password";
@@ -118,6 +131,7 @@ class ApiTest : public ::testing::Test {
   }
 
   int login_attempts_per_minute_ = 10000;
+  app::Config config_;
   TestDatabase test_db_{kTestBackend};
   FakeNotifier notifier_;
   std::filesystem::path web_root_;

@@ -32,8 +32,10 @@ std::map<std::string, Probe> Probes() {
       {"POST /api/v1/auth/login",
        {"/api/v1/auth/login",
         [](int) { return std::string(R"({"username":"probe.admin","password":"a test password"})"); }}},
+      // A new CCCD per call: codes are limited per CCCD (3 per 15 minutes).
       {"POST /api/v1/auth/otp",
-       {"/api/v1/auth/otp", [](int) { return std::string(R"({"cccd":"001090012345"})"); }, 202}},
+       {"/api/v1/auth/otp",
+        [](int n) { return R"({"cccd":"001091)" + std::to_string(700000 + n) + R"("})"; }, 202}},
       {"POST /api/v1/auth/logout", {"/api/v1/auth/logout", none, 200, true}},
       {"GET /api/v1/me", {"/api/v1/me", none}},
       {"POST /api/v1/users",
@@ -44,10 +46,29 @@ std::map<std::string, Probe> Probes() {
         },
         201}},
       {"GET /api/v1/users", {"/api/v1/users", none}},
-      {"GET /api/v1/users/{id}", {"/api/v1/users/1", none}},
+      // User 6 is probe.managed, staff of HN-BACHMAI (Hà Nội): the admin and the authority of
+      // province 01 manage it (account_lifecycle_test covers accounts outside an area).
+      {"GET /api/v1/users/{id}", {"/api/v1/users/6", none}},
+      {"POST /api/v1/users/{id}/disable",
+       {"/api/v1/users/6/disable", [](int) { return std::string(R"({"reason":"probe"})"); }}},
+      {"POST /api/v1/users/{id}/enable",
+       {"/api/v1/users/6/enable", [](int) { return std::string("{}"); }}},
+      {"POST /api/v1/users/{id}/password",
+       {"/api/v1/users/6/password",
+        [](int) { return std::string(R"({"password":"another password"})"); }}},
+      {"POST /api/v1/users/{id}/role",
+       {"/api/v1/users/6/role",
+        [](int) {
+          return std::string(R"({"role":"facility_staff","facility_code":"HN-OTHER"})");
+        }}},
+      {"GET /api/v1/users/{id}/sessions", {"/api/v1/users/6/sessions", none}},
+      {"POST /api/v1/users/{id}/sessions/revoke",
+       {"/api/v1/users/6/sessions/revoke", [](int) { return std::string("{}"); }}},
       {"GET /api/v1/outbox", {"/api/v1/outbox", none}},
       {"GET /api/v1/audit", {"/api/v1/audit", none}},
       {"GET /api/v1/audit/verify", {"/api/v1/audit/verify", none}},
+      // No checkpoint has been published in this database: 404 for everyone (public route).
+      {"GET /api/v1/audit/checkpoint", {"/api/v1/audit/checkpoint", none, 404}},
       // Certificates: with no person and no certificate in this database, an allowed caller
       // gets 404 (the access rule is what is probed; certificates_api_test covers success).
       {"POST /api/v1/certificates",
@@ -194,6 +215,8 @@ TEST_F(RouteAccessTest, EveryRouteAnswersEveryRoleAsDeclared) {
     CreateAccount(name, role);
     tokens[role] = Login(name, role);
   }
+  // The target of the account-lifecycle probes (their paths name user 6).
+  ASSERT_EQ(CreateAccount("probe.managed", auth::Role::kFacilityStaff).id, 6);
   const auto probes = Probes();
   int counter = 0;
   std::set<std::string> seen;

@@ -52,7 +52,7 @@ TEST_F(SessionCacheTest, EraseRemovesAndBlocksALookupThatStartedBefore) {
   SessionCache cache(clock_, std::chrono::seconds(5));
   cache.Insert("h1", Alice(), Now() + 3600, cache.Generation());
   const uint64_t before = cache.Generation();  // a lookup reads the database after this ...
-  cache.Erase("h1");                            // ... while a logout commits and erases
+  cache.Erase("h1");                           // ... while a logout commits and erases
   EXPECT_FALSE(cache.Find("h1").has_value());
   cache.Insert("h1", Alice(), Now() + 3600, before);  // the stale read must not come back
   EXPECT_FALSE(cache.Find("h1").has_value());
@@ -70,6 +70,22 @@ TEST_F(SessionCacheTest, StaysWithinCapacity) {
   EXPECT_GT(present, 0);
   EXPECT_LE(present, 32);
   EXPECT_TRUE(cache.Find("h999").has_value());  // the newest entry is always kept
+}
+
+TEST_F(SessionCacheTest, EraseUserRemovesEveryEntryOfTheUserOnly) {
+  SessionCache cache(clock_, std::chrono::seconds(5));
+  auth::Principal bob = Alice();
+  bob.user_id = 8;
+  for (int i = 0; i < 40; ++i) {
+    cache.Insert("a" + std::to_string(i), Alice(), Now() + 3600, cache.Generation());
+  }
+  cache.Insert("b", bob, Now() + 3600, cache.Generation());
+  const uint64_t before = cache.Generation();
+  cache.EraseUser(7);
+  for (int i = 0; i < 40; ++i) EXPECT_FALSE(cache.Find("a" + std::to_string(i)).has_value());
+  EXPECT_TRUE(cache.Find("b").has_value());
+  cache.Insert("a0", Alice(), Now() + 3600, before);  // a lookup that started before
+  EXPECT_FALSE(cache.Find("a0").has_value());
 }
 
 TEST_F(SessionCacheTest, ZeroTtlDisables) {

@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "accounts/password.h"
-#include "accounts/rate_limiter.h"
 #include "accounts/user_store.h"
-#include "fakes/fake_clock.h"
 
 namespace vaxreg::accounts {
 namespace {
@@ -42,10 +40,12 @@ TEST(ValidateNewUserTest, Table) {
       {"authority province", Make("hn.cdc", Role::kHealthAuthority, "h", "", "01"), nullptr},
       {"authority district", Make("bd.dist", Role::kHealthAuthority, "h", "", "001"), nullptr},
       {"authority commune", Make("px.commune", Role::kHealthAuthority, "h", "", "00001"), nullptr},
-      {"authority 4 digits", Make("px.commune", Role::kHealthAuthority, "h", "", "0001"), "admin_unit_code"},
+      {"authority 4 digits", Make("px.commune", Role::kHealthAuthority, "h", "", "0001"),
+       "admin_unit_code"},
       {"authority unknown province", Make("px.commune", Role::kHealthAuthority, "h", "", "99"),
        "admin_unit_code"},
-      {"authority needs unit", Make("px.commune", Role::kHealthAuthority, "h", "", ""), "admin_unit_code"},
+      {"authority needs unit", Make("px.commune", Role::kHealthAuthority, "h", "", ""),
+       "admin_unit_code"},
       {"signer has no unit", Make("signer1", Role::kSigner, "h", "", "01"), "admin_unit_code"},
       {"staff needs password", Make("bob", Role::kFacilityStaff, "", "HN-01", ""), "password"},
       {"short username", Make("ab", Role::kAdmin, "h", "", ""), "username"},
@@ -80,24 +80,6 @@ TEST(PasswordTest, SaltsDiffer) {
 
 TEST(PasswordTest, RejectsShortPassword) {
   EXPECT_EQ(HashPassword("short", PasswordCost::MinimumForTest()).status().field(), "password");
-}
-
-TEST(RateLimiterTest, BlocksAfterLimitUntilWindowEnds) {
-  testing::FakeClock clock;
-  RateLimiter limiter(clock, 3, std::chrono::seconds(60));
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(limiter.RetryAfterSeconds("k"), 0);
-    limiter.Record("k");
-  }
-  EXPECT_EQ(limiter.RetryAfterSeconds("k"), 60);
-  EXPECT_EQ(limiter.RetryAfterSeconds("other"), 0);
-  clock.Advance(std::chrono::seconds(30));
-  EXPECT_EQ(limiter.RetryAfterSeconds("k"), 30);
-  clock.Advance(std::chrono::seconds(30));
-  EXPECT_EQ(limiter.RetryAfterSeconds("k"), 0);
-  limiter.Record("k");
-  EXPECT_EQ(limiter.RetryAfterSeconds("k"), 0);
-  limiter.Reset("k");
 }
 
 }  // namespace

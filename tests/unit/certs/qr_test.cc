@@ -3,11 +3,11 @@
 // runs, which this test parses).
 
 #include <gtest/gtest.h>
+#include <jpeglib.h>
 #include <png.h>
+#include <zlib.h>
 
 #include <cstdio>
-#include <jpeglib.h>
-
 #include <cstring>
 #include <regex>
 #include <string>
@@ -56,7 +56,8 @@ std::string GrayToPng(const Gray& g) {
   png_alloc_size_t size = 0;
   png_image_write_to_memory(&image, nullptr, &size, 0, g.pixels.data(), 0, nullptr);
   std::string out(size, '\0');
-  EXPECT_NE(png_image_write_to_memory(&image, out.data(), &size, 0, g.pixels.data(), 0, nullptr), 0);
+  EXPECT_NE(png_image_write_to_memory(&image, out.data(), &size, 0, g.pixels.data(), 0, nullptr),
+            0);
   out.resize(size);
   return out;
 }
@@ -150,6 +151,49 @@ TEST(QrRenderTest, RejectsBadInput) {
   Result<std::string> png = RenderQrPng(kHc1);
   ASSERT_TRUE(png.ok());
   EXPECT_FALSE(DecodeQrFromImage(png->substr(0, png->size() / 2)).ok());
+}
+
+// Patches the IHDR dimensions of a PNG and its CRC, as an attacker would.
+std::string WithDeclaredSize(std::string png, uint32_t width, uint32_t height) {
+  auto put = [&png](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) png[at + i] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
+  };
+  put(16, width);
+  put(20, height);
+  // The chunk CRC covers the type and the 13 data bytes (offsets 12..28).
+  const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(png.data() + 12), 17);
+  put(29, static_cast<uint32_t>(crc));
+  return png;
+}
+
+TEST(ImageSizeTest, ReadsPngAndJpegHeadersWithoutDecoding) {
+  Result<std::string> png = RenderQrPng(kHc1, {4, 4});
+  ASSERT_TRUE(png.ok());
+  const Gray gray = PngToGray(*png);
+  auto size = ReadImageSize(*png);
+  ASSERT_TRUE(size.has_value());
+  EXPECT_EQ(size->width, static_cast<uint32_t>(gray.width));
+  EXPECT_EQ(size->height, static_cast<uint32_t>(gray.height));
+  auto jpeg_size = ReadImageSize(GrayToJpeg(gray));
+  ASSERT_TRUE(jpeg_size.has_value());
+  EXPECT_EQ(jpeg_size->width, static_cast<uint32_t>(gray.width));
+  EXPECT_EQ(jpeg_size->height, static_cast<uint32_t>(gray.height));
+
+  auto absurd = ReadImageSize(WithDeclaredSize(*png, 100000, 100000));
+  ASSERT_TRUE(absurd.has_value());
+  EXPECT_EQ(absurd->pixels(), uint64_t{10000000000});
+  EXPECT_FALSE(ReadImageSize("GIF89a").has_value());
+  EXPECT_FALSE(ReadImageSize(png->substr(0, 20)).has_value());
+  EXPECT_FALSE(ReadImageSize("\xff\xd8\xff\xe0\x00").has_value());
+}
+
+TEST(ImageSizeTest, AnAbsurdImageIsBadInputNotARateLimit) {
+  // 100000 x 100000 declared: refused as invalid input (HTTP 400), never as kResourceExhausted,
+  // which the API maps to 429 "slow down".
+  Result<std::string> png = RenderQrPng(kHc1, {4, 4});
+  ASSERT_TRUE(png.ok());
+  const Status st = DecodeQrFromImage(WithDeclaredSize(*png, 100000, 100000)).status();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
 }
 
 }  // namespace

@@ -123,5 +123,32 @@ TEST_F(PopulationStoreTest, VerifiesPeopleAndExports) {
   EXPECT_NE(text.find("1001,not_found,,"), std::string::npos);
 }
 
+// Record ids come from imported files: one that a spreadsheet would run as a formula is written
+// quoted with a leading single quote; the score, a number vaxreg writes, is left as it is.
+TEST_F(PopulationStoreTest, ExportNeutralisesFormulaRecordIds) {
+  AddPerson(1, "", "Đào Thị Xuyến", "2001-09-09", "F");
+  AddPerson(2, "", "Đào Thị Yến", "2001-09-09", "F");
+  const Status inserted = writer_->SubmitAndWait([](storage::Connection& c) {
+    return c
+        .Execute(
+            "INSERT INTO person_record_ids (record_id, person_id) VALUES "
+            "('=HYPERLINK(\"http://x\")', 1), ('@SUM(A1)', 2)",
+            {})
+        .status();
+  });
+  ASSERT_TRUE(inserted.ok()) << inserted.ToString();
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  std::ostringstream out;
+  ASSERT_TRUE(ExportIdentityCsv(**conn, out).ok());
+  const std::string text = out.str();
+  EXPECT_NE(text.find("\n\"'=HYPERLINK(\"\"http://x\"\")\",unverified,,0.0000\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n\"'@SUM(A1)\",unverified,,0.0000\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\n="), std::string::npos);
+  EXPECT_EQ(text.find("\n@"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vaxreg::identity

@@ -1,12 +1,15 @@
-// Pure registry functions: person validation, the continuity check, the chip ID card QR and the
-// people-with-doses CSV line parser.
+// Pure registry functions: person validation, the continuity check, the chip ID card QR, the
+// people-with-doses CSV line parser, the field limits a CSV row shares with the API's writes, and
+// the bounded summary of refused rows.
 
 #include <gtest/gtest.h>
 
 #include "registry/chip_card_qr.h"
 #include "registry/continuity.h"
 #include "registry/dose_csv.h"
+#include "registry/dose_service.h"
 #include "registry/person.h"
+#include "registry/vaccine_catalogue.h"
 
 namespace vaxreg::registry {
 namespace {
@@ -134,6 +137,128 @@ TEST(DoseCsvTest, ParsesQuotedFieldsAndReportsBadColumns) {
             "dose_number");
   EXPECT_EQ(ParseDoseCsvLine("r1,,A,2019,M,,01,,,X,L,1,07/01/2021,F", 2).status().field(), "date");
   EXPECT_FALSE(ParseDoseCsvLine("r1,\"unterminated,A,2019", 2).ok());
+}
+
+// A valid CSV row of a new person with the column `column` (0-based, as in kDoseCsvHeader) set
+// to `value`.
+std::string CsvLine(size_t column, const std::string& value) {
+  std::vector<std::string> f = {
+      "r1",  "001090012345", "Nguyễn Văn An", "1990-05-01", "M", "0912000001", "01",
+      "006", "00199",        "COMIRNATY",     "FF1",        "1", "2021-07-01", "HN-BACHMAI"};
+  f.at(column) = value;
+  std::string line;
+  for (size_t i = 0; i < f.size(); ++i) line += (i ? "," : "") + f[i];
+  return line;
+}
+
+// The refusal PrepareDoseRows gives a row, or OK.
+Status Prepared(const std::string& line) {
+  auto row = ParseDoseCsvLine(line, 2);
+  if (!row.ok()) return row.status();
+  PreparedDoseRows p = PrepareDoseRows({*row}, BuiltInVaccines(), kToday);
+  return p.refusal.at(0);
+}
+
+TEST(DoseCsvLimitsTest, AValidRowPasses) {
+  EXPECT_TRUE(Prepared(CsvLine(0, "r1")).ok()) << Prepared(CsvLine(0, "r1")).ToString();
+}
+
+// The API refuses a 100-byte lot (ValidateNewDose); the CSV path must refuse it the same way.
+TEST(DoseCsvLimitsTest, LotHasTheApiLimit) {
+  NewDose api;
+  api.person_id = 1;
+  api.vaccine_code = "COMIRNATY";
+  api.dose_number = 1;
+  api.administered_at = 1625104800;
+  api.facility_code = "HN-BACHMAI";
+  api.lot = std::string(100, 'L');
+  const Status from_api = ValidateNewDose(api, BuiltInVaccines());
+  ASSERT_FALSE(from_api.ok());
+  const Status from_csv = Prepared(CsvLine(10, std::string(100, 'L')));
+  EXPECT_EQ(from_csv.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(from_csv.field(), from_api.field());
+  EXPECT_EQ(from_csv.field(), "lot");
+  EXPECT_TRUE(Prepared(CsvLine(10, std::string(64, 'L'))).ok());
+}
+
+TEST(DoseCsvLimitsTest, DoseCodesAndNumbersHaveTheApiLimits) {
+  EXPECT_EQ(Prepared(CsvLine(9, "NOT-A-VACCINE")).field(), "vaccine");
+  EXPECT_EQ(Prepared(CsvLine(9, std::string(500, 'V'))).field(), "vaccine");
+  EXPECT_EQ(Prepared(CsvLine(11, "21")).field(), "dose_number");
+  EXPECT_EQ(Prepared(CsvLine(11, "0")).field(), "dose_number");
+}
+
+TEST(DoseCsvLimitsTest, NamesHaveTheApiLimit) {
+  EXPECT_EQ(Prepared(CsvLine(2, std::string(201, 'a'))).field(), "full_name");
+  EXPECT_EQ(Prepared(CsvLine(2, "")).field(), "full_name");
+  EXPECT_TRUE(Prepared(CsvLine(2, std::string(200, 'a'))).ok());
+}
+
+TEST(DoseCsvLimitsTest, PhoneHasTheApiLimit) {
+  EXPECT_EQ(Prepared(CsvLine(5, std::string(21, '1'))).field(), "phone");
+  EXPECT_EQ(Prepared(CsvLine(5, "=1+2")).field(), "phone");
+  EXPECT_EQ(Prepared(CsvLine(5, "0912 000")).field(), "phone");
+  EXPECT_TRUE(Prepared(CsvLine(5, "+84912000001")).ok());
+}
+
+TEST(DoseCsvLimitsTest, IdentityAndAddressCodesHaveTheApiRules) {
+  EXPECT_EQ(Prepared(CsvLine(1, "0010900123456789")).field(), "cccd");
+  EXPECT_EQ(Prepared(CsvLine(1, "00109001234X")).field(), "cccd");
+  EXPECT_EQ(Prepared(CsvLine(4, "X")).field(), "sex");
+  EXPECT_EQ(Prepared(CsvLine(3, "1990-13-01")).field(), "dob");
+  EXPECT_EQ(Prepared(CsvLine(6, std::string(300, '9'))).field(), "province_code");
+  EXPECT_EQ(Prepared(CsvLine(7, "999")).field(), "district_code");
+  EXPECT_EQ(Prepared(CsvLine(8, "99999")).field(), "commune_code");
+}
+
+TEST(DoseCsvLimitsTest, RecordIdIsBounded) {
+  EXPECT_EQ(
+      ParseDoseCsvLine(CsvLine(0, std::string(kMaxRecordIdBytes + 1, 'r')), 2).status().field(),
+      "record_id");
+  EXPECT_TRUE(ParseDoseCsvLine(CsvLine(0, std::string(kMaxRecordIdBytes, 'r')), 2).ok());
+}
+
+// Every row's person columns are checked, not only those of the row that creates the person.
+TEST(DoseCsvLimitsTest, EveryRowOfAPersonIsChecked) {
+  std::vector<DoseCsvRow> rows = {ParseDoseCsvLine(CsvLine(0, "r1"), 2).value(),
+                                  ParseDoseCsvLine(CsvLine(5, std::string(40, '1')), 3).value()};
+  rows[1].dose_number = 2;
+  PreparedDoseRows p = PrepareDoseRows(rows, BuiltInVaccines(), kToday);
+  EXPECT_TRUE(p.refusal[0].ok());
+  EXPECT_EQ(p.refusal[1].field(), "phone");
+  EXPECT_TRUE(p.new_person[0].has_value());
+  EXPECT_FALSE(p.new_person[1].has_value());
+}
+
+TEST(RowErrorSummaryTest, ListsTheFirstRowsAndCountsEveryOne) {
+  RowErrorSummary summary(10);
+  for (size_t line = 2; line < 27; ++line) {
+    summary.Add({line, "r",
+                 line % 2 == 0 ? InvalidArgumentError("bad", "line")
+                               : FailedPreconditionError("late", "administered_at")});
+  }
+  EXPECT_EQ(summary.total(), 25u);
+  EXPECT_TRUE(summary.truncated());
+  ASSERT_EQ(summary.listed().size(), 10u);
+  EXPECT_EQ(summary.listed().front().line, 2u);
+  EXPECT_EQ(summary.listed().back().line, 11u);
+  const RowErrorSummary::Reason bad{StatusCode::kInvalidArgument, "line"};
+  const RowErrorSummary::Reason late{StatusCode::kFailedPrecondition, "administered_at"};
+  EXPECT_EQ(summary.counts().at(bad), 13u);
+  EXPECT_EQ(summary.counts().at(late), 12u);
+  RowErrorSummary small(10);
+  small.Add({2, "", InvalidArgumentError("bad", "line")});
+  EXPECT_FALSE(small.truncated());
+}
+
+TEST(RowErrorSummaryTest, SortKeepsTheOrderWithinALine) {
+  std::vector<RowError> errors = {{5, "b", InvalidArgumentError("x")},
+                                  {3, "a", InvalidArgumentError("first")},
+                                  {3, "a", InvalidArgumentError("second")}};
+  SortRowErrors(errors);
+  EXPECT_EQ(errors[0].status.message(), "first");
+  EXPECT_EQ(errors[1].status.message(), "second");
+  EXPECT_EQ(errors[2].line, 5u);
 }
 
 }  // namespace

@@ -20,7 +20,9 @@
 #include "storage/database.h"
 #include "storage/group_commit.h"
 #include "storage/in_list.h"
+#include "storage/lease.h"
 #include "storage/migrate.h"
+#include "storage/schema_job_leases.h"
 #include "support/backend.h"
 #include "unit/storage/test_util.h"
 
@@ -1053,6 +1055,182 @@ TEST_F(StorageContractTest, WritesAreVisibleToReadersWhenAcknowledged) {
     STORAGE_ASSERT_OK(writer->SubmitAndWait(InsertItem(name)));
     EXPECT_TRUE(HasItem(name));
   }
+}
+
+constexpr std::string_view kAddQty =
+    "INSERT INTO items (name, qty) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET "
+    "qty = items.qty + $2";
+
+int64_t Qty(Connection& c, const std::string& name) {
+  auto rows = c.Query("SELECT qty FROM items WHERE name = $1", {name});
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : 0;
+}
+
+TEST_F(StorageContractTest, CountersAreWrittenAtCommitAndTakenBackWithTheirSavepoint) {
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  Connection& c = **conn;
+  ASSERT_TRUE(c.Begin().ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.AddToCounter(kAddQty, {"a"}, {1}).ok());
+  ASSERT_TRUE(c.Savepoint("s").ok());
+  ASSERT_TRUE(c.AddToCounter(kAddQty, {"a"}, {10}).ok());
+  ASSERT_TRUE(c.AddToCounter(kAddQty, {"b"}, {5}).ok());
+  ASSERT_TRUE(c.RollbackToSavepoint("s").ok());
+  ASSERT_TRUE(c.ReleaseSavepoint("s").ok());
+  EXPECT_EQ(Qty(c, "a"), 0);  // not written before the commit
+  ASSERT_TRUE(c.Commit().ok());
+  EXPECT_EQ(Qty(c, "a"), 3);
+  auto b = c.Query("SELECT COUNT(*) FROM items WHERE name = 'b'");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)[0].Int(0), 0);
+
+  // Outside a transaction: at once. A rollback forgets what it held.
+  ASSERT_TRUE(c.AddToCounter(kAddQty, {"a"}, {2}).ok());
+  EXPECT_EQ(Qty(c, "a"), 5);
+  ASSERT_TRUE(c.Begin().ok());
+  ASSERT_TRUE(c.AddToCounter(kAddQty, {"a"}, {100}).ok());
+  ASSERT_TRUE(c.Rollback().ok());
+  ASSERT_TRUE(c.Begin().ok());
+  ASSERT_TRUE(c.Commit().ok());
+  EXPECT_EQ(Qty(c, "a"), 5);
+}
+
+TEST_F(StorageContractTest, AFailedWriteTakesItsCountersWithIt) {
+  auto writer = StartWriter();
+  WriterGate gate;
+  writer->Submit(gate.Fn(), nullptr);
+  gate.WaitEntered();
+  // The three land in one batch (one transaction), each in its savepoint.
+  Completions done(3);
+  writer->Submit([](Connection& c) { return c.AddToCounter(kAddQty, {"a"}, {1}); }, done.Slot(0));
+  writer->Submit(
+      [](Connection& c) {
+        RETURN_IF_ERROR(c.AddToCounter(kAddQty, {"a"}, {50}));
+        return FailedPreconditionError("refused after counting");
+      },
+      done.Slot(1));
+  writer->Submit([](Connection& c) { return c.AddToCounter(kAddQty, {"a"}, {2}); }, done.Slot(2));
+  gate.Release();
+  ASSERT_TRUE(done.Wait());
+  EXPECT_TRUE(done.at(0).ok());
+  EXPECT_EQ(done.at(1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(done.at(2).ok());
+  writer->Stop();
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  EXPECT_EQ(Qty(**conn, "a"), 3);
+}
+
+// Two writers (two processes, as far as the database can tell) add to the same counters in
+// opposite orders, many times at once: nothing fails, and every increment is counted.
+TEST_F(StorageContractTest, TwoWritersCountInOppositeOrdersWithoutDeadlock) {
+  auto first = StartWriter();
+  auto second = StartWriter();
+  const std::vector<std::string> keys = {"k1", "k2", "k3", "k4", "k5", "k6"};
+  constexpr int kWrites = 200;
+  std::vector<std::future<Status>> results;
+  std::vector<std::promise<Status>> promises(2 * kWrites);
+  for (int i = 0; i < kWrites; ++i) {
+    for (int w = 0; w < 2; ++w) {
+      GroupCommitWriter& writer = w == 0 ? *first : *second;
+      auto& promise = promises[2 * i + w];
+      results.push_back(promise.get_future());
+      writer.Submit(
+          [&keys, w](Connection& c) {
+            for (size_t k = 0; k < keys.size(); ++k) {
+              const std::string& key = w == 0 ? keys[k] : keys[keys.size() - 1 - k];
+              RETURN_IF_ERROR(c.AddToCounter(kAddQty, {key}, {1}));
+            }
+            return Status::Ok();
+          },
+          [&promise](Status st) { promise.set_value(std::move(st)); });
+    }
+  }
+  for (auto& r : results) {
+    const Status st = r.get();
+    EXPECT_TRUE(st.ok()) << st.ToString();
+  }
+  first->Stop();
+  second->Stop();
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  for (const auto& key : keys) EXPECT_EQ(Qty(**conn, key), 2 * kWrites) << key;
+}
+
+// A write that loses to a concurrent transaction (deadlock, serialisation failure) is run
+// again by the writer; the caller sees only the outcome of the run that committed.
+TEST_F(StorageContractTest, AWriteThatLostToAConcurrentTransactionRunsAgain) {
+  auto writer = StartWriter();
+  std::atomic<int> runs{0};
+  Status st = writer->SubmitAndWait([&runs](Connection& c) {
+    RETURN_IF_ERROR(c.Execute(kInsertItem, {std::string("retried"), int64_t{1}}).status());
+    if (runs.fetch_add(1) < 2) return AbortedError("deadlock detected");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(runs.load(), 3);
+  EXPECT_EQ(Count("items"), 1);  // the aborted runs left nothing behind
+  std::atomic<int> hopeless{0};
+  st = writer->SubmitAndWait([&hopeless](Connection&) {
+    hopeless.fetch_add(1);
+    return AbortedError("deadlock detected");
+  });
+  EXPECT_EQ(st.code(), StatusCode::kAborted);
+  EXPECT_EQ(hopeless.load(), 6);  // the first run and five more
+  writer->Stop();
+}
+
+class LeaseTest : public StorageContractTest {
+ protected:
+  void SetUp() override {
+    StorageContractTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    auto conn = db_->Acquire();
+    STORAGE_ASSERT_OK(conn);
+    STORAGE_ASSERT_OK((*conn)->ExecuteScript(
+        kTestBackend == Backend::kSqlite ? kJobLeasesSqlite : kJobLeasesPostgres));
+  }
+  bool Take(std::string_view holder, int64_t now) {
+    auto conn = db_->Acquire();
+    EXPECT_TRUE(conn.ok());
+    auto got = TryAcquireLease(**conn, "renewal", holder, now, 60);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    return got.ok() && *got;
+  }
+};
+
+TEST_F(LeaseTest, OneHolderUntilItsLeaseExpires) {
+  EXPECT_TRUE(Take("a", 100));
+  EXPECT_FALSE(Take("b", 120));
+  EXPECT_TRUE(Take("a", 130));  // renewed: now until 190
+  EXPECT_FALSE(Take("b", 189));
+  EXPECT_TRUE(Take("b", 190));  // a crashed, or stopped renewing
+  EXPECT_FALSE(Take("a", 195));
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE(ReleaseLease(**conn, "renewal", "b").ok());
+  EXPECT_TRUE(Take("a", 196));
+  EXPECT_FALSE(ThisProcessLeaseHolder().empty());
+}
+
+TEST_F(LeaseTest, OfManyRacingForAFreeLeaseExactlyOneWins) {
+  constexpr int kRacers = 4;  // the pool's size: each racer holds a connection of its own
+  std::atomic<int> ready{0}, won{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      auto conn = db_->Acquire();
+      ready.fetch_add(1);
+      while (ready.load() < kRacers) std::this_thread::yield();
+      ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+      auto got = TryAcquireLease(**conn, "race", "holder-" + std::to_string(i), 1000, 60);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      won.fetch_add(*got ? 1 : 0);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
 }
 
 }  // namespace

@@ -1,0 +1,99 @@
+// Connection's transaction wrappers and the counters they write at commit (database.h).
+
+#include <algorithm>
+
+#include "storage/database.h"
+
+namespace vaxreg::storage {
+
+Status Connection::Begin() {
+  RETURN_IF_ERROR(DoBegin());
+  ClearCounters();
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status Connection::Commit() {
+  if (in_transaction_) RETURN_IF_ERROR(FlushCounters());
+  Status st = DoCommit();
+  // A failed COMMIT leaves the caller to roll back; the counters went with the transaction.
+  ClearCounters();
+  in_transaction_ = false;
+  return st;
+}
+
+Status Connection::Rollback() {
+  ClearCounters();
+  in_transaction_ = false;
+  return DoRollback();
+}
+
+Status Connection::Savepoint(std::string_view name) {
+  RETURN_IF_ERROR(DoSavepoint(name));
+  savepoints_.emplace_back(std::string(name), counter_journal_.size());
+  return Status::Ok();
+}
+
+Status Connection::RollbackToSavepoint(std::string_view name) {
+  RETURN_IF_ERROR(DoRollbackToSavepoint(name));
+  // The innermost savepoint of that name stays open (SQL semantics); what came after it goes.
+  auto it = std::find_if(savepoints_.rbegin(), savepoints_.rend(),
+                         [&](const auto& s) { return s.first == name; });
+  if (it == savepoints_.rend()) return Status::Ok();
+  const size_t mark = it->second;
+  savepoints_.erase(it.base(), savepoints_.end());
+  while (counter_journal_.size() > mark) {
+    auto& [key, deltas] = counter_journal_.back();
+    auto found = counters_.find(key);
+    CHECK(found != counters_.end());
+    for (size_t i = 0; i < deltas.size(); ++i) found->second[i] -= deltas[i];
+    counter_journal_.pop_back();
+  }
+  return Status::Ok();
+}
+
+Status Connection::ReleaseSavepoint(std::string_view name) {
+  RETURN_IF_ERROR(DoReleaseSavepoint(name));
+  auto it = std::find_if(savepoints_.rbegin(), savepoints_.rend(),
+                         [&](const auto& s) { return s.first == name; });
+  if (it != savepoints_.rend()) savepoints_.erase(std::next(it).base(), savepoints_.end());
+  return Status::Ok();
+}
+
+Status Connection::AddToCounter(std::string_view upsert_sql, std::vector<std::string> key,
+                                std::vector<int64_t> deltas) {
+  if (!in_transaction_) {
+    std::vector<Value> params;
+    params.reserve(key.size() + deltas.size());
+    for (auto& k : key) params.emplace_back(std::move(k));
+    for (int64_t d : deltas) params.emplace_back(d);
+    return Execute(upsert_sql, params).status();
+  }
+  CounterKey ck{std::string(upsert_sql), std::move(key)};
+  auto [it, inserted] = counters_.try_emplace(ck, deltas.size(), 0);
+  CHECK(it->second.size() == deltas.size());  // one statement, one number of deltas
+  for (size_t i = 0; i < deltas.size(); ++i) it->second[i] += deltas[i];
+  // The journal is needed only to take increments back at a savepoint rollback.
+  if (!savepoints_.empty()) counter_journal_.emplace_back(std::move(ck), std::move(deltas));
+  return Status::Ok();
+}
+
+Status Connection::FlushCounters() {
+  std::vector<Value> params;
+  for (const auto& [ck, deltas] : counters_) {
+    if (std::all_of(deltas.begin(), deltas.end(), [](int64_t d) { return d == 0; })) continue;
+    params.clear();
+    for (const std::string& k : ck.second) params.emplace_back(k);
+    for (int64_t d : deltas) params.emplace_back(d);
+    RETURN_IF_ERROR(Execute(ck.first, params).status());
+  }
+  return Status::Ok();
+}
+
+void Connection::ClearCounters() {
+  counters_.clear();
+  counter_journal_.clear();
+  savepoints_.clear();
+}
+
+}  // namespace vaxreg::storage

@@ -1,0 +1,156 @@
+// Two vaxreg servers on one database, as a ministry runs them behind a load balancer: concurrent
+// writes for the same people race through both, and every invariant holds as with one server:
+// one "dose N" per person, one dose per idempotency key, counters equal to COUNT(*), no answer
+// other than 2xx or 4xx. Built for SQLite (label integration) and PostgreSQL (label pg); on
+// PostgreSQL the two writers really run at the same time.
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "api_fixture.h"
+#include "registry_fixture.h"
+
+namespace vaxreg::testing {
+namespace {
+
+class MultiServerTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    SeedRegistryFixture(*runtime_, kPeople);
+    CreateAccount("race.staff", auth::Role::kFacilityStaff);
+    staff_ = Login("race.staff", auth::Role::kFacilityStaff);
+    second_ = StartAnotherServer();
+    ASSERT_NE(second_, nullptr);
+  }
+
+  void TearDown() override {
+    if (second_) second_->Shutdown();
+    second_.reset();
+    ApiTest::TearDown();
+  }
+
+  static std::string Dose(int64_t person, int number, const std::string& day,
+                          const std::string& extra = "") {
+    return R"({"person_id":)" + std::to_string(person) +
+           R"(,"vaccine":"COMIRNATY","dose_number":)" + std::to_string(number) +
+           R"(,"administered_at":")" + day + R"(T09:00:00+07:00","facility_code":"HN-BACHMAI")" +
+           extra + "}";
+  }
+
+  // Sends `bodies[i]` to `target` from one thread per body, alternating between the servers;
+  // returns the answers in order.
+  std::vector<TestResponse> Race(const std::string& target,
+                                 const std::vector<std::string>& bodies) {
+    std::vector<TestResponse> answers(bodies.size());
+    std::vector<std::thread> threads;
+    std::atomic<int> ready{0};
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      threads.emplace_back([&, i] {
+        TestHttpClient client(i % 2 == 0 ? runtime_->port() : second_->port());
+        ready.fetch_add(1);
+        while (ready.load() < static_cast<int>(bodies.size())) std::this_thread::yield();
+        answers[i] = client.Post(target, bodies[i], staff_);
+      });
+    }
+    for (auto& t : threads) t.join();
+    return answers;
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto conn = runtime_->db().Acquire();
+    EXPECT_TRUE(conn.ok());
+    auto rows = (*conn)->Query(sql);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : -1;
+  }
+
+  static constexpr int kPeople = 80;
+  std::string staff_;
+  std::unique_ptr<app::Runtime> second_;
+};
+
+TEST_F(MultiServerTest, OneDoseNumberPerPersonWhateverServerWins) {
+  for (int number : {1, 2}) {
+    const std::string day = number == 1 ? "2021-09-01" : "2021-10-15";
+    const auto answers = Race("/api/v1/doses", std::vector<std::string>(40, Dose(2, number, day)));
+    int created = 0;
+    for (const auto& a : answers) {
+      ASSERT_LT(a.status, 500) << a.status << " " << a.body;
+      if (a.status == 201) {
+        ++created;
+      } else {
+        EXPECT_EQ(a.status, 409) << a.body;
+      }
+    }
+    EXPECT_EQ(created, 1) << "dose " << number;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM doses WHERE person_id = 2 AND status = 'active' AND "
+                    "dose_number = " +
+                    std::to_string(number)),
+              1);
+  }
+}
+
+TEST_F(MultiServerTest, OneDosePerIdempotencyKeyAcrossServers) {
+  const auto answers = Race(
+      "/api/v1/doses",
+      std::vector<std::string>(30, Dose(3, 1, "2021-09-01", R"(,"idempotency_key":"k-race-1")")));
+  std::set<int64_t> ids;
+  int created = 0;
+  for (const auto& a : answers) {
+    ASSERT_TRUE(a.status == 201 || a.status == 200) << a.status << " " << a.body;
+    created += a.status == 201;
+    ids.insert(a.Json().at("id").as_int64());
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM doses WHERE person_id = 3"), 1);
+}
+
+TEST_F(MultiServerTest, CrossedBatchesAndSingleWritesKeepCountersExact) {
+  // Each server takes batches of the same people in opposite orders, while single writes for
+  // the same people go to both: the locks are taken in colliding orders on purpose.
+  std::vector<std::string> bodies;
+  for (int round = 0; round < 4; ++round) {
+    std::string forward = R"({"items":[)", backward = R"({"items":[)";
+    for (int k = 0; k < 30; ++k) {
+      const int64_t up = 10 + k, down = 10 + 29 - k;
+      const std::string sep = k ? "," : "";
+      forward += sep + Dose(up, 1 + round % 2, round % 2 ? "2021-10-15" : "2021-09-01");
+      backward += sep + Dose(down, 1 + round % 2, round % 2 ? "2021-10-15" : "2021-09-01");
+    }
+    bodies.push_back(forward + "]}");
+    bodies.push_back(backward + "]}");
+  }
+  const auto batches = Race("/api/v1/doses/batch", bodies);
+  for (const auto& a : batches) ASSERT_EQ(a.status, 200) << a.body;
+  std::vector<std::string> singles;
+  for (int64_t p = 45; p < 75; ++p) {
+    singles.push_back(Dose(p, 1, "2021-09-01"));
+    singles.push_back(Dose(p, 1, "2021-09-01"));
+  }
+  for (const auto& a : Race("/api/v1/doses", singles)) {
+    ASSERT_TRUE(a.status == 201 || a.status == 409) << a.status << " " << a.body;
+  }
+
+  // One active dose per person and number.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM (SELECT person_id, dose_number FROM doses WHERE status = "
+                  "'active' GROUP BY person_id, dose_number HAVING COUNT(*) > 1) AS d"),
+            0);
+  // Every counter equals the rows it counts.
+  const int64_t doses = Count("SELECT COUNT(*) FROM doses WHERE status = 'active'");
+  EXPECT_EQ(doses, 1 + 30 * 2 + 30);  // the fixture's dose, two per batched person, one single
+  EXPECT_EQ(Count("SELECT SUM(doses) FROM stat_doses_daily"), doses);
+  EXPECT_EQ(Count("SELECT used FROM stock WHERE holder = 'HN-BACHMAI' AND vaccine_code = "
+                  "'COMIRNATY'"),
+            doses);
+  EXPECT_EQ(Count("SELECT SUM(at_least_one) FROM stat_coverage"),
+            Count("SELECT COUNT(*) FROM people WHERE vax_status IN ('partly','fully','booster')"));
+  EXPECT_EQ(Count("SELECT SUM(fully) FROM stat_coverage"),
+            Count("SELECT COUNT(*) FROM people WHERE vax_status IN ('fully','booster')"));
+}
+
+}  // namespace
+}  // namespace vaxreg::testing
