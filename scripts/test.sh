@@ -3,13 +3,22 @@
 # test suite: unit, integration and e2e tests, the storage contract tests against a real
 # PostgreSQL server started here on 127.0.0.1 in a folder of its own, and the unit tests again
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
-#   scripts/test.sh            everything
-#   scripts/test.sh --quick    debug build only, no sanitizer pass
+#   scripts/test.sh                      everything
+#   scripts/test.sh --quick              debug build only, no sanitizer pass
+#   scripts/test.sh --soak-seconds N     run the soak test (label soak: three servers on one
+#                                        PostgreSQL, one killed mid-run) for N s instead of 20
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --soak-seconds) shift; export VAXREG_SOAK_SECONDS="${1:?--soak-seconds needs a number}" ;;
+    *) echo "usage: scripts/test.sh [--quick] [--soak-seconds N]" >&2; exit 2 ;;
+  esac
+  shift
+done
 jobs=$(nproc)
 
 scripts/install-deps.sh

@@ -140,10 +140,12 @@ Result<std::string> DccIssuer::SignHc1(const boost::json::value& dcc, SystemTime
   ASSIGN_OR_RETURN(std::string cwt, EncodeCwt(claims));
   ASSIGN_OR_RETURN(std::string cose,
                    SignCoseSign1Es256(cwt, dsc_.certificate->kid(), dsc_.key.get()));
-  // One long-lived stream per thread and mode. A 2 KiB window and a small hash table: the COSE
-  // message is well under 1 KiB and the table is cleared on every reset (see Deflater).
-  thread_local Deflater stored(0, 11, 4);
-  thread_local Deflater compressing(9, 11, 4);
+  // One long-lived stream per thread and mode, with a small hash table (cleared on every reset;
+  // see Deflater). The window stays zlib's standard 32 KiB: its header byte 0x78 is what some
+  // verifiers insist on (@pathcheck/dcc-sdk refuses a 2 KiB window's 0x38 as a bad format),
+  // and the window is not cleared on reset, so it costs no time.
+  thread_local Deflater stored(0, 15, 4);
+  thread_local Deflater compressing(9, 15, 4);
   Deflater& deflater = options_.deflate ? compressing : stored;
   ASSIGN_OR_RETURN(std::string compressed, deflater.Compress(cose));
   return "HC1:" + Base45Encode(compressed);

@@ -45,9 +45,12 @@ Result<std::string> MakeUvci(std::string_view country, std::string_view unique) 
       return InvalidArgumentError("UVCI unique part may hold only A-Z, 0-9 and '/'", "unique");
     }
   }
-  std::string body = "01:" + std::string(country) + ":" + std::string(unique);
-  const std::optional<char> check = LuhnModNCheckCharacter(body);
-  return std::string(kUrnPrefix) + body + "#" + *check;
+  // The check character covers the whole identifier, prefix included, as the DCC schema FAQ
+  // ("UVCI checksum") prescribes: LuhnModN("URN:UVCI:01:NL:187/37512422923") = 'Z'.
+  std::string uvci =
+      std::string(kUrnPrefix) + "01:" + std::string(country) + ":" + std::string(unique);
+  const std::optional<char> check = LuhnModNCheckCharacter(uvci);
+  return uvci + "#" + *check;
 }
 
 std::string NewUvci(std::string_view country) {
@@ -72,8 +75,7 @@ bool UvciChecksumValid(std::string_view uvci) {
   if (!uvci.starts_with(kUrnPrefix)) return false;
   const size_t hash = uvci.rfind('#');
   if (hash == std::string_view::npos || hash + 2 != uvci.size()) return false;
-  const std::optional<char> check =
-      LuhnModNCheckCharacter(uvci.substr(kUrnPrefix.size(), hash - kUrnPrefix.size()));
+  const std::optional<char> check = LuhnModNCheckCharacter(uvci.substr(0, hash));
   return check && *check == uvci.back();
 }
 

@@ -19,7 +19,8 @@ inline constexpr std::string_view kUvciAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012
 std::optional<char> LuhnModNCheckCharacter(std::string_view text,
                                            std::string_view alphabet = kUvciAlphabet);
 
-// "URN:UVCI:01:<country>:<unique>#<check>". kInvalidArgument when `unique` is empty, longer
+// "URN:UVCI:01:<country>:<unique>#<check>", the check character computed over everything
+// before the '#', "URN:UVCI:" included (DCC schema FAQ). kInvalidArgument when `unique` is empty, longer
 // than 40 characters or has characters outside A-Z 0-9 and '/', or `country` is not two
 // letters A-Z.
 Result<std::string> MakeUvci(std::string_view country, std::string_view unique);
@@ -27,7 +28,8 @@ Result<std::string> MakeUvci(std::string_view country, std::string_view unique);
 // A new UVCI for `country` whose unique part is 26 characters of base32 from 128 random bits.
 std::string NewUvci(std::string_view country);
 
-// True when `uvci` has the URN:UVCI: prefix, a '#' and the right check character after it.
+// True when `uvci` has the URN:UVCI: prefix, a '#' and after it the check character of
+// everything before it.
 bool UvciChecksumValid(std::string_view uvci);
 
 }  // namespace vaxreg::certs

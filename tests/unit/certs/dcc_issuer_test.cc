@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "certs/codec/base45.h"
 #include "certs/dcc/schema_check.h"
 #include "certs/issue/uvci.h"
 #include "certs/verifier.h"
@@ -57,6 +58,14 @@ TEST_F(DccIssuerTest, IssuedCertificateVerifiesAndCarriesTheContent) {
   Result<IssuedDcc> issued = issuer_->Issue(Anh(), now);
   ASSERT_TRUE(issued.ok()) << issued.status().ToString();
   EXPECT_TRUE(issued->hc1.starts_with("HC1:"));
+  // A standard zlib stream: CMF 0x78 (deflate, 32 KiB window), as every DCC verifier expects.
+  Result<std::string> zlib = Base45Decode(std::string_view(issued->hc1).substr(4));
+  ASSERT_TRUE(zlib.ok());
+  ASSERT_GE(zlib->size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>((*zlib)[0]), 0x78);
+  EXPECT_EQ(
+      ((static_cast<unsigned char>((*zlib)[0]) << 8) | static_cast<unsigned char>((*zlib)[1])) % 31,
+      0);
   EXPECT_TRUE(UvciChecksumValid(issued->uvci)) << issued->uvci;
   EXPECT_TRUE(issued->uvci.starts_with("URN:UVCI:01:VN:"));
   EXPECT_EQ(issued->expires_at, Utc(2025, 3, 10, 9));

@@ -20,7 +20,18 @@ TEST(UvciTest, MakesUrnWithCheckCharacter) {
   EXPECT_TRUE(u->starts_with("URN:UVCI:01:VN:0123456789ABCDEF#")) << *u;
   EXPECT_EQ(u->size(), std::string("URN:UVCI:01:VN:0123456789ABCDEF#X").size());
   EXPECT_TRUE(UvciChecksumValid(*u));
-  EXPECT_EQ(u->back(), *LuhnModNCheckCharacter("01:VN:0123456789ABCDEF"));
+  EXPECT_EQ(u->back(), *LuhnModNCheckCharacter("URN:UVCI:01:VN:0123456789ABCDEF"));
+}
+
+// The DCC schema FAQ's own example ("UVCI checksum"): the check character is computed over the
+// whole identifier, "URN:UVCI:" included.
+TEST(UvciTest, MatchesTheDccSchemaFaqExample) {
+  EXPECT_EQ(LuhnModNCheckCharacter("URN:UVCI:01:NL:187/37512422923"), 'Z');
+  EXPECT_TRUE(UvciChecksumValid("URN:UVCI:01:NL:187/37512422923#Z"));
+  EXPECT_FALSE(UvciChecksumValid("URN:UVCI:01:NL:187/37512422923#A"));
+  Result<std::string> u = MakeUvci("NL", "187/37512422923");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(*u, "URN:UVCI:01:NL:187/37512422923#Z");
 }
 
 TEST(UvciTest, EverySingleCharacterChangeIsCaught) {
