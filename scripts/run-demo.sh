@@ -8,8 +8,11 @@ scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target vaxreg
 mkdir -p var
+# Photos of correction requests live beside the database (docs/corrections.md).
+export VAXREG_CORRECTIONS_PHOTO_DIR="${VAXREG_CORRECTIONS_PHOTO_DIR:-var/photos}"
 if [ ! -e var/demo.db ]; then
-  # About 10,000 synthetic people with dose histories, the demo facilities and accounts.
+  # About 10,000 synthetic people with dose histories, the demo facilities and accounts, and
+  # correction requests in every queue (open, overdue, decided).
   build/release/src/app/vaxreg --db "sqlite:var/demo.db" demo seed --people 10000 --seed 1
 fi
 exec build/release/src/app/vaxreg --db "sqlite:var/demo.db" serve --demo --address 127.0.0.1 --port 8080 \

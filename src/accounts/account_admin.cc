@@ -85,6 +85,30 @@ Result<User> SetUserPassword(storage::Connection& writer, const Clock& clock, in
   return user;
 }
 
+Result<User> SetCitizenBirthDate(storage::Connection& writer, const Clock& clock, int64_t user_id,
+                                 const std::string& birth_date, const Actor& actor) {
+  ASSIGN_OR_RETURN(User user, RequireUser(writer, user_id));
+  if (user.role != auth::Role::kCitizen) {
+    return FailedPreconditionError("only citizen accounts have a birth date", "birth_date");
+  }
+  NewUser check;
+  check.username = user.username;
+  check.role = user.role;
+  check.birth_date = birth_date;
+  RETURN_IF_ERROR(ValidateNewUser(check));
+  if (birth_date.empty()) return InvalidArgumentError("birth_date is required", "birth_date");
+  if (user.birth_date == birth_date) return user;
+  const User before = user;
+  RETURN_IF_ERROR(
+      writer.Execute("UPDATE users SET birth_date = $1 WHERE id = $2", {birth_date, user_id})
+          .status());
+  user.birth_date = birth_date;
+  RETURN_IF_ERROR(audit::AppendAudit(writer, clock,
+                                     {actor.id, "user.birth_date", Target(user_id), before.ToJson(),
+                                      user.ToJson(), actor.request_id}));
+  return user;
+}
+
 Result<User> SetUserBinding(storage::Connection& writer, const Clock& clock, int64_t user_id,
                             const Binding& binding, const Actor& actor) {
   ASSIGN_OR_RETURN(User user, RequireUser(writer, user_id));

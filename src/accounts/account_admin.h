@@ -56,6 +56,14 @@ struct Binding {
 Result<User> SetUserBinding(storage::Connection& writer, const Clock& clock, int64_t user_id,
                             const Binding& binding, const Actor& actor);
 
+// Sets a citizen's birth date ('YYYY-MM-DD'; that it is a real day agreeing with the CCCD is the
+// caller's check, as for ValidateNewUser), which with the CCCD decides the record the citizen
+// sees (accounts/citizen_record.h). The same date changes and audits nothing. kInvalidArgument
+// for another shape, kFailedPrecondition for an account that is not a citizen's, kNotFound for
+// an unknown id.
+Result<User> SetCitizenBirthDate(storage::Connection& writer, const Clock& clock, int64_t user_id,
+                                 const std::string& birth_date, const Actor& actor);
+
 // The account's sessions that are neither expired nor revoked at `now`, newest first.
 Result<std::vector<SessionInfo>> ListActiveSessions(storage::Connection& conn, int64_t user_id,
                                                     int64_t now);

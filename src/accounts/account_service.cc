@@ -21,6 +21,58 @@ constexpr std::chrono::seconds kDay = std::chrono::hours(24);
 std::string AddressKey(std::string_view remote) { return "addr:" + std::string(remote); }
 std::string FailureKey(std::string_view username) { return "fail:" + std::string(username); }
 
+// One-time-code issuance limits, per CCCD and per phone number: a counter per window and one per
+// day, under the keys "<kind>:<subject>" and "<kind>-day:<subject>".
+constexpr std::string_view kCccdCodes = "otp-cccd";
+constexpr std::string_view kPhoneCodes = "otp-phone";
+
+struct CodeLimits {
+  ThrottleLimit window;
+  ThrottleLimit day;
+};
+
+CodeLimits Limits(const AccountOptions& o) {
+  return {{o.otp_codes_per_window, o.otp_window}, {o.otp_codes_per_day, kDay}};
+}
+
+// Seconds until `subject` may have another code (0: now).
+Result<int64_t> CodeWait(storage::Connection& conn, std::string_view kind, std::string_view subject,
+                         const CodeLimits& limits, int64_t now) {
+  const std::string s(subject);
+  ASSIGN_OR_RETURN(int64_t window,
+                   ThrottleRetryAfter(conn, std::string(kind) + ":" + s, limits.window, now));
+  ASSIGN_OR_RETURN(int64_t day,
+                   ThrottleRetryAfter(conn, std::string(kind) + "-day:" + s, limits.day, now));
+  return std::max(window, day);
+}
+
+Status CountCode(storage::Connection& writer, std::string_view kind, std::string_view subject,
+                 const CodeLimits& limits, int64_t now) {
+  const std::string s(subject);
+  RETURN_IF_ERROR(
+      ThrottleHit(writer, std::string(kind) + ":" + s, limits.window.window, now).status());
+  return ThrottleHit(writer, std::string(kind) + "-day:" + s, limits.day.window, now).status();
+}
+
+// The text with the code, in Vietnamese and English; the outbox keeps only stored_body.
+Message CodeMessage(const std::string& phone, const std::string& code, std::chrono::seconds ttl,
+                    bool signup) {
+  const std::string minutes = std::to_string(ttl.count() / 60);
+  Message m;
+  m.channel = "sms";
+  m.recipient = phone;
+  m.subject = "vaxreg login code";
+  m.body = "Mã đăng nhập vaxreg của bạn là " + code + ", hết hạn sau " + minutes + " phút. ";
+  if (signup) m.body += "Nếu bạn không đăng ký, hãy bỏ qua tin nhắn này. ";
+  m.body += "Your vaxreg login code is " + code + ". It expires in " + minutes + " minutes.";
+  if (signup) m.body += " If you did not sign up, ignore this message.";
+  m.secret = code;
+  m.stored_body = "Đã gửi mã đăng nhập vaxreg, hết hạn sau " + minutes +
+                  " phút; mã không được lưu. A vaxreg login code was sent; it expires in " +
+                  minutes + " minutes. The code is not stored.";
+  return m;
+}
+
 std::string SixDigitCode() {
   // Uniform in [0, 10^6): randombytes_uniform avoids modulo bias.
   std::string code = std::to_string(randombytes_uniform(1000000));
@@ -117,59 +169,70 @@ Status AccountService::IssueOtp(storage::Connection& writer, std::string_view cc
   const int64_t now = ToUnixSeconds(clock_.Now());
   // Issuance limits per CCCD, counted whether or not an account exists (the same answer and the
   // same writes for both), then per phone number for a real account.
-  const ThrottleLimit per_window{options_.otp_codes_per_window, options_.otp_window};
-  const ThrottleLimit per_day{options_.otp_codes_per_day, kDay};
-  const std::string cccd_window_key = "otp-cccd:" + std::string(cccd);
-  const std::string cccd_day_key = "otp-cccd-day:" + std::string(cccd);
-  ASSIGN_OR_RETURN(int64_t wait_window,
-                   ThrottleRetryAfter(writer, cccd_window_key, per_window, now));
-  ASSIGN_OR_RETURN(int64_t wait_day, ThrottleRetryAfter(writer, cccd_day_key, per_day, now));
-  if (const int64_t wait = std::max(wait_window, wait_day); wait > 0) {
+  const CodeLimits limits = Limits(options_);
+  ASSIGN_OR_RETURN(int64_t wait, CodeWait(writer, kCccdCodes, cccd, limits, now));
+  if (wait > 0) {
     return ResourceExhaustedError("too many login codes requested for this CCCD; try again in " +
                                   std::to_string(wait) + " s");
   }
-  RETURN_IF_ERROR(ThrottleHit(writer, cccd_window_key, per_window.window, now).status());
-  RETURN_IF_ERROR(ThrottleHit(writer, cccd_day_key, per_day.window, now).status());
+  RETURN_IF_ERROR(CountCode(writer, kCccdCodes, cccd, limits, now));
 
   ASSIGN_OR_RETURN(std::optional<User> user, FindUserByUsername(writer, cccd));
   if (!user || user->role != auth::Role::kCitizen || user->disabled) return Status::Ok();
-  const std::string recipient = user->phone.empty() ? user->username : user->phone;
-  const std::string phone_window_key = "otp-phone:" + recipient;
-  const std::string phone_day_key = "otp-phone-day:" + recipient;
-  ASSIGN_OR_RETURN(int64_t phone_wait_window,
-                   ThrottleRetryAfter(writer, phone_window_key, per_window, now));
-  ASSIGN_OR_RETURN(int64_t phone_wait_day, ThrottleRetryAfter(writer, phone_day_key, per_day, now));
-  if (phone_wait_window > 0 || phone_wait_day > 0) {
+  // A code goes to the account's own phone or nowhere: never to the CCCD or another address.
+  if (user->phone.empty()) {
+    spdlog::info("one-time code for user {} not sent: the account has no phone", user->id);
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(int64_t phone_wait, CodeWait(writer, kPhoneCodes, user->phone, limits, now));
+  if (phone_wait > 0) {
     // Silent: the caller asked about this CCCD, whose own limit is not reached; answering
     // differently would tell that the account exists and shares its phone.
     spdlog::warn("one-time code for user {} not sent: its phone number has had its codes",
                  user->id);
     return Status::Ok();
   }
-  RETURN_IF_ERROR(ThrottleHit(writer, phone_window_key, per_window.window, now).status());
-  RETURN_IF_ERROR(ThrottleHit(writer, phone_day_key, per_day.window, now).status());
+  RETURN_IF_ERROR(CountCode(writer, kPhoneCodes, user->phone, limits, now));
+  return SendCode(writer, *user, false, request_id);
+}
 
+Status AccountService::SignUp(storage::Connection& writer, const CitizenSignUp& in,
+                              const std::string& request_id) {
+  RETURN_IF_ERROR(ValidateCitizenSignUp(in));
+  const int64_t now = ToUnixSeconds(clock_.Now());
+  // Both limits are checked and counted before the accounts table is read, so whether an account
+  // exists changes neither the answer nor what the counters show later.
+  const CodeLimits limits = Limits(options_);
+  ASSIGN_OR_RETURN(int64_t cccd_wait, CodeWait(writer, kCccdCodes, in.cccd, limits, now));
+  ASSIGN_OR_RETURN(int64_t phone_wait, CodeWait(writer, kPhoneCodes, in.phone, limits, now));
+  if (const int64_t wait = std::max(cccd_wait, phone_wait); wait > 0) {
+    return ResourceExhaustedError(
+        "too many codes requested for this CCCD or phone number; try again in " +
+        std::to_string(wait) + " s");
+  }
+  RETURN_IF_ERROR(CountCode(writer, kCccdCodes, in.cccd, limits, now));
+  RETURN_IF_ERROR(CountCode(writer, kPhoneCodes, in.phone, limits, now));
+  ASSIGN_OR_RETURN(std::optional<User> user, ApplyCitizenSignUp(writer, clock_, in, request_id));
+  if (!user) return Status::Ok();
+  return SendCode(writer, *user, true, request_id);
+}
+
+Status AccountService::SendCode(storage::Connection& writer, const User& user, bool signup,
+                                const std::string& request_id) {
+  if (user.phone.empty()) return InternalError("a one-time code needs the account's phone");
+  const int64_t now = ToUnixSeconds(clock_.Now());
   const std::string code = SixDigitCode();
   const int64_t expires = now + options_.otp_ttl.count();
   RETURN_IF_ERROR(writer
                       .Execute("INSERT INTO otp_codes (user_id, code_hash, created_at, expires_at) "
                                "VALUES ($1, $2, $3, $4)",
-                               {user->id, HashOtp(user->id, code), now, expires})
+                               {user.id, HashOtp(user.id, code), now, expires})
                       .status());
   RETURN_IF_ERROR(audit::AppendAudit(
       writer, clock_,
-      {user->ToPrincipal().ActorId(), "otp.issue", "user:" + std::to_string(user->id), "null",
+      {user.ToPrincipal().ActorId(), "otp.issue", "user:" + std::to_string(user.id), "null",
        "{\"expires_at\":" + std::to_string(expires) + "}", request_id}));
-  const std::string minutes = std::to_string(options_.otp_ttl.count() / 60);
-  Message m;
-  m.channel = "sms";
-  m.recipient = recipient;
-  m.subject = "vaxreg login code";
-  m.body = "Your vaxreg login code is " + code + ". It expires in " + minutes + " minutes.";
-  m.secret = code;
-  m.stored_body = "A vaxreg login code was sent; it expires in " + minutes +
-                  " minutes. The code is not stored.";
-  return notifier_.Send(writer, m);
+  return notifier_.Send(writer, CodeMessage(user.phone, code, options_.otp_ttl, signup));
 }
 
 Result<Session> AccountService::LoginWithOtp(storage::Connection& writer, std::string_view cccd,
@@ -195,7 +258,9 @@ Result<Session> AccountService::LoginWithOtp(storage::Connection& writer, std::s
   }
   RETURN_IF_ERROR(
       writer.Execute("UPDATE otp_codes SET used_at = $1 WHERE id = $2", {now, otp_id}).status());
-  return CreateSession(writer, *user, request_id);
+  // The code reached the account's phone: that proves the phone.
+  ASSIGN_OR_RETURN(User verified, MarkPhoneVerified(writer, clock_, *user, request_id));
+  return CreateSession(writer, verified, request_id);
 }
 
 Result<auth::Principal> AccountService::Authenticate(std::string_view token) {

@@ -1,7 +1,10 @@
 #pragma once
 // Logging in and out. Staff, authorities, signers and admins log in with username + password
-// (Argon2id); citizens with their CCCD and a one-time code sent by the Notifier. A successful
-// login returns an opaque random bearer token; only its SHA-256 is stored, with an expiry.
+// (Argon2id); citizens with their CCCD and a one-time code sent by the Notifier to their phone
+// (an account without a phone gets no code). Citizens create their own accounts (SignUp,
+// accounts/citizen_signup.h); the first login with a code sent to the phone verifies it.
+// A successful login returns an opaque random bearer token; only its SHA-256 is stored, with an
+// expiry.
 //
 // Attempts are throttled per client address and per account, with counters in the database
 // (accounts/throttle_store.h), so every server process on one database shares them; failures
@@ -17,6 +20,7 @@
 #include <chrono>
 #include <string>
 
+#include "accounts/citizen_signup.h"
 #include "accounts/notifier.h"
 #include "accounts/password.h"
 #include "accounts/session_cache.h"
@@ -39,8 +43,9 @@ struct AccountOptions {
   int otp_codes_per_window = 3;
   std::chrono::seconds otp_window{std::chrono::minutes(15)};
   int otp_codes_per_day = 10;
-  // POST /api/v1/auth/otp answers no sooner than this after it started, so an existing account
-  // (code written, message queued) cannot be told from a missing one by timing.
+  // POST /api/v1/auth/otp and /api/v1/auth/signup answer no sooner than this after they started,
+  // so an existing account (code written, message queued) cannot be told from a missing one by
+  // timing.
   std::chrono::milliseconds otp_min_response{100};
   // Failed logins allowed per account per window, and attempts per client address per window.
   int account_failures_per_window = 5;
@@ -90,13 +95,24 @@ class AccountService final {
   // kResourceExhausted (nothing written) once `cccd` has had its codes for the window or the day;
   // this is counted for every CCCD asked for, existing or not, so the answer does not tell
   // whether an account exists. Unknown, disabled or non-citizen accounts then return OK without
-  // sending anything, and so does an account whose phone number has had its codes (several
-  // accounts may share one phone).
+  // sending anything, and so do an account without a phone (a code goes to the account's phone
+  // and nowhere else) and an account whose phone number has had its codes (several accounts may
+  // share one phone).
   Status IssueOtp(storage::Connection& writer, std::string_view cccd,
                   const std::string& request_id);
 
+  // Writer: a citizen's sign-up (accounts/citizen_signup.h), `in` checked and normalised by the
+  // caller. kResourceExhausted (nothing written) once the CCCD or the phone number has had its
+  // codes for the window or the day (the limits of IssueOtp, shared with it). Otherwise both are
+  // counted, whatever follows, and the sign-up is applied: a code is sent to in.phone, and only
+  // there, for a new or pending account; nothing is changed or sent for any other account, and
+  // the result is the same OK, so a caller cannot tell the cases apart.
+  Status SignUp(storage::Connection& writer, const CitizenSignUp& in,
+                const std::string& request_id);
+
   // Writer: checks the newest unexpired code for the citizen and, if it matches, consumes it and
-  // creates a session. Wrong codes count towards otp_max_attempts of that code only, after which
+  // creates a session; the first such login marks the account's phone verified (a code sent to
+  // it came back). Wrong codes count towards otp_max_attempts of that code only, after which
   // the code is dead; a newly issued code starts again (there is no account-wide lockout, so a
   // stranger's guesses cannot lock the owner out).
   // A wrong code returns kUnauthenticated after writing the attempt count: the WriteFn must let
@@ -126,6 +142,10 @@ class AccountService final {
   void ForgetUserSessions(int64_t user_id);
 
  private:
+  // Writes a new code for `user`, audits it and sends it to user.phone; `signup` picks the text.
+  Status SendCode(storage::Connection& writer, const User& user, bool signup,
+                  const std::string& request_id);
+
   storage::Database& db_;
   const Clock& clock_;
   Notifier& notifier_;

@@ -11,7 +11,7 @@ using storage::Value;
 
 constexpr std::string_view kUserColumns =
     "id, username, role, display_name, password_hash, facility_code, admin_unit_code, phone, "
-    "disabled, created_at";
+    "disabled, created_at, birth_date, phone_verified_at, signup_pending";
 
 Result<User> UserFromRow(const storage::Row& row) {
   User u;
@@ -25,6 +25,9 @@ Result<User> UserFromRow(const storage::Row& row) {
   u.phone = row.IsNull(7) ? "" : row.Text(7);
   u.disabled = row.Int(8) != 0;
   u.created_at = row.Int(9);
+  u.birth_date = row.IsNull(10) ? "" : row.Text(10);
+  u.phone_verified_at = row.IsNull(11) ? 0 : row.Int(11);
+  u.signup_pending = row.Int(12) != 0;
   return u;
 }
 
@@ -32,6 +35,12 @@ Value NullIfEmpty(const std::string& s) { return s.empty() ? Value(nullptr) : Va
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// 'YYYY-MM-DD' by shape only.
+bool IsIsoDateShape(std::string_view s) {
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' && AllDigits(s.substr(0, 4)) &&
+         AllDigits(s.substr(5, 2)) && AllDigits(s.substr(8, 2));
 }
 
 Result<std::optional<User>> FindOne(storage::Connection& conn, std::string_view where, Value key) {
@@ -64,6 +73,9 @@ std::string User::ToJson() const {
   if (!facility_code.empty()) o["facility_code"] = facility_code;
   if (!admin_unit_code.empty()) o["admin_unit_code"] = admin_unit_code;
   if (!phone.empty()) o["phone"] = phone;
+  if (!birth_date.empty()) o["birth_date"] = birth_date;
+  if (phone_verified_at != 0) o["phone_verified_at"] = phone_verified_at;
+  if (signup_pending) o["signup_pending"] = true;
   o["disabled"] = disabled;
   o["created_at"] = created_at;
   return boost::json::serialize(o);
@@ -84,6 +96,14 @@ Status ValidateNewUser(const NewUser& u) {
     }
     if (u.password_hash.empty()) {
       return InvalidArgumentError("a password is required for this role", "password");
+    }
+  }
+  if (!u.birth_date.empty()) {
+    if (u.role != auth::Role::kCitizen) {
+      return InvalidArgumentError("only citizen accounts have a birth_date", "birth_date");
+    }
+    if (!IsIsoDateShape(u.birth_date)) {
+      return InvalidArgumentError("birth_date must be YYYY-MM-DD", "birth_date");
     }
   }
   if (u.display_name.size() > 200) {
@@ -125,11 +145,11 @@ Result<User> CreateUser(storage::Connection& writer, const Clock& clock, const N
   const int64_t now = ToUnixSeconds(clock.Now());
   auto rows = writer.Query(
       "INSERT INTO users (username, role, display_name, password_hash, facility_code, "
-      "admin_unit_code, phone, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8) "
-      "RETURNING id",
+      "admin_unit_code, phone, disabled, created_at, birth_date) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9) RETURNING id",
       {nu.username, std::string(auth::RoleName(nu.role)), nu.display_name,
        NullIfEmpty(nu.password_hash), NullIfEmpty(nu.facility_code),
-       NullIfEmpty(nu.admin_unit_code), NullIfEmpty(nu.phone), now});
+       NullIfEmpty(nu.admin_unit_code), NullIfEmpty(nu.phone), now, NullIfEmpty(nu.birth_date)});
   if (!rows.ok()) {
     if (rows.status().code() == StatusCode::kAlreadyExists) {
       return AlreadyExistsError("username '" + nu.username + "' is taken", "username");
@@ -145,6 +165,7 @@ Result<User> CreateUser(storage::Connection& writer, const Clock& clock, const N
   u.facility_code = nu.facility_code;
   u.admin_unit_code = nu.admin_unit_code;
   u.phone = nu.phone;
+  u.birth_date = nu.birth_date;
   u.created_at = now;
   RETURN_IF_ERROR(audit::AppendAudit(
       writer, clock,

@@ -26,6 +26,12 @@ struct User {
   std::string phone;
   bool disabled = false;
   int64_t created_at = 0;
+  // Citizens: the birth date given at sign-up ('YYYY-MM-DD'; "" for accounts created before
+  // sign-up existed), when a code sent to `phone` was first used to log in (0: never), and
+  // whether the account waits for that since a sign-up (accounts/citizen_signup.h).
+  std::string birth_date;
+  int64_t phone_verified_at = 0;
+  bool signup_pending = false;
 
   auth::Principal ToPrincipal() const;
   // JSON for the API and the audit log; never includes the password hash.
@@ -40,6 +46,7 @@ struct NewUser {
   std::string facility_code;
   std::string admin_unit_code;
   std::string phone;
+  std::string birth_date;  // citizens only, 'YYYY-MM-DD' or ""
 };
 
 // Who performs a write, for the audit row.
@@ -51,7 +58,9 @@ struct Actor {
 // Checks the shape of a new account: username 3-64 chars of [A-Za-z0-9._@-] (a 12-digit CCCD for
 // citizens), a password hash for every role but citizen, facility_code only and always for
 // facility_staff, admin_unit_code only for health_authority ("VN" for national, or the GSO code
-// of an existing province, district or commune). kInvalidArgument with the field named.
+// of an existing province, district or commune), birth_date only for citizens and shaped
+// 'YYYY-MM-DD' (that it is a real day agreeing with the CCCD is checked by the caller, which
+// knows the registry's rules: api/citizen_fields.h). kInvalidArgument with the field named.
 Status ValidateNewUser(const NewUser& user);
 
 // Inserts the user (after ValidateNewUser). kAlreadyExists if the username is taken.

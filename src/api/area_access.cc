@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "accounts/citizen_record.h"
 #include "geo/admin_units.h"
 
 namespace vaxreg::api {
@@ -17,9 +18,9 @@ bool IsNational(const auth::Principal& who) {
 Status CheckMayAccessPerson(const auth::Principal& who, const registry::Person& p) {
   switch (who.role) {
     case auth::Role::kCitizen:
-      if (!p.cccd.empty() && p.cccd == who.username) return Status::Ok();
       // The same answer as for a record that does not exist: a citizen cannot probe which
-      // ids or numbers belong to someone.
+      // ids or numbers belong to someone. Their own record is reached through the overload
+      // that reads what they may see.
       return NotFoundError(std::string(kNoSuchRecord));
     case auth::Role::kHealthAuthority: {
       if (IsNational(who)) return Status::Ok();
@@ -35,6 +36,23 @@ Status CheckMayAccessPerson(const auth::Principal& who, const registry::Person& 
     default:
       return Status::Ok();
   }
+}
+
+Status CheckMayAccessPerson(storage::Connection& conn, const auth::Principal& who,
+                            const registry::Person& p) {
+  if (who.role != auth::Role::kCitizen) return CheckMayAccessPerson(who, p);
+  ASSIGN_OR_RETURN(std::optional<int64_t> mine, CitizenPersonId(conn, who));
+  if (mine && *mine == p.id) return Status::Ok();
+  return NotFoundError(std::string(kNoSuchRecord));
+}
+
+Result<std::optional<int64_t>> CitizenPersonId(storage::Connection& conn,
+                                               const auth::Principal& who) {
+  if (who.role != auth::Role::kCitizen) return std::optional<int64_t>();
+  Result<accounts::CitizenIdentity> identity = accounts::CitizenIdentityOf(conn, who.user_id);
+  if (identity.status().code() == StatusCode::kNotFound) return std::optional<int64_t>();
+  if (!identity.ok()) return identity.status();
+  return accounts::FindCitizenPersonId(conn, *identity);
 }
 
 Status CheckUnitInArea(const auth::Principal& who, std::string_view unit_code,

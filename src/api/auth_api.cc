@@ -1,4 +1,4 @@
-// Login, one-time codes, logout and "who am I".
+// Login, one-time codes, citizens' sign-up, logout and "who am I".
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -7,8 +7,10 @@
 #include <chrono>
 
 #include "api/async_bridge.h"
+#include "api/citizen_fields.h"
 #include "api/routes.h"
 #include "http/json.h"
+#include "registry/person.h"
 
 namespace vaxreg::api {
 namespace {
@@ -135,6 +137,54 @@ awaitable<http::Response> RequestOtp(ApiServices& s, http::RequestContext& ctx) 
       ctx.request);
 }
 
+// The answer to every sign-up that passed validation and the limits, whatever it changed.
+constexpr std::string_view kSignUpAnswer =
+    "unless this CCCD already has an account with a verified phone, a one-time code was sent to "
+    "this phone: log in with it to finish signing up";
+
+// POST /api/v1/auth/signup {"cccd","birth_date","phone"}: a citizen creates their account
+// (AccountService::SignUp). 400 naming the field for a malformed CCCD, birth date or phone, or a
+// CCCD whose digits disagree with the birth year; 429 when the address, the CCCD or the phone
+// has had its codes; otherwise 202 with the same body whether an account was created, a pending
+// one signed up again, or nothing changed because the CCCD's account has a verified phone;
+// answered no sooner than options().otp_min_response after the request arrived.
+awaitable<http::Response> SignUp(ApiServices& s, http::RequestContext& ctx) {
+  const auto answer_at = std::chrono::steady_clock::now() + s.accounts.options().otp_min_response;
+  auto body = http::ParseJsonObject(ctx.request);
+  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  auto cccd = http::RequireString(*body, "cccd");
+  auto birth_text = http::RequireString(*body, "birth_date");
+  auto phone_text = http::RequireString(*body, "phone");
+  for (const Status& st : {cccd.status(), birth_text.status(), phone_text.status()}) {
+    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  }
+  if (cccd->size() != 12 || cccd->find_first_not_of("0123456789") != std::string::npos) {
+    co_return http::ErrorResponse(InvalidArgumentError("cccd must be 12 digits", "cccd"),
+                                  ctx.request);
+  }
+  auto birth_date =
+      ParseCitizenBirthDate(*birth_text, registry::DayOf(ToUnixSeconds(s.clock.Now())));
+  if (!birth_date.ok()) co_return http::ErrorResponse(birth_date.status(), ctx.request);
+  if (Status st = CheckCccdAgreesWithBirthDate(*cccd, *birth_date); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
+  auto phone = accounts::NormaliseMobilePhone(*phone_text);
+  if (!phone.ok()) co_return http::ErrorResponse(phone.status(), ctx.request);
+  const accounts::CitizenSignUp in{*cccd, *birth_date, *phone};
+  Status outcome = Status::Ok();
+  storage::WriteFn sign_up = [&](storage::Connection& c) -> Status {
+    outcome = s.accounts.CheckAddressThrottle(c, ctx.remote_address);
+    if (outcome.ok()) outcome = s.accounts.SignUp(c, in, ctx.request_id);
+    return outcome.code() == StatusCode::kResourceExhausted ? Status::Ok() : outcome;
+  };
+  Status st = co_await AwaitWrite(s.writer, sign_up);
+  co_await SleepUntil(answer_at);
+  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  if (!outcome.ok()) co_return http::ErrorResponse(outcome, ctx.request);
+  co_return http::JsonResponse(http_::status::accepted,
+                               boost::json::object{{"status", kSignUpAnswer}}, ctx.request);
+}
+
 // POST /api/v1/auth/logout: revokes the caller's token.
 awaitable<http::Response> Logout(ApiServices& s, http::RequestContext& ctx) {
   const std::string token = BearerToken(ctx.request);
@@ -170,6 +220,9 @@ void RegisterAuthRoutes(http::Router& router, ApiServices& s) {
   router.Add({http_::verb::post, "/api/v1/auth/otp", AccessRule::Public(),
               [&s](http::RequestContext& ctx) { return RequestOtp(s, ctx); }, 0,
               "send a citizen a one-time login code"});
+  router.Add({http_::verb::post, "/api/v1/auth/signup", AccessRule::Public(),
+              [&s](http::RequestContext& ctx) { return SignUp(s, ctx); }, 0,
+              "a citizen signs up with CCCD, birth date and phone; a code goes to the phone"});
   router.Add({http_::verb::post, "/api/v1/auth/logout", AccessRule::AnyRole(),
               [&s](http::RequestContext& ctx) { return Logout(s, ctx); }, 0,
               "revoke the caller's token"});

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
 #include "api/routes.h"
@@ -86,13 +87,13 @@ awaitable<http::Response> GetQr(ApiServices& s, http::RequestContext& ctx, bool 
   co_return BytesResponse(std::move(*image), png ? "image/png" : "image/svg+xml", ctx.request);
 }
 
-// The calling citizen's newest active certificate. kNotFound when the registry has no person
-// with the citizen's CCCD or the person has no active certificate.
+// The calling citizen's newest active certificate. kNotFound when no registry record agrees with
+// the citizen's CCCD and birth date (CitizenPersonId) or the person has no active certificate.
 Result<certs::CertificateRecord> LoadMyCertificate(ApiServices& s, http::RequestContext& ctx) {
   ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
-  ASSIGN_OR_RETURN(auto person, registry::FindPersonByCccd(*conn, ctx.principal->username));
-  if (!person) return NotFoundError("the registry has no person with your CCCD yet");
-  ASSIGN_OR_RETURN(auto rec, certs::ActiveCertificate(*conn, person->id));
+  ASSIGN_OR_RETURN(std::optional<int64_t> person_id, CitizenPersonId(*conn, *ctx.principal));
+  if (!person_id) return NotFoundError(std::string(kNoOwnRecord));
+  ASSIGN_OR_RETURN(auto rec, certs::ActiveCertificate(*conn, *person_id));
   if (!rec) return NotFoundError("you have no certificate yet");
   return *rec;
 }

@@ -53,7 +53,8 @@ Status CheckAreaForRegistration(storage::Connection& conn, const auth::Principal
 }
 
 // POST /api/v1/registrations {"facility_code","day"[,"person_id"]}; citizens always book for
-// themselves (person_id is not used for them).
+// themselves, the record agreeing with their CCCD and birth date (person_id is not used for
+// them).
 awaitable<http::Response> Book(ApiServices& s, http::RequestContext& ctx) {
   auto body = http::ParseJsonObject(ctx.request);
   if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
@@ -67,13 +68,12 @@ awaitable<http::Response> Book(ApiServices& s, http::RequestContext& ctx) {
   if (ctx.principal->role == auth::Role::kCitizen) {
     auto conn = s.db.Acquire();
     if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
-    auto me = registry::FindPersonByCccd(**conn, ctx.principal->username);
+    auto me = CitizenPersonId(**conn, *ctx.principal);
     if (!me.ok()) co_return http::ErrorResponse(me.status(), ctx.request);
     if (!*me) {
-      co_return http::ErrorResponse(NotFoundError("the registry has no person with your CCCD yet"),
-                                    ctx.request);
+      co_return http::ErrorResponse(NotFoundError(std::string(kNoOwnRecord)), ctx.request);
     }
-    person_id = (*me)->id;
+    person_id = **me;
   } else if (person_id == 0) {
     co_return http::ErrorResponse(
         InvalidArgumentError("field 'person_id' is required", "person_id"), ctx.request);

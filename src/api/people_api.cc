@@ -1,5 +1,6 @@
 // People: create, read, look up by identity number, and a person's record (doses + status).
-// Citizens read only their own record (their username is their CCCD).
+// Citizens read only their own record: the one whose CCCD and birth date agree with their
+// account's (accounts/citizen_record.h).
 
 #include <boost/json.hpp>
 
@@ -58,7 +59,7 @@ awaitable<http::Response> GetPerson(ApiServices& s, http::RequestContext& ctx) {
   auto p = registry::FindPersonById(**conn, *id);
   if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
   if (!*p) co_return http::ErrorResponse(NotFoundFor(*ctx.principal, *id), ctx.request);
-  if (Status st = CheckMayAccessPerson(*ctx.principal, **p); !st.ok()) {
+  if (Status st = CheckMayAccessPerson(**conn, *ctx.principal, **p); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
   co_return RawJsonResponse(http_::status::ok, registry::PersonJson(**p), ctx.request);
@@ -88,7 +89,7 @@ awaitable<http::Response> GetRecord(ApiServices& s, http::RequestContext& ctx) {
   auto record = registry::LoadPersonRecord(**conn, *id, *s.vaccines.Get());
   if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
   if (!*record) co_return http::ErrorResponse(NotFoundFor(*ctx.principal, *id), ctx.request);
-  if (Status st = CheckMayAccessPerson(*ctx.principal, (*record)->person); !st.ok()) {
+  if (Status st = CheckMayAccessPerson(**conn, *ctx.principal, (*record)->person); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
   co_return http::JsonResponse(http_::status::ok, registry::PersonRecordToJson(**record),
@@ -99,14 +100,14 @@ awaitable<http::Response> GetRecord(ApiServices& s, http::RequestContext& ctx) {
 awaitable<http::Response> GetMyRecord(ApiServices& s, http::RequestContext& ctx) {
   auto conn = s.db.Acquire();
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
-  auto p = registry::FindPersonByCccd(**conn, ctx.principal->username);
-  if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
-  if (!*p) {
-    co_return http::ErrorResponse(NotFoundError("the registry has no person with your CCCD yet"),
-                                  ctx.request);
-  }
-  auto record = registry::LoadPersonRecord(**conn, (*p)->id, *s.vaccines.Get());
+  auto mine = CitizenPersonId(**conn, *ctx.principal);
+  if (!mine.ok()) co_return http::ErrorResponse(mine.status(), ctx.request);
+  if (!*mine) co_return http::ErrorResponse(NotFoundError(std::string(kNoOwnRecord)), ctx.request);
+  auto record = registry::LoadPersonRecord(**conn, **mine, *s.vaccines.Get());
   if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
+  if (!*record) {
+    co_return http::ErrorResponse(NotFoundError(std::string(kNoOwnRecord)), ctx.request);
+  }
   co_return http::JsonResponse(http_::status::ok, registry::PersonRecordToJson(**record),
                                ctx.request);
 }

@@ -33,6 +33,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterStatsRoutes(router, services);
   RegisterSupplyRoutes(router, services);
   RegisterIdentityRoutes(router, services);
+  RegisterCorrectionRoutes(router, services);
   if (!web_root.empty()) router.Add(http::StaticFilesRoute(web_root));
 }
 

@@ -31,6 +31,10 @@ void RegisterSupplyRoutes(http::Router& router, ApiServices& services);
 // Identity review queue and data-quality report (identity_api.cc).
 void RegisterIdentityRoutes(http::Router& router, ApiServices& services);
 
+// Citizens' correction requests and self-declared doses, handlers' queues and decisions, photo
+// uploads, handling reports (corrections_api.cc).
+void RegisterCorrectionRoutes(http::Router& router, ApiServices& services);
+
 // All of the above, plus static files from `web_root` when it is not empty.
 void RegisterAllRoutes(http::Router& router, ApiServices& services,
                        const std::filesystem::path& web_root);

@@ -21,6 +21,14 @@ namespace vaxreg::certs {
 class CertificateAuthority;
 }  // namespace vaxreg::certs
 
+namespace vaxreg::corrections {
+class CorrectionService;
+}  // namespace vaxreg::corrections
+
+namespace vaxreg::media {
+class PhotoStore;
+}  // namespace vaxreg::media
+
 namespace vaxreg::api {
 
 struct ApiServices {
@@ -42,6 +50,10 @@ struct ApiServices {
   // (503 with Retry-After when full). Null: blocking_pool, unbounded.
   boost::asio::thread_pool* image_pool = nullptr;
   WorkAdmission* image_admission = nullptr;
+  // Correction requests (corrections/service.h) and the photos attached to them; null when
+  // corrections are not enabled (the routes answer 503).
+  corrections::CorrectionService* corrections = nullptr;
+  media::PhotoStore* photos = nullptr;
   // Told the ids of person records a handler created, once they are committed (identity
   // verification in the background). Must return at once; empty when verification on creation
   // is off.

@@ -7,11 +7,13 @@
 
 #include "accounts/account_admin.h"
 #include "api/async_bridge.h"
+#include "api/citizen_fields.h"
 #include "api/query_params.h"
 #include "api/routes.h"
 #include "geo/admin_units.h"
 #include "http/json.h"
 #include "registry/facility.h"
+#include "registry/person.h"
 
 namespace vaxreg::api {
 namespace {
@@ -35,8 +37,10 @@ awaitable<http::Response> CreateUser(ApiServices& s, http::RequestContext& ctx) 
     auto facility = http::OptionalString(*body, "facility_code");
     auto unit = http::OptionalString(*body, "admin_unit_code");
     auto phone = http::OptionalString(*body, "phone");
-    for (const Status& st : {username.status(), role_name.status(), pw.status(), display.status(),
-                             facility.status(), unit.status(), phone.status()}) {
+    auto birth_date = http::OptionalString(*body, "birth_date");
+    for (const Status& st :
+         {username.status(), role_name.status(), pw.status(), display.status(), facility.status(),
+          unit.status(), phone.status(), birth_date.status()}) {
       if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     }
     auto role = auth::ParseRole(*role_name);
@@ -47,7 +51,19 @@ awaitable<http::Response> CreateUser(ApiServices& s, http::RequestContext& ctx) 
     nu.facility_code = facility->value_or("");
     nu.admin_unit_code = unit->value_or("");
     nu.phone = phone->value_or("");
+    nu.birth_date = birth_date->value_or("");
     password = pw->value_or("");
+  }
+  // A citizen's birth date as people write it, agreeing with the CCCD; other roles have none
+  // (ValidateNewUser says so).
+  if (nu.role == auth::Role::kCitizen && !nu.birth_date.empty()) {
+    auto iso = ParseCitizenBirthDate(nu.birth_date, registry::DayOf(ToUnixSeconds(s.clock.Now())));
+    if (!iso.ok()) co_return http::ErrorResponse(iso.status(), ctx.request);
+    if (Status st = CheckCccdAgreesWithBirthDate(nu.username, *iso); !st.ok()) {
+      // A username that is no CCCD at all is reported by ValidateNewUser, on its own field.
+      if (st.field() == "birth_date") co_return http::ErrorResponse(st, ctx.request);
+    }
+    nu.birth_date = *iso;
   }
   if (nu.role == auth::Role::kCitizen && !password.empty()) {
     co_return http::ErrorResponse(

@@ -9,6 +9,8 @@
 
 #include "accounts/user_store.h"
 #include "app/cli_audit.h"
+#include "app/cli_corrections.h"
+#include "app/demo_corrections.h"
 #include "app/cli_certs.h"
 #include "app/cli_signing.h"
 #include "app/cli_identity.h"
@@ -92,6 +94,9 @@ int Serve(const Config& config, bool demo) {
     if (!created.ok()) return Fail(created.status());
     auto facilities = SeedDemoFacilities((*runtime)->writer(), SystemClock::Get());
     if (!facilities.ok()) return Fail(facilities.status());
+    auto requests = SeedDemoCorrections((*runtime)->db(), (*runtime)->writer(), SystemClock::Get(),
+                                        config.corrections_photo_dir);
+    if (!requests.ok()) return Fail(requests.status());
     std::cout << "\nvaxreg is running at " << base << "  (Ctrl-C stops it)\n\n"
               << DemoLoginHelp(base) << std::endl;
   }
@@ -168,6 +173,12 @@ int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_dose
   if (!created.ok()) return Fail(created.status());
   std::cout << "demo accounts: " << *created << " created, "
             << DemoLogins().size() - static_cast<size_t>(*created) << " already present\n";
+  auto facilities = SeedDemoFacilities(*store->writer, SystemClock::Get());
+  if (!facilities.ok()) return Fail(facilities.status());
+  auto requests = SeedDemoCorrections(*store->db, *store->writer, SystemClock::Get(),
+                                      config.corrections_photo_dir);
+  if (!requests.ok()) return Fail(requests.status());
+  std::cout << "demo correction requests: " << *requests << " created\n";
   return 0;
 }
 
@@ -278,6 +289,11 @@ int RunCli(int argc, char** argv) {
   CLI::App* audit_cmd = app.add_subcommand("audit", "audit log");
   audit_cmd->require_subcommand(1);
   AuditCliStatePtr audit_cli = AddAuditCommands(*audit_cmd, action);
+
+  CLI::App* corrections_cmd =
+      app.add_subcommand("corrections", "citizens' correction requests: queues, deadlines, figures");
+  corrections_cmd->require_subcommand(1);
+  CorrectionsCliStatePtr corrections_cli = AddCorrectionsCommands(*corrections_cmd, action);
 
   CLI::App* demo_cmd = app.add_subcommand("demo", "demonstration data");
   demo_cmd->require_subcommand(1);

@@ -169,10 +169,61 @@ const std::vector<Setter>& Setters() {
       Num<int>("audit.checkpoint_interval_seconds", "VAXREG_AUDIT_CHECKPOINT_INTERVAL_SECONDS",
                "the server publishes an audit checkpoint this often",
                &Config::audit_checkpoint_interval_seconds, 1, 7 * 24 * 3600),
+      Num<int>("corrections.deadline_hours", "VAXREG_CORRECTIONS_DEADLINE_HOURS",
+               "hours a unit has to decide a correction request before it escalates",
+               &Config::corrections_deadline_hours, 1, 24 * 30),
+      Str("corrections.photo_dir", "VAXREG_CORRECTIONS_PHOTO_DIR",
+          "folder of the photos attached to correction requests (content-addressed; shared by "
+          "all servers of a deployment)",
+          &Config::corrections_photo_dir),
+      Num<int>("corrections.sweep_interval_seconds", "VAXREG_CORRECTIONS_SWEEP_INTERVAL_SECONDS",
+               "how often deadlines are checked and late requests escalated",
+               &Config::corrections_sweep_interval_seconds, 1, 3600),
+      Num<int>("corrections.requests_per_day", "VAXREG_CORRECTIONS_REQUESTS_PER_DAY",
+               "correction requests one citizen may send per day",
+               &Config::corrections_requests_per_day, 1, 1000),
+      Num<int>("corrections.digest_hour", "VAXREG_CORRECTIONS_DIGEST_HOUR",
+               "hour of the day (Viet Nam time) from which handlers get their daily digest",
+               &Config::corrections_digest_hour, 0, 23),
       Bool("identity.verify_on_create", "VAXREG_VERIFY_ON_CREATE",
            "verify person records created by the server against the population register in "
            "the background (true or false)",
            &Config::verify_on_create),
+      Str("notify.gateway_url", "VAXREG_NOTIFY_GATEWAY_URL",
+          "SMS / e-mail gateway messages are POSTed to (https://...; \"\" = record and log only)",
+          &Config::notify_gateway_url),
+      Str("notify.gateway_auth_header", "VAXREG_NOTIFY_GATEWAY_AUTH_HEADER",
+          "header sent to the gateway, 'Name: value' (a credential: never logged)",
+          &Config::notify_gateway_auth_header),
+      Str("notify.gateway_ca_file", "VAXREG_NOTIFY_GATEWAY_CA_FILE",
+          "PEM CA certificates the gateway's certificate must chain to (\"\" = system store)",
+          &Config::notify_gateway_ca_file),
+      Bool("notify.allow_plain_http", "VAXREG_NOTIFY_ALLOW_PLAIN_HTTP",
+           "allow an http:// gateway URL (a gateway on this host; true or false)",
+           &Config::notify_allow_plain_http),
+      Str("notify.body_template", "VAXREG_NOTIFY_BODY_TEMPLATE",
+          "JSON POSTed per message; {{id}} {{channel}} {{recipient}} {{subject}} {{body}} are "
+          "replaced JSON-escaped (\"\" = the built-in template)",
+          &Config::notify_body_template),
+      Str("notify.secret_key_file", "VAXREG_NOTIFY_SECRET_KEY_FILE",
+          "file with the hex key sealing one-time codes until delivered (or the key itself in "
+          "VAXREG_NOTIFY_SECRET_KEY); the same on every server",
+          &Config::notify_secret_key_file),
+      Num<int>("notify.max_attempts", "VAXREG_NOTIFY_MAX_ATTEMPTS",
+               "delivery attempts per message before it is dead", &Config::notify_max_attempts,
+               1, 1000),
+      Num<int>("notify.backoff_initial_seconds", "VAXREG_NOTIFY_BACKOFF_INITIAL_SECONDS",
+               "wait after a first failed attempt; doubles per attempt, with jitter",
+               &Config::notify_backoff_initial_seconds, 1, 86400),
+      Num<int>("notify.backoff_max_seconds", "VAXREG_NOTIFY_BACKOFF_MAX_SECONDS",
+               "longest wait between attempts", &Config::notify_backoff_max_seconds, 1,
+               7 * 86400),
+      Num<int>("notify.poll_interval_ms", "VAXREG_NOTIFY_POLL_INTERVAL_MS",
+               "how often each server looks for messages due", &Config::notify_poll_interval_ms,
+               10, 3600000),
+      Num<int>("notify.request_timeout_ms", "VAXREG_NOTIFY_REQUEST_TIMEOUT_MS",
+               "time allowed for one gateway request (connect, TLS, answer)",
+               &Config::notify_request_timeout_ms, 100, 120000),
       {{"log.level", "VAXREG_LOG_LEVEL", "trace, debug, info, warn or error"},
        [](Config& c, std::string_view v) {
          static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
@@ -277,6 +328,11 @@ Status ValidateConfig(const Config& c) {
                                 "server.tls_cert");
   }
   if (c.db_url.empty()) return InvalidArgumentError("database.url is empty", "database.url");
+  if (c.notify_backoff_initial_seconds > c.notify_backoff_max_seconds) {
+    return InvalidArgumentError(
+        "notify.backoff_initial_seconds must not exceed notify.backoff_max_seconds",
+        "notify.backoff_initial_seconds");
+  }
   return Status::Ok();
 }
 

@@ -71,6 +71,32 @@ struct Config {
   // Person records created by the server (API, check-in, CSV upload) are verified against the
   // population register in the background.
   bool verify_on_create = true;
+  // [corrections]
+  // Correction requests (corrections/): the deadline per level, the folder of photos (stored by
+  // content address; on several hosts a shared filesystem, see docs/corrections.md), how often
+  // deadlines are swept, requests per citizen per day and the hour (Viet Nam time) of the
+  // handlers' daily digest.
+  int corrections_deadline_hours = 48;
+  std::string corrections_photo_dir = "vaxreg-photos";
+  int corrections_sweep_interval_seconds = 60;
+  int corrections_requests_per_day = 10;
+  int corrections_digest_hour = 7;
+  // [notify]
+  // Delivery of outbound messages (notify/outbound.h). Without a gateway URL messages are only
+  // recorded in the outbox and logged. The auth header is a credential: never logged.
+  std::string notify_gateway_url;
+  std::string notify_gateway_auth_header;
+  std::string notify_gateway_ca_file;  // "" = the system's trust store
+  bool notify_allow_plain_http = false;
+  std::string notify_body_template;  // "" = notify::kDefaultBodyTemplate
+  // Hex key sealing one-time codes while they wait; VAXREG_NOTIFY_SECRET_KEY (environment only)
+  // takes precedence.
+  std::string notify_secret_key_file;
+  int notify_max_attempts = 10;
+  int notify_backoff_initial_seconds = 10;
+  int notify_backoff_max_seconds = 3600;
+  int notify_poll_interval_ms = 1000;
+  int notify_request_timeout_ms = 10000;
 };
 
 // One settable key: "server.port", "database.url", ... with its environment variable name.
@@ -84,7 +110,8 @@ const std::vector<ConfigKey>& ConfigKeys();
 // Sets `key` from its text form; kInvalidArgument naming the key for a bad value or unknown key.
 Status SetConfigValue(Config& config, std::string_view key, std::string_view value);
 
-// Applies a TOML document (tables [server], [database], [auth], [log], [certs], [identity]).
+// Applies a TOML document (tables [server], [database], [auth], [log], [certs], [audit],
+// [identity], [notify]).
 // kInvalidArgument with the line for a syntax error, an unknown key or a bad value.
 Status ApplyToml(Config& config, std::string_view toml_text, std::string_view source_name);
 Status ApplyTomlFile(Config& config, const std::string& path);

@@ -1,10 +1,34 @@
 #include "app/demo.h"
 
 #include "accounts/account_admin.h"
+#include "accounts/citizen_signup.h"
 #include "accounts/password.h"
 #include "accounts/user_store.h"
+#include "registry/person_store.h"
 
 namespace vaxreg::app {
+namespace {
+
+// The demo citizen signs in as the person SeedDemoCitizen (demo_population.cc) registers: a
+// citizen sees a record only when its CCCD and birth date agree with the account's.
+constexpr const char* kDemoCitizenBirthDate = "1990-05-01";
+constexpr const char* kDemoCitizenPhone = "0912345678";
+
+// The birth date and phone of the demo citizen's record when the registry holds it (a full date
+// only), else the values SeedDemoCitizen gives it.
+Result<std::pair<std::string, std::string>> DemoCitizenIdentity(storage::Database& db,
+                                                                const std::string& cccd) {
+  std::pair<std::string, std::string> out{kDemoCitizenBirthDate, kDemoCitizenPhone};
+  ASSIGN_OR_RETURN(auto conn, db.Acquire());
+  ASSIGN_OR_RETURN(auto person, registry::FindPersonByCccd(*conn, cccd));
+  if (person && person->dob.size() == 10) out.first = person->dob;
+  if (person) {
+    if (auto phone = accounts::NormaliseMobilePhone(person->phone); phone.ok()) out.second = *phone;
+  }
+  return out;
+}
+
+}  // namespace
 
 const std::vector<DemoLogin>& DemoLogins() {
   static const std::vector<DemoLogin>* logins = new std::vector<DemoLogin>{
@@ -22,10 +46,26 @@ Result<int> SeedDemoAccounts(storage::Database& db, storage::GroupCommitWriter& 
                              const Clock& clock, const accounts::PasswordCost& cost) {
   int created = 0;
   for (const DemoLogin& login : DemoLogins()) {
+    const bool citizen = login.role == "citizen";
+    std::pair<std::string, std::string> identity;
+    if (citizen) {
+      ASSIGN_OR_RETURN(identity, DemoCitizenIdentity(db, login.username));
+    }
+    std::optional<accounts::User> existing;
     {
       ASSIGN_OR_RETURN(auto conn, db.Acquire());
-      ASSIGN_OR_RETURN(auto existing, accounts::FindUserByUsername(*conn, login.username));
-      if (existing) continue;
+      ASSIGN_OR_RETURN(existing, accounts::FindUserByUsername(*conn, login.username));
+    }
+    if (existing) {
+      // A demo database from before citizens had a birth date: give the demo citizen theirs.
+      if (citizen && existing->role == auth::Role::kCitizen && existing->birth_date.empty()) {
+        RETURN_IF_ERROR(writer.SubmitAndWait([&](storage::Connection& c) {
+          return accounts::SetCitizenBirthDate(c, clock, existing->id, identity.first,
+                                               {"system:demo-seed", ""})
+              .status();
+        }));
+      }
+      continue;
     }
     accounts::NewUser nu;
     nu.username = login.username;
@@ -33,7 +73,8 @@ Result<int> SeedDemoAccounts(storage::Database& db, storage::GroupCommitWriter& 
     nu.display_name = "Demo " + login.role;
     if (nu.role == auth::Role::kCitizen) {
       nu.display_name = "Nguyễn Văn An";
-      nu.phone = "0912345678";
+      nu.birth_date = identity.first;
+      nu.phone = identity.second;
     } else {
       ASSIGN_OR_RETURN(nu.password_hash, accounts::HashPassword(login.secret, cost));
     }

@@ -26,17 +26,33 @@ accounts::AccountOptions AccountOptionsFromConfig(const Config& config) {
   return o;
 }
 
+notify::OutboundOptions OutboundOptionsFromConfig(const Config& config) {
+  notify::OutboundOptions o;
+  o.gateway.url = config.notify_gateway_url;
+  o.gateway.allow_plain_http = config.notify_allow_plain_http;
+  o.gateway.auth_header = config.notify_gateway_auth_header;
+  o.gateway.ca_file = config.notify_gateway_ca_file;
+  if (!config.notify_body_template.empty()) o.gateway.body_template = config.notify_body_template;
+  o.gateway.timeout = std::chrono::milliseconds(config.notify_request_timeout_ms);
+  o.delivery.max_attempts = config.notify_max_attempts;
+  o.delivery.backoff_initial = std::chrono::seconds(config.notify_backoff_initial_seconds);
+  o.delivery.backoff_max = std::chrono::seconds(config.notify_backoff_max_seconds);
+  o.delivery.poll_interval = std::chrono::milliseconds(config.notify_poll_interval_ms);
+  o.secret_key_file = config.notify_secret_key_file;
+  if (const char* k = std::getenv("VAXREG_NOTIFY_SECRET_KEY")) o.secret_key_hex = k;
+  o.default_secret_lifetime = std::chrono::minutes(config.otp_ttl_minutes);
+  o.demo = config.demo;
+  return o;
+}
+
 Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDeps deps) {
   RETURN_IF_ERROR(ValidateConfig(config));
   std::unique_ptr<Runtime> rt(new Runtime());
   rt->config_ = config;
   rt->clock_ = deps.clock ? deps.clock : &SystemClock::Get();
-  if (deps.notifier) {
-    rt->notifier_ = deps.notifier;
-  } else {
-    rt->owned_notifier_ = std::make_unique<accounts::OutboxNotifier>(*rt->clock_, config.demo);
-    rt->notifier_ = rt->owned_notifier_.get();
-  }
+  ASSIGN_OR_RETURN(rt->outbound_, notify::OutboundNotifications::Create(
+                                      OutboundOptionsFromConfig(config), *rt->clock_));
+  rt->notifier_ = deps.notifier ? deps.notifier : &rt->outbound_->notifier();
 
   ASSIGN_OR_RETURN(rt->db_,
                    storage::OpenDatabase(config.db_url, DatabaseOptionsFromConfig(config)));
@@ -53,6 +69,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   rt->writer_->SetBatchObserver([m = &rt->metrics_](size_t n) {
     m->ObserveHistogram("vaxreg_commit_batch_size", {}, static_cast<double>(n));
   });
+  // Hands queued messages to notify.gateway_url (nothing without one).
+  rt->outbound_->StartDelivery(*rt->db_, *rt->writer_, rt->metrics_);
 
   rt->accounts_ = std::make_unique<accounts::AccountService>(
       *rt->db_, *rt->clock_, *rt->notifier_, AccountOptionsFromConfig(config));
@@ -98,6 +116,26 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
     rt->checkpointer_ = std::make_unique<audit::Checkpointer>(
         *rt->db_, *rt->writer_, *rt->clock_, std::move(key), config.audit_checkpoint_file,
         std::chrono::seconds(config.audit_checkpoint_interval_seconds));
+  }
+  {
+    corrections::CorrectionOptions co;
+    co.deadline = std::chrono::hours(config.corrections_deadline_hours);
+    co.requests_per_day = config.corrections_requests_per_day;
+    rt->corrections_ =
+        std::make_unique<corrections::CorrectionService>(*rt->clock_, *rt->notifier_, co);
+    ASSIGN_OR_RETURN(rt->photos_, media::PhotoStore::Open(config.corrections_photo_dir));
+    rt->services_->corrections = rt->corrections_.get();
+    rt->services_->photos = rt->photos_.get();
+    rt->metrics_.RegisterCounter("vaxreg_corrections_received_total",
+                                 "correction requests received, by kind");
+    rt->metrics_.RegisterCounter("vaxreg_corrections_decided_total",
+                                 "correction requests decided, by decision");
+    CorrectionJobOptions jo;
+    jo.deadline = co.deadline;
+    jo.interval = std::chrono::seconds(config.corrections_sweep_interval_seconds);
+    jo.digest_hour = config.corrections_digest_hour;
+    rt->correction_jobs_ = std::make_unique<CorrectionJobs>(
+        *rt->db_, *rt->writer_, *rt->clock_, *rt->notifier_, rt->metrics_, jo);
   }
   api::RegisterAllRoutes(rt->router_, *rt->services_, config.web_root);
   rt->authenticator_ = api::MakeSessionAuthenticator(*rt->accounts_);
@@ -148,6 +186,8 @@ void Runtime::Shutdown() {
   // Verifies what requests queued (it writes through the writer, which is still running).
   if (verifier_) verifier_->Stop();
   if (checkpointer_) checkpointer_->Stop();
+  if (correction_jobs_) correction_jobs_->Stop();
+  outbound_->StopDelivery();
   // Requests are done; commit whatever they queued before stopping the threads.
   writer_->Stop();
   ioc_.stop();

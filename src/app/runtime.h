@@ -11,14 +11,18 @@
 
 #include "accounts/account_service.h"
 #include "app/background_verifier.h"
+#include "app/correction_jobs.h"
 #include "audit/checkpoint.h"
 #include "api/services.h"
 #include "certs/service/certificate_authority.h"
 #include "app/config.h"
 #include "common/clock.h"
 #include "common/metrics.h"
+#include "corrections/service.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "media/photo_store.h"
+#include "notify/outbound.h"
 #include "storage/database.h"
 #include "storage/group_commit.h"
 
@@ -31,6 +35,9 @@ struct RuntimeDeps {
 };
 
 accounts::AccountOptions AccountOptionsFromConfig(const Config& config);
+// notify.* (and auth.otp_ttl_minutes as the secrets' lifetime); the key itself only from the
+// environment (VAXREG_NOTIFY_SECRET_KEY), like other key material.
+notify::OutboundOptions OutboundOptionsFromConfig(const Config& config);
 
 class Runtime final {
  public:
@@ -54,11 +61,14 @@ class Runtime final {
 
   Config config_;
   const Clock* clock_ = nullptr;
-  std::unique_ptr<accounts::Notifier> owned_notifier_;
-  accounts::Notifier* notifier_ = nullptr;
+  accounts::Notifier* notifier_ = nullptr;  // deps.notifier, or outbound_'s
   MetricsRegistry metrics_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<storage::GroupCommitWriter> writer_;
+  // The default notifier and, with notify.gateway_url, the delivery worker. Declared after
+  // writer_ (the worker writes through it, so it stops first) and before accounts_ (which uses
+  // the notifier).
+  std::unique_ptr<notify::OutboundNotifications> outbound_;
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<boost::asio::thread_pool> blocking_pool_;
   // Password hashing only (auth.password_threads), and QR image decoding for public
@@ -73,6 +83,9 @@ class Runtime final {
   std::unique_ptr<BackgroundVerifier> verifier_;
   // Publishes signed audit checkpoints; null without audit.checkpoint_key. Stops before writer_.
   std::unique_ptr<audit::Checkpointer> checkpointer_;
+  std::unique_ptr<corrections::CorrectionService> corrections_;
+  std::unique_ptr<media::PhotoStore> photos_;
+  std::unique_ptr<CorrectionJobs> correction_jobs_;
   std::unique_ptr<api::ApiServices> services_;
   http::Router router_;
   std::unique_ptr<http::Authenticator> authenticator_;

@@ -62,11 +62,9 @@ Status CheckWriterForFacility(const DoseWriter& w, const Facility* facility) {
   return Status::Ok();
 }
 
-namespace {
-
 // Recomputes the person's status after a change in their doses and moves the cached status and
 // coverage counters with it.
-Status UpdatePersonStatus(storage::Connection& conn, const Person& person,
+Status RefreshPersonStatus(storage::Connection& conn, const Person& person,
                           const std::vector<Dose>& doses,
                           const std::vector<VaccineProduct>& catalogue, int64_t now,
                           std::string_view fallback_province) {
@@ -79,7 +77,6 @@ Status UpdatePersonStatus(storage::Connection& conn, const Person& person,
   return MoveCoverage(conn, province, person.vax_status, next);
 }
 
-}  // namespace
 
 std::string DoseWriter::IdempotencyScope() const {
   if (!bound_facility.empty()) return "facility:" + bound_facility;
@@ -220,7 +217,7 @@ Result<RecordOutcome> RecordDose(storage::Connection& conn, const Clock& clock,
                               d.vaccine_code, d.facility_code, +1));
   }
   doses.push_back(d);
-  RETURN_IF_ERROR(UpdatePersonStatus(conn, *person, doses, catalogue, now, d.province_code));
+  RETURN_IF_ERROR(RefreshPersonStatus(conn, *person, doses, catalogue, now, d.province_code));
   RETURN_IF_ERROR(audit::AppendAudit(
       conn, clock,
       {writer.actor.id, in.override_reason.empty() ? "dose.record" : "dose.record_override",
@@ -264,7 +261,7 @@ Result<Dose> VoidDose(storage::Connection& conn, const Clock& clock,
   if (!person) return InternalError("dose " + std::to_string(dose_id) + " has no person");
   ASSIGN_OR_RETURN(std::vector<Dose> doses, ListPersonDoses(conn, before->person_id));
   RETURN_IF_ERROR(
-      UpdatePersonStatus(conn, *person, doses, catalogue, now, before->province_code));
+      RefreshPersonStatus(conn, *person, doses, catalogue, now, before->province_code));
   RETURN_IF_ERROR(audit::AppendAudit(conn, clock,
                                      {writer.actor.id, "dose.void", "dose:" + std::to_string(dose_id),
                                       DoseJson(*before), DoseJson(after), writer.actor.request_id}));

@@ -66,6 +66,14 @@ Result<Dose> VoidDose(storage::Connection& conn, const Clock& clock,
                       const std::vector<VaccineProduct>& catalogue, int64_t dose_id,
                       std::string_view reason, const DoseWriter& writer);
 
+// Recomputes the person's vaccination status from `doses` (all their doses, as ListPersonDoses
+// returns them after the change) and moves people.vax_status and the coverage counters with it.
+// The coverage is counted in the person's province, or `fallback_province` when it is unknown.
+Status RefreshPersonStatus(storage::Connection& conn, const Person& person,
+                           const std::vector<Dose>& doses,
+                           const std::vector<VaccineProduct>& catalogue, int64_t now,
+                           std::string_view fallback_province);
+
 // The facts ComputeStatus needs, from the rows of ListPersonDoses.
 std::vector<DoseFacts> ToDoseFacts(const std::vector<Dose>& doses);
 

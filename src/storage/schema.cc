@@ -6,6 +6,9 @@
 #include "storage/schema_accounts_hardening.h"
 #include "storage/schema_identity.h"
 #include "storage/schema_job_leases.h"
+#include "storage/schema_corrections.h"
+#include "storage/schema_citizen_signup.h"
+#include "storage/schema_outbox_delivery.h"
 #include "storage/schema_identity_model.h"
 #include "storage/schema_certificates.h"
 #include "storage/schema_duplicates.h"
@@ -154,6 +157,9 @@ constexpr Migration kMigrations[] = {
     {8, "accounts_hardening", kAccountsHardeningSqlite, kAccountsHardeningPostgres},
     {9, "audit_checkpoints", kAuditCheckpointsSqlite, kAuditCheckpointsPostgres},
     {10, "job_leases", kJobLeasesSqlite, kJobLeasesPostgres},
+    {11, "corrections", kCorrectionsSqlite, kCorrectionsPostgres},
+    {12, "citizen_signup", kCitizenSignupSqlite, kCitizenSignupPostgres},
+    {13, "outbox_delivery", kOutboxDeliverySqlite, kOutboxDeliveryPostgres},
 };
 
 }  // namespace

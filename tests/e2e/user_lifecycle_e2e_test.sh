@@ -3,7 +3,7 @@
 # sessions|revoke-sessions` against a running server (which stops accepting the ended sessions
 # within auth.session_cache_seconds), every change in the audit log with actor "cli"; and
 # one-time codes: a plain server logs and stores no code, a `serve --demo` server prints it on a
-# line marked DEMO ONLY.
+# line marked DEMO ONLY, and the demo citizen it logs in sees their record.
 #   user_lifecycle_e2e_test.sh PATH_TO_VAXREG
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -111,8 +111,11 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 [ -n "$code" ] || fail "serve --demo did not print the code marked DEMO ONLY"
-[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/api/v1/auth/login" \
-      -H 'content-type: application/json' -d "{\"cccd\":\"001090012345\",\"code\":\"$code\"}")" = 200 ] \
-  || fail "the demo code does not log in"
+token=$(curl -s -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
+  -d "{\"cccd\":\"001090012345\",\"code\":\"$code\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+[ -n "$token" ] || fail "the demo code does not log in"
+# The demo citizen's birth date agrees with their record, so they see it.
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/me/record" \
+      -H "Authorization: Bearer $token")" = 200 ] || fail "the demo citizen does not see their record"
 stop_server
 echo "user lifecycle e2e: ok"

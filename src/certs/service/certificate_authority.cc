@@ -249,6 +249,36 @@ Result<RenewalReport> CertificateAuthority::RenewDue(const registry::Actor& acto
   return report;
 }
 
+Result<std::optional<CertificateRecord>> CertificateAuthority::RefreshPerson(
+    int64_t person_id, bool identity_changed, const registry::Actor& actor) {
+  if (!issuer_) return FailedPreconditionError("certificate signing keys are not open");
+  std::optional<CertificateRecord> issued;
+  bool ended = false;
+  Status st = writer_.SubmitAndWait([&](storage::Connection& conn) -> Status {
+    issued.reset();
+    ended = false;
+    ASSIGN_OR_RETURN(auto active, ActiveCertificate(conn, person_id));
+    if (!active) return Status::Ok();
+    const CertificateRecord& current = *active;
+    ASSIGN_OR_RETURN(std::vector<registry::Dose> doses, registry::ListPersonDoses(conn, person_id));
+    ASSIGN_OR_RETURN(doses, KeepSignedDoses(conn, std::move(doses)));
+    if (!identity_changed && DoseFactsHash(registry::ToDoseFacts(doses)) == current.doses_hash) {
+      return Status::Ok();
+    }
+    auto next = IssueLocked(conn, person_id, current.id, actor);
+    if (next.status().code() == StatusCode::kFailedPrecondition) {
+      ended = true;
+      return EndCertificate(conn, clock_, current.id, "revoked", "no counted dose", actor);
+    }
+    if (!next.ok()) return next.status();
+    issued = *next;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (issued || ended) RETURN_IF_ERROR(revocations_.Reload(db_, clock_.Now()));
+  return issued;
+}
+
 Result<SignedBatch> CertificateAuthority::SignFacilityDoses(std::string_view facility_code,
                                                            int limit,
                                                            const registry::Actor& actor) {

@@ -94,6 +94,15 @@ class CertificateAuthority final {
   Result<CertificateRecord> IssueForPerson(int64_t person_id, const registry::Actor& actor);
   Result<RenewalReport> RenewDue(const registry::Actor& actor);
 
+  // Brings the person's active certificate in line with the record at once, after a change to
+  // their doses or identity (a correction, a void, a merge): when the signed counted doses no
+  // longer hash to the certificate's, or `identity_changed`, the certificate is re-issued and
+  // the old one revoked in the same transaction; with no counted dose left it is revoked. A
+  // person without an active certificate is left alone (issuing a first one is the central
+  // signer's step). Returns the new certificate, or nullopt when none was issued.
+  Result<std::optional<CertificateRecord>> RefreshPerson(int64_t person_id, bool identity_changed,
+                                                         const registry::Actor& actor);
+
   // Signs up to `limit` unsigned doses of the facility with its key (created on first use).
   // kFailedPrecondition without signing keys or for a facility that is not active; kNotFound
   // for an unknown facility.

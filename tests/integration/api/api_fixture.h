@@ -39,6 +39,7 @@ class ApiTest : public ::testing::Test {
     config.header_timeout_ms = 2000;
     config.max_body_bytes = 64 * 1024;
     config.login_attempts_per_minute = login_attempts_per_minute_;
+    config.corrections_photo_dir = web_root_.string() + "_photos";
     Configure(config);
     // Certificate keys (the passphrase, as in production, only in the environment).
     key_dir_ = web_root_.string() + "_keys";
@@ -59,6 +60,7 @@ class ApiTest : public ::testing::Test {
     std::error_code ec;
     std::filesystem::remove_all(web_root_, ec);
     std::filesystem::remove_all(key_dir_, ec);
+    std::filesystem::remove_all(web_root_.string() + "_photos", ec);
   }
 
   // Adjusts the server's configuration before it starts.
@@ -75,8 +77,10 @@ class ApiTest : public ::testing::Test {
   static constexpr const char* kPassword = "a test password";
   static constexpr const char* kKeyPassphrase = "an api test key passphrase";
 
-  // Creates an account directly through the writer.
-  accounts::User CreateAccount(const std::string& username, auth::Role role) {
+  // Creates an account directly through the writer. A citizen gets phone 0912345678 and
+  // `birth_date` (by default the fixture citizen's, registry_fixture.h).
+  accounts::User CreateAccount(const std::string& username, auth::Role role,
+                               const std::string& birth_date = "1990-05-01") {
     accounts::NewUser nu;
     nu.username = username;
     nu.role = role;
@@ -86,7 +90,10 @@ class ApiTest : public ::testing::Test {
     }
     if (role == auth::Role::kFacilityStaff) nu.facility_code = "HN-BACHMAI";
     if (role == auth::Role::kHealthAuthority) nu.admin_unit_code = "01";
-    if (role == auth::Role::kCitizen) nu.phone = "0912345678";
+    if (role == auth::Role::kCitizen) {
+      nu.phone = "0912345678";
+      nu.birth_date = birth_date;
+    }
     Result<accounts::User> created = InternalError("not run");
     EXPECT_TRUE(runtime_->writer()
                     .SubmitAndWait([&](storage::Connection& c) {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "api_fixture.h"
+#include "corrections/store.h"
 #include "registry/registration.h"
 #include "registry_fixture.h"
 
@@ -80,6 +81,29 @@ class AreaScopeTest : public ApiTest {
       ASSIGN_OR_RETURN(
           auto near, registry::BookRegistration(c, SystemClock::Get(), 3, "HN-BACHMAI", day, sys));
       near_booking_ = near.token;
+      // Correction requests: one per decision route about person 1 (Hà Nội), one about the far
+      // person (Hồ Chí Minh City), each waiting at its province.
+      auto request = [&](int64_t person, const std::string& province, const std::string& subject)
+          -> Result<int64_t> {
+        corrections::CorrectionRequest r;
+        r.tracking = "VRAREA" + subject;
+        r.kind = corrections::Kind::kIdentity;
+        r.subject = "probe:" + subject;
+        r.person_id = person;
+        r.claim = R"({"full_name":"Nguyễn Văn Ân"})";
+        r.level = corrections::Level::kProvince;
+        r.assigned_unit = province;
+        r.province_code = province;
+        r.submitted_by = 1;
+        r.received_at = ToUnixSeconds(SystemClock::Get().Now());
+        r.due_at = r.received_at + 48 * 3600;
+        ASSIGN_OR_RETURN(r, corrections::InsertRequest(c, r));
+        return r.id;
+      };
+      for (const char* route : {"approve", "reject", "request-info", "reassign", "read"}) {
+        ASSIGN_OR_RETURN(near_requests_[route], request(1, "01", route));
+      }
+      ASSIGN_OR_RETURN(far_request_, request(far.id, "79", "far"));
       return Status::Ok();
     });
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -105,6 +129,8 @@ class AreaScopeTest : public ApiTest {
   int64_t far_id_ = 0, far_dose_id_ = 0;
   int64_t near_staff_id_ = 0, far_staff_id_ = 0;
   std::string far_booking_, near_at_far_facility_, near_booking_;
+  std::map<std::string, int64_t> near_requests_;
+  int64_t far_request_ = 0;
 };
 
 std::string Day(int ahead) {
@@ -187,6 +213,30 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
         "/api/v1/allocations",
         R"({"vaccine":"COMIRNATY","from":"79","to":"SG-ONE","quantity":1})"}},
   };
+  // Correction requests: the queue, the report and each request of the area only.
+  const std::string far_req = "/api/v1/corrections/" + std::to_string(far_request_);
+  auto near_req = [&](const char* route) {
+    return "/api/v1/corrections/" + std::to_string(near_requests_.at(route));
+  };
+  cases["GET /api/v1/corrections"] = {"/api/v1/corrections?unit=01", "", 200,
+                                      "/api/v1/corrections?unit=79", ""};
+  cases["GET /api/v1/corrections/report"] = {"/api/v1/corrections/report?area=01", "", 200,
+                                             "/api/v1/corrections/report?area=79", ""};
+  cases["GET /api/v1/corrections/{id}"] = {near_req("read"), "", 200, far_req, ""};
+  // The request has no photo: 404 inside, 403 outside before any photo is looked for.
+  cases["GET /api/v1/corrections/{id}/photos/{n}"] = {near_req("read") + "/photos/0", "", 404,
+                                                      far_req + "/photos/0", ""};
+  cases["POST /api/v1/corrections/{id}/approve"] = {near_req("approve") + "/approve", "{}", 200,
+                                                    far_req + "/approve", "{}"};
+  cases["POST /api/v1/corrections/{id}/reject"] = {
+      near_req("reject") + "/reject", R"({"reason":"photo_blurred"})", 200, far_req + "/reject",
+      R"({"reason":"photo_blurred"})"};
+  cases["POST /api/v1/corrections/{id}/request-info"] = {
+      near_req("request-info") + "/request-info", R"({"question":"the other side?"})", 200,
+      far_req + "/request-info", R"({"question":"the other side?"})"};
+  cases["POST /api/v1/corrections/{id}/reassign"] = {
+      near_req("reassign") + "/reassign", R"({"to":"001","reason":"the district knows him"})",
+      200, far_req + "/reassign", R"({"to":"760","reason":"probe"})"};
   // Account management: authorities manage facility staff of their area only.
   const std::string near_user = "/api/v1/users/" + std::to_string(near_staff_id_);
   const std::string far_user = "/api/v1/users/" + std::to_string(far_staff_id_);

@@ -255,7 +255,7 @@ TEST_F(CertificatesApiTest, OnlyStaffOfTheFacilitySignItsDoses) {
 }
 
 TEST_F(CertificatesApiTest, CitizensReadOnlyTheirOwnCertificate) {
-  CreateAccount("001090012345", auth::Role::kCitizen);
+  CreateAccount("001090012345", auth::Role::kCitizen, "1990-04-12");  // the person's birth date
   const std::string mine = Login("001090012345", auth::Role::kCitizen);
   EXPECT_EQ(client_->Get("/api/v1/me/certificate", mine).status, 404);
   Issue();

@@ -36,6 +36,15 @@ std::map<std::string, Probe> Probes() {
       {"POST /api/v1/auth/otp",
        {"/api/v1/auth/otp",
         [](int n) { return R"({"cccd":"001091)" + std::to_string(700000 + n) + R"("})"; }, 202}},
+      // A new CCCD and phone per call: codes are limited per CCCD and per phone.
+      {"POST /api/v1/auth/signup",
+       {"/api/v1/auth/signup",
+        [](int n) {
+          return R"({"cccd":"001091)" + std::to_string(800000 + n) +
+                 R"(","birth_date":"1991-01-02","phone":"09)" + std::to_string(10000000 + n) +
+                 R"("})";
+        },
+        202}},
       {"POST /api/v1/auth/logout", {"/api/v1/auth/logout", none, 200, true}},
       {"GET /api/v1/me", {"/api/v1/me", none}},
       {"POST /api/v1/users",
@@ -65,6 +74,36 @@ std::map<std::string, Probe> Probes() {
       {"POST /api/v1/users/{id}/sessions/revoke",
        {"/api/v1/users/6/sessions/revoke", [](int) { return std::string("{}"); }}},
       {"GET /api/v1/outbox", {"/api/v1/outbox", none}},
+      // Correction requests. The body of a photo upload is JSON, not an image (400 once access
+      // is granted); ids and tracking numbers name nothing (404 once access is granted).
+      {"POST /api/v1/photos", {"/api/v1/photos", [](int) { return std::string("{}"); }, 400}},
+      {"POST /api/v1/me/corrections",
+       {"/api/v1/me/corrections", [](int) { return std::string(R"({"claim":{}})"); }, 400}},
+      {"GET /api/v1/me/corrections", {"/api/v1/me/corrections", none}},
+      {"GET /api/v1/me/corrections/{tracking}", {"/api/v1/me/corrections/VRNONE", none, 404}},
+      {"POST /api/v1/me/corrections/{tracking}/answer",
+       {"/api/v1/me/corrections/VRNONE/answer",
+        [](int) { return std::string(R"({"note":"x","photos":"none"})"); }, 400}},
+      {"GET /api/v1/me/corrections/{tracking}/photos/{n}",
+       {"/api/v1/me/corrections/VRNONE/photos/0", none, 404}},
+      {"GET /api/v1/corrections", {"/api/v1/corrections", none}},
+      {"GET /api/v1/corrections/report", {"/api/v1/corrections/report", none}},
+      {"GET /api/v1/corrections/reasons", {"/api/v1/corrections/reasons", none}},
+      {"GET /api/v1/corrections/{id}", {"/api/v1/corrections/999999", none, 404}},
+      {"GET /api/v1/corrections/{id}/photos/{n}",
+       {"/api/v1/corrections/999999/photos/0", none, 404}},
+      {"POST /api/v1/corrections/{id}/approve",
+       {"/api/v1/corrections/999999/approve", [](int) { return std::string("{}"); }, 404}},
+      {"POST /api/v1/corrections/{id}/reject",
+       {"/api/v1/corrections/999999/reject",
+        [](int) { return std::string(R"({"reason":"photo_blurred"})"); }, 404}},
+      {"POST /api/v1/corrections/{id}/request-info",
+       {"/api/v1/corrections/999999/request-info",
+        [](int) { return std::string(R"({"question":"q"})"); }, 404}},
+      {"POST /api/v1/corrections/{id}/reassign",
+       {"/api/v1/corrections/999999/reassign",
+        [](int) { return std::string(R"({"to":"01","reason":"r"})"); }, 404}},
+      {"GET /api/v1/stats/corrections", {"/api/v1/stats/corrections", none}},
       {"GET /api/v1/audit", {"/api/v1/audit", none}},
       {"GET /api/v1/audit/verify", {"/api/v1/audit/verify", none}},
       // No checkpoint has been published in this database: 404 for everyone (public route).

@@ -25,6 +25,11 @@ NewUser Make(const char* username, auth::Role role, const char* hash, const char
   return u;
 }
 
+NewUser WithBirthDate(NewUser u, const char* birth_date) {
+  u.birth_date = birth_date;
+  return u;
+}
+
 TEST(ValidateNewUserTest, Table) {
   using auth::Role;
   const Case cases[] = {
@@ -50,6 +55,12 @@ TEST(ValidateNewUserTest, Table) {
       {"staff needs password", Make("bob", Role::kFacilityStaff, "", "HN-01", ""), "password"},
       {"short username", Make("ab", Role::kAdmin, "h", "", ""), "username"},
       {"username with space", Make("a b", Role::kAdmin, "h", "", ""), "username"},
+      {"citizen with birth date",
+       WithBirthDate(Make("001090012345", Role::kCitizen, "", "", ""), "1990-05-01"), nullptr},
+      {"birth date as typed",
+       WithBirthDate(Make("001090012345", Role::kCitizen, "", "", ""), "01/05/1990"), "birth_date"},
+      {"only citizens have a birth date",
+       WithBirthDate(Make("alice", Role::kAdmin, "h", "", ""), "1990-05-01"), "birth_date"},
   };
   for (const Case& c : cases) {
     Status st = ValidateNewUser(c.user);
