@@ -473,79 +473,70 @@ awaitable<http::Response> Approve(ApiServices& s, http::RequestContext& ctx) {
   co_return http::JsonResponse(http_::status::ok, res, ctx.request);
 }
 
-// POST /api/v1/corrections/{id}/reject {"version","reason","note"}
-awaitable<http::Response> Reject(ApiServices& s, http::RequestContext& ctx) {
+// A decision other than approval: `decide` reads its own fields from the body (kInvalidArgument
+// naming the field) and calls the service on the writer's connection.
+using DecideFn = Result<CorrectionRequest> (*)(ApiServices& s, storage::Connection& c,
+                                               const corrections::Handler& h, int64_t id,
+                                               int version, const json::object& body);
+
+awaitable<http::Response> RunDecision(ApiServices& s, http::RequestContext& ctx, DecideFn decide,
+                                      const char* metric_decision) {
   if (s.corrections == nullptr) co_return http::ErrorResponse(NotConfigured(), ctx.request);
   auto id = IdPathParam(ctx, "id");
   if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
   auto body = http::ParseJsonObject(ctx.request);
   if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
   auto version = VersionOf(*body);
-  auto reason = http::RequireString(*body, "reason");
-  auto note = http::OptionalString(*body, "note");
-  for (const Status& st : {version.status(), reason.status(), note.status()}) {
-    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
-  }
+  if (!version.ok()) co_return http::ErrorResponse(version.status(), ctx.request);
   const corrections::Handler h{*ctx.principal, ctx.request_id};
   Result<CorrectionRequest> out = InternalError("not run");
   storage::WriteFn write = [&](storage::Connection& c) {
-    out = s.corrections->Reject(c, h, *id, *version, *reason, note->value_or(""));
+    out = decide(s, c, h, *id, *version, *body);
     return out.status();
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
-  s.metrics.IncrementCounter("vaxreg_corrections_decided_total", {{"decision", "rejected"}});
+  if (metric_decision != nullptr) {
+    s.metrics.IncrementCounter("vaxreg_corrections_decided_total", {{"decision", metric_decision}});
+  }
   co_return http::JsonResponse(http_::status::ok, corrections::RequestToJson(*out, Now(s)),
                                ctx.request);
+}
+
+// POST /api/v1/corrections/{id}/reject {"version","reason","note"}
+Result<CorrectionRequest> RejectWith(ApiServices& s, storage::Connection& c,
+                                     const corrections::Handler& h, int64_t id, int version,
+                                     const json::object& body) {
+  ASSIGN_OR_RETURN(std::string reason, http::RequireString(body, "reason"));
+  ASSIGN_OR_RETURN(std::optional<std::string> note, http::OptionalString(body, "note"));
+  return s.corrections->Reject(c, h, id, version, reason, note.value_or(""));
 }
 
 // POST /api/v1/corrections/{id}/request-info {"version","question"}
-awaitable<http::Response> RequestInfo(ApiServices& s, http::RequestContext& ctx) {
-  if (s.corrections == nullptr) co_return http::ErrorResponse(NotConfigured(), ctx.request);
-  auto id = IdPathParam(ctx, "id");
-  if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
-  auto body = http::ParseJsonObject(ctx.request);
-  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
-  auto version = VersionOf(*body);
-  auto question = http::RequireString(*body, "question");
-  for (const Status& st : {version.status(), question.status()}) {
-    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
-  }
-  const corrections::Handler h{*ctx.principal, ctx.request_id};
-  Result<CorrectionRequest> out = InternalError("not run");
-  storage::WriteFn write = [&](storage::Connection& c) {
-    out = s.corrections->RequestInfo(c, h, *id, *version, *question);
-    return out.status();
-  };
-  Status st = co_await AwaitWrite(s.writer, write);
-  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
-  co_return http::JsonResponse(http_::status::ok, corrections::RequestToJson(*out, Now(s)),
-                               ctx.request);
+Result<CorrectionRequest> RequestInfoWith(ApiServices& s, storage::Connection& c,
+                                          const corrections::Handler& h, int64_t id, int version,
+                                          const json::object& body) {
+  ASSIGN_OR_RETURN(std::string question, http::RequireString(body, "question"));
+  return s.corrections->RequestInfo(c, h, id, version, question);
 }
 
 // POST /api/v1/corrections/{id}/reassign {"version","to","reason"}
+Result<CorrectionRequest> ReassignWith(ApiServices& s, storage::Connection& c,
+                                       const corrections::Handler& h, int64_t id, int version,
+                                       const json::object& body) {
+  ASSIGN_OR_RETURN(std::string to, http::RequireString(body, "to"));
+  ASSIGN_OR_RETURN(std::string reason, http::RequireString(body, "reason"));
+  return s.corrections->Reassign(c, h, id, version, to, reason);
+}
+
+awaitable<http::Response> Reject(ApiServices& s, http::RequestContext& ctx) {
+  return RunDecision(s, ctx, RejectWith, "rejected");
+}
+awaitable<http::Response> RequestInfo(ApiServices& s, http::RequestContext& ctx) {
+  return RunDecision(s, ctx, RequestInfoWith, nullptr);
+}
 awaitable<http::Response> Reassign(ApiServices& s, http::RequestContext& ctx) {
-  if (s.corrections == nullptr) co_return http::ErrorResponse(NotConfigured(), ctx.request);
-  auto id = IdPathParam(ctx, "id");
-  if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
-  auto body = http::ParseJsonObject(ctx.request);
-  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
-  auto version = VersionOf(*body);
-  auto to = http::RequireString(*body, "to");
-  auto reason = http::RequireString(*body, "reason");
-  for (const Status& st : {version.status(), to.status(), reason.status()}) {
-    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
-  }
-  const corrections::Handler h{*ctx.principal, ctx.request_id};
-  Result<CorrectionRequest> out = InternalError("not run");
-  storage::WriteFn write = [&](storage::Connection& c) {
-    out = s.corrections->Reassign(c, h, *id, *version, *to, *reason);
-    return out.status();
-  };
-  Status st = co_await AwaitWrite(s.writer, write);
-  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
-  co_return http::JsonResponse(http_::status::ok, corrections::RequestToJson(*out, Now(s)),
-                               ctx.request);
+  return RunDecision(s, ctx, ReassignWith, nullptr);
 }
 
 json::object FiguresJson(const corrections::HandlingFigures& f) {

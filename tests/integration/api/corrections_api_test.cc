@@ -295,7 +295,7 @@ TEST_F(CorrectionsApiTest, BadInputIsRefusedWithTheFieldAtFault) {
                                    {{"Content-Type", "image/jpeg"},
                                     {"Authorization", "Bearer " + citizen_}});
   EXPECT_EQ(mislabelled.status, 400) << mislabelled.body;
-  auto huge = client_->Send(http_::verb::post, "/api/v1/photos", std::string(11u << 20, 'x'),
+  auto huge = client_->Send(http_::verb::post, "/api/v1/photos", std::string(50u << 20, 'x'),
                             {{"Content-Type", "image/jpeg"},
                              {"Authorization", "Bearer " + citizen_}});
   EXPECT_EQ(huge.status, 413);
@@ -328,6 +328,21 @@ TEST_F(CorrectionsApiTest, BadInputIsRefusedWithTheFieldAtFault) {
   ASSERT_EQ(declare("2021-09-15").status, 201);
   auto again = declare("2021-09-16");
   EXPECT_EQ(again.status, 409) << again.body;
+}
+
+TEST_F(CorrectionsApiTest, AfterFiveAcceptedCorrectionsOnlyTheProvinceAcceptsMore) {
+  for (int i = 0; i < 5; ++i) {
+    const std::string photo = UploadPhoto(citizen_, "name " + std::to_string(i));
+    auto r = Submit(R"({"kind":"identity","claim":{"full_name":"Nguyễn Văn An )" +
+                    std::string(1, static_cast<char>('A' + i)) + R"("},"photos":[")" + photo +
+                    "\"]}");
+    ASSERT_EQ(r.status, 201) << r.body;
+    Approve(r.Json().at("id").as_int64(), province_);
+  }
+  const int64_t sixth = DeclareDose2().at("id").as_int64();
+  json::object refused = Approve(sixth, staff_, 403);
+  EXPECT_NE(json::serialize(refused).find("only the province"), std::string::npos);
+  EXPECT_EQ(Approve(sixth, province_).at("status").as_string(), "approved");
 }
 
 TEST_F(CorrectionsApiTest, AFloodFromOneCitizenIsRateLimited) {
