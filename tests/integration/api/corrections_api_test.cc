@@ -345,6 +345,29 @@ TEST_F(CorrectionsApiTest, AfterFiveAcceptedCorrectionsOnlyTheProvinceAcceptsMor
   EXPECT_EQ(Approve(sixth, province_).at("status").as_string(), "approved");
 }
 
+TEST_F(CorrectionsApiTest, HandlersGetOneDailyDigestOfDueAndOverdueRequests) {
+  const std::string photo = UploadPhoto(citizen_);
+  auto r = Submit(R"({"kind":"identity","claim":{"sex":"M","full_name":"Nguyễn Văn Ăn"},
+                  "photos":[")" + photo + "\"]}");
+  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_EQ(r.Json().at("assigned_unit").as_string(), "01");
+  // A day and a half later the request is due within 24 hours at province 01.
+  FakeClock clock(FromUnixSeconds(r.Json().at("received_at").as_int64() + 36 * 3600));
+  auto digest = [&] {
+    Result<int64_t> sent = int64_t{0};
+    EXPECT_TRUE(Write([&](storage::Connection& c) {
+      sent = corrections::SendDailyDigest(c, clock, notifier_);
+      return sent.status();
+    }).ok());
+    return *sent;
+  };
+  EXPECT_EQ(digest(), 1);  // the province authority has a phone; others have no request
+  const auto message = notifier_.sent().back();
+  EXPECT_EQ(message.recipient, "0987000" + std::string("01"));
+  EXPECT_NE(message.body.find("1 yêu cầu đến hạn trong 24 giờ"), std::string::npos) << message.body;
+  EXPECT_EQ(digest(), 0);  // once a day, whichever server asks
+}
+
 TEST_F(CorrectionsApiTest, AFloodFromOneCitizenIsRateLimited) {
   const std::string photo = UploadPhoto(citizen_);
   int accepted = 0, limited = 0;
