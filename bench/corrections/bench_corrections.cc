@@ -271,7 +271,6 @@ size_t RawReencode(const std::string& jpeg, const media::PhotoLimits& limits) {
                      &out, "thumbnail_image");
   const auto d2 = Steady::now();
   encode(thumb.get());
-  if (getenv("DEBUG_PHOTO")) std::printf("  encode %.1f thumb %.1f enc2 %.1f\n", Millis(d1-d0), Millis(d2-d1), Millis(Steady::now()-d2));
   return bytes;
 }
 
@@ -414,18 +413,18 @@ PhotoResult MeasurePhotoIntake(const Options& o) {
 
   result.fsync_per_s = MeasureRawFsync(o.dir, o.fsync_seconds);
   if (getenv("DEBUG_PHOTO")) {
-    for (int k = 0; k < 10; ++k) {
-      auto a0 = Steady::now();
-      auto p = media::ProcessPhoto(photos[static_cast<size_t>(k)], "image/jpeg");
-      auto a1 = Steady::now();
-      RawReencode(photos[static_cast<size_t>(k)], media::PhotoLimits{});
-      auto a2 = Steady::now();
-      RawReencode(photos[static_cast<size_t>(k)], media::PhotoLimits{});
-      auto a3 = Steady::now();
-      std::printf("product %.1f ms raw %.1f ms raw again %.1f ms\n", Millis(a1 - a0), Millis(a2 - a1), Millis(a3 - a2));
+    const bool product = std::string(getenv("DEBUG_PHOTO")) == "product";
+    auto a0 = Steady::now();
+    for (size_t k = 0; k < n; ++k) {
+      if (product) {
+        auto p = media::ProcessPhoto(photos[k], "image/jpeg");
+      } else {
+        RawReencode(photos[k], media::PhotoLimits{});
+      }
     }
+    std::printf("%s %.1f ms per photo\n", product ? "product" : "raw", Millis(Steady::now() - a0) / n);
+    std::exit(0);
   }
-
   const media::PhotoLimits limits;
   std::atomic<size_t> raw_bytes{0};
   const auto raw = [&](size_t i, int) { raw_bytes += RawReencode(photos[i], limits); };
