@@ -263,13 +263,10 @@ size_t RawReencode(const std::string& jpeg, const media::PhotoLimits& limits) {
     g_free(buffer);
     bytes += length;
   };
-  const auto d0 = Steady::now();
   encode(full.get());
-  const auto d1 = Steady::now();
   Image thumb = Vips(vips_thumbnail_image(full.get(), &out, limits.thumb_max_side, "height",
                                           limits.thumb_max_side, "size", VIPS_SIZE_DOWN, nullptr),
                      &out, "thumbnail_image");
-  const auto d2 = Steady::now();
   encode(thumb.get());
   return bytes;
 }

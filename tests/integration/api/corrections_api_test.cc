@@ -368,6 +368,29 @@ TEST_F(CorrectionsApiTest, HandlersGetOneDailyDigestOfDueAndOverdueRequests) {
   EXPECT_EQ(digest(), 0);  // once a day, whichever server asks
 }
 
+TEST_F(CorrectionsApiTest, ACitizenWithoutARecordSelfDeclaresAndGetsAPendingRecord) {
+  const std::string cccd = "001090099999";  // born 1990, male: no record in the registry
+  CreateAccount(cccd, auth::Role::kCitizen);
+  const std::string token = Login(cccd, auth::Role::kCitizen);
+  EXPECT_EQ(client_->Get("/api/v1/me/record", token).status, 404);
+  const std::string photo = UploadPhoto(token);
+  auto missing_name = Submit(R"({"kind":"missing_dose","claim":{"date":"2021-10-01",
+      "vaccine":"AstraZeneca","dose_number":1,"facility_code":"HN-OTHER"},"photos":[")" + photo +
+                                 "\"]}", token);
+  EXPECT_EQ(missing_name.status, 400) << missing_name.body;
+  EXPECT_EQ(missing_name.Json().at("error").at("field").as_string(), "full_name");
+  auto r = Submit(R"({"kind":"missing_dose","claim":{"date":"2021-10-01","vaccine":"AstraZeneca",
+      "dose_number":1,"facility_code":"HN-OTHER","full_name":"Phạm Văn Mới",
+      "commune_code":"00199"},"photos":[")" + photo + "\"]}", token);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Json().at("claim").at("vaccine").as_string(), "VAXZEVRIA");
+  auto record = client_->Get("/api/v1/me/record", token);
+  ASSERT_EQ(record.status, 200) << record.body;
+  EXPECT_NE(record.body.find("Phạm Văn Mới"), std::string::npos);
+  EXPECT_NE(record.body.find("pending"), std::string::npos);
+  EXPECT_EQ(record.Json().at("status").at("status").as_string(), "none");  // pending never counts
+}
+
 TEST_F(CorrectionsApiTest, AFloodFromOneCitizenIsRateLimited) {
   const std::string photo = UploadPhoto(citizen_);
   int accepted = 0, limited = 0;
