@@ -3,7 +3,7 @@
 //   1. photo intake, durable, on --threads threads (2):
 //      (a) raw: libvips alone decoding a ~200 KB 1600x1200 photo-like JPEG and re-encoding it as
 //          media::ProcessPhoto does (the photo, at most 2,000 px, and its 320 px thumbnail, JPEG
-//          Q85 stripped with optimised Huffman tables), photos/s;
+//          Q85 stripped, baseline), photos/s;
 //      (b) the vaxreg path of POST /api/v1/photos followed by POST /api/v1/me/corrections without
 //          HTTP: media::ProcessPhoto, PhotoStore::Put of both files (fsync), then
 //          corrections::RecordUpload and CorrectionService::Submit (an identity request), each
@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -238,10 +239,11 @@ int QualityNear(VipsImage* picture, size_t target) {
   return lo;
 }
 
-// What media::ProcessPhoto does to a JPEG that needs no colour conversion, with libvips alone:
-// decode (shrunk on load only when over the kept size, never enlarged) into memory, encode it
-// (Q85, stripped, optimised Huffman tables, baseline), then the thumbnail of the decoded pixels,
-// encoded the same way. No type sniffing, header checks, hashing or copies.
+// What media::ProcessPhoto does to a JPEG that needs no colour conversion, with libvips alone
+// (src/media/photo.cc): decode (shrunk on load only when over the kept size, never enlarged)
+// into memory and encode it (Q85, stripped, baseline); then the thumbnail of the decoded pixels,
+// a box average over whole blocks and a resize by less than 2x to the exact size, encoded the
+// same way. No type sniffing, header checks, hashing or copies.
 size_t RawReencode(const std::string& jpeg, const media::PhotoLimits& limits) {
   void* data = const_cast<char*>(jpeg.data());
   const int side = limits.out_max_side;
@@ -257,16 +259,30 @@ size_t RawReencode(const std::string& jpeg, const media::PhotoLimits& limits) {
     void* buffer = nullptr;
     size_t length = 0;
     if (vips_jpegsave_buffer(image, &buffer, &length, "Q", limits.jpeg_quality, "strip", TRUE,
-                             "optimize_coding", TRUE, "interlace", FALSE, nullptr) != 0) {
+                             "interlace", FALSE, nullptr) != 0) {
       Die(std::string("libvips jpegsave: ") + vips_error_buffer());
     }
     g_free(buffer);
     bytes += length;
   };
   encode(full.get());
-  Image thumb = Vips(vips_thumbnail_image(full.get(), &out, limits.thumb_max_side, "height",
-                                          limits.thumb_max_side, "size", VIPS_SIZE_DOWN, nullptr),
-                     &out, "thumbnail_image");
+  const int width = full->Xsize, height = full->Ysize;
+  const double factor =
+      static_cast<double>(std::max(width, height)) / static_cast<double>(limits.thumb_max_side);
+  Image thumb(full.release());
+  if (factor > 1) {
+    const int target_w = std::max(1, static_cast<int>(std::lround(width / factor)));
+    const int target_h = std::max(1, static_cast<int>(std::lround(height / factor)));
+    const int box = std::min(static_cast<int>(factor), std::min(width, height));
+    if (box >= 2) {
+      thumb = Vips(vips_shrink(thumb.get(), &out, box, box, nullptr), &out, "shrink");
+    }
+    if (thumb->Xsize != target_w || thumb->Ysize != target_h) {
+      thumb = Vips(vips_resize(thumb.get(), &out, static_cast<double>(target_w) / thumb->Xsize,
+                               "vscale", static_cast<double>(target_h) / thumb->Ysize, nullptr),
+                   &out, "resize");
+    }
+  }
   encode(thumb.get());
   return bytes;
 }
@@ -409,19 +425,6 @@ PhotoResult MeasurePhotoIntake(const Options& o) {
               Seconds(Steady::now() - setup_start), n, o.photos);
 
   result.fsync_per_s = MeasureRawFsync(o.dir, o.fsync_seconds);
-  if (getenv("DEBUG_PHOTO")) {
-    const bool product = std::string(getenv("DEBUG_PHOTO")) == "product";
-    auto a0 = Steady::now();
-    for (size_t k = 0; k < n; ++k) {
-      if (product) {
-        auto p = media::ProcessPhoto(photos[k], "image/jpeg");
-      } else {
-        RawReencode(photos[k], media::PhotoLimits{});
-      }
-    }
-    std::printf("%s %.1f ms per photo\n", product ? "product" : "raw", Millis(Steady::now() - a0) / n);
-    std::exit(0);
-  }
   const media::PhotoLimits limits;
   std::atomic<size_t> raw_bytes{0};
   const auto raw = [&](size_t i, int) { raw_bytes += RawReencode(photos[i], limits); };
@@ -512,12 +515,13 @@ PhotoResult MeasurePhotoIntake(const Options& o) {
   Check(counted.status(), "count requests");
   std::printf(
       "photo intake: raw libvips %.1f photos/s (%.1f KB out per photo), vaxreg %.1f requests/s "
-      "(%lld requests, %lld uploads stored), ratio %.2f; per request: ProcessPhoto %.1f ms, "
+      "(%lld requests, %lld uploads, %.1f KB stored each), ratio %.2f; per request: ProcessPhoto %.1f ms, "
       "Put x2 %.2f ms, RecordUpload %.2f ms, Submit %.2f ms; latency p50 %.1f ms p99 %.1f ms; "
       "%llu writes in %llu commits; %llu errors; fsync %.0f/s\n",
       result.raw_per_s, static_cast<double>(raw_bytes.load()) / static_cast<double>(n) / 1000.0,
       result.vaxreg_per_s, static_cast<long long>(counted->at(0).Int(0)),
-      static_cast<long long>(counted->at(0).Int(1)), result.vaxreg_per_s / result.raw_per_s,
+      static_cast<long long>(counted->at(0).Int(1)),
+      static_cast<double>(result.stored_bytes) / 1000.0, result.vaxreg_per_s / result.raw_per_s,
       result.process_ms, result.put_ms, result.upload_ms, result.submit_ms, result.latency_ms.p50,
       result.latency_ms.p99, static_cast<unsigned long long>(result.writes),
       static_cast<unsigned long long>(result.batches),

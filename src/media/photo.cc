@@ -55,10 +55,11 @@ const Status& StartVips() {
     }
     g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_MASK), VipsLogHandler,
                       nullptr);
-    // Callers run photos on their own pool: one libvips worker per call, no hidden threads.
+    // Callers run photos on their own pool: one libvips worker per call, so that pool alone
+    // bounds the CPU that photos take.
     vips_concurrency_set(1);
-    // The operation cache would keep decoded images (and input buffers) of other citizens alive
-    // and is keyed on buffer addresses that are reused: off.
+    // The operation cache would keep the decoded images and input buffers of earlier uploads
+    // alive (memory, and citizens' photos held longer than needed): off.
     vips_cache_set_max(0);
     vips_cache_set_max_mem(0);
     vips_cache_set_max_files(0);

@@ -3,14 +3,16 @@
 // Untrusted input: the bytes must be a JPEG, PNG or WebP image of the declared type and of a sane
 // size, and are decoded by libvips only after their header said how many pixels they hold, so a
 // decompression bomb is refused before any pixel is decoded. What is kept is a re-encoding:
-// turned upright by its EXIF orientation, converted to sRGB, every metadata block dropped (EXIF
-// with GPS position and camera, XMP, IPTC, ICC profile, comments), at most 2,000 px on its long
-// side (never enlarged), plus a thumbnail of at most 320 px; both baseline JPEG.
+// turned upright by its EXIF orientation, converted to sRGB when it carries a colour profile,
+// every metadata block dropped (EXIF with GPS position and camera, XMP, IPTC, ICC profile,
+// comments), at most 2,000 px on its long side (never enlarged), plus a thumbnail of at most
+// 320 px; both baseline JPEG.
 //
-// Thread-safe; CPU-heavy (tens of milliseconds for a phone photo): run it on a worker pool, not
-// on I/O threads. libvips runs each call on the calling thread only (its own worker pool is set
-// to one thread), so the caller's pool size is the parallelism. The first call starts libvips
-// for the whole process: its operation cache off, and every image loader but JPEG, PNG and WebP
+// Thread-safe; CPU-heavy (about 25 ms of CPU for a 2-megapixel JPEG, up to a few hundred for a
+// 12-megapixel phone photo): run it on a worker pool, not on I/O threads. libvips' own workers
+// are limited to one per pipeline (vips_concurrency_set(1)) and the calling thread waits while
+// they run, so the caller's pool size bounds the parallelism. The first call starts libvips for
+// the whole process: its operation cache off, and every image loader but JPEG, PNG and WebP
 // blocked (a process that wants other formats from libvips cannot share it with this module).
 
 #include <cstddef>
