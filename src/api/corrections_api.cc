@@ -13,9 +13,9 @@
 #include "accounts/citizen_record.h"
 #include "api/area_access.h"
 #include "api/async_bridge.h"
+#include "api/certificate_follow.h"
 #include "api/query_params.h"
 #include "api/routes.h"
-#include "certs/service/certificate_authority.h"
 #include "corrections/report.h"
 #include "corrections/service.h"
 #include "corrections/store.h"
@@ -438,36 +438,12 @@ awaitable<http::Response> Approve(ApiServices& s, http::RequestContext& ctx) {
   s.metrics.IncrementCounter("vaxreg_corrections_decided_total", {{"decision", "approved"}});
   // The certificate follows at once: the facility signs the changed doses (step 2), then the
   // person's certificate is re-issued and the old one revoked (step 3).
-  json::array certificates;
-  if (s.certificates != nullptr) {
-    const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
-    auto follow = [&]() -> Status {
-      for (const std::string& facility : out->facilities_to_sign) {
-        auto signed_batch = s.certificates->SignFacilityDoses(facility, 20000, actor);
-        if (!signed_batch.ok() &&
-            signed_batch.status().code() != StatusCode::kFailedPrecondition) {
-          return signed_batch.status();
-        }
-      }
-      for (int64_t person : out->people_to_refresh) {
-        auto refreshed = s.certificates->RefreshPerson(person, out->identity_changed, actor);
-        if (!refreshed.ok() && refreshed.status().code() != StatusCode::kFailedPrecondition) {
-          return refreshed.status();
-        }
-        if (refreshed.ok() && *refreshed) {
-          certificates.push_back(json::object{{"person_id", person},
-                                              {"uvci", (*refreshed)->uvci},
-                                              {"certificate_id", (*refreshed)->id}});
-        }
-      }
-      return Status::Ok();
-    };
-    Status followed = co_await RunBlocking(s.blocking_pool, follow);
-    if (!followed.ok()) {
-      spdlog::error("correction {} approved, certificate update failed: {}", *id,
-                    followed.ToString());
-    }
-  }
+  const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
+  auto follow = [&] {
+    return FollowCertificates(s, out->facilities_to_sign, out->people_to_refresh,
+                              out->identity_changed, actor);
+  };
+  json::array certificates = co_await RunBlocking(s.blocking_pool, follow);
   json::object res = corrections::RequestToJson(out->request, Now(s));
   res["reissued_certificates"] = std::move(certificates);
   co_return http::JsonResponse(http_::status::ok, res, ctx.request);

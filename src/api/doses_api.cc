@@ -11,6 +11,7 @@
 #include <iterator>
 
 #include "api/async_bridge.h"
+#include "api/certificate_follow.h"
 #include "api/query_params.h"
 #include "api/registry_json.h"
 #include "api/routes.h"
@@ -300,6 +301,12 @@ awaitable<http::Response> VoidDose(ApiServices& s, http::RequestContext& ctx) {
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  // A voided dose leaves the person's certificate at once (re-issued without it, the old one
+  // revoked), not at the next renewal sweep.
+  const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
+  const std::vector<int64_t> people{voided->person_id};
+  auto follow = [&] { return FollowCertificates(s, {}, people, false, actor); };
+  co_await RunBlocking(s.blocking_pool, follow);
   co_return RawJsonResponse(http_::status::ok, registry::DoseJson(*voided), ctx.request);
 }
 

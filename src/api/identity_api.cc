@@ -3,6 +3,7 @@
 // within its administrative unit; an admin acts nationally.
 
 #include "api/async_bridge.h"
+#include "api/certificate_follow.h"
 #include "api/query_params.h"
 #include "api/registry_json.h"
 #include "api/routes.h"
@@ -89,6 +90,13 @@ awaitable<http::Response> Decide(ApiServices& s, http::RequestContext& ctx,
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  if (decision == identity::ReviewDecision::kAccept) {
+    // The record took the register's identity: the certificate must say it at once.
+    const registry::Actor who{actor, ctx.request_id};
+    const std::vector<int64_t> people{*id};
+    auto follow = [&] { return FollowCertificates(s, {}, people, true, who); };
+    co_await RunBlocking(s.blocking_pool, follow);
+  }
   const char* outcome = decision == identity::ReviewDecision::kAccept ? "accepted" : "rejected";
   co_return RawJsonResponse(http_::status::ok,
                             "{\"person_id\":" + std::to_string(*id) + ",\"decision\":\"" +
@@ -144,6 +152,13 @@ awaitable<http::Response> DecideDuplicate(ApiServices& s, http::RequestContext& 
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  if (action != DuplicateAction::kReject) {
+    // Doses moved between the two records (or back): both certificates follow at once.
+    const registry::Actor who{actor, ctx.request_id};
+    const std::vector<int64_t> people{decided->survivor.id, decided->duplicate.id};
+    auto follow = [&] { return FollowCertificates(s, {}, people, true, who); };
+    co_await RunBlocking(s.blocking_pool, follow);
+  }
   co_return RawJsonResponse(http_::status::ok, decided->ToJson(), ctx.request);
 }
 

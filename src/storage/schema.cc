@@ -9,6 +9,7 @@
 #include "storage/schema_corrections.h"
 #include "storage/schema_citizen_signup.h"
 #include "storage/schema_outbox_delivery.h"
+#include "storage/schema_certificate_renewals.h"
 #include "storage/schema_identity_model.h"
 #include "storage/schema_certificates.h"
 #include "storage/schema_duplicates.h"
@@ -160,6 +161,7 @@ constexpr Migration kMigrations[] = {
     {11, "corrections", kCorrectionsSqlite, kCorrectionsPostgres},
     {12, "citizen_signup", kCitizenSignupSqlite, kCitizenSignupPostgres},
     {13, "outbox_delivery", kOutboxDeliverySqlite, kOutboxDeliveryPostgres},
+    {14, "certificate_renewals", kCertificateRenewalsSqlite, kCertificateRenewalsPostgres},
 };
 
 }  // namespace

@@ -147,7 +147,8 @@ Result<std::string> CertificateAuthority::SignedRevocationList() const {
 Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection& conn,
                                                            int64_t person_id,
                                                            std::optional<int64_t> previous,
-                                                           const registry::Actor& actor) {
+                                                           const registry::Actor& actor,
+                                                           Reissue why) {
   ASSIGN_OR_RETURN(std::optional<registry::Person> person,
                    registry::FindPersonById(conn, person_id));
   if (!person) return NotFoundError("no person with id " + std::to_string(person_id));
@@ -162,7 +163,14 @@ Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection&
   DccIssuer issuer(issuer_->dsc(), catalogue, issuer_->options());
   ASSIGN_OR_RETURN(IssuedDcc issued, issuer.Issue(request, clock_.Now()));
   if (previous) {
-    RETURN_IF_ERROR(EndCertificate(conn, clock_, *previous, "superseded", "re-issued", actor));
+    const bool renewal = why == Reissue::kRenewal;
+    RETURN_IF_ERROR(EndCertificate(conn, clock_, *previous, "superseded",
+                                   renewal ? "renewed before expiry" : "re-issued", actor,
+                                   /*publish_revocation=*/!renewal));
+  }
+  if (why == Reissue::kChanged) {
+    RETURN_IF_ERROR(
+        RevokeRenewedCertificates(conn, clock_, person_id, "the record changed", actor).status());
   }
   CertificateRecord rec;
   rec.person_id = person_id;
@@ -219,18 +227,23 @@ Result<RenewalReport> CertificateAuthority::RenewDue(const registry::Actor& acto
                          registry::ListPersonDoses(conn, c.person_id));
         ASSIGN_OR_RETURN(doses, KeepSignedDoses(conn, std::move(doses)));
         const auto facts = registry::ToDoseFacts(doses);
-        if (c.expires_at <= horizon) {
-          action = kExpiring;
-        } else if (DoseFactsHash(facts) != c.doses_hash) {
+        // A change of doses wins over a near expiry: the old certificate is then wrong and
+        // must be revoked, not left valid as a renewal leaves it.
+        if (DoseFactsHash(facts) != c.doses_hash) {
           action = kDosesChanged;
+        } else if (c.expires_at <= horizon) {
+          action = kExpiring;
         } else {
           return Status::Ok();
         }
-        auto issued = IssueLocked(conn, c.person_id, c.id, actor);
+        auto issued = IssueLocked(conn, c.person_id, c.id, actor,
+                                  action == kExpiring ? Reissue::kRenewal : Reissue::kChanged);
         if (issued.status().code() == StatusCode::kFailedPrecondition &&
             action == kDosesChanged) {
           action = kNoDoses;
-          return EndCertificate(conn, clock_, c.id, "revoked", "no counted dose", actor);
+          RETURN_IF_ERROR(EndCertificate(conn, clock_, c.id, "revoked", "no counted dose", actor));
+          return RevokeRenewedCertificates(conn, clock_, c.person_id, "no counted dose", actor)
+              .status();
         }
         return issued.status();
       });
@@ -268,7 +281,8 @@ Result<std::optional<CertificateRecord>> CertificateAuthority::RefreshPerson(
     auto next = IssueLocked(conn, person_id, current.id, actor);
     if (next.status().code() == StatusCode::kFailedPrecondition) {
       ended = true;
-      return EndCertificate(conn, clock_, current.id, "revoked", "no counted dose", actor);
+      RETURN_IF_ERROR(EndCertificate(conn, clock_, current.id, "revoked", "no counted dose", actor));
+      return RevokeRenewedCertificates(conn, clock_, person_id, "no counted dose", actor).status();
     }
     if (!next.ok()) return next.status();
     issued = *next;

@@ -12,6 +12,10 @@
 // Renewal (RenewDue, run by the scheduler every `renew_interval`): every active certificate
 // that expires within `renew_days` days, or whose person's counted doses no longer hash to
 // doses_hash, is re-issued; if the person has no counted dose any more it is revoked instead.
+// Renewal is not revocation: a certificate replaced only because its expiry is near stays off
+// the revocation list and keeps verifying until it expires (printed copies keep working); one
+// replaced because its doses or identity changed is revoked at once, together with any earlier
+// renewed-out certificate of the person.
 //
 // Thread-safe: all methods may be called concurrently. Writes go through the group-commit
 // writer (blocking calls: use them off the I/O threads or from the CLI).
@@ -113,10 +117,15 @@ class CertificateAuthority final {
   CertificateAuthority(storage::Database& db, storage::GroupCommitWriter& writer,
                        const Clock& clock)
       : db_(db), writer_(writer), clock_(clock) {}
+  // Why a certificate is issued again: a renewal before expiry leaves the one it replaces valid
+  // until that one expires; any other re-issue revokes it, and every earlier certificate of the
+  // person that a renewal left valid, since what they say is no longer true.
+  enum class Reissue { kRenewal, kChanged };
   // Inside a write transaction: issue for the person, superseding `previous` if set.
   Result<CertificateRecord> IssueLocked(storage::Connection& conn, int64_t person_id,
                                         std::optional<int64_t> previous,
-                                        const registry::Actor& actor);
+                                        const registry::Actor& actor,
+                                        Reissue why = Reissue::kChanged);
   void SchedulerLoop();
 
   storage::Database& db_;

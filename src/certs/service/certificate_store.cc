@@ -9,7 +9,7 @@ namespace {
 
 constexpr char kColumns[] =
     "id, person_id, uvci, hc1, kid, doses_hash, doses, issued_at, expires_at, status, "
-    "supersedes, revoked_at, revoke_reason, issued_by";
+    "supersedes, revoked_at, revoke_reason, issued_by, in_revocation_list";
 
 CertificateRecord FromRow(const storage::Row& r) {
   CertificateRecord c;
@@ -27,6 +27,7 @@ CertificateRecord FromRow(const storage::Row& r) {
   if (!r.IsNull(11)) c.revoked_at = r.Int(11);
   c.revoke_reason = r.IsNull(12) ? "" : r.Text(12);
   c.issued_by = r.Text(13);
+  c.in_revocation_list = c.status != "active" && r.Int(14) != 0;
   return c;
 }
 
@@ -57,7 +58,8 @@ std::string AuditJson(const CertificateRecord& c) {
                                                     {"kid", c.kid_hex},
                                                     {"doses", c.doses},
                                                     {"expires_at", c.expires_at},
-                                                    {"status", c.status}});
+                                                    {"status", c.status},
+                                                    {"in_revocation_list", c.in_revocation_list}});
 }
 
 }  // namespace
@@ -78,7 +80,31 @@ std::string CertificateRecord::ToJson() const {
       {"status", status},
       {"supersedes", supersedes ? boost::json::value(*supersedes) : boost::json::value(nullptr)},
       {"revoked_at", time(revoked_at)},
-      {"revoke_reason", revoke_reason}});
+      {"revoke_reason", revoke_reason},
+      {"in_revocation_list", in_revocation_list}});
+}
+
+Result<int64_t> RevokeRenewedCertificates(storage::Connection& conn, const Clock& clock,
+                                          int64_t person_id, std::string_view reason,
+                                          const registry::Actor& actor) {
+  const int64_t now = ToUnixSeconds(clock.Now());
+  ASSIGN_OR_RETURN(auto renewed,
+                   Many(conn.Query(Select("WHERE person_id = $1 AND status <> 'active' AND "
+                                          "in_revocation_list = 0 AND expires_at > $2"),
+                                   {person_id, now})));
+  for (CertificateRecord& c : renewed) {
+    RETURN_IF_ERROR(conn.Execute("UPDATE certificates SET in_revocation_list = 1, "
+                                 "revoke_reason = $1 WHERE id = $2",
+                                 {std::string(reason), c.id})
+                        .status());
+    const std::string before = AuditJson(c);
+    c.in_revocation_list = true;
+    RETURN_IF_ERROR(audit::AppendAudit(conn, clock,
+                                       {actor.id, "certificate.revoke_renewed",
+                                        "certificate:" + std::to_string(c.id), before,
+                                        AuditJson(c), actor.request_id}));
+  }
+  return static_cast<int64_t>(renewed.size());
 }
 
 Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clock& clock,
@@ -104,18 +130,22 @@ Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clo
 
 Status EndCertificate(storage::Connection& conn, const Clock& clock, int64_t id,
                       std::string_view status, std::string_view reason,
-                      const registry::Actor& actor) {
+                      const registry::Actor& actor, bool publish_revocation) {
   ASSIGN_OR_RETURN(std::optional<CertificateRecord> before, FindCertificate(conn, id));
   if (!before || before->status != "active") {
     return NotFoundError("no active certificate with id " + std::to_string(id));
   }
   const int64_t now = ToUnixSeconds(clock.Now());
-  ASSIGN_OR_RETURN(int64_t n, conn.Execute("UPDATE certificates SET status = $1, revoked_at = $2, "
-                                           "revoke_reason = $3 WHERE id = $4 AND status = 'active'",
-                                           {std::string(status), now, std::string(reason), id}));
+  ASSIGN_OR_RETURN(
+      int64_t n,
+      conn.Execute("UPDATE certificates SET status = $1, revoked_at = $2, revoke_reason = $3, "
+                   "in_revocation_list = $5 WHERE id = $4 AND status = 'active'",
+                   {std::string(status), now, std::string(reason), id,
+                    int64_t{publish_revocation ? 1 : 0}}));
   if (n != 1) return NotFoundError("no active certificate with id " + std::to_string(id));
   CertificateRecord after = *before;
   after.status = std::string(status);
+  after.in_revocation_list = publish_revocation;
   return audit::AppendAudit(conn, clock,
                             {actor.id, "certificate." + std::string(status),
                              "certificate:" + std::to_string(id), AuditJson(*before),
@@ -146,7 +176,7 @@ Result<std::vector<CertificateRecord>> ListActiveCertificates(storage::Connectio
 Result<std::vector<std::string>> ListRevokedUvcis(storage::Connection& conn, int64_t now) {
   ASSIGN_OR_RETURN(storage::Rows rows,
                    conn.Query("SELECT uvci FROM certificates WHERE revoked_at IS NOT NULL AND "
-                              "expires_at > $1 ORDER BY uvci",
+                              "in_revocation_list = 1 AND expires_at > $1 ORDER BY uvci",
                               {now}));
   std::vector<std::string> out;
   out.reserve(rows.size());

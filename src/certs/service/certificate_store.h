@@ -30,20 +30,32 @@ struct CertificateRecord {
   std::optional<int64_t> revoked_at;
   std::string revoke_reason;
   std::string issued_by;
+  // Whether the ended certificate is on the signed revocation list. A certificate superseded
+  // only by a renewal before its expiry is not: it keeps verifying until it expires. Its
+  // revoked_at is then the time it stopped being the holder's current certificate.
+  bool in_revocation_list = false;
 
   // {"id","person_id","uvci","hc1","kid","doses","issued_at","expires_at","status",
-  //  "supersedes","revoked_at","revoke_reason"} with ISO-8601 times.
+  //  "supersedes","revoked_at","revoke_reason","in_revocation_list"} with ISO-8601 times.
   std::string ToJson() const;
 };
 
 // Inserts `record` (id filled in) and audits "certificate.issue".
 Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clock& clock,
                                             CertificateRecord record, const registry::Actor& actor);
-// Sets status (superseded or revoked), revoked_at = now and the reason; audits
+// Sets status (superseded or revoked), revoked_at = now and the reason, and puts the certificate
+// on the revocation list unless `publish_revocation` is false (a renewal before expiry); audits
 // "certificate.<status>". kNotFound when no active certificate has this id.
 Status EndCertificate(storage::Connection& conn, const Clock& clock, int64_t id,
                       std::string_view status, std::string_view reason,
-                      const registry::Actor& actor);
+                      const registry::Actor& actor, bool publish_revocation = true);
+
+// Puts every ended, unexpired certificate of the person that is not on the revocation list yet
+// (the ones renewals replaced) on it: what they say became wrong (a correction, a void, a
+// merge). Audits "certificate.revoke_renewed" for each; returns how many.
+Result<int64_t> RevokeRenewedCertificates(storage::Connection& conn, const Clock& clock,
+                                          int64_t person_id, std::string_view reason,
+                                          const registry::Actor& actor);
 
 Result<std::optional<CertificateRecord>> FindCertificate(storage::Connection& conn, int64_t id);
 // The person's active certificate, if any.
@@ -55,7 +67,7 @@ Result<std::vector<CertificateRecord>> ListPersonCertificates(storage::Connectio
 // Active certificates with id > after_id, by id, at most `limit` (for the renewal scan).
 Result<std::vector<CertificateRecord>> ListActiveCertificates(storage::Connection& conn,
                                                               int64_t after_id, int limit);
-// UVCIs of every superseded or revoked certificate whose expiry is after `now`.
+// UVCIs of every certificate on the revocation list whose expiry is after `now`.
 Result<std::vector<std::string>> ListRevokedUvcis(storage::Connection& conn, int64_t now);
 
 }  // namespace vaxreg::certs

@@ -14,6 +14,7 @@
 #include "fakes/fake_clock.h"
 #include "accounts/user_store.h"
 #include "registry/dose.h"
+#include "registry/dose_service.h"
 #include "registry/facility.h"
 #include "registry/person.h"
 #include "registry/person_store.h"
@@ -225,6 +226,42 @@ TEST_F(CertificatesApiTest, RenewalAfterDoseChangeAndBeforeExpiry) {
   EXPECT_EQ((*history)[1].status, "superseded");
   EXPECT_EQ((*history)[2].status, "superseded");
   EXPECT_GT((*history)[0].expires_at, (*history)[1].expires_at);
+  // Renewal is not revocation: the certificate renewed before its expiry still verifies (a
+  // printed copy keeps working) while the one whose doses changed stays revoked.
+  EXPECT_FALSE((*history)[1].in_revocation_list);
+  EXPECT_FALSE((*ca)->revocations().IsRevoked((*history)[1].uvci));
+  EXPECT_TRUE((*ca)->revocations().IsRevoked(first->uvci));
+
+  // A dose voided later makes every certificate listing it wrong, the renewed-out one too.
+  ASSERT_TRUE(Write([&](storage::Connection& c) {
+    return registry::VoidDose(c, clock, registry::BuiltInVaccines(), 3, "entered in error",
+                              registry::DoseWriter::System("test"))
+        .status();
+  }).ok());
+  auto refreshed = (*ca)->RefreshPerson(person_id_, false, {"test", ""});
+  ASSERT_TRUE(refreshed.ok() && refreshed->has_value()) << refreshed.status().ToString();
+  EXPECT_EQ((**refreshed).doses, "2/2");
+  EXPECT_TRUE((*ca)->revocations().IsRevoked((*history)[0].uvci));
+  EXPECT_TRUE((*ca)->revocations().IsRevoked((*history)[1].uvci));
+}
+
+TEST_F(CertificatesApiTest, AVoidedDoseLeavesTheCertificateAtOnce) {
+  const boost::json::object issued = Issue();
+  const std::string old_hc1(issued.at("hc1").as_string());
+  ASSERT_TRUE(Verify(old_hc1)["valid"].as_bool());
+  auto voided = client_->Post("/api/v1/doses/2/void", R"({"reason":"entered in error"})",
+                              staff_token_);
+  ASSERT_EQ(voided.status, 200) << voided.body;
+  // No renewal sweep ran: the void itself re-issued the certificate and revoked the old one.
+  auto v = Verify(old_hc1);
+  EXPECT_FALSE(v["valid"].as_bool());
+  EXPECT_EQ(v["failures"].as_array()[0].at("code").as_string(), "revoked");
+  auto conn = runtime_->db().Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto current = certs::ActiveCertificate(**conn, person_id_);
+  ASSERT_TRUE(current.ok() && current->has_value());
+  EXPECT_EQ((*current)->doses, "1/2");
+  EXPECT_TRUE(Verify((*current)->hc1)["valid"].as_bool());
 }
 
 TEST_F(CertificatesApiTest, OnlyStaffOfTheFacilitySignItsDoses) {
