@@ -4,13 +4,17 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
 #include "accounts/user_store.h"
 #include "app/cli_audit.h"
 #include "app/cli_corrections.h"
+#include "app/demo_certificates.h"
 #include "app/demo_corrections.h"
+#include "app/demo_register.h"
 #include "app/cli_certs.h"
 #include "app/cli_signing.h"
 #include "app/cli_identity.h"
@@ -84,6 +88,18 @@ int Serve(const Config& config, bool demo) {
                   kExitUsage);
     }
   }
+  if (demo && !config.key_dir.empty()) {
+    // The demo's signing keys are created on first use (DEMO ONLY passphrase, README).
+    const char* pass = std::getenv("VAXREG_KEY_PASSPHRASE");
+    if (pass == nullptr) {
+      return Fail(InvalidArgumentError("certs.key_dir is set: give the key passphrase in "
+                                       "VAXREG_KEY_PASSPHRASE"),
+                  kExitUsage);
+    }
+    if (Status st = EnsureDemoKeys(config.key_dir, pass, SystemClock::Get()); !st.ok()) {
+      return Fail(st);
+    }
+  }
   auto runtime = Runtime::Start(serve_config);
   if (!runtime.ok()) return Fail(runtime.status());
   const std::string base = (config.tls_cert_file.empty() ? "http://" : "https://") +
@@ -97,6 +113,12 @@ int Serve(const Config& config, bool demo) {
     auto requests = SeedDemoCorrections((*runtime)->db(), (*runtime)->writer(), SystemClock::Get(),
                                         config.corrections_photo_dir);
     if (!requests.ok()) return Fail(requests.status());
+    if (!config.key_dir.empty()) {
+      auto certificates =
+          SeedDemoCertificates((*runtime)->db(), (*runtime)->writer(), SystemClock::Get(),
+                               config.key_dir, std::getenv("VAXREG_KEY_PASSPHRASE"), 2000);
+      if (!certificates.ok()) return Fail(certificates.status());
+    }
     std::cout << "\nvaxreg is running at " << base << "  (Ctrl-C stops it)\n\n"
               << DemoLoginHelp(base) << std::endl;
   }
@@ -175,10 +197,32 @@ int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_dose
             << DemoLogins().size() - static_cast<size_t>(*created) << " already present\n";
   auto facilities = SeedDemoFacilities(*store->writer, SystemClock::Get());
   if (!facilities.ok()) return Fail(facilities.status());
+  auto registered = SeedDemoRegister(*store->db, *store->writer, SystemClock::Get(),
+                                     std::filesystem::temp_directory_path());
+  if (!registered.ok()) return Fail(registered.status());
+  if (registered->register_rows > 0) {
+    std::cout << "demo population register: " << registered->register_rows
+              << " entries; records verified " << registered->verified << ", proposed corrections "
+              << registered->proposed << ", not found " << registered->not_found << "\n";
+  }
   auto requests = SeedDemoCorrections(*store->db, *store->writer, SystemClock::Get(),
                                       config.corrections_photo_dir);
   if (!requests.ok()) return Fail(requests.status());
   std::cout << "demo correction requests: " << *requests << " created\n";
+  if (!config.key_dir.empty()) {
+    const char* pass = std::getenv("VAXREG_KEY_PASSPHRASE");
+    if (pass == nullptr) {
+      return Fail(InvalidArgumentError("certs.key_dir is set: give the key passphrase in "
+                                       "VAXREG_KEY_PASSPHRASE"),
+                  kExitUsage);
+    }
+    auto certificates = SeedDemoCertificates(*store->db, *store->writer, SystemClock::Get(),
+                                             config.key_dir, pass, 2000);
+    if (!certificates.ok()) return Fail(certificates.status());
+    std::cout << "demo certificates: " << certificates->doses_signed << " doses signed, "
+              << certificates->certificates_issued << " certificates issued (keys in "
+              << config.key_dir << ")\n";
+  }
   return 0;
 }
 

@@ -153,6 +153,8 @@ Result<int> SeedDemoCorrections(storage::Database& db, storage::GroupCommitWrite
     }
     return Status::Ok();
   });
+  // Another server started with --demo on the same database seeded them at the same moment.
+  if (written.code() == StatusCode::kAlreadyExists) return 0;
   RETURN_IF_ERROR(written);
   return created;
 }
