@@ -399,6 +399,9 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
       app.add_subcommand("keys", "certificate signing keys (passphrase in VAXREG_KEY_PASSPHRASE)");
   keys->require_subcommand(1);
   keys->add_option("--key-dir", s->key_dir, "key folder (config certs.key_dir)");
+  // `vaxreg keys --key-dir D init` and `vaxreg keys init --key-dir D` both work: options a
+  // subcommand does not know fall through to `keys`.
+  keys->fallthrough();
   keys->add_subcommand("init",
                        "create the country signing CA (CSCA), the trust-list signer and the first "
                        "document signer (DSC)")

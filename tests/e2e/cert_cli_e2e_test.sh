@@ -27,6 +27,9 @@ prints "^CSCA" "$vaxreg" keys --key-dir "$keys" init || fail "keys init"
 grep -q "BEGIN ENCRYPTED PRIVATE KEY" "$keys/dsc/0001.key.pem" || fail "DSC key not encrypted"
 [ "$(stat -c %a "$keys/csca.key.pem")" = 600 ] || fail "CSCA key file mode"
 if "$vaxreg" keys --key-dir "$keys" init >/dev/null 2>&1; then fail "second init must fail"; fi
+# The key folder may also follow the subcommand.
+prints "^CSCA" "$vaxreg" keys init --key-dir "$work/keys-after" || fail "keys init --key-dir"
+prints "^DSC\*" "$vaxreg" keys list --key-dir "$keys" || fail "keys list --key-dir"
 if VAXREG_KEY_PASSPHRASE= "$vaxreg" keys --key-dir "$keys" rotate >/dev/null 2>&1; then
   fail "rotate without a passphrase must fail"
 fi
