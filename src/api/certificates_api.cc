@@ -13,6 +13,7 @@
 #include "certs/service/certificate_authority.h"
 #include "certs/verification_json.h"
 #include "http/json.h"
+#include "media/image_header.h"
 #include "registry/person_store.h"
 
 namespace vaxreg::api {
@@ -159,7 +160,7 @@ awaitable<http::Response> Verify(ApiServices& s, http::RequestContext& ctx) {
   if (certs::LooksLikePng(body) || certs::LooksLikeJpeg(body)) {
     // An image declaring more pixels than are ever decoded is refused from its header, before
     // it takes a place in the decoding queue.
-    if (auto size = certs::ReadImageSize(body);
+    if (auto size = media::ReadDeclaredDimensions(body);
         size && (size->width == 0 || size->height == 0 || size->pixels() > certs::kMaxPngPixels)) {
       co_return http::ErrorResponse(
           http_::status::payload_too_large,

@@ -2,25 +2,11 @@
 
 #include <fstream>
 
+#include "common/csv_writer.h"
 #include "identity/population_store.h"
 #include "identity/verification.h"
 
 namespace vaxreg::app {
-namespace {
-
-// A plain CSV field: the demo data holds no commas, quotes or line breaks, but a name might
-// one day, so it is quoted when it does.
-std::string Field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 Result<DemoRegisterReport> SeedDemoRegister(storage::Database& db,
                                             storage::GroupCommitWriter& writer, const Clock& clock,
@@ -55,9 +41,13 @@ Result<DemoRegisterReport> SeedDemoRegister(storage::Database& db,
             const size_t space = name.rfind(' ');
             if (space != std::string::npos) name = name.substr(0, space) + " Thị" + name.substr(space);
           }
-          out << row.Text(1) << ',' << row.Text(2) << ',' << Field(name) << ',' << dob << ','
-              << row.Text(5) << ',' << row.Text(6) << ',' << row.Text(7) << ',' << row.Text(8)
-              << '\n';
+          std::string line;
+          for (const std::string& field : {row.Text(1), row.Text(2), name, dob, row.Text(5),
+                                           row.Text(6), row.Text(7), row.Text(8)}) {
+            if (!line.empty()) line += ',';
+            csv::AppendCsvField(line, field);
+          }
+          out << line << '\n';
           ++report.register_rows;
           return Status::Ok();
         });

@@ -124,48 +124,6 @@ Result<std::string> DecodeQrFromJpeg(std::string_view jpeg) {
   return DecodeQrFromGray(pixels, width, height);
 }
 
-namespace {
-uint32_t BigEndian(std::string_view b, size_t at, size_t n) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
-  return v;
-}
-}  // namespace
-
-std::optional<ImageSize> ReadImageSize(std::string_view b) {
-  if (LooksLikePng(b)) {
-    // Signature (8), chunk length (4), "IHDR" (4), width (4), height (4).
-    if (b.size() < 24 || b.substr(12, 4) != "IHDR") return std::nullopt;
-    return ImageSize{BigEndian(b, 16, 4), BigEndian(b, 20, 4)};
-  }
-  if (!LooksLikeJpeg(b)) return std::nullopt;
-  // Walk the marker segments after SOI until a start-of-frame: FF Cn, length (2),
-  // precision (1), height (2), width (2). C4 (DHT), C8 (JPG) and CC (DAC) are not frames.
-  size_t at = 2;
-  while (at + 4 <= b.size()) {
-    if (static_cast<unsigned char>(b[at]) != 0xFF) return std::nullopt;
-    const unsigned char marker = static_cast<unsigned char>(b[at + 1]);
-    if (marker == 0xFF) {  // fill byte
-      ++at;
-      continue;
-    }
-    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD9)) {  // no length
-      at += 2;
-      continue;
-    }
-    const size_t length = BigEndian(b, at + 2, 2);
-    const bool frame =
-        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-    if (frame) {
-      if (at + 9 > b.size()) return std::nullopt;
-      return ImageSize{BigEndian(b, at + 7, 2), BigEndian(b, at + 5, 2)};
-    }
-    if (length < 2) return std::nullopt;
-    at += 2 + length;
-  }
-  return std::nullopt;
-}
-
 bool LooksLikePng(std::string_view b) { return b.starts_with("\x89PNG\r\n\x1a\n"); }
 bool LooksLikeJpeg(std::string_view b) { return b.starts_with("\xff\xd8\xff"); }
 

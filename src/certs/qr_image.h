@@ -24,15 +24,8 @@ Result<std::string> DecodeQrFromPng(std::string_view png);
 // The same for a baseline or progressive JPEG (same limits).
 Result<std::string> DecodeQrFromJpeg(std::string_view jpeg);
 
-// The dimensions a PNG (IHDR) or JPEG (first SOF segment) header declares, read without
-// decoding anything: cheap enough to refuse an absurd image before it is queued. nullopt when
-// the header is not found in `bytes`.
-struct ImageSize {
-  uint32_t width = 0;
-  uint32_t height = 0;
-  uint64_t pixels() const { return uint64_t{width} * height; }
-};
-std::optional<ImageSize> ReadImageSize(std::string_view bytes);
+// The dimensions an image header declares, read without decoding anything (to refuse an
+// absurd image before it is queued), are media::ReadDeclaredDimensions (media/image_header.h).
 
 // True when `bytes` start like a PNG or a JPEG file.
 bool LooksLikePng(std::string_view bytes);

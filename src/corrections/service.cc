@@ -67,12 +67,18 @@ Result<int> ClaimDoseNumber(const json::object& o) {
   return static_cast<int>(it->value().as_int64());
 }
 
+// "dd/mm/yyyy" (as Vietnamese write dates) as "yyyy-mm-dd"; other text as it is.
+std::string IsoDate(std::string text) {
+  if (text.size() == 10 && text[2] == '/' && text[5] == '/') {
+    return text.substr(6, 4) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2);
+  }
+  return text;
+}
+
 // "YYYY-MM-DD" or "dd/mm/yyyy", as noon in Viet Nam on that day.
 Result<int64_t> ClaimDate(const json::object& o, std::string_view key) {
-  ASSIGN_OR_RETURN(std::string text, RequireClaimString(o, key, 10));
-  if (text.size() == 10 && text[2] == '/' && text[5] == '/') {
-    text = text.substr(6, 4) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2);
-  }
+  ASSIGN_OR_RETURN(std::string claimed, RequireClaimString(o, key, 10));
+  const std::string text = IsoDate(std::move(claimed));
   std::chrono::sys_days day;
   if (!registry::ParseDay(text, &day)) {
     return InvalidArgumentError(std::string(key) + " must be a date, dd/mm/yyyy or YYYY-MM-DD",
@@ -143,8 +149,7 @@ Status CorrectionService::CheckMaySee(const auth::Principal& who, const Correcti
                                " is outside your facility or area");
 }
 
-Status CorrectionService::CheckMayDecide(storage::Connection& conn, const Handler& h,
-                                         const CorrectionRequest& r) const {
+Status CorrectionService::CheckMayDecide(const Handler& h, const CorrectionRequest& r) {
   RETURN_IF_ERROR(CheckMaySee(h.who, r));
   bool may = false;
   int rank = 0;
@@ -168,7 +173,6 @@ Status CorrectionService::CheckMayDecide(storage::Connection& conn, const Handle
     return PermissionDeniedError("this request is assigned to " + r.assigned_unit + " (" +
                                  std::string(LevelName(r.level)) + " level); you may not decide it");
   }
-  (void)conn;
   return Status::Ok();
 }
 
@@ -177,7 +181,7 @@ Result<CorrectionRequest> CorrectionService::LoadForDecision(storage::Connection
                                                              int version) const {
   ASSIGN_OR_RETURN(std::optional<CorrectionRequest> r, FindRequest(conn, id));
   if (!r) return NotFoundError("no correction request " + std::to_string(id));
-  RETURN_IF_ERROR(CheckMayDecide(conn, h, *r));
+  RETURN_IF_ERROR(CheckMayDecide(h, *r));
   if (version != 0 && version != r->version) {
     return FailedPreconditionError("the request changed since you read it (version " +
                                    std::to_string(r->version) + "); reload it",
@@ -366,9 +370,7 @@ Result<CorrectionRequest> CorrectionService::Submit(
         if (field == "sex") np.sex = value;
         if (field == "cccd") np.cccd = value;
         if (field == "birth_date") {
-          if (value.size() == 10 && value[2] == '/' && value[5] == '/') {
-            value = value.substr(6, 4) + "-" + value.substr(3, 2) + "-" + value.substr(0, 2);
-          }
+          value = IsoDate(std::move(value));
           np.dob = value;
         }
         claim[field] = value;

@@ -120,8 +120,7 @@ class CorrectionService {
   static Status CheckMaySee(const auth::Principal& who, const CorrectionRequest& r);
 
  private:
-  Status CheckMayDecide(storage::Connection& conn, const Handler& h,
-                        const CorrectionRequest& r) const;
+  static Status CheckMayDecide(const Handler& h, const CorrectionRequest& r);
   Result<CorrectionRequest> LoadForDecision(storage::Connection& conn, const Handler& h, int64_t id,
                                             int version) const;
   Status Notify(storage::Connection& conn, const CorrectionRequest& r, std::string_view what);

@@ -15,6 +15,7 @@
 
 #include "certs/qr/qr_render.h"
 #include "certs/qr_image.h"
+#include "media/image_header.h"
 
 namespace vaxreg::certs {
 namespace {
@@ -170,21 +171,21 @@ TEST(ImageSizeTest, ReadsPngAndJpegHeadersWithoutDecoding) {
   Result<std::string> png = RenderQrPng(kHc1, {4, 4});
   ASSERT_TRUE(png.ok());
   const Gray gray = PngToGray(*png);
-  auto size = ReadImageSize(*png);
+  auto size = media::ReadDeclaredDimensions(*png);
   ASSERT_TRUE(size.has_value());
   EXPECT_EQ(size->width, static_cast<uint32_t>(gray.width));
   EXPECT_EQ(size->height, static_cast<uint32_t>(gray.height));
-  auto jpeg_size = ReadImageSize(GrayToJpeg(gray));
+  auto jpeg_size = media::ReadDeclaredDimensions(GrayToJpeg(gray));
   ASSERT_TRUE(jpeg_size.has_value());
   EXPECT_EQ(jpeg_size->width, static_cast<uint32_t>(gray.width));
   EXPECT_EQ(jpeg_size->height, static_cast<uint32_t>(gray.height));
 
-  auto absurd = ReadImageSize(WithDeclaredSize(*png, 100000, 100000));
+  auto absurd = media::ReadDeclaredDimensions(WithDeclaredSize(*png, 100000, 100000));
   ASSERT_TRUE(absurd.has_value());
   EXPECT_EQ(absurd->pixels(), uint64_t{10000000000});
-  EXPECT_FALSE(ReadImageSize("GIF89a").has_value());
-  EXPECT_FALSE(ReadImageSize(png->substr(0, 20)).has_value());
-  EXPECT_FALSE(ReadImageSize("\xff\xd8\xff\xe0\x00").has_value());
+  EXPECT_FALSE(media::ReadDeclaredDimensions("GIF89a").has_value());
+  EXPECT_FALSE(media::ReadDeclaredDimensions(png->substr(0, 20)).has_value());
+  EXPECT_FALSE(media::ReadDeclaredDimensions("\xff\xd8\xff\xe0\x00").has_value());
 }
 
 TEST(ImageSizeTest, AnAbsurdImageIsBadInputNotARateLimit) {
