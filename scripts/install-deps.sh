@@ -13,6 +13,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   postgresql postgresql-client
   wrk curl
+  chromium fonts-noto-core
 )
 
 missing=()
@@ -26,16 +27,21 @@ done
 if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
-# npm packages of the interop tests (tests/interop/package-lock.json), installed here and never
-# at build time. `npm ci` runs only when node_modules is missing or older than the lock file.
+# npm packages of the web portal (web/package-lock.json: Preact, esbuild, and for the browser
+# tests playwright-core, axe-core and Lighthouse, which drive Debian's chromium and never download
+# a browser) and of the interop tests (tests/interop/package-lock.json), installed here from the
+# lock files. `npm ci` runs only when node_modules is missing or older than the lock file.
 install_npm_packages() {
-  local dir
-  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/interop"
-  if [ -f "$dir/package-lock.json" ] && command -v npm >/dev/null 2>&1; then
+  local root dir
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  command -v npm >/dev/null 2>&1 || return 0
+  for dir in "$root/web" "$root/tests/interop"; do
+    [ -f "$dir/package-lock.json" ] || continue
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
-      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) && touch "$dir/node_modules"
+      (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) \
+        && touch "$dir/node_modules"
     fi
-  fi
+  done
 }
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target vaxreg
+# The web portal (web/dist: hashed, precompressed files), built from the npm packages installed
+# above; nothing is fetched at run time.
+(cd web && node build.mjs)
 mkdir -p var
 # Photos of correction requests live beside the database (docs/corrections.md).
 export VAXREG_CORRECTIONS_PHOTO_DIR="${VAXREG_CORRECTIONS_PHOTO_DIR:-var/photos}"
@@ -21,4 +24,4 @@ if [ ! -e var/demo.db ]; then
   build/release/src/app/vaxreg --db "sqlite:var/demo.db" demo seed --people 10000 --seed 1
 fi
 exec build/release/src/app/vaxreg --db "sqlite:var/demo.db" serve --demo --address 127.0.0.1 --port 8080 \
-  --web-root web "$@"
+  --web-root web/dist "$@"

@@ -34,6 +34,8 @@ start=$(date +%s)
 echo "== debug build (-Werror)"
 cmake --preset debug >/dev/null
 cmake --build --preset debug -j "$jobs"
+echo "== web portal: type check and build (web/dist, used by the browser tests)"
+(cd web && npx tsc --noEmit -p . && node build.mjs)
 echo "== tests: unit, integration, pg, e2e"
 ctest --preset debug -j "$jobs"
 

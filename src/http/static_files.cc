@@ -27,6 +27,10 @@ std::string_view ContentTypeFor(const fs::path& file) {
   if (ext == ".json") return "application/json; charset=utf-8";
   if (ext == ".ico") return "image/x-icon";
   if (ext == ".txt") return "text/plain; charset=utf-8";
+  if (ext == ".webmanifest") return "application/manifest+json";
+  if (ext == ".webp") return "image/webp";
+  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+  if (ext == ".woff2") return "font/woff2";
   return "application/octet-stream";
 }
 
@@ -72,22 +76,118 @@ Result<fs::path> ResolveUnderRoot(const fs::path& root, std::string_view rel) {
   return candidate;
 }
 
+// True when the client's Accept-Encoding lists `coding` with a non-zero q-value.
+bool Accepts(std::string_view accept_encoding, std::string_view coding) {
+  size_t pos = 0;
+  while (pos <= accept_encoding.size()) {
+    size_t comma = accept_encoding.find(',', pos);
+    if (comma == std::string_view::npos) comma = accept_encoding.size();
+    std::string_view item = accept_encoding.substr(pos, comma - pos);
+    pos = comma + 1;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    const size_t semi = item.find(';');
+    std::string_view name = item.substr(0, semi);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (name != coding) continue;
+    if (semi == std::string_view::npos) return true;
+    std::string_view params = item.substr(semi + 1);
+    const size_t q = params.find("q=");
+    if (q == std::string_view::npos) return true;
+    std::string_view value = params.substr(q + 2);
+    // "q=0", "q=0.0", "q=0.000" refuse the coding; anything else accepts it.
+    for (char c : value) {
+      if (c == '0' || c == '.') continue;
+      if (c == ' ' || c == ';') break;
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+// True for paths the portal's client-side router owns: no '.' in the last segment and not under
+// a server namespace.
+bool IsClientRoute(std::string_view rel) {
+  for (std::string_view ns : {"api", "fhir", ".well-known", "assets"}) {
+    if (rel == ns || (rel.size() > ns.size() && rel.substr(0, ns.size()) == ns &&
+                      rel[ns.size()] == '/')) {
+      return false;
+    }
+  }
+  const size_t slash = rel.rfind('/');
+  const std::string_view last = slash == std::string_view::npos ? rel : rel.substr(slash + 1);
+  return last.find('.') == std::string_view::npos;
+}
+
+std::string WeakEtag(const fs::path& file) {
+  std::error_code ec;
+  const auto size = fs::file_size(file, ec);
+  const auto mtime = fs::last_write_time(file, ec).time_since_epoch().count();
+  return "W/\"" + std::to_string(size) + "-" + std::to_string(mtime) + "\"";
+}
+
 // A free coroutine (not a capturing lambda) so the frame owns a copy of `root` rather than
 // pointing into the std::function that holds the handler.
 asio::awaitable<Response> ServeStatic(fs::path root, RequestContext& ctx) {
   auto it = ctx.path_params.find("path");
   const std::string rel = it == ctx.path_params.end() ? std::string() : it->second;
   Result<fs::path> file = ResolveUnderRoot(root, rel);
+  if (!file.ok() && file.status().code() == StatusCode::kNotFound && IsClientRoute(rel)) {
+    file = ResolveUnderRoot(root, "index.html");
+  }
   if (!file.ok()) co_return ErrorResponse(file.status(), ctx.request);
-  std::ifstream in(*file, std::ios::binary);
+
+  const bool immutable = rel.rfind("assets/", 0) == 0;
+  const std::string content_type(ContentTypeFor(*file));
+  const bool html = content_type.rfind("text/html", 0) == 0;
+  std::string etag;
+  if (!immutable) {
+    etag = WeakEtag(*file);
+    if (ctx.request[bhttp::field::if_none_match] == etag) {
+      Response res{bhttp::status::not_modified, ctx.request.version()};
+      res.set(bhttp::field::etag, etag);
+      res.set(bhttp::field::cache_control, "no-cache");
+      res.keep_alive(ctx.request.keep_alive());
+      res.prepare_payload();
+      co_return res;
+    }
+  }
+
+  // Precompressed variant, if the client takes it and the build wrote it.
+  const std::string_view accept_encoding = ctx.request[bhttp::field::accept_encoding];
+  fs::path send = *file;
+  std::string_view content_encoding;
+  for (std::string_view coding : {std::string_view("br"), std::string_view("gzip")}) {
+    if (!Accepts(accept_encoding, coding)) continue;
+    fs::path variant = *file;
+    variant += coding == "br" ? ".br" : ".gz";
+    std::error_code ec;
+    if (fs::is_regular_file(variant, ec)) {
+      send = std::move(variant);
+      content_encoding = coding;
+      break;
+    }
+  }
+
+  std::ifstream in(send, std::ios::binary);
   if (!in) co_return ErrorResponse(NotFoundError("no such file"), ctx.request);
   std::ostringstream contents;
   contents << in.rdbuf();
   if (in.bad()) co_return ErrorResponse(InternalError("cannot read file"), ctx.request);
 
   Response res{bhttp::status::ok, ctx.request.version()};
-  res.set(bhttp::field::content_type, ContentTypeFor(*file));
-  res.set(bhttp::field::cache_control, "no-cache");
+  res.set(bhttp::field::content_type, content_type);
+  res.set(bhttp::field::cache_control,
+          immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  if (!etag.empty()) res.set(bhttp::field::etag, etag);
+  if (!content_encoding.empty()) res.set(bhttp::field::content_encoding, content_encoding);
+  res.set(bhttp::field::vary, "Accept-Encoding");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  if (html) {
+    res.set("Content-Security-Policy", kPortalContentSecurityPolicy);
+    res.set("Permissions-Policy", "camera=(self), microphone=(), geolocation=()");
+  }
   res.keep_alive(ctx.request.keep_alive());
   res.body() = std::move(contents).str();
   res.prepare_payload();

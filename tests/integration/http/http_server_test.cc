@@ -518,6 +518,49 @@ TEST_F(HttpServerTest, StaticFilesAreServed) {
   EXPECT_EQ(client_->Get("/hello").Json().at("hello"), "world");  // literal beats the catch-all
 }
 
+TEST_F(HttpServerTest, PortalBuildOutputIsServedWithCachingCompressionAndPolicy) {
+  fs::create_directories(base_ / "web" / "assets");
+  std::ofstream(base_ / "web" / "assets" / "app-3F2A.js") << "plain";
+  std::ofstream(base_ / "web" / "assets" / "app-3F2A.js.gz") << "gzip-bytes";
+  std::ofstream(base_ / "web" / "assets" / "app-3F2A.js.br") << "brotli-bytes";
+  StartServer();
+
+  // Hashed assets: cached for a year; the best precompressed variant the client accepts.
+  auto br = client_->Send(bhttp::verb::get, "/assets/app-3F2A.js", "", {{"Accept-Encoding", "gzip, br"}});
+  EXPECT_EQ(br.status, 200);
+  EXPECT_EQ(br.body, "brotli-bytes");
+  EXPECT_EQ(br.headers["Content-Encoding"], "br");
+  EXPECT_EQ(br.headers["Vary"], "Accept-Encoding");
+  EXPECT_EQ(br.headers["Cache-Control"], "public, max-age=31536000, immutable");
+  auto gz = client_->Send(bhttp::verb::get, "/assets/app-3F2A.js", "",
+                             {{"Accept-Encoding", "br;q=0, gzip;q=0.5"}});
+  EXPECT_EQ(gz.body, "gzip-bytes");
+  EXPECT_EQ(gz.headers["Content-Encoding"], "gzip");
+  auto plain = client_->Get("/assets/app-3F2A.js");
+  EXPECT_EQ(plain.body, "plain");
+  EXPECT_EQ(plain.headers.count("Content-Encoding"), 0u);
+
+  // The page: revalidated every time (ETag, 304), with a strict Content-Security-Policy.
+  auto index = client_->Get("/");
+  EXPECT_EQ(index.headers["Cache-Control"], "no-cache");
+  EXPECT_EQ(index.headers["Content-Security-Policy"], http::kPortalContentSecurityPolicy);
+  EXPECT_EQ(index.headers["X-Content-Type-Options"], "nosniff");
+  EXPECT_NE(index.headers["Content-Security-Policy"].find("script-src 'self';"), std::string::npos);
+  ASSERT_FALSE(index.headers["ETag"].empty());
+  auto again = client_->Send(bhttp::verb::get, "/", "", {{"If-None-Match", index.headers["ETag"]}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+
+  // Client-side routes get the page; server namespaces and missing files stay 404.
+  auto page = client_->Get("/me/bookings");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, "<!doctype html><title>vaxreg</title>");
+  EXPECT_EQ(client_->Get("/api/v1/nothing-here").status, 404);
+  EXPECT_EQ(client_->Get("/assets/missing").status, 404);
+  EXPECT_EQ(client_->Get("/missing.js").status, 404);
+  EXPECT_EQ(client_->Get("/.well-known/jwks").status, 404);
+}
+
 TEST_F(HttpServerTest, MetricsRecordRoutePatterns) {
   StartServer();
   client_->Get("/hello");

@@ -1,0 +1,36 @@
+// The signed-in account, kept in sessionStorage so it ends with the browser tab (a shared phone
+// or a kiosk does not keep a citizen signed in).
+import { signal } from "../i18n/signal";
+
+export interface Session {
+  token: string;
+  expiresAt: number;  // unix seconds
+  role: string;
+  displayName: string;
+  username: string;
+}
+
+const KEY = "vaxreg.session";
+
+function load(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    if (!raw) return null;
+    const s = JSON.parse(raw) as Session;
+    if (!s.token || s.expiresAt * 1000 < Date.now()) return null;
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+export const session = signal<Session | null>(load());
+
+session.subscribe((s) => {
+  try {
+    if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+    else sessionStorage.removeItem(KEY);
+  } catch {
+    // Not persisted; the session lasts as long as the page.
+  }
+});

@@ -1,0 +1,60 @@
+// The portal's pages by path. Pages are small components in pages/; the verifier (with its QR
+// decoder and crypto) is loaded only when opened, so the other pages stay light.
+import type { FunctionComponent } from "preact";
+import { lazy, Suspense } from "preact/compat";
+import { useSignal } from "./components/use_signal";
+import { lang } from "./i18n";
+import { location, match } from "./router";
+import { session } from "./api/session";
+import { Loading } from "./components/Status";
+import { Home } from "./pages/Home";
+import { Stats } from "./pages/Stats";
+import { Facilities } from "./pages/Facilities";
+import { Login } from "./pages/Login";
+import { Signup } from "./pages/Signup";
+import { MyRecord } from "./pages/MyRecord";
+import { MyCertificate } from "./pages/MyCertificate";
+import { Bookings } from "./pages/Bookings";
+import { Declare } from "./pages/Declare";
+import { CorrectionList } from "./pages/CorrectionList";
+import { CorrectionNew } from "./pages/CorrectionNew";
+import { CorrectionDetail } from "./pages/CorrectionDetail";
+import { NotFound } from "./pages/NotFound";
+
+const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
+
+type Page = FunctionComponent<{ params: Record<string, string> }>;
+
+const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
+  { path: "/", page: Home },
+  { path: "/stats", page: Stats },
+  { path: "/facilities", page: Facilities },
+  { path: "/verify", page: Verify as unknown as Page },
+  { path: "/login", page: Login },
+  { path: "/signup", page: Signup },
+  { path: "/me", page: MyRecord, signedIn: true },
+  { path: "/me/certificate", page: MyCertificate, signedIn: true },
+  { path: "/me/bookings", page: Bookings, signedIn: true },
+  { path: "/me/declare", page: Declare, signedIn: true },
+  { path: "/me/corrections", page: CorrectionList, signedIn: true },
+  { path: "/me/corrections/new", page: CorrectionNew, signedIn: true },
+  { path: "/me/corrections/:tracking", page: CorrectionDetail, signedIn: true },
+];
+
+export function App() {
+  useSignal(lang);  // every page re-renders in the new language
+  const loc = useSignal(location);
+  const s = useSignal(session);
+  for (const r of ROUTES) {
+    const params = match(r.path, loc.path);
+    if (!params) continue;
+    if (r.signedIn && !s) return <Login params={{ next: loc.path }} />;
+    const P = r.page;
+    return (
+      <Suspense fallback={<Loading />}>
+        <P params={params} />
+      </Suspense>
+    );
+  }
+  return <NotFound params={{}} />;
+}

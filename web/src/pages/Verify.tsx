@@ -1,0 +1,223 @@
+// The verifier: scan a certificate QR with the camera (jsQR: Chromium on Linux has no
+// BarcodeDetector), paste its text or pick a picture; the EU DCC is verified here, in the
+// browser, against the trust and revocation lists (kept by the service worker for offline use).
+// The verdict lives only in this component's state: nothing about the person is stored.
+import { useEffect, useRef, useState } from "preact/hooks";
+import jsQR from "jsqr";
+import { Layout } from "../components/Layout";
+import { Field } from "../components/Field";
+import { formatDate, formatDateTime } from "../format";
+import { t, hasMessage } from "../i18n";
+import {
+  parseRevocationList,
+  parseTrustList,
+  emptyRevocationList,
+  verifyDcc,
+  type RevocationList,
+  type TrustList,
+  type Verdict,
+} from "../verify";
+
+interface Lists {
+  trust: TrustList;
+  revoked: RevocationList;
+}
+
+async function fetchText(path: string): Promise<string> {
+  const res = await fetch(path, { cache: "no-cache" });
+  if (!res.ok) throw new Error(String(res.status));
+  return res.text();
+}
+
+// Loads both lists (network first; the service worker answers from its cache when offline).
+async function loadLists(): Promise<Lists | null> {
+  try {
+    const trustText = await fetchText("/api/v1/trust-list");
+    const trust = await parseTrustList(trustText);
+    if (!trust.ok) return null;
+    let revoked = emptyRevocationList();
+    try {
+      const rev = await parseRevocationList(await fetchText("/api/v1/revocation-list"), trust.value);
+      if (rev.ok) revoked = rev.value;
+    } catch {
+      // No revocation list reachable: verified without it (the trust list still applies).
+    }
+    return { trust: trust.value, revoked };
+  } catch {
+    return null;
+  }
+}
+
+function reasonText(reason: string): string {
+  const key = `verify.reason.${reason}`;
+  return hasMessage(key) ? t(key) : reason;
+}
+
+function decodeImage(source: CanvasImageSource, width: number, height: number): string | null {
+  const canvas = document.createElement("canvas");
+  const scale = Math.min(1, 1280 / Math.max(width, height));
+  canvas.width = Math.max(1, Math.round(width * scale));
+  canvas.height = Math.max(1, Math.round(height * scale));
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  if (!ctx) return null;
+  ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+  const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  return jsQR(img.data, img.width, img.height, { inversionAttempts: "attemptBoth" })?.data ?? null;
+}
+
+function VerdictView({ v, onClear }: { v: Verdict; onClear: () => void }) {
+  const name = v.name ? [v.name.family, v.name.given].filter(Boolean).join(" ") : "";
+  const last = v.doses && v.doses.length ? v.doses[v.doses.length - 1] : undefined;
+  return (
+    <section aria-labelledby="verdict-word" aria-live="assertive">
+      <div class={`verdict ${v.valid ? "verdict--valid" : "verdict--invalid"}`}>
+        <span class="verdict-word" id="verdict-word">{v.valid ? t("verify.valid") : t("verify.invalid")}</span>
+        <span>{reasonText(v.reason)}</span>
+      </div>
+      <dl class="summary-list">
+        {name && <div><dt>{t("verify.name")}</dt><dd>{name}</dd></div>}
+        {v.birthDate && <div><dt>{t("verify.birth")}</dt><dd>{v.birthDate.length === 10 ? formatDate(v.birthDate) : v.birthDate}</dd></div>}
+        {v.status && <div><dt>{t("verify.status")}</dt><dd>{t(v.status === "full" ? "verify.status.full" : "verify.status.partial")}</dd></div>}
+        {last && <div><dt>{t("verify.doses")}</dt><dd>{t("verify.dosesValue", { dn: last.dn, sd: last.sd, date: formatDate(last.date) })}</dd></div>}
+        {v.expiresAt !== undefined && <div><dt>{t("verify.expires")}</dt><dd>{formatDateTime(v.expiresAt)}</dd></div>}
+        {v.issuer && <div><dt>{t("verify.issuer")}</dt><dd>{v.issuer}</dd></div>}
+        {!v.valid && v.reasons.length > 1 && (
+          <div><dt>{t("verify.reason")}</dt><dd><ul>{v.reasons.map((r) => <li key={r}>{reasonText(r)}</li>)}</ul></dd></div>
+        )}
+      </dl>
+      <button type="button" class="button" onClick={onClear}>{t("verify.clear")}</button>
+    </section>
+  );
+}
+
+export function Verify(_: { params: Record<string, string> }) {
+  const [lists, setLists] = useState<Lists | null | undefined>(undefined);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const [text, setText] = useState("");
+  const [scanning, setScanning] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [online, setOnline] = useState(navigator.onLine);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const streamRef = useRef<MediaStream | null>(null);
+
+  useEffect(() => {
+    loadLists().then(setLists);
+    const on = () => setOnline(navigator.onLine);
+    window.addEventListener("online", on);
+    window.addEventListener("offline", on);
+    return () => {
+      window.removeEventListener("online", on);
+      window.removeEventListener("offline", on);
+      stopCamera();
+    };
+  }, []);
+
+  async function check(qr: string) {
+    const trimmed = qr.trim();
+    if (trimmed.toLowerCase().startsWith("shc:/")) {
+      setNotice(t("verify.shcUnsupported"));
+      return;
+    }
+    if (!lists) {
+      setNotice(t("verify.reason.no_trust_list"));
+      return;
+    }
+    setNotice(null);
+    setVerdict(await verifyDcc(trimmed, lists.trust, lists.revoked));
+    setText("");
+  }
+
+  function stopCamera() {
+    streamRef.current?.getTracks().forEach((tr) => tr.stop());
+    streamRef.current = null;
+    setScanning(false);
+  }
+
+  async function startCamera() {
+    setNotice(null);
+    setVerdict(null);
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+      streamRef.current = stream;
+      setScanning(true);
+      const video = videoRef.current!;
+      video.srcObject = stream;
+      await video.play();
+      const tick = () => {
+        if (!streamRef.current) return;
+        if (video.readyState >= 2 && video.videoWidth > 0) {
+          const found = decodeImage(video, video.videoWidth, video.videoHeight);
+          if (found) {
+            stopCamera();
+            check(found);
+            return;
+          }
+        }
+        setTimeout(tick, 120);
+      };
+      tick();
+    } catch {
+      stopCamera();
+      setNotice(t("verify.cameraError"));
+    }
+  }
+
+  async function fromFile(file: File | undefined) {
+    if (!file) return;
+    try {
+      const bitmap = await createImageBitmap(file);
+      const found = decodeImage(bitmap, bitmap.width, bitmap.height);
+      bitmap.close();
+      if (found) await check(found);
+      else setNotice(t("verify.noQrInImage"));
+    } catch {
+      setNotice(t("verify.noQrInImage"));
+    }
+  }
+
+  return (
+    <Layout title={t("verify.title")}>
+      <h1 tabIndex={-1}>{t("verify.title")}</h1>
+      <p>{t("verify.lead")}</p>
+      {!online && <p class="notice" role="status">{t("verify.offline")}</p>}
+      {lists === null && <p class="notice notice--error" role="alert">{t("verify.listsMissing")}</p>}
+      {notice && <p class="notice notice--error" role="alert">{notice}</p>}
+      {verdict ? (
+        <VerdictView v={verdict} onClear={() => setVerdict(null)} />
+      ) : (
+        <>
+          <div class="scanner">
+            <video ref={videoRef} muted playsInline hidden={!scanning} aria-label={t("verify.scanning")} />
+            {scanning && <p role="status">{t("verify.scanning")}</p>}
+            <div class="button-group">
+              {scanning
+                ? <button type="button" class="button button--secondary" onClick={stopCamera}>{t("verify.stopScan")}</button>
+                : <button type="button" class="button" onClick={startCamera} disabled={!lists}>{t("verify.scan")}</button>}
+              <label class="button button--secondary">
+                {t("verify.image")}
+                <input type="file" accept="image/*" class="visually-hidden" data-testid="verify-image"
+                  onChange={(e) => { const el = e.target as HTMLInputElement; fromFile(el.files?.[0]).then(() => { el.value = ""; }); }} />
+              </label>
+            </div>
+          </div>
+          <form onSubmit={(e) => { e.preventDefault(); check(text); }}>
+            <Field id="hc1" label={t("verify.paste")} hint={t("verify.pasteHint")}>
+              <textarea id="hc1" class="textarea mono" rows={4} value={text} aria-describedby="hc1-hint" spellcheck={false}
+                onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+            </Field>
+            <button type="submit" class="button" disabled={!text.trim()}>{t("verify.check")}</button>
+          </form>
+        </>
+      )}
+      {lists && (
+        <p class="hint">
+          {t("verify.lists", {
+            at: lists.trust.issuedAt ? formatDateTime(lists.trust.issuedAt) : "—",
+            dsc: lists.trust.dscs.length,
+            revoked: lists.revoked.hashes.size,
+          })}
+        </p>
+      )}
+    </Layout>
+  );
+}
