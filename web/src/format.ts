@@ -42,17 +42,35 @@ export function parseDate(text: string): string | null {
   return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
+// Intl formatters are costly to build: one of each per language, made on first use.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(kind: "int" | "pct"): Intl.NumberFormat {
+  const key = `${lang.get()}-${kind}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    const locale = lang.get() === "vi" ? "vi-VN" : "en-GB";
+    f = kind === "int"
+      ? new Intl.NumberFormat(locale)
+      : new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatNumber(n: number | null | undefined): string {
   if (n === null || n === undefined || Number.isNaN(n)) return "—";
-  return n.toLocaleString(lang.get() === "vi" ? "vi-VN" : "en-GB");
+  return numberFormat("int").format(n);
 }
 
 export function formatPercent(fraction: number | null | undefined): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return "—";
-  return (fraction * 100).toLocaleString(lang.get() === "vi" ? "vi-VN" : "en-GB", {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }) + "%";
+  return numberFormat("pct").format(fraction * 100) + "%";
+}
+
+const collator = new Intl.Collator("vi");
+// Orders names as Vietnamese readers expect (Đ after D, tones after the base letter).
+export function compareNames(a: string, b: string): number {
+  return collator.compare(a, b);
 }
 
 // Today in Viet Nam as yyyy-mm-dd.

@@ -8,7 +8,8 @@ const sw = self as unknown as ServiceWorkerGlobalScope;
 
 const SHELL_CACHE = `vaxreg-shell-${__VERSION__}`;
 const LISTS_CACHE = "vaxreg-lists";
-const LISTS = ["/api/v1/trust-list", "/api/v1/revocation-list"];
+const LISTS = ["/api/v1/trust-list", "/api/v1/revocation-list", "/.well-known/jwks.json"];
+const isList = (path: string) => LISTS.includes(path) || /^\/\.well-known\/crl\/[^/]+\.json$/.test(path);
 
 sw.addEventListener("install", (event) => {
   event.waitUntil(
@@ -59,7 +60,7 @@ sw.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin) return;
-  if (LISTS.includes(url.pathname)) {
+  if (isList(url.pathname)) {
     event.respondWith(networkFirst(request));
     return;
   }

@@ -18,6 +18,14 @@ export function DailyChart({ points, label }: { points: DailyPoint[]; label: str
     .map((p, i) => (p.avg7 === undefined ? null : `${(L + i * step + step / 2).toFixed(1)},${y(p.avg7).toFixed(1)}`))
     .filter(Boolean)
     .join(" ");
+  // All bars as one path: one DOM node whatever the number of days.
+  const w = Math.max(0.5, step * 0.8);
+  const bars = points
+    .map((p, i) => {
+      const top = y(p.value);
+      return `M${(L + i * step + step * 0.1).toFixed(1)} ${(H - B).toFixed(1)}V${top.toFixed(1)}h${w.toFixed(2)}V${(H - B).toFixed(1)}z`;
+    })
+    .join("");
   const ticks = [0, 0.5, 1].map((f) => Math.round(max * f));
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
   return (
@@ -28,10 +36,7 @@ export function DailyChart({ points, label }: { points: DailyPoint[]; label: str
           <text x={L - 4} y={y(v) + 4} text-anchor="end">{formatNumber(v)}</text>
         </g>
       ))}
-      {points.map((p, i) => (
-        <rect key={p.day} class="bar" x={L + i * step + step * 0.1} width={Math.max(0.5, step * 0.8)}
-          y={y(p.value)} height={Math.max(0, H - B - y(p.value))} />
-      ))}
+      <path class="bar" d={bars} />
       {line && <polyline class="avg" points={line} />}
       {points.map((p, i) => (i % labelEvery === 0 ? (
         <text key={`l${p.day}`} x={L + i * step} y={H - 6}>{formatDate(p.day)}</text>

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
+import { compareNames } from "../format";
 import { t } from "../i18n";
 
 export interface Column<R> {
@@ -27,7 +28,7 @@ export function SortableTable<R>({ caption, columns, rows, rowKey, initialSort }
     const out = [...rows].sort((a, b) => {
       const va = col.value(a);
       const vb = col.value(b);
-      const cmp = typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb), "vi");
+      const cmp = typeof va === "number" && typeof vb === "number" ? va - vb : compareNames(String(va), String(vb));
       return sort.descending ? -cmp : cmp;
     });
     return out;

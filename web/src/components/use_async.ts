@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 
 export interface AsyncState<T> {
   data?: T;
@@ -23,5 +23,6 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { ...state, reload };
+  // The same object until the state changes, so memoised children that take it skip renders.
+  return useMemo(() => ({ ...state, reload }), [state, reload]);
 }

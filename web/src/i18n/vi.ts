@@ -84,6 +84,7 @@ export const vi = {
   "me.name": "Họ và tên",
   "me.birth": "Ngày sinh",
   "me.nextDose": "Mũi tiếp theo: mũi {n}, tiêm từ ngày {date}.",
+  "me.noRecord": "Chưa tìm thấy hồ sơ tiêm chủng khớp với số CCCD và ngày sinh của bạn. Nếu bạn đã tiêm, hãy khai báo mũi tiêm còn thiếu kèm ảnh giấy chứng nhận.",
   "me.doses": "Các mũi đã tiêm",
   "me.noDoses": "Chưa có mũi tiêm nào trong hồ sơ.",
   "me.actions": "Bạn có thể",
@@ -326,6 +327,8 @@ export const vi = {
   "verify.reason.bad_base45": "Mã bị hỏng hoặc chụp không đủ",
   "verify.reason.bad_zlib": "Mã bị hỏng",
   "verify.reason.bad_cose": "Mã không đúng định dạng chữ ký",
+  "verify.reason.bad_numeric": "Mã SMART Health Card bị hỏng",
+  "verify.reason.bad_jws": "Mã SMART Health Card không đúng định dạng chữ ký",
   "verify.reason.bad_cbor": "Nội dung mã không đọc được",
   "verify.reason.unknown_kid": "Chứng nhận được ký bằng khoá không có trong danh sách tin cậy",
   "verify.reason.bad_signature": "Chữ ký không đúng: chứng nhận có thể đã bị sửa",
@@ -344,7 +347,7 @@ export const vi = {
   "verify.kind.recovery": "Đã khỏi bệnh",
   "verify.status.full": "Đã tiêm đủ liều",
   "verify.status.partial": "Chưa tiêm đủ liều",
-  "verify.shcUnsupported": "Mã SMART Health Card (shc:/) chưa được hỗ trợ trên trang này.",
+  "verify.shcUnsupported": "Chưa tải được khoá để kiểm tra mã SMART Health Card (shc:/).",
   "verify.kind.vaccination": "Tiêm chủng",
 } as const;
 

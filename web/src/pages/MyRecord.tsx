@@ -1,6 +1,6 @@
 // "My record": status colour, doses (pending self-declared ones marked), the next dose, and the
 // citizen's other pages.
-import { api } from "../api/client";
+import { api, ApiError } from "../api/client";
 import { session } from "../api/session";
 import type { PersonRecord } from "../api/types";
 import { Layout } from "../components/Layout";
@@ -34,7 +34,12 @@ export function MyRecord(_: { params: Record<string, string> }) {
     <Layout title={t("me.title")}>
       <h1 tabIndex={-1}>{t("me.title")}</h1>
       {rec.loading && !rec.data && <Loading />}
-      {rec.error !== undefined && <ErrorNotice error={rec.error} retry={rec.reload} />}
+      {rec.error instanceof ApiError && rec.error.status === 404 && (
+        <div class="notice"><p>{t("me.noRecord")}</p></div>
+      )}
+      {rec.error !== undefined && !(rec.error instanceof ApiError && rec.error.status === 404) && (
+        <ErrorNotice error={rec.error} retry={rec.reload} />
+      )}
       {rec.data && (
         <>
           <dl class="summary-list">

@@ -1,16 +1,17 @@
 // Public statistics: headline figures, doses per day with the 7-day average, coverage by province
 // (tile map + sortable table, or the districts of one province), supply with the given/allocated
 // ranking, registrations per day. Every table has a CSV download and an "as of" time.
+import { memo } from "preact/compat";
 import { useState } from "preact/hooks";
-import { coverage, dailyDoses, registrations, supply, type CoverageRow, type SupplyRow } from "../api/stats";
+import { coverage, dailyDoses, registrations, supply, type Coverage, type CoverageRow, type SupplyRow } from "../api/stats";
 import { DailyChart } from "../components/DailyChart";
 import { Layout } from "../components/Layout";
 import { SortableTable, type Column } from "../components/SortableTable";
 import { ErrorNotice, Loading } from "../components/Status";
 import { TileMap } from "../components/TileMap";
-import { useAsync } from "../components/use_async";
-import { formatDate, formatDateTime, formatNumber, formatPercent } from "../format";
-import { t, hasMessage } from "../i18n";
+import { useAsync, type AsyncState } from "../components/use_async";
+import { compareNames, formatDate, formatDateTime, formatNumber, formatPercent } from "../format";
+import { lang, t, hasMessage } from "../i18n";
 
 const share = (n: number, d: number) => (d > 0 ? n / d : null);
 
@@ -49,11 +50,13 @@ function Headline({ national, totalDoses }: { national: CoverageRow; totalDoses:
   );
 }
 
-function CoverageSection() {
+// Sections are memoised (the page re-renders as each figure arrives); `lang` is a prop so that a
+// language switch still re-renders them.
+const CoverageSection = memo(function CoverageSection({ provinces }: { provinces: AsyncState<Coverage>; lang: string }) {
   const [province, setProvince] = useState("");
   const level = province ? "district" : "province";
-  const provinces = useAsync((s) => coverage("province", "", s), []);
-  const cov = useAsync((s) => (province ? coverage("district", province, s) : coverage("province", "", s)), [province]);
+  const districts = useAsync((s) => (province ? coverage("district", province, s) : Promise.resolve(null)), [province]);
+  const cov = province ? { data: districts.data ?? undefined, error: districts.error, loading: districts.loading, reload: districts.reload } : provinces;
   const columns: Column<CoverageRow>[] = [
     { key: "name", label: level === "district" ? t("stats.district") : t("stats.province"), value: (r) => r.name },
     { key: "population", label: t("stats.population"), value: (r) => r.population, render: (r) => formatNumber(r.population), numeric: true },
@@ -70,7 +73,7 @@ function CoverageSection() {
           <label for="coverage-province">{t("stats.chooseProvince")}</label>
           <select id="coverage-province" class="select" value={province} onChange={(e) => setProvince((e.target as HTMLSelectElement).value)}>
             <option value="">{t("common.all")}</option>
-            {[...provinces.data.items].sort((a, b) => a.name.localeCompare(b.name, "vi")).map((p) => <option key={p.code} value={p.code}>{p.name}</option>)}
+            {[...provinces.data.items].sort((a, b) => compareNames(a.name, b.name)).map((p) => <option key={p.code} value={p.code}>{p.name}</option>)}
           </select>
         </div>
       )}
@@ -92,9 +95,9 @@ function CoverageSection() {
       )}
     </section>
   );
-}
+});
 
-function SupplySection() {
+const SupplySection = memo(function SupplySection(_: { lang: string }) {
   const sup = useAsync((s) => supply(s), []);
   const columns: Column<SupplyRow>[] = [
     { key: "name", label: t("stats.province"), value: (r) => r.name },
@@ -105,7 +108,7 @@ function SupplySection() {
     { key: "rank", label: t("stats.rank"), value: (r) => r.rank ?? 9999, render: (r) => (r.rank === null ? "—" : String(r.rank)), numeric: true },
   ];
   return (
-    <section aria-labelledby="supply-title">
+    <section aria-labelledby="supply-title" class="lazy-section">
       <h2 id="supply-title">{t("stats.supply")}</h2>
       <p>{t("stats.supplyDesc")}</p>
       {sup.loading && !sup.data && <Loading />}
@@ -119,7 +122,7 @@ function SupplySection() {
       )}
     </section>
   );
-}
+});
 
 function DailyTable({ rows, valueLabel }: { rows: { day: string; value: number; avg7?: number }[]; valueLabel: string }) {
   const recent = rows.slice(-14).reverse();
@@ -147,12 +150,13 @@ export function Stats(_: { params: Record<string, string> }) {
     <Layout title={t("stats.title")}>
       <h1 tabIndex={-1}>{t("stats.title")}</h1>
       <p class="lead">{t("stats.lead")}</p>
-      {national.data && <Headline national={national.data.national} totalDoses={total} />}
+      <div class="reserve-headline">{national.data && <Headline national={national.data.national} totalDoses={total} />}</div>
       {national.error !== undefined && <ErrorNotice error={national.error} retry={national.reload} />}
 
       <section aria-labelledby="daily-title">
         <h2 id="daily-title">{t("stats.daily")}</h2>
         <p class="hint">{t("stats.dailyDesc")}</p>
+        <div class="reserve-chart">
         {daily.loading && !daily.data && <Loading />}
         {daily.error !== undefined && <ErrorNotice error={daily.error} retry={daily.reload} />}
         {daily.data && daily.data.items.length === 0 && <p>{t("stats.noData")}</p>}
@@ -163,12 +167,13 @@ export function Stats(_: { params: Record<string, string> }) {
             <AsOf at={daily.data.as_of} csv="/api/v1/stats/doses?level=national&format=csv" />
           </>
         )}
+        </div>
       </section>
 
-      <CoverageSection />
-      <SupplySection />
+      <CoverageSection provinces={national} lang={lang.get()} />
+      <SupplySection lang={lang.get()} />
 
-      <section aria-labelledby="reg-title">
+      <section aria-labelledby="reg-title" class="lazy-section">
         <h2 id="reg-title">{t("stats.registrations")}</h2>
         {regs.loading && !regs.data && <Loading />}
         {regs.error !== undefined && <ErrorNotice error={regs.error} retry={regs.reload} />}

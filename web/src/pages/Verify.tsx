@@ -10,7 +10,10 @@ import { formatDate, formatDateTime } from "../format";
 import { t, hasMessage } from "../i18n";
 import {
   parseRevocationList,
+  parseShcKeys,
   parseTrustList,
+  verifyShc,
+  type ShcKeys,
   emptyRevocationList,
   verifyDcc,
   type RevocationList,
@@ -21,6 +24,27 @@ import {
 interface Lists {
   trust: TrustList;
   revoked: RevocationList;
+  shc: ShcKeys | null;  // null until vaxreg publishes SMART Health Card keys
+}
+
+// The SMART Health Card keys (/.well-known/jwks.json) and each key's revocation list.
+async function loadShcKeys(): Promise<ShcKeys | null> {
+  try {
+    const jwks = await fetchText("/.well-known/jwks.json");
+    const first = parseShcKeys(jwks);
+    if (!first) return null;
+    const crls: string[] = [];
+    for (const kid of first.byKid.keys()) {
+      try {
+        crls.push(await fetchText(`/.well-known/crl/${encodeURIComponent(kid)}.json`));
+      } catch {
+        // No list for this key: nothing it signed is revoked.
+      }
+    }
+    return parseShcKeys(jwks, crls);
+  } catch {
+    return null;
+  }
 }
 
 async function fetchText(path: string): Promise<string> {
@@ -42,7 +66,7 @@ async function loadLists(): Promise<Lists | null> {
     } catch {
       // No revocation list reachable: verified without it (the trust list still applies).
     }
-    return { trust: trust.value, revoked };
+    return { trust: trust.value, revoked, shc: await loadShcKeys() };
   } catch {
     return null;
   }
@@ -114,12 +138,18 @@ export function Verify(_: { params: Record<string, string> }) {
 
   async function check(qr: string) {
     const trimmed = qr.trim();
-    if (trimmed.toLowerCase().startsWith("shc:/")) {
-      setNotice(t("verify.shcUnsupported"));
-      return;
-    }
     if (!lists) {
       setNotice(t("verify.reason.no_trust_list"));
+      return;
+    }
+    if (trimmed.toLowerCase().startsWith("shc:/")) {
+      if (!lists.shc) {
+        setNotice(t("verify.shcUnsupported"));
+        return;
+      }
+      setNotice(null);
+      setVerdict(await verifyShc(trimmed.toLowerCase(), lists.shc));
+      setText("");
       return;
     }
     setNotice(null);

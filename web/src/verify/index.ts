@@ -30,3 +30,4 @@ export {
   type RevocationList,
 } from "./revocation";
 export { MAX_LIST_BYTES, type ListError, type ListResult } from "./envelope";
+export { verifyShc, parseShcKeys, SHC_PREFIX, type ShcKeys, type Jwk } from "./shc";

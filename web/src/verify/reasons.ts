@@ -9,6 +9,8 @@ export const REASONS = [
   "bad_base45", // not base45
   "bad_zlib", // not a zlib stream, corrupt or truncated
   "bad_cose", // not a COSE_Sign1 (bad CBOR, wrong tag or shape, mistyped alg or kid)
+  "bad_numeric", // SMART Health Card: "shc:/" not followed by pairs of digits 00-77
+  "bad_jws", // SMART Health Card: not a compact JWS with an ES256, zip=DEF header and a kid
   "bad_cbor", // the signed payload is not a CWT claims map, or a claim or the DCC is mistyped
   // Checks after decoding: all run, and `reasons` lists every failure, most important first.
   "bad_payload", // no DCC, no iat or exp, or not exactly one non-empty v/t/r group

@@ -28,7 +28,18 @@ export function inflateZlib(data: Uint8Array, maxOut: number): InflateResult {
   if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0 || (flg & 0x20) !== 0) {
     return { ok: false, reason: "bad_zlib" };
   }
-  const body = data.subarray(2, data.length - 4);
+  const inflated = inflateRaw(data.subarray(2, data.length - 4), maxOut);
+  if (!inflated.ok) return inflated;
+  const out = inflated.bytes;
+  const t = data.length - 4;
+  const want = ((data[t] << 24) | (data[t + 1] << 16) | (data[t + 2] << 8) | data[t + 3]) >>> 0;
+  if (adler32(out) !== want) return { ok: false, reason: "bad_zlib" };
+  return { ok: true, bytes: out };
+}
+
+// The inflated bytes of the raw DEFLATE stream `body` (RFC 1951, as SMART Health Cards use it),
+// at most `maxOut` of them; the stream must end properly.
+export function inflateRaw(body: Uint8Array, maxOut: number): InflateResult {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
@@ -53,9 +64,6 @@ export function inflateZlib(data: Uint8Array, maxOut: number): InflateResult {
     out.set(c, at);
     at += c.length;
   }
-  const t = data.length - 4;
-  const want = ((data[t] << 24) | (data[t + 1] << 16) | (data[t + 2] << 8) | data[t + 3]) >>> 0;
-  if (adler32(out) !== want) return { ok: false, reason: "bad_zlib" };
   return { ok: true, bytes: out };
 }
 

@@ -287,6 +287,9 @@ test("sign-up: a new citizen signs up and signs in with the code sent to their p
   await page.locator("#code").fill(code);
   await page.getByRole("button", { name: "Đăng nhập" }).last().click();
   await page.waitForURL("**/me");
+  // No registry record has this CCCD and birth date yet: the page says what to do.
+  await page.getByText("Chưa tìm thấy hồ sơ tiêm chủng").waitFor();
+  assert.deepEqual(await axe(page), []);
   await context.close();
 });
 
