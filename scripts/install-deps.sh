@@ -6,9 +6,10 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev openssl zlib1g-dev libsqlite3-dev sqlite3 libpq-dev
+  libssl-dev openssl zlib1g-dev libdeflate-dev libsqlite3-dev sqlite3 libpq-dev
   libcbor-dev libqrencode-dev libzxing-dev libpng-dev libicu-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libvips-dev
+  libcairo2-dev libpango1.0-dev poppler-utils
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang-14 libclang-rt-14-dev
   postgresql postgresql-client
@@ -31,14 +32,19 @@ if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 # tests playwright-core, axe-core and Lighthouse, which drive Debian's chromium and never download
 # a browser) and of the interop tests (tests/interop/package-lock.json), installed here from the
 # lock files. `npm ci` runs only when node_modules is missing or older than the lock file.
+# tests/interop omits optional packages: @pathcheck/dcc-sdk's webcrypto shim lists React Native
+# and Expo modules as optional (500 packages, 350 MB) that node never loads. web/ keeps them:
+# esbuild ships its native binary as an optional package.
 install_npm_packages() {
-  local root dir
+  local root dir omit
   root="$(cd "$(dirname "$0")/.." && pwd)"
   command -v npm >/dev/null 2>&1 || return 0
   for dir in "$root/web" "$root/tests/interop"; do
     [ -f "$dir/package-lock.json" ] || continue
+    omit=""
+    [ "$dir" = "$root/tests/interop" ] && omit="--omit=optional"
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
-      (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) \
+      (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci $omit --no-audit --no-fund --loglevel=error) \
         && touch "$dir/node_modules"
     fi
   done

@@ -34,6 +34,11 @@ long CountCalls(int threads, double seconds, const Body& body) {
   return total.load();
 }
 
+inline void PrintAlternationMethod(int threads, double seconds, int rounds) {
+  std::printf("threads: %d, %.1f s per workload in %d alternating rounds\n", threads, seconds,
+              rounds);
+}
+
 // Rates (calls/s) of workloads `a` and `b`, measured in `rounds` alternating short rounds of
 // `seconds / rounds` each, so that load from other processes on the machine hits both alike.
 // Prints one line about the method.
@@ -45,9 +50,50 @@ std::pair<double, double> AlternatingRates(int threads, double seconds, const A&
     a_calls += CountCalls(threads, seconds / rounds, a);
     b_calls += CountCalls(threads, seconds / rounds, b);
   }
-  std::printf("threads: %d, %.1f s per workload in %d alternating rounds\n", threads, seconds,
-              rounds);
+  PrintAlternationMethod(threads, seconds, rounds);
   return {static_cast<double>(a_calls) / seconds, static_cast<double>(b_calls) / seconds};
+}
+
+// Calls/s of `body.Run(state)` on `threads` threads for about `seconds`, for calls that take
+// milliseconds: the stop flag is checked after every call and the rate divides by the time until
+// the last thread finished, so the calls running at the deadline do not inflate it.
+template <typename Body>
+double CallsPerSecond(int threads, double seconds, const Body& body) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> total{0};
+  std::vector<std::thread> pool;
+  const auto start = std::chrono::steady_clock::now();
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      auto state = body.MakeState();
+      long n = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        body.Run(state);
+        ++n;
+      }
+      total += n;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& th : pool) th.join();
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  return static_cast<double>(total.load()) / elapsed.count();
+}
+
+// AlternatingRates for calls of milliseconds (CallsPerSecond per round): the mean rates of `a`
+// and `b` over `rounds` alternating rounds of `seconds / rounds` each.
+template <typename A, typename B>
+std::pair<double, double> AlternatingCallRates(int threads, double seconds, const A& a, const B& b,
+                                               int rounds = 6) {
+  std::pair<double, double> mean{0, 0};
+  const double round_seconds = seconds / rounds;
+  for (int round = 0; round < rounds; ++round) {
+    mean.first += CallsPerSecond(threads, round_seconds, a) / rounds;
+    mean.second += CallsPerSecond(threads, round_seconds, b) / rounds;
+  }
+  PrintAlternationMethod(threads, seconds, rounds);
+  return mean;
 }
 
 // Single-thread cost of `f`, in microseconds per call.

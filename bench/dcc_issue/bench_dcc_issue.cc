@@ -15,6 +15,7 @@
 #include <string>
 
 #include "bench/common/rate.h"
+#include "bench/common/raw_sign.h"
 #include "certs/codec/base45.h"
 #include "certs/codec/cose.h"
 #include "certs/codec/cwt.h"
@@ -34,22 +35,6 @@ using namespace vaxreg::certs;
   std::fprintf(stderr, "bench_dcc_issue: %s\n", what);
   std::exit(1);
 }
-
-struct RawSign {
-  EVP_PKEY* key;
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-
-  EvpPkeyCtxPtr MakeState() const {
-    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
-    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) Die("EVP_PKEY_sign_init");
-    return ctx;
-  }
-  void Run(EvpPkeyCtxPtr& ctx) const {
-    unsigned char sig[80];
-    size_t len = sizeof sig;
-    if (EVP_PKEY_sign(ctx.get(), sig, &len, digest, sizeof digest) != 1) Die("raw sign failed");
-  }
-};
 
 struct FullIssue {
   const DccIssuer* issuer;
@@ -94,7 +79,7 @@ int main(int argc, char** argv) {
   if (!VerifyHc1(sample->hc1, trust, now + std::chrono::minutes(1)).valid) Die("sample verify");
   std::printf("HC1 text: %zu chars\n", sample->hc1.size());
 
-  RawSign raw{keys->active_dsc().key.get(), {}};
+  bench::RawSign raw{keys->active_dsc().key.get(), {}};
   SHA256(reinterpret_cast<const unsigned char*>("x"), 1, raw.digest);
   {
     EvpPkeyCtxPtr ctx = raw.MakeState();

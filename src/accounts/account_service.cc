@@ -61,7 +61,7 @@ Message CodeMessage(const std::string& phone, const std::string& code, std::chro
   Message m;
   m.channel = "sms";
   m.recipient = phone;
-  m.subject = "vaxreg login code";
+  m.subject = "Mã đăng nhập vaxreg / vaxreg login code";
   m.body = "Mã đăng nhập vaxreg của bạn là " + code + ", hết hạn sau " + minutes + " phút. ";
   if (signup) m.body += "Nếu bạn không đăng ký, hãy bỏ qua tin nhắn này. ";
   m.body += "Your vaxreg login code is " + code + ". It expires in " + minutes + " minutes.";

@@ -46,6 +46,11 @@ Status CheckMayAccessPerson(storage::Connection& conn, const auth::Principal& wh
   return NotFoundError(std::string(kNoSuchRecord));
 }
 
+Status PersonNotFound(const auth::Principal& who, int64_t id) {
+  if (who.role == auth::Role::kCitizen) return NotFoundError(std::string(kNoSuchRecord));
+  return NotFoundError("no person with id " + std::to_string(id));
+}
+
 Result<std::optional<int64_t>> CitizenPersonId(storage::Connection& conn,
                                                const auth::Principal& who) {
   if (who.role != auth::Role::kCitizen) return std::optional<int64_t>();

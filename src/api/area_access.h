@@ -43,6 +43,10 @@ Status CheckMayAccessPerson(storage::Connection& conn, const auth::Principal& wh
 Result<std::optional<int64_t>> CitizenPersonId(storage::Connection& conn,
                                                const auth::Principal& who);
 
+// A person `id` that does not exist: staff learn the id; citizens get kNoSuchRecord, the answer
+// they get for someone else's.
+Status PersonNotFound(const auth::Principal& who, int64_t id);
+
 // OK when `who` is not area-bound or `unit_code` (a province, district or commune GSO code) lies
 // in its area. An empty unit is outside every bounded area.
 Status CheckUnitInArea(const auth::Principal& who, std::string_view unit_code,

@@ -8,9 +8,12 @@
 #include "api/async_bridge.h"
 #include "api/query_params.h"
 #include "api/routes.h"
+#include "api/shc_api.h"
+#include "certs/pdf/certificate_pdf_record.h"
 #include "certs/qr/qr_render.h"
 #include "certs/qr_image.h"
 #include "certs/service/certificate_authority.h"
+#include "certs/shc/verifier.h"
 #include "certs/verification_json.h"
 #include "http/json.h"
 #include "media/image_header.h"
@@ -115,6 +118,39 @@ awaitable<http::Response> GetMyQr(ApiServices& s, http::RequestContext& ctx, boo
   co_return BytesResponse(std::move(*image), png ? "image/png" : "image/svg+xml", ctx.request);
 }
 
+// GET /api/v1/certificates/{id}/certificate.pdf and /api/v1/me/certificate.pdf: the printable
+// page (certs/pdf). Read and drawn on the image threads behind their admission, as photos are:
+// no I/O thread waits on it, and a burst is answered 503 instead of queueing without bound.
+awaitable<http::Response> GetPdf(ApiServices& s, http::RequestContext& ctx, bool mine) {
+  auto rec = mine ? LoadMyCertificate(s, ctx) : LoadCertificate(s, ctx);
+  if (!rec.ok()) co_return http::ErrorResponse(rec.status(), ctx.request);
+  std::optional<WorkAdmission::Ticket> ticket =
+      s.image_admission != nullptr ? s.image_admission->TryEnter() : std::nullopt;
+  if (s.image_admission != nullptr && !ticket) {
+    http::Response busy = http::ErrorResponse(
+        UnavailableError("too many certificates are being printed; retry shortly"), ctx.request);
+    busy.set(http_::field::retry_after, "2");
+    co_return busy;
+  }
+  const certs::CertificateRecord& record = *rec;
+  const registry::VaccineCatalogueCache::Snapshot catalogue = s.vaccines.Get();
+  auto render = [&s, &record, &catalogue]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+    ASSIGN_OR_RETURN(certs::CertificatePdfInput page,
+                     certs::CertificatePdfInputFor(*conn, record, *catalogue));
+    return certs::RenderCertificatePdf(page);
+  };
+  auto pdf =
+      co_await RunBlocking(s.image_pool != nullptr ? *s.image_pool : s.blocking_pool, render);
+  if (!pdf.ok()) co_return http::ErrorResponse(pdf.status(), ctx.request);
+  http::Response res = BytesResponse(std::move(*pdf), "application/pdf", ctx.request);
+  res.set(http_::field::cache_control, "private, no-store");
+  // The file name carries neither the holder's name nor a number of theirs.
+  res.set(http_::field::content_disposition,
+          "attachment; filename=\"covid19-certificate-" + std::to_string(record.id) + ".pdf\"");
+  co_return res;
+}
+
 // GET /api/v1/trust-list
 awaitable<http::Response> GetTrustList(ApiServices& s, http::RequestContext& ctx) {
   if (s.certificates == nullptr) co_return http::ErrorResponse(NoAuthority(), ctx.request);
@@ -146,7 +182,8 @@ awaitable<http::Response> GetRevocationList(ApiServices& s, http::RequestContext
 }
 
 // POST /api/v1/verify[?view=minimal]: body HC1 text (any text type), a PNG or JPEG image of the
-// QR code, or JSON {"hc1": "..."}.
+// QR code, or JSON {"hc1": "..."}; a SMART Health Card (shc:/ text, a JWS, a .smart-health-card
+// file, JSON {"shc": "..."} or a QR image of one) is verified as such (shc_api.cc).
 awaitable<http::Response> Verify(ApiServices& s, http::RequestContext& ctx) {
   auto view = http::OptionalQueryParam(ctx.request, "view");
   if (!view.ok()) co_return http::ErrorResponse(view.status(), ctx.request);
@@ -186,10 +223,12 @@ awaitable<http::Response> Verify(ApiServices& s, http::RequestContext& ctx) {
         co_await RunBlocking(s.image_pool != nullptr ? *s.image_pool : s.blocking_pool, decode);
     if (!decoded.ok()) co_return http::ErrorResponse(decoded.status(), ctx.request);
     text = std::move(*decoded);
+  } else if (!body.empty() && body.front() == '{' && certs::shc::LooksLikeShc(body)) {
+    text = body;  // a .smart-health-card file, verified as it is
   } else if (!body.empty() && body.front() == '{') {
     auto obj = http::ParseJsonObject(ctx.request);
     if (!obj.ok()) co_return http::ErrorResponse(obj.status(), ctx.request);
-    auto hc1 = http::RequireString(*obj, "hc1");
+    auto hc1 = http::RequireString(*obj, obj->contains("shc") ? "shc" : "hc1");
     if (!hc1.ok()) co_return http::ErrorResponse(hc1.status(), ctx.request);
     text = std::move(*hc1);
   } else {
@@ -201,6 +240,9 @@ awaitable<http::Response> Verify(ApiServices& s, http::RequestContext& ctx) {
   }
   if (text.empty()) {
     co_return http::ErrorResponse(InvalidArgumentError("nothing to verify", "body"), ctx.request);
+  }
+  if (certs::shc::LooksLikeShc(text)) {
+    co_return http::JsonResponse(http_::status::ok, VerifyShcJson(s, text, minimal), ctx.request);
   }
   static const certs::InMemoryTrustStore kNoTrust;
   const certs::TrustStore& trust = s.certificates ? s.certificates->trust() : kNoTrust;
@@ -228,6 +270,9 @@ void RegisterCertificateRoutes(http::Router& router, ApiServices& s) {
   router.Add({http_::verb::get, "/api/v1/certificates/{id}/qr.png", signer,
               [&s](http::RequestContext& ctx) { return GetQr(s, ctx, true); }, 0,
               "the certificate's QR code as PNG"});
+  router.Add({http_::verb::get, "/api/v1/certificates/{id}/certificate.pdf", signer,
+              [&s](http::RequestContext& ctx) { return GetPdf(s, ctx, false); }, 0,
+              "the printable certificate (A4 PDF) of the holder's current certificate"});
   const auto citizen = auth::AccessRule::Roles({auth::Role::kCitizen});
   router.Add({http_::verb::get, "/api/v1/me/certificate", citizen,
               [&s](http::RequestContext& ctx) { return GetMyCertificate(s, ctx); }, 0,
@@ -238,6 +283,9 @@ void RegisterCertificateRoutes(http::Router& router, ApiServices& s) {
   router.Add({http_::verb::get, "/api/v1/me/certificate/qr.png", citizen,
               [&s](http::RequestContext& ctx) { return GetMyQr(s, ctx, true); }, 0,
               "the citizen's own certificate QR code as PNG"});
+  router.Add({http_::verb::get, "/api/v1/me/certificate.pdf", citizen,
+              [&s](http::RequestContext& ctx) { return GetPdf(s, ctx, true); }, 0,
+              "the citizen's own printable certificate (A4 PDF)"});
   router.Add({http_::verb::get, "/api/v1/trust-list", pub,
               [&s](http::RequestContext& ctx) { return GetTrustList(s, ctx); }, 0,
               "signed list of the CSCA and every DSC"});

@@ -1,11 +1,14 @@
-// Pre-registration (booking a facility and day within capacity; the answer carries the QR text)
-// and check-in: scanning a registration QR or the chip ID card's QR returns the person, their
-// doses and the next dose due in one call, creating the person from the card when new.
+// Pre-registration (booking a facility and day for the person's next dose, within capacity; the
+// answer carries the QR text), the bookings of a person (listing, cancelling, moving) and
+// check-in: scanning a registration QR or the chip ID card's QR returns the person, their doses
+// and the next dose due in one call, creating the person from the card when new.
 
 #include <boost/json.hpp>
+#include <functional>
 
 #include "api/area_access.h"
 #include "api/async_bridge.h"
+#include "api/query_params.h"
 #include "api/registry_json.h"
 #include "api/routes.h"
 #include "http/json.h"
@@ -52,6 +55,53 @@ Status CheckAreaForRegistration(storage::Connection& conn, const auth::Principal
   return CheckUnitInArea(who, facility->commune_code, "facility " + facility->code);
 }
 
+// What a citizen is told both for a booking that does not exist and for someone else's (and
+// what everyone else is told for one that does not exist).
+constexpr std::string_view kNoSuchBooking = "no such booking";
+
+// Booking `id` read on `conn`, if `who` may change it: a citizen only their own (kNotFound, as
+// for a missing booking, for anyone else's), facility staff only their facility's, an authority
+// only one whose person and facility lie in its area.
+Result<registry::Registration> BookingToChange(storage::Connection& conn,
+                                               const auth::Principal& who, int64_t id) {
+  ASSIGN_OR_RETURN(std::optional<registry::Registration> r,
+                   registry::FindRegistrationById(conn, id));
+  if (!r) return NotFoundError(std::string(kNoSuchBooking));
+  switch (who.role) {
+    case auth::Role::kCitizen: {
+      ASSIGN_OR_RETURN(std::optional<int64_t> mine, CitizenPersonId(conn, who));
+      if (!mine || *mine != r->person_id) return NotFoundError(std::string(kNoSuchBooking));
+      break;
+    }
+    case auth::Role::kFacilityStaff:
+      if (r->facility_code != who.facility_code) {
+        return PermissionDeniedError("booking " + std::to_string(r->id) + " is at facility " +
+                                     r->facility_code +
+                                     "; staff change only their own facility's bookings");
+      }
+      break;
+    case auth::Role::kHealthAuthority:
+      RETURN_IF_ERROR(CheckAreaForRegistration(conn, who, r->person_id, r->facility_code));
+      break;
+    default:
+      break;
+  }
+  return *std::move(r);
+}
+
+// {"items":[booking + "facility_name", ...]}, the latest day first.
+Result<boost::json::object> BookingsJson(storage::Connection& conn, int64_t person_id) {
+  ASSIGN_OR_RETURN(std::vector<registry::RegistrationListing> list,
+                   registry::ListPersonRegistrations(conn, person_id, kMaxPageSize));
+  boost::json::array items;
+  for (const registry::RegistrationListing& l : list) {
+    boost::json::object o = registry::RegistrationToJson(l.registration);
+    o["facility_name"] = l.facility_name;
+    items.push_back(std::move(o));
+  }
+  return boost::json::object{{"items", std::move(items)}};
+}
+
 // POST /api/v1/registrations {"facility_code","day"[,"person_id"]}; citizens always book for
 // themselves, the record agreeing with their CCCD and birth date (person_id is not used for
 // them).
@@ -96,6 +146,96 @@ awaitable<http::Response> Book(ApiServices& s, http::RequestContext& ctx) {
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   co_return RawJsonResponse(http_::status::created, registry::RegistrationJson(*booked),
                             ctx.request);
+}
+
+// GET /api/v1/me/bookings: the citizen's own bookings.
+awaitable<http::Response> ListMyBookings(ApiServices& s, http::RequestContext& ctx) {
+  auto conn = s.db.Acquire();
+  if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
+  auto me = CitizenPersonId(**conn, *ctx.principal);
+  if (!me.ok()) co_return http::ErrorResponse(me.status(), ctx.request);
+  if (!*me) co_return http::ErrorResponse(NotFoundError(std::string(kNoOwnRecord)), ctx.request);
+  auto out = BookingsJson(**conn, **me);
+  if (!out.ok()) co_return http::ErrorResponse(out.status(), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, *out, ctx.request);
+}
+
+// GET /api/v1/people/{id}/bookings: a person's bookings (citizens: only their own; authorities:
+// people of their area).
+awaitable<http::Response> ListPersonBookings(ApiServices& s, http::RequestContext& ctx) {
+  auto id = IdPathParam(ctx, "id");
+  if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
+  auto conn = s.db.Acquire();
+  if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
+  auto person = registry::FindPersonById(**conn, *id);
+  if (!person.ok()) co_return http::ErrorResponse(person.status(), ctx.request);
+  if (!*person) co_return http::ErrorResponse(PersonNotFound(*ctx.principal, *id), ctx.request);
+  if (Status st = CheckMayAccessPerson(**conn, *ctx.principal, **person); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
+  auto out = BookingsJson(**conn, *id);
+  if (!out.ok()) co_return http::ErrorResponse(out.status(), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, *out, ctx.request);
+}
+
+// Applies `change` to booking {id} in one write, after BookingToChange read it and checked the
+// caller's right to it there (so nothing can change in between); answers the booking.
+using BookingChange = std::function<Result<registry::Registration>(storage::Connection&,
+                                                                   const registry::Registration&)>;
+awaitable<http::Response> ChangeBooking(ApiServices& s, http::RequestContext& ctx, int64_t id,
+                                        const BookingChange& change) {
+  Result<registry::Registration> changed = InternalError("not run");
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
+    auto r = BookingToChange(c, *ctx.principal, id);
+    changed = r.ok() ? change(c, *r) : r;
+    return changed.status();
+  };
+  Status st = co_await AwaitWrite(s.writer, write);
+  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  co_return RawJsonResponse(http_::status::ok, registry::RegistrationJson(*changed), ctx.request);
+}
+
+// POST /api/v1/registrations/{id}/cancel [{}]: frees the place.
+awaitable<http::Response> CancelBooking(ApiServices& s, http::RequestContext& ctx) {
+  auto id = IdPathParam(ctx, "id");
+  if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
+  if (!ctx.request.body().empty()) {
+    auto body = http::ParseJsonObject(ctx.request);
+    if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  }
+  const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
+  co_return co_await ChangeBooking(s, ctx, *id,
+                                   [&](storage::Connection& c, const registry::Registration& r) {
+                                     return registry::CancelRegistration(c, s.clock, r, actor);
+                                   });
+}
+
+// POST /api/v1/registrations/{id}/move {"facility_code","day"}: one write takes the new place
+// and frees the old one; the booking keeps its id and QR.
+awaitable<http::Response> MoveBooking(ApiServices& s, http::RequestContext& ctx) {
+  auto id = IdPathParam(ctx, "id");
+  if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
+  auto body = http::ParseJsonObject(ctx.request);
+  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  auto facility = http::RequireString(*body, "facility_code");
+  auto day = http::RequireString(*body, "day");
+  for (const Status& st : {facility.status(), day.status()}) {
+    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  }
+  const auth::Principal& who = *ctx.principal;
+  const registry::Actor actor{who.ActorId(), ctx.request_id};
+  co_return co_await ChangeBooking(
+      s, ctx, *id,
+      [&](storage::Connection& c,
+          const registry::Registration& r) -> Result<registry::Registration> {
+        if (who.role == auth::Role::kHealthAuthority) {
+          // The new facility must lie in the area too (an unknown one is reported by the move).
+          ASSIGN_OR_RETURN(std::optional<registry::Facility> to,
+                           registry::FindFacility(c, *facility));
+          if (to) RETURN_IF_ERROR(CheckUnitInArea(who, to->commune_code, "facility " + to->code));
+        }
+        return registry::MoveRegistration(c, s.clock, r, *facility, *day, actor);
+      });
 }
 
 // POST /api/v1/checkin {"qr": registration QR or chip ID card QR text}
@@ -178,6 +318,10 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
           co_return http::ErrorResponse(st, ctx.request);
         }
       }
+      // A cancelled or lapsed booking is refused, and nothing of its person shown.
+      if (Status st = registry::CheckMayCheckIn(*registration); !st.ok()) {
+        co_return http::ErrorResponse(st, ctx.request);
+      }
       if (registration->status != "booked") {
         auto record = registry::LoadPersonRecord(**conn, registration->person_id, *catalogue);
         if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
@@ -223,11 +367,23 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
 
 void RegisterCheckInRoutes(http::Router& router, ApiServices& s) {
   using auth::Role;
-  router.Add({http_::verb::post, "/api/v1/registrations",
-              auth::AccessRule::Roles(
-                  {Role::kCitizen, Role::kFacilityStaff, Role::kHealthAuthority, Role::kAdmin}),
+  const auto bookers = auth::AccessRule::Roles(
+      {Role::kCitizen, Role::kFacilityStaff, Role::kHealthAuthority, Role::kAdmin});
+  router.Add({http_::verb::post, "/api/v1/registrations", bookers,
               [&s](http::RequestContext& ctx) { return Book(s, ctx); }, 0,
-              "book a facility and day; the answer carries the registration QR"});
+              "book a facility and day for the person's next dose; the answer carries the QR"});
+  router.Add({http_::verb::post, "/api/v1/registrations/{id}/cancel", bookers,
+              [&s](http::RequestContext& ctx) { return CancelBooking(s, ctx); }, 0,
+              "cancel a booking, freeing its place (citizens: their own)"});
+  router.Add({http_::verb::post, "/api/v1/registrations/{id}/move", bookers,
+              [&s](http::RequestContext& ctx) { return MoveBooking(s, ctx); }, 0,
+              "move a booking to another facility or day (citizens: their own)"});
+  router.Add({http_::verb::get, "/api/v1/me/bookings", auth::AccessRule::Roles({Role::kCitizen}),
+              [&s](http::RequestContext& ctx) { return ListMyBookings(s, ctx); }, 0,
+              "the citizen's own bookings, the latest day first"});
+  router.Add({http_::verb::get, "/api/v1/people/{id}/bookings", bookers,
+              [&s](http::RequestContext& ctx) { return ListPersonBookings(s, ctx); }, 0,
+              "a person's bookings (citizens: only their own)"});
   router.Add({http_::verb::post, "/api/v1/checkin",
               auth::AccessRule::Roles({Role::kFacilityStaff, Role::kHealthAuthority, Role::kAdmin}),
               [&s](http::RequestContext& ctx) { return CheckIn(s, ctx); }, 0,

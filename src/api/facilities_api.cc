@@ -1,4 +1,5 @@
-// Facilities (apply, approve, suspend, list) and the vaccine catalogue (list, admin adds).
+// Facilities (apply, approve, suspend, the public finder with free places per day) and the
+// vaccine catalogue (list, admin adds).
 
 #include <boost/json.hpp>
 
@@ -6,8 +7,11 @@
 #include "api/query_params.h"
 #include "api/registry_json.h"
 #include "api/routes.h"
+#include "geo/admin_units.h"
+#include "http/cache.h"
 #include "http/json.h"
 #include "registry/facility.h"
+#include "registry/person.h"
 #include "registry/vaccine_store.h"
 
 namespace vaxreg::api {
@@ -15,6 +19,9 @@ namespace {
 
 namespace http_ = boost::beast::http;
 using http::asio::awaitable;
+
+// Days of free places a listed facility shows when no ?day is asked.
+constexpr int kCapacityDays = 7;
 
 // POST /api/v1/facilities: an application; the facility starts as "applied".
 awaitable<http::Response> ApplyFacility(ApiServices& s, http::RequestContext& ctx) {
@@ -85,26 +92,79 @@ awaitable<http::Response> DecideFacility(ApiServices& s, http::RequestContext& c
   co_return RawJsonResponse(http_::status::ok, registry::FacilityJson(*decided), ctx.request);
 }
 
-// GET /api/v1/facilities?province=&status=&after=&limit=
-awaitable<http::Response> ListFacilities(ApiServices& s, http::RequestContext& ctx) {
-  auto limit = PageLimit(ctx.request);
-  if (!limit.ok()) co_return http::ErrorResponse(limit.status(), ctx.request);
-  auto province = http::OptionalQueryParam(ctx.request, "province");
-  auto status = http::OptionalQueryParam(ctx.request, "status");
-  auto after = http::OptionalQueryParam(ctx.request, "after");
-  for (const Status& st : {province.status(), status.status(), after.status()}) {
-    if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+struct FacilityListQuery {
+  registry::FacilityFilter filter;
+  std::vector<std::string> days;  // the days whose free places each facility shows
+  std::string today;
+};
+
+Result<FacilityListQuery> ParseFacilityList(const Clock& clock, const http::Request& req) {
+  RETURN_IF_ERROR(http::OnlyQueryParams(
+      req, {"province", "district", "q", "status", "day", "after", "limit"}));
+  FacilityListQuery q;
+  registry::FacilityFilter& f = q.filter;
+  ASSIGN_OR_RETURN(f.limit, PageLimit(req));
+  ASSIGN_OR_RETURN(f.province_code, AdminUnitParam(req, "province", geo::Level::kProvince));
+  ASSIGN_OR_RETURN(f.district_code, AdminUnitParam(req, "district", geo::Level::kDistrict));
+  if (!f.province_code.empty() && !f.district_code.empty() &&
+      geo::AdminUnits::Get().Find(f.district_code)->province_code != f.province_code) {
+    return InvalidArgumentError("district " + f.district_code + " is not in province " +
+                                    f.province_code,
+                                "district");
   }
+  ASSIGN_OR_RETURN(auto status, http::OptionalQueryParam(req, "status"));
+  f.status = status.value_or("");
+  if (!f.status.empty() && f.status != "applied" && f.status != "active" &&
+      f.status != "suspended") {
+    return InvalidArgumentError("status must be applied, active or suspended", "status");
+  }
+  ASSIGN_OR_RETURN(auto text, http::OptionalQueryParam(req, "q"));
+  f.text = text.value_or("");
+  if (f.text.size() > 100) return InvalidArgumentError("q must be at most 100 bytes", "q");
+  ASSIGN_OR_RETURN(auto after, http::OptionalQueryParam(req, "after"));
+  f.after = after.value_or("");
+  const auto today = registry::DayOf(ToUnixSeconds(clock.Now()));
+  q.today = registry::FormatDay(today);
+  ASSIGN_OR_RETURN(auto day, http::OptionalQueryParam(req, "day"));
+  if (day) {
+    std::chrono::sys_days d;
+    if (!registry::ParseDay(*day, &d)) return InvalidArgumentError("day must be YYYY-MM-DD", "day");
+    q.days.push_back(*day);
+  } else {
+    for (int i = 0; i < kCapacityDays; ++i) {
+      q.days.push_back(registry::FormatDay(today + std::chrono::days(i)));
+    }
+  }
+  return q;
+}
+
+// GET /api/v1/facilities?province=NN&district=NNN&q=text&status=&day=YYYY-MM-DD&after=&limit=
+// Public. Each facility with "capacity": [{"day","remaining"}] for the next kCapacityDays days
+// from today (Viet Nam), or for ?day only. Unknown parameters are a 400 naming them.
+awaitable<http::Response> ListFacilities(ApiServices& s, http::RequestContext& ctx) {
+  Result<FacilityListQuery> q = ParseFacilityList(s.clock, ctx.request);
+  if (!q.ok()) co_return http::ErrorResponse(q.status(), ctx.request);
   auto conn = s.db.Acquire();
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
-  auto list = registry::ListFacilities(**conn, province->value_or(""), status->value_or(""),
-                                       after->value_or(""), *limit);
+  auto list = registry::ListFacilities(**conn, q->filter);
   if (!list.ok()) co_return http::ErrorResponse(list.status(), ctx.request);
+  auto remaining = registry::RemainingPlaces(**conn, *list, q->days, q->today);
+  if (!remaining.ok()) co_return http::ErrorResponse(remaining.status(), ctx.request);
   boost::json::array items;
-  for (const auto& f : *list) items.push_back(boost::json::parse(registry::FacilityJson(f)));
+  for (size_t i = 0; i < list->size(); ++i) {
+    boost::json::object f = boost::json::parse(registry::FacilityJson((*list)[i])).as_object();
+    boost::json::array capacity;
+    for (size_t j = 0; j < q->days.size(); ++j) {
+      capacity.push_back({{"day", q->days[j]}, {"remaining", (*remaining)[i][j]}});
+    }
+    f["capacity"] = std::move(capacity);
+    items.push_back(std::move(f));
+  }
   boost::json::object out{{"items", std::move(items)}};
-  if (static_cast<int>(list->size()) == *limit) out["next_after"] = list->back().code;
-  co_return http::JsonResponse(http_::status::ok, out, ctx.request);
+  if (static_cast<int>(list->size()) == q->filter.limit) out["next_after"] = list->back().code;
+  http::Response res = http::JsonResponse(http_::status::ok, out, ctx.request);
+  http::CompressIfAccepted(ctx.request, res);
+  co_return res;
 }
 
 // GET /api/v1/facilities/{code}

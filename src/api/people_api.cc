@@ -19,12 +19,6 @@ namespace {
 namespace http_ = boost::beast::http;
 using http::asio::awaitable;
 
-// A missing person: staff learn the id; citizens get the answer they get for someone else's.
-Status NotFoundFor(const auth::Principal& who, int64_t id) {
-  if (who.role == auth::Role::kCitizen) return NotFoundError(std::string(kNoSuchRecord));
-  return NotFoundError("no person with id " + std::to_string(id));
-}
-
 // POST /api/v1/people
 awaitable<http::Response> CreatePerson(ApiServices& s, http::RequestContext& ctx) {
   auto body = http::ParseJsonObject(ctx.request);
@@ -58,7 +52,7 @@ awaitable<http::Response> GetPerson(ApiServices& s, http::RequestContext& ctx) {
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto p = registry::FindPersonById(**conn, *id);
   if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
-  if (!*p) co_return http::ErrorResponse(NotFoundFor(*ctx.principal, *id), ctx.request);
+  if (!*p) co_return http::ErrorResponse(PersonNotFound(*ctx.principal, *id), ctx.request);
   if (Status st = CheckMayAccessPerson(**conn, *ctx.principal, **p); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
@@ -88,7 +82,7 @@ awaitable<http::Response> GetRecord(ApiServices& s, http::RequestContext& ctx) {
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto record = registry::LoadPersonRecord(**conn, *id, *s.vaccines.Get());
   if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
-  if (!*record) co_return http::ErrorResponse(NotFoundFor(*ctx.principal, *id), ctx.request);
+  if (!*record) co_return http::ErrorResponse(PersonNotFound(*ctx.principal, *id), ctx.request);
   if (Status st = CheckMayAccessPerson(**conn, *ctx.principal, (*record)->person); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }

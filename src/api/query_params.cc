@@ -37,6 +37,20 @@ Result<int64_t> NonNegativeIntParam(const http::Request& req, std::string_view n
   return n;
 }
 
+Result<std::string> AdminUnitParam(const http::Request& req, std::string_view name,
+                                   geo::Level level) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, http::OptionalQueryParam(req, name));
+  if (!v) return std::string();
+  const geo::AdminUnit* u = geo::AdminUnits::Get().Find(*v);
+  if (u == nullptr || u->level != level) {
+    const char* what = level == geo::Level::kProvince   ? "a 2-digit province code"
+                       : level == geo::Level::kDistrict ? "a 3-digit district code"
+                                                        : "a 5-digit commune code";
+    return InvalidArgumentError(std::string(name) + " must be " + what, std::string(name));
+  }
+  return std::move(*v);
+}
+
 Result<int64_t> IdPathParam(const http::RequestContext& ctx, std::string_view name) {
   auto it = ctx.path_params.find(std::string(name));
   int64_t n = 0;

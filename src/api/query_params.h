@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "geo/admin_units.h"
 #include "http/types.h"
 
 namespace vaxreg::api {
@@ -15,6 +16,10 @@ inline constexpr int kMaxPageSize = 500;
 Result<int> PageLimit(const http::Request& req);
 // ?name=N, a non-negative integer, 0 when absent.
 Result<int64_t> NonNegativeIntParam(const http::Request& req, std::string_view name);
+// ?name=CODE, the code of an administrative unit of `level` (a province: 2 digits, a district:
+// 3, a commune: 5); "" when absent.
+Result<std::string> AdminUnitParam(const http::Request& req, std::string_view name,
+                                   geo::Level level);
 // Path parameter {name} as a positive integer.
 Result<int64_t> IdPathParam(const http::RequestContext& ctx, std::string_view name);
 

@@ -21,10 +21,12 @@ class SessionAuthenticator final : public http::Authenticator {
 void RegisterAllRoutes(http::Router& router, ApiServices& services,
                        const std::filesystem::path& web_root) {
   RegisterHealthRoutes(router, services);
+  RegisterAreaRoutes(router, services);
   RegisterAuthRoutes(router, services);
   RegisterUserRoutes(router, services);
   RegisterAuditRoutes(router, services);
   RegisterCertificateRoutes(router, services);
+  RegisterShcRoutes(router, services);
   RegisterDoseSigningRoutes(router, services);
   RegisterFacilityRoutes(router, services);
   RegisterPeopleRoutes(router, services);

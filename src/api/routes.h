@@ -12,11 +12,15 @@
 namespace vaxreg::api {
 
 void RegisterHealthRoutes(http::Router& router, ApiServices& services);
+void RegisterAreaRoutes(http::Router& router, ApiServices& services);
 void RegisterAuthRoutes(http::Router& router, ApiServices& services);
 void RegisterUserRoutes(http::Router& router, ApiServices& services);
 void RegisterAuditRoutes(http::Router& router, ApiServices& services);
 // Certificates, QR codes, trust and revocation lists, verification (certificates_api.cc).
 void RegisterCertificateRoutes(http::Router& router, ApiServices& services);
+// SMART Health Cards: /.well-known key set and revocation lists, the citizen's card, FHIR
+// $health-cards-issue (shc_api.cc).
+void RegisterShcRoutes(http::Router& router, ApiServices& services);
 // Facilities signing their dose records (dose_signing_api.cc).
 void RegisterDoseSigningRoutes(http::Router& router, ApiServices& services);
 // The registry: facilities_api.cc (and vaccines), people_api.cc, doses_api.cc, checkin_api.cc

@@ -50,6 +50,8 @@ struct ApiServices {
   // (503 with Retry-After when full). Null: blocking_pool, unbounded.
   boost::asio::thread_pool* image_pool = nullptr;
   WorkAdmission* image_admission = nullptr;
+  // How long a public statistics answer is reused (api/stats_api.cc); 0 = read every request.
+  int stats_cache_seconds = 60;
   // Correction requests (corrections/service.h) and the photos attached to them; null when
   // corrections are not enabled (the routes answer 503).
   corrections::CorrectionService* corrections = nullptr;

@@ -15,6 +15,7 @@
 #include "app/demo_certificates.h"
 #include "app/demo_corrections.h"
 #include "app/demo_register.h"
+#include "app/demo_supply.h"
 #include "app/cli_certs.h"
 #include "app/cli_signing.h"
 #include "app/cli_identity.h"
@@ -113,10 +114,14 @@ int Serve(const Config& config, bool demo) {
     auto requests = SeedDemoCorrections((*runtime)->db(), (*runtime)->writer(), SystemClock::Get(),
                                         config.corrections_photo_dir);
     if (!requests.ok()) return Fail(requests.status());
+    // Stock for the doses recorded since the last start (none are negative).
+    auto supply = SeedDemoSupply((*runtime)->writer(), SystemClock::Get());
+    if (!supply.ok()) return Fail(supply.status());
     if (!config.key_dir.empty()) {
       auto certificates =
           SeedDemoCertificates((*runtime)->db(), (*runtime)->writer(), SystemClock::Get(),
-                               config.key_dir, std::getenv("VAXREG_KEY_PASSPHRASE"), 2000);
+                               config.key_dir, std::getenv("VAXREG_KEY_PASSPHRASE"), 2000,
+                               ShcIssuerUrl(serve_config));
       if (!certificates.ok()) return Fail(certificates.status());
     }
     std::cout << "\nvaxreg is running at " << base << "  (Ctrl-C stops it)\n\n"
@@ -209,6 +214,10 @@ int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_dose
                                       config.corrections_photo_dir);
   if (!requests.ok()) return Fail(requests.status());
   std::cout << "demo correction requests: " << *requests << " created\n";
+  auto supply = SeedDemoSupply(*store->writer, SystemClock::Get());
+  if (!supply.ok()) return Fail(supply.status());
+  std::cout << "demo vaccine supply: " << supply->shipments << " shipments ("
+            << supply->doses_shipped << " doses), " << supply->allocations << " allocations\n";
   if (!config.key_dir.empty()) {
     const char* pass = std::getenv("VAXREG_KEY_PASSPHRASE");
     if (pass == nullptr) {
@@ -217,7 +226,7 @@ int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_dose
                   kExitUsage);
     }
     auto certificates = SeedDemoCertificates(*store->db, *store->writer, SystemClock::Get(),
-                                             config.key_dir, pass, 2000);
+                                             config.key_dir, pass, 2000, ShcIssuerUrl(config));
     if (!certificates.ok()) return Fail(certificates.status());
     std::cout << "demo certificates: " << certificates->doses_signed << " doses signed, "
               << certificates->certificates_issued << " certificates issued (keys in "

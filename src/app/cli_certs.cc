@@ -16,14 +16,20 @@
 #include "certs/issue/dcc_issuer.h"
 #include "certs/keys/key_store.h"
 #include "certs/keys/test_signer.h"
+#include "certs/pdf/certificate_pdf_record.h"
 #include "certs/qr/qr_render.h"
 #include "certs/qr_image.h"
 #include "certs/service/certificate_authority.h"
+#include "certs/shc/conformance.h"
+#include "certs/shc/jwk.h"
+#include "certs/shc/numeric.h"
+#include "certs/shc/verification_json.h"
 #include "certs/trust/signed_lists.h"
 #include "certs/verification_json.h"
 #include "common/clock.h"
 #include "common/crypto_util.h"
 #include "registry/person_store.h"
+#include "registry/vaccine_store.h"
 
 namespace vaxreg::app {
 
@@ -41,6 +47,12 @@ struct CertificateCliState {
   std::string revocation_list_file;
   std::string at;
   bool minimal = false;
+  // cert verify of a SMART Health Card
+  std::string jwks_file;
+  std::string shc_iss;
+  std::vector<std::string> crl_files;
+  // cert issue
+  std::string shc_file;
   // cert issue
   int64_t person_id = 0;
   std::string cccd;
@@ -52,8 +64,10 @@ struct CertificateCliState {
   // both
   std::string png_file;
   std::string svg_file;
-  // trust-list export
+  // trust-list export, cert pdf
   std::string output_file;
+  // cert pdf
+  int64_t certificate_id = 0;
 };
 
 void CertificateCliStateDeleter::operator()(CertificateCliState* s) const { delete s; }
@@ -80,6 +94,12 @@ void PrintCertificate(std::string_view role, const certs::Certificate& c) {
             << FormatIso8601(c.not_before()) << " .. " << FormatIso8601(c.not_after()) << "\n";
 }
 
+// SHC keys are named by their JWK thumbprint, the kid of the cards they sign.
+void PrintShcKey(std::string_view role, const certs::Certificate& c) {
+  std::cout << role << "  kid " << certs::shc::JwkThumbprint(c.public_key()).value_or("?") << "  "
+            << c.Subject() << "\n";
+}
+
 int KeysInit(const CertificateCliState& s, const Config& config) {
   const std::string dir = KeyDir(s, config);
   if (dir.empty()) return Fail(InvalidArgumentError("give --key-dir or certs.key_dir"), kExitUsage);
@@ -93,6 +113,20 @@ int KeysInit(const CertificateCliState& s, const Config& config) {
   std::cout << "keys created in " << dir << "\n";
   PrintCertificate("CSCA", *ks->csca());
   PrintCertificate("DSC ", *ks->dscs().back());
+  PrintShcKey("SHC ", *ks->shc_keys().back());
+  return 0;
+}
+
+int KeysRotateShc(const CertificateCliState& s, const Config& config) {
+  const std::string dir = KeyDir(s, config);
+  if (dir.empty()) return Fail(InvalidArgumentError("give --key-dir or certs.key_dir"), kExitUsage);
+  auto pass = Passphrase();
+  if (!pass.ok()) return Fail(pass.status(), kExitUsage);
+  auto key = certs::KeyStore::RotateShc(dir, *pass, SystemClock::Get().Now());
+  if (!key.ok()) return Fail(key.status());
+  std::cout << "new active SMART Health Card key (older ones stay in the published key set; "
+               "restart the servers to use it)\n";
+  PrintShcKey("SHC ", **key);
   return 0;
 }
 
@@ -149,6 +183,8 @@ int KeysList(const CertificateCliState& s, const Config& config) {
   PrintCertificate("LIST", *ks->list_signer_certificate());
   for (const auto& dsc : ks->dscs())
     PrintCertificate(dsc == ks->dscs().back() ? "DSC*" : "DSC ", *dsc);
+  for (const auto& key : ks->shc_keys())
+    PrintShcKey(key == ks->shc_keys().back() ? "SHC*" : "SHC ", *key);
   return 0;
 }
 
@@ -180,9 +216,10 @@ std::string Trim(std::string s) {
   return s.substr(i);
 }
 
-// INPUT is HC1 text itself, "-" for standard input, or a file holding the text or a PNG/JPEG.
+// INPUT is HC1 or shc:/ text itself, "-" for standard input, or a file holding the text (a
+// .smart-health-card file too) or a PNG/JPEG.
 Result<std::string> ReadHc1Input(const std::string& input) {
-  if (input.starts_with("HC1:")) return input;
+  if (input.starts_with("HC1:") || input.starts_with("shc:/")) return input;
   std::string bytes;
   if (input == "-") {
     std::stringstream buf;
@@ -239,6 +276,42 @@ Result<VerifierInputs> LoadVerifierInputs(const CertificateCliState& s, const Co
   return in;
 }
 
+// What `cert verify` trusts for a SMART Health Card: the key set of --jwks (issuer --iss, any
+// when not given; revocation lists from --crl files and from crl/<kid>.json beside the key set),
+// else the SHC keys of the key folder for the configured issuer (no revocation lists: the
+// database holds them; the server's /.well-known/crl has them).
+Result<certs::shc::ShcTrust> LoadShcTrust(const CertificateCliState& s, const Config& config) {
+  certs::shc::ShcTrust trust;
+  std::vector<std::filesystem::path> crl_files(s.crl_files.begin(), s.crl_files.end());
+  if (!s.jwks_file.empty()) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(s.jwks_file));
+    ASSIGN_OR_RETURN(trust.keys, certs::shc::ShcKeySet::Parse(text));
+    trust.issuer = s.shc_iss;
+    for (const auto& k : trust.keys.keys()) {
+      const auto beside = std::filesystem::path(s.jwks_file).parent_path() / "crl" / (k.kid + ".json");
+      std::error_code ec;
+      if (k.crl_version && std::filesystem::exists(beside, ec)) crl_files.push_back(beside);
+    }
+  } else {
+    const std::string dir = KeyDir(s, config);
+    if (dir.empty()) return InvalidArgumentError("give --jwks FILE (or a key folder)");
+    ASSIGN_OR_RETURN(certs::KeyStore ks, certs::KeyStore::LoadPublic(dir));
+    trust.issuer = s.shc_iss.empty() ? ShcIssuerUrl(config) : s.shc_iss;
+    for (const auto& cert : ks.shc_keys()) {
+      certs::shc::ShcKey key;
+      ASSIGN_OR_RETURN(key.kid, certs::shc::JwkThumbprint(cert->public_key()));
+      key.key = std::shared_ptr<EVP_PKEY>(cert, cert->public_key());
+      trust.keys.Add(std::move(key));
+    }
+  }
+  for (const auto& file : crl_files) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(file.string()));
+    ASSIGN_OR_RETURN(certs::shc::ShcCrl crl, certs::shc::ParseShcCrl(text));
+    trust.crls.insert_or_assign(crl.kid, std::move(crl));
+  }
+  return trust;
+}
+
 int CertVerify(const CertificateCliState& s, const Config& config) {
   SystemTime now = SystemClock::Get().Now();
   if (!s.at.empty()) {
@@ -247,10 +320,18 @@ int CertVerify(const CertificateCliState& s, const Config& config) {
       return Fail(InvalidArgumentError("--at must be an ISO-8601 date or instant"), kExitUsage);
     now = *t;
   }
-  auto inputs = LoadVerifierInputs(s, config);
-  if (!inputs.ok()) return Fail(inputs.status(), kExitUsage);
   auto text = ReadHc1Input(s.input);
   if (!text.ok()) return Fail(text.status(), kExitUsage);
+  if (certs::shc::LooksLikeShc(*text)) {
+    auto trust = LoadShcTrust(s, config);
+    if (!trust.ok()) return Fail(trust.status(), kExitUsage);
+    const auto results = certs::shc::VerifyShcInput(*text, *trust, now);
+    const boost::json::object out = certs::shc::ShcVerificationResultsToJson(results, s.minimal);
+    std::cout << boost::json::serialize(out) << "\n";
+    return out.at("valid").as_bool() ? 0 : kExitFailed;
+  }
+  auto inputs = LoadVerifierInputs(s, config);
+  if (!inputs.ok()) return Fail(inputs.status(), kExitUsage);
   certs::VerificationResult r =
       certs::VerifyHc1(*text, *inputs->trust, now, inputs->revocation.get());
   std::cout << boost::json::serialize(certs::VerificationResultToJson(r, s.minimal)) << "\n";
@@ -299,6 +380,7 @@ int CertIssue(const CertificateCliState& s, const Config& config) {
   certs::CertificateAuthorityOptions o;
   o.key_dir = dir;
   o.passphrase = *pass;
+  o.shc_issuer = ShcIssuerUrl(config);
   o.run_scheduler = false;
   auto ca = certs::CertificateAuthority::Start(o, *store->db, *store->writer, SystemClock::Get());
   if (!ca.ok()) return Fail(ca.status());
@@ -315,6 +397,15 @@ int CertIssue(const CertificateCliState& s, const Config& config) {
   if (!issued.ok()) return Fail(issued.status());
   std::cerr << "certificate " << issued->id << " issued for person " << issued->person_id
             << " (doses " << issued->doses << ", " << issued->uvci << ")\n";
+  if (!s.shc_file.empty()) {
+    if (issued->shc_jws.empty()) {
+      return Fail(FailedPreconditionError("the certificate was issued without a SMART Health "
+                                          "Card (see the log; vaxreg keys rotate-shc adds a key)"));
+    }
+    const std::string file = boost::json::serialize(boost::json::object{
+        {"verifiableCredential", boost::json::array{boost::json::string(issued->shc_jws)}}});
+    if (Status st = WriteFile(s.shc_file, file); !st.ok()) return Fail(st);
+  }
   return EmitIssued(s, issued->hc1);
 }
 
@@ -348,6 +439,40 @@ int CertIssueTest(const CertificateCliState& s) {
   return EmitIssued(s, issued->hc1);
 }
 
+// Prints a stored certificate as the same A4 PDF as GET /api/v1/certificates/{id}/certificate.pdf:
+// by id, or the current certificate of the person with --cccd. Needs only the database.
+int CertPdf(const CertificateCliState& s, const Config& config) {
+  if ((s.certificate_id > 0) == !s.cccd.empty()) {
+    return Fail(InvalidArgumentError("give exactly one of --id N and --cccd CCCD"), kExitUsage);
+  }
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.status());
+  auto conn = store->db->Acquire();
+  if (!conn.ok()) return Fail(conn.status());
+  Result<std::optional<certs::CertificateRecord>> record =
+      std::optional<certs::CertificateRecord>();
+  if (s.certificate_id > 0) {
+    record = certs::FindCertificate(**conn, s.certificate_id);
+  } else {
+    auto person = registry::FindPersonByCccd(**conn, s.cccd);
+    if (!person.ok()) return Fail(person.status());
+    if (!*person) return Fail(NotFoundError("no person with CCCD " + s.cccd + " in the registry"));
+    record = certs::ActiveCertificate(**conn, (*person)->id);
+  }
+  if (!record.ok()) return Fail(record.status());
+  if (!*record) return Fail(NotFoundError("no such certificate"));
+  auto catalogue = registry::LoadVaccineProducts(**conn);
+  if (!catalogue.ok()) return Fail(catalogue.status());
+  auto page = certs::CertificatePdfInputFor(**conn, **record, *catalogue);
+  if (!page.ok()) return Fail(page.status());
+  auto pdf = certs::RenderCertificatePdf(*page);
+  if (!pdf.ok()) return Fail(pdf.status());
+  if (Status st = WriteFile(s.output_file, *pdf); !st.ok()) return Fail(st);
+  std::cerr << "certificate " << (*record)->id << " (" << (*record)->uvci << ") printed to "
+            << s.output_file << ", " << pdf->size() << " bytes\n";
+  return 0;
+}
+
 int TrustListExport(const CertificateCliState& s, const Config& config) {
   auto pass = Passphrase();
   if (!pass.ok()) return Fail(pass.status(), kExitUsage);
@@ -376,6 +501,26 @@ int ConformanceDcc(const CertificateCliState& s) {
   return report.cases_failed == 0 ? 0 : kExitFailed;
 }
 
+int ConformanceShc(const CertificateCliState& s) {
+  if (!std::filesystem::is_directory(s.corpus_dir)) {
+    return Fail(InvalidArgumentError("not a directory: " + s.corpus_dir), kExitUsage);
+  }
+  certs::shc::ShcKnownIssues known;
+  if (!s.known_issues_file.empty()) {
+    auto loaded = certs::shc::ShcKnownIssues::Load(s.known_issues_file);
+    if (!loaded.ok()) return Fail(loaded.status(), kExitUsage);
+    known = std::move(*loaded);
+  }
+  certs::shc::ShcConformanceOptions options;
+  options.now = SystemClock::Get().Now();
+  auto report = certs::shc::RunShcConformance(
+      s.corpus_dir, std::filesystem::path(s.corpus_dir) / "expected-verdicts.tsv", std::cout,
+      known, options);
+  std::cout.flush();
+  if (!report.ok()) return Fail(report.status(), kExitUsage);
+  return report->cases_failed == 0 ? 0 : kExitFailed;
+}
+
 }  // namespace
 
 CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
@@ -394,6 +539,15 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
   dcc->add_option("--known-issues", s->known_issues_file,
                   "file of 'relative/path.json FLAG  # reason' lines: expected disagreements");
   dcc->callback([&action, s] { action = [s](const Config&) { return ConformanceDcc(*s); }; });
+  CLI::App* shc = conformance->add_subcommand(
+      "shc",
+      "verify the SMART Health Card vectors in DIR (../shared/conformance/shc) and compare each "
+      "row of DIR/expected-verdicts.tsv with the specification validator's verdict; ends with "
+      "'N passed, M failed'; exit 1 when a row fails");
+  shc->add_option("DIR", s->corpus_dir, "the shc conformance folder")->required();
+  shc->add_option("--known-issues", s->known_issues_file,
+                  "file of '<first input> [<options>]  # reason' lines: expected disagreements");
+  shc->callback([&action, s] { action = [s](const Config&) { return ConformanceShc(*s); }; });
 
   CLI::App* keys =
       app.add_subcommand("keys", "certificate signing keys (passphrase in VAXREG_KEY_PASSPHRASE)");
@@ -417,7 +571,13 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
                        "upgrades the encryption")
       ->callback(
           [&action, s] { action = [s](const Config& c) { return KeysRotatePassphrase(*s, c); }; });
-  keys->add_subcommand("list", "print the CSCA and every DSC with kid and validity (* = active)")
+  keys->add_subcommand("rotate-shc",
+                       "create a new active SMART Health Card signing key (also the way to add "
+                       "one to a key folder made before SHC support); older ones stay published")
+      ->callback([&action, s] { action = [s](const Config& c) { return KeysRotateShc(*s, c); }; });
+  keys->add_subcommand("list",
+                       "print the CSCA, every DSC with kid and validity, and every SMART Health "
+                       "Card key with its kid (* = active)")
       ->callback([&action, s] { action = [s](const Config& c) { return KeysList(*s, c); }; });
 
   CLI::App* cert = app.add_subcommand("cert", "EU Digital COVID Certificates");
@@ -425,11 +585,12 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
   cert->add_option("--key-dir", s->key_dir, "key folder (config certs.key_dir)");
   CLI::App* verify = cert->add_subcommand(
       "verify",
-      "verify an HC1 certificate offline and print the result as JSON (exit 1 when invalid)");
+      "verify an HC1 certificate or a SMART Health Card offline and print the result as JSON "
+      "(exit 1 when invalid)");
   verify
       ->add_option("INPUT", s->input,
-                   "HC1 text, '-' for standard input, or a file with the text or a PNG/JPEG "
-                   "image of the QR code")
+                   "HC1 or shc:/ text, '-' for standard input, or a file with the text, a "
+                   ".smart-health-card file or a PNG/JPEG image of the QR code")
       ->required();
   auto* tl = verify->add_option("--trust-list", s->trust_list_file,
                                 "signed trust list (vaxreg trust-list export / GET "
@@ -438,6 +599,15 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
   verify->add_option("--csca", s->csca_pem_file, "pin the trust list to this CSCA (PEM)");
   verify->add_option("--revocation-list", s->revocation_list_file, "signed revocation list");
   verify->add_option("--at", s->at, "verify as of this ISO-8601 instant instead of now");
+  verify->add_option("--jwks", s->jwks_file,
+                     "SMART Health Card: trust this JWK set (GET /.well-known/jwks.json); "
+                     "crl/<kid>.json beside it are read too. Default: the key folder's SHC keys");
+  verify->add_option("--iss", s->shc_iss,
+                     "SMART Health Card: the issuer the card must name (default with --jwks: "
+                     "any https issuer; with the key folder: certs.shc_issuer)");
+  verify->add_option("--crl", s->crl_files,
+                     "SMART Health Card: a revocation list (GET /.well-known/crl/<kid>.json); "
+                     "repeatable");
   verify->add_flag("--minimal", s->minimal, "print only the verdict and the holder's name");
   verify->callback([&action, s] { action = [s](const Config& c) { return CertVerify(*s, c); }; });
 
@@ -449,6 +619,8 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
   issue->add_option("--cccd", s->cccd, "the person's 12-digit CCCD")->excludes(by_id);
   issue->add_option("--png", s->png_file, "also write the QR code as PNG");
   issue->add_option("--svg", s->svg_file, "also write the QR code as SVG");
+  issue->add_option("--smart-health-card", s->shc_file,
+                    "also write the certificate's SMART Health Card as a .smart-health-card file");
   issue->callback([&action, s] { action = [s](const Config& c) { return CertIssue(*s, c); }; });
 
   CLI::App* issue_test = cert->add_subcommand(
@@ -467,6 +639,16 @@ CertificateCliStatePtr AddCertificateCommands(CLI::App& app,
   issue_test->add_option("--png", s->png_file, "also write the QR code as PNG");
   issue_test->add_option("--svg", s->svg_file, "also write the QR code as SVG");
   issue_test->callback([&action, s] { action = [s](const Config&) { return CertIssueTest(*s); }; });
+
+  CLI::App* pdf = cert->add_subcommand(
+      "pdf",
+      "write the printable certificate (A4 PDF, as GET /api/v1/certificates/{id}/certificate.pdf) "
+      "of a current certificate to FILE");
+  auto* pdf_id = pdf->add_option("--id", s->certificate_id, "certificate id");
+  pdf->add_option("--cccd", s->cccd, "the current certificate of the person with this CCCD")
+      ->excludes(pdf_id);
+  pdf->add_option("--out", s->output_file, "output file (holds personal data)")->required();
+  pdf->callback([&action, s] { action = [s](const Config& c) { return CertPdf(*s, c); }; });
 
   CLI::App* trust = app.add_subcommand("trust-list", "the published list of signer certificates");
   trust->require_subcommand(1);

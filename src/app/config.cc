@@ -125,6 +125,10 @@ const std::vector<Setter>& Setters() {
       Num<int>("server.image_decode_queue", "VAXREG_IMAGE_DECODE_QUEUE",
                "QR images decoding or waiting at once; beyond it 503 with Retry-After",
                &Config::image_decode_queue, 1, 100000),
+      Num<int>("server.stats_cache_seconds", "VAXREG_STATS_CACHE_SECONDS",
+               "seconds a public statistics answer is reused before it is read again (the "
+               "Cache-Control max-age clients get is 60; 0 = read every request)",
+               &Config::stats_cache_seconds, 0, 3600),
       Num<int>("auth.login_attempts_per_minute", "VAXREG_LOGIN_ATTEMPTS_PER_MINUTE",
                "login attempts allowed per client address per minute",
                &Config::login_attempts_per_minute, 1, 1000000),
@@ -159,6 +163,10 @@ const std::vector<Setter>& Setters() {
       Num<int>("certs.renew_days", "VAXREG_CERT_RENEW_DAYS",
                "re-issue certificates this many days before they expire", &Config::cert_renew_days,
                1, 180),
+      Str("certs.shc_issuer", "VAXREG_SHC_ISSUER",
+          "SMART Health Card issuer URL: the public https:// base of this server (its key set is "
+          "<url>/.well-known/jwks.json), no trailing '/'; \"\" = https://<address>:<port>",
+          &Config::shc_issuer),
       Str("audit.checkpoint_key", "VAXREG_AUDIT_CHECKPOINT_KEY",
           "Ed25519 key file signing audit checkpoints (created on first use, public half in "
           "KEY.pub); keep it outside the database",
@@ -334,6 +342,15 @@ Status ValidateConfig(const Config& c) {
         "notify.backoff_initial_seconds");
   }
   return Status::Ok();
+}
+
+std::string ShcIssuerUrl(const Config& c) {
+  if (!c.shc_issuer.empty()) return c.shc_issuer;
+  std::string host = c.address;
+  if (host.empty() || host == "0.0.0.0" || host == "::") host = "localhost";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  const bool default_port = c.port == 443 || c.port == 0;
+  return "https://" + host + (default_port ? "" : ":" + std::to_string(c.port));
 }
 
 }  // namespace vaxreg::app

@@ -44,6 +44,7 @@ struct Config {
   int password_threads = 2;      // threads that hash passwords, and nothing else
   int image_decode_threads = 1;  // threads that decode QR images posted to /api/v1/verify
   int image_decode_queue = 8;    // images decoding or waiting at once; more get 503
+  int stats_cache_seconds = 60;  // public statistics answers kept in-process (0 = not kept)
   int login_failures_per_account = 5;          // per 15 minutes
   int otp_attempts_per_code = 5;      // wrong guesses before a one-time code is dead
   int otp_codes_per_15_minutes = 3;   // codes issued per CCCD and per phone number
@@ -60,6 +61,11 @@ struct Config {
   // The key passphrase comes only from the environment (VAXREG_KEY_PASSPHRASE).
   std::string key_dir;
   int cert_renew_days = 30;  // re-issue certificates this many days before they expire
+  // The SMART Health Card issuer URL (iss): the public https:// address under which this
+  // server's /.well-known/jwks.json is reached, without a trailing '/'. "" = derived from
+  // server.address and server.port (ShcIssuerUrl), right only when verifiers reach the server
+  // there over https.
+  std::string shc_issuer;
   // [audit]
   // Signed checkpoints of the audit chain head (audit/checkpoint.h): the Ed25519 key file (its
   // public half in KEY.pub, created on first use) and the append-only file of checkpoints, both
@@ -125,5 +131,9 @@ Status ApplyOverrides(Config& config, const std::map<std::string, std::string>& 
 
 // Cross-field checks: TLS needs both files, timeouts positive, ...
 Status ValidateConfig(const Config& config);
+
+// certs.shc_issuer, or when empty "https://<server.address>[:<server.port>]" ("localhost" for a
+// wildcard address, the port left out when it is 443 or 0).
+std::string ShcIssuerUrl(const Config& config);
 
 }  // namespace vaxreg::app

@@ -8,19 +8,24 @@ namespace vaxreg::app {
 Status EnsureDemoKeys(const std::string& key_dir, const std::string& passphrase,
                       const Clock& clock) {
   Status st = certs::KeyStore::Init(key_dir, passphrase, clock.Now());
-  if (st.code() == StatusCode::kAlreadyExists) return Status::Ok();
-  return st;
+  if (st.code() != StatusCode::kAlreadyExists) return st;
+  // A folder from before SMART Health Card support: give it its SHC key.
+  ASSIGN_OR_RETURN(certs::KeyStore keys, certs::KeyStore::LoadPublic(key_dir));
+  if (!keys.shc_keys().empty()) return Status::Ok();
+  return certs::KeyStore::RotateShc(key_dir, passphrase, clock.Now()).status();
 }
 
 Result<DemoCertificateReport> SeedDemoCertificates(storage::Database& db,
                                                    storage::GroupCommitWriter& writer,
                                                    const Clock& clock, const std::string& key_dir,
                                                    const std::string& passphrase,
-                                                   int64_t max_people) {
+                                                   int64_t max_people,
+                                                   const std::string& shc_issuer) {
   RETURN_IF_ERROR(EnsureDemoKeys(key_dir, passphrase, clock));
   certs::CertificateAuthorityOptions o;
   o.key_dir = key_dir;
   o.passphrase = passphrase;
+  o.shc_issuer = shc_issuer;
   o.run_scheduler = false;
   ASSIGN_OR_RETURN(auto ca, certs::CertificateAuthority::Start(o, db, writer, clock));
   const registry::Actor actor{"system:demo-seed", ""};
@@ -65,6 +70,8 @@ Result<DemoCertificateReport> SeedDemoCertificates(storage::Database& db,
     RETURN_IF_ERROR(issued.status());
     ++report.certificates_issued;
   }
+  ASSIGN_OR_RETURN(report.smart_health_cards_backfilled,
+                   ca->BackfillShc(actor, static_cast<int>(max_people)));
   ca->StopScheduler();
   return report;
 }

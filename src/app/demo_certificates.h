@@ -16,22 +16,26 @@
 
 namespace vaxreg::app {
 
-// Creates the key folder (CSCA, trust-list signer, DSC) unless it holds keys already.
+// Creates the key folder (CSCA, trust-list signer, DSC, SMART Health Card key) unless it holds
+// keys already, and adds an SHC key to a folder made before SHC support.
 Status EnsureDemoKeys(const std::string& key_dir, const std::string& passphrase,
                       const Clock& clock);
 
 struct DemoCertificateReport {
   int64_t doses_signed = 0;
   int64_t certificates_issued = 0;
+  int64_t smart_health_cards_backfilled = 0;
 };
 
 // Signs every unsigned dose of the active facilities of province 01 and issues certificates for
 // up to `max_people` people of province 01 with counted doses and no active certificate (the demo
-// citizen first). Idempotent.
+// citizen first), each with its SMART Health Card under `shc_issuer` (the server's issuer URL);
+// certificates issued before the folder had an SHC key get their card too. Idempotent.
 Result<DemoCertificateReport> SeedDemoCertificates(storage::Database& db,
                                                    storage::GroupCommitWriter& writer,
                                                    const Clock& clock, const std::string& key_dir,
                                                    const std::string& passphrase,
-                                                   int64_t max_people);
+                                                   int64_t max_people,
+                                                   const std::string& shc_issuer);
 
 }  // namespace vaxreg::app

@@ -90,6 +90,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   rt->services_->password_pool = rt->password_pool_.get();
   rt->services_->image_pool = rt->image_pool_.get();
   rt->services_->image_admission = rt->image_admission_.get();
+  rt->services_->stats_cache_seconds = config.stats_cache_seconds;
   if (config.verify_on_create) {
     BackgroundVerifierOptions vo;
     vo.match.threads = 1;
@@ -103,6 +104,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
     ca.key_dir = config.key_dir;
     if (const char* p = std::getenv("VAXREG_KEY_PASSPHRASE")) ca.passphrase = p;
     ca.renew_days = config.cert_renew_days;
+    ca.shc_issuer = ShcIssuerUrl(config);
     ASSIGN_OR_RETURN(rt->certificates_,
                      certs::CertificateAuthority::Start(ca, *rt->db_, *rt->writer_, *rt->clock_));
     if (!rt->certificates_->can_issue()) {

@@ -200,7 +200,7 @@ Status CorrectionService::Notify(storage::Connection& conn, const CorrectionRequ
   accounts::Message m;
   m.channel = "sms";
   m.recipient = user->phone;
-  m.subject = "vaxreg correction " + r.tracking;
+  m.subject = "vaxreg: yêu cầu " + r.tracking + " / request " + r.tracking;
   m.body = CitizenMessage(r, what);
   return notifier_.Send(conn, m);
 }

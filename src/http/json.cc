@@ -1,5 +1,6 @@
 #include "http/json.h"
 
+#include <algorithm>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/error.hpp>
 #include <boost/json/parser.hpp>
@@ -7,6 +8,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <limits>
+
+#include "http/error_language.h"
 
 namespace vaxreg::http {
 namespace {
@@ -135,9 +138,21 @@ Response JsonResponse(bhttp::status status, const boost::json::value& body, cons
 
 Response ErrorResponse(bhttp::status http_status, const Status& status, const Request& req) {
   Status s = status.ok() ? InternalError("internal error") : status;
-  boost::json::object error{{"code", StatusCodeName(s.code())}, {"message", s.message()}};
+  const LocalizedError text =
+      LocalizeError(s, PreferredLanguage(req[bhttp::field::accept_language]));
+  boost::json::object error{{"code", StatusCodeName(s.code())}, {"message", text.message}};
   if (!s.field().empty()) error["field"] = s.field();
+  if (!text.reason.empty()) {
+    error["reason"] = text.reason;
+    if (!text.params.empty()) {
+      boost::json::object params;
+      for (const auto& [name, value] : text.params) params[name] = value;
+      error["params"] = std::move(params);
+    }
+  }
   Response res = JsonResponse(http_status, boost::json::object{{"error", std::move(error)}}, req);
+  res.set(bhttp::field::content_language, LanguageTag(text.language));
+  res.set(bhttp::field::vary, "Accept-Language");
   if (http_status == bhttp::status::unauthorized) {
     res.set(bhttp::field::www_authenticate, "Bearer");
   }
@@ -245,6 +260,18 @@ Result<std::optional<std::string>> OptionalQueryParam(const Request& req, std::s
     found = param.value;
   }
   return found;
+}
+
+Status OnlyQueryParams(const Request& req, std::initializer_list<std::string_view> allowed) {
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) return InvalidArgumentError("malformed request target", "target");
+  for (const auto& param : url->params()) {
+    if (std::find(allowed.begin(), allowed.end(), param.key) == allowed.end()) {
+      return InvalidArgumentError("unknown query parameter '" + std::string(param.key) + "'",
+                                  std::string(param.key));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<std::string> QueryParam(const Request& req, std::string_view name) {

@@ -8,12 +8,18 @@
 //   {"error":{"code":"INVALID_ARGUMENT","message":"field 'age' must be an integer, got string",
 //             "field":"age"}}
 // "field" is present only when the Status names a field; clients must treat a missing "field"
-// as "no particular field".
+// as "no particular field". "reason" (a stable code such as "booking.fully_booked") and
+// "params" (the values in the message, {"facility":"HN-BACHMAI","day":"2025-06-01",...}) are
+// present when the message is one of the catalogue's (http/error_language.h). "message" is in
+// Vietnamese when the request's Accept-Language prefers it and the catalogue has the message;
+// Content-Language says which language it is in, and every error carries
+// "Vary: Accept-Language".
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,8 +38,8 @@ inline constexpr size_t kMaxJsonDepth = 32;
 Response JsonResponse(beast::http::status status, const boost::json::value& body,
                       const Request& req);
 
-// The error body above with HTTP status HttpStatusFor(status.code()). A 401 also carries
-// "WWW-Authenticate: Bearer". An OK status is a bug in the caller and is answered as a 500.
+// The error body above with HTTP status HttpStatusFor(status.code()), in the language the
+// request's Accept-Language prefers. A 401 also carries "WWW-Authenticate: Bearer". An OK status is a bug in the caller and is answered as a 500.
 Response ErrorResponse(const Status& status, const Request& req);
 // Same, with an explicit HTTP status (the server uses it for 405, 413 and 431).
 Response ErrorResponse(beast::http::status http_status, const Status& status, const Request& req);
@@ -66,5 +72,8 @@ Result<const boost::json::array*> RequireArray(const boost::json::object& obj,
 // ("query parameter 'limit' is required"). `field` is the parameter name.
 Result<std::string> QueryParam(const Request& req, std::string_view name);
 Result<std::optional<std::string>> OptionalQueryParam(const Request& req, std::string_view name);
+// OK when every query parameter of `req` is one of `allowed`; otherwise kInvalidArgument
+// "unknown query parameter 'x'" with field "x", so a misspelt filter is refused, never ignored.
+Status OnlyQueryParams(const Request& req, std::initializer_list<std::string_view> allowed);
 
 }  // namespace vaxreg::http

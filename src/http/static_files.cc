@@ -6,6 +6,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "http/compression.h"
 #include "http/json.h"
 
 namespace vaxreg::http {
@@ -76,35 +77,6 @@ Result<fs::path> ResolveUnderRoot(const fs::path& root, std::string_view rel) {
   return candidate;
 }
 
-// True when the client's Accept-Encoding lists `coding` with a non-zero q-value.
-bool Accepts(std::string_view accept_encoding, std::string_view coding) {
-  size_t pos = 0;
-  while (pos <= accept_encoding.size()) {
-    size_t comma = accept_encoding.find(',', pos);
-    if (comma == std::string_view::npos) comma = accept_encoding.size();
-    std::string_view item = accept_encoding.substr(pos, comma - pos);
-    pos = comma + 1;
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    const size_t semi = item.find(';');
-    std::string_view name = item.substr(0, semi);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-    if (name != coding) continue;
-    if (semi == std::string_view::npos) return true;
-    std::string_view params = item.substr(semi + 1);
-    const size_t q = params.find("q=");
-    if (q == std::string_view::npos) return true;
-    std::string_view value = params.substr(q + 2);
-    // "q=0", "q=0.0", "q=0.000" refuse the coding; anything else accepts it.
-    for (char c : value) {
-      if (c == '0' || c == '.') continue;
-      if (c == ' ' || c == ';') break;
-      return true;
-    }
-    return false;
-  }
-  return false;
-}
-
 // True for paths the portal's client-side router owns: no '.' in the last segment and not under
 // a server namespace.
 bool IsClientRoute(std::string_view rel) {
@@ -158,7 +130,7 @@ asio::awaitable<Response> ServeStatic(fs::path root, RequestContext& ctx) {
   fs::path send = *file;
   std::string_view content_encoding;
   for (std::string_view coding : {std::string_view("br"), std::string_view("gzip")}) {
-    if (!Accepts(accept_encoding, coding)) continue;
+    if (!AcceptsEncoding(accept_encoding, coding)) continue;
     fs::path variant = *file;
     variant += coding == "br" ? ".br" : ".gz";
     std::error_code ec;

@@ -256,4 +256,22 @@ Result<int64_t> LatestSnapshotId(storage::Connection& conn) {
   return rows.at(0).Int(0);
 }
 
+Result<std::vector<UnitPopulation>> CountPopulationByUnit(storage::Connection& conn,
+                                                          PopulationSource source,
+                                                          bool by_district) {
+  const std::string from = source == PopulationSource::kRegister
+                               ? " FROM population_register"
+                               : " FROM people WHERE merged_into IS NULL";
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query(by_district ? "SELECT province_code, district_code, COUNT(*)" +
+                                                from + " GROUP BY province_code, district_code"
+                                          : "SELECT province_code, '', COUNT(*)" + from +
+                                                " GROUP BY province_code",
+                              {}));
+  std::vector<UnitPopulation> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back({r.Text(0), r.Text(1), r.Int(2)});
+  return out;
+}
+
 }  // namespace vaxreg::identity

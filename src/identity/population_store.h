@@ -68,4 +68,18 @@ Result<LoadedRegister> LoadPopulationRegister(storage::Connection& conn);
 // register changed since it was loaded (a snapshot still being imported does not count yet).
 Result<int64_t> LatestSnapshotId(storage::Connection& conn);
 
+// The people of the country per province, or per province and district (codes as the source
+// holds them, "" where absent): the denominators of public coverage. kRegister counts the
+// population register; kRecords the registry's person records not merged into another (the
+// fallback when no register was imported). Either is a scan of its table, so callers cache the
+// answer (the register's with the LatestSnapshotId it was read at).
+enum class PopulationSource { kRegister, kRecords };
+struct UnitPopulation {
+  std::string province_code, district_code;
+  int64_t people = 0;
+};
+Result<std::vector<UnitPopulation>> CountPopulationByUnit(storage::Connection& conn,
+                                                          PopulationSource source,
+                                                          bool by_district);
+
 }  // namespace vaxreg::identity

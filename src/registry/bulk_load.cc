@@ -62,10 +62,11 @@ class MultiRowInserts {
   std::vector<std::string> sql_;
 };
 
-// A statistics day: the doses given in a province with a vaccine on a day.
+// A statistics day: the doses given in a province with a vaccine and a dose number on a day.
 struct DailyKey {
   std::chrono::sys_days day;
   std::string_view province, vaccine;
+  int dose_number = 0;
   bool operator==(const DailyKey&) const = default;
 };
 
@@ -77,6 +78,7 @@ struct DailyKeyHash {
   size_t operator()(const DailyKey& k) const {
     size_t h = std::hash<int64_t>()(k.day.time_since_epoch().count());
     h = HashCombine(h, std::hash<std::string_view>()(k.province));
+    h = HashCombine(h, std::hash<int>()(k.dose_number));
     return HashCombine(h, std::hash<std::string_view>()(k.vaccine));
   }
 };
@@ -222,11 +224,9 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
       d.created_at = now;
       dose_rows.push_back(&d);
       if (!d.Counts()) continue;
-      ++daily[{DayOf(d.administered_at), d.province_code, d.vaccine_code}];
-      if (!d.facility_code.empty()) {
-        ++used[{d.facility_code, d.vaccine_code}];
-        ++used[{d.province_code, d.vaccine_code}];
-      }
+      ++daily[{DayOf(d.administered_at), d.province_code, d.vaccine_code, d.dose_number}];
+      // Only the facility's stock: its province allocated those doses to it (statistics.h).
+      if (!d.facility_code.empty()) ++used[{d.facility_code, d.vaccine_code}];
     }
     std::vector<DoseFacts> facts = ToDoseFacts(bp.existing_doses);
     for (const DoseFacts& f : ToDoseFacts(bp.doses)) facts.push_back(f);
@@ -247,7 +247,8 @@ Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& peop
   RETURN_IF_ERROR(InsertDoses(conn, dose_rows));
   // Counters are written at commit, in the one order every writer uses (AddToCounter).
   for (const auto& [key, n] : daily) {
-    RETURN_IF_ERROR(AddDailyDoses(conn, FormatDay(key.day), key.province, key.vaccine, n));
+    RETURN_IF_ERROR(
+        AddDailyDoses(conn, FormatDay(key.day), key.province, key.vaccine, key.dose_number, n));
   }
   for (const auto& [key, n] : used) {
     RETURN_IF_ERROR(AddDosesUsed(conn, key.first, key.second, n));

@@ -82,8 +82,7 @@ Result<Dose> VerifyDeclaredDose(storage::Connection& conn, const Clock& clock,
                       .status());
   // Stock is counted as used only when the dose named its facility when it was declared: a dose
   // given abroad used no stock of the facility that vouches for it.
-  RETURN_IF_ERROR(CountDose(conn, FormatDay(DayOf(after.administered_at)), after.province_code,
-                            after.vaccine_code, before.facility_code, +1));
+  RETURN_IF_ERROR(CountDose(conn, after, before.facility_code, +1));
   for (Dose& d : doses) {
     if (d.id == dose_id) d = after;
   }

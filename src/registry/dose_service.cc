@@ -213,8 +213,7 @@ Result<RecordOutcome> RecordDose(storage::Connection& conn, const Clock& clock,
   RETURN_IF_ERROR(inserted.status());
   d = *inserted;
   if (d.Counts()) {
-    RETURN_IF_ERROR(CountDose(conn, FormatDay(DayOf(d.administered_at)), d.province_code,
-                              d.vaccine_code, d.facility_code, +1));
+    RETURN_IF_ERROR(CountDose(conn, d, d.facility_code, +1));
   }
   doses.push_back(d);
   RETURN_IF_ERROR(RefreshPersonStatus(conn, *person, doses, catalogue, now, d.province_code));
@@ -253,9 +252,7 @@ Result<Dose> VoidDose(storage::Connection& conn, const Clock& clock,
   after.status = "voided";
   after.void_reason = std::string(reason);
   if (before->Counts()) {
-    RETURN_IF_ERROR(CountDose(conn, FormatDay(DayOf(before->administered_at)),
-                              before->province_code, before->vaccine_code, before->facility_code,
-                              -1));
+    RETURN_IF_ERROR(CountDose(conn, *before, before->facility_code, -1));
   }
   ASSIGN_OR_RETURN(std::optional<Person> person, FindPersonById(conn, before->person_id));
   if (!person) return InternalError("dose " + std::to_string(dose_id) + " has no person");

@@ -1,9 +1,13 @@
 #include "registry/facility.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 
 #include "audit/audit_log.h"
 #include "geo/admin_units.h"
+#include "storage/in_list.h"
+#include "text/vietnamese.h"
 
 namespace vaxreg::registry {
 namespace {
@@ -108,19 +112,61 @@ Result<std::optional<Facility>> FindFacility(storage::Connection& conn, std::str
   return std::optional<Facility>(FromRow(rows[0]));
 }
 
-Result<std::vector<Facility>> ListFacilities(storage::Connection& conn,
-                                             std::string_view province_code,
-                                             std::string_view status, std::string_view after,
-                                             int limit) {
-  ASSIGN_OR_RETURN(
-      storage::Rows rows,
-      conn.Query(std::string(kSelect) +
-                     "WHERE ($1 = '' OR province_code = $1) AND ($2 = '' OR status = $2) "
-                     "AND code > $3 ORDER BY code LIMIT $4",
-                 {std::string(province_code), std::string(status), std::string(after),
-                  int64_t{limit}}));
+Result<std::vector<Facility>> ListFacilities(storage::Connection& conn, const FacilityFilter& f) {
+  std::string needle = text::FoldToAscii(f.text);
+  while (!needle.empty() && needle.back() == ' ') needle.pop_back();
+  while (!needle.empty() && needle.front() == ' ') needle.erase(0, 1);
+  const int64_t page = needle.empty() ? f.limit : 1000;
   std::vector<Facility> out;
-  for (const auto& r : rows) out.push_back(FromRow(r));
+  std::string after = f.after;
+  while (static_cast<int>(out.size()) < f.limit) {
+    ASSIGN_OR_RETURN(
+        storage::Rows rows,
+        conn.Query(std::string(kSelect) +
+                       "WHERE ($1 = '' OR province_code = $1) AND ($2 = '' OR district_code = $2) "
+                       "AND ($3 = '' OR status = $3) AND code > $4 ORDER BY code LIMIT $5",
+                   {f.province_code, f.district_code, f.status, after, page}));
+    for (const auto& r : rows) {
+      Facility facility = FromRow(r);
+      if (!needle.empty() &&
+          text::FoldToAscii(facility.name).find(needle) == std::string::npos &&
+          text::FoldToAscii(facility.code).find(needle) == std::string::npos) {
+        continue;
+      }
+      out.push_back(std::move(facility));
+      if (static_cast<int>(out.size()) == f.limit) break;
+    }
+    if (static_cast<int64_t>(rows.size()) < page) break;
+    after = rows.back().Text(0);
+  }
+  return out;
+}
+
+Result<std::vector<std::vector<int64_t>>> RemainingPlaces(storage::Connection& conn,
+                                                          const std::vector<Facility>& facilities,
+                                                          const std::vector<std::string>& days,
+                                                          std::string_view today) {
+  std::vector<std::vector<int64_t>> out(facilities.size(), std::vector<int64_t>(days.size(), 0));
+  if (facilities.empty() || days.empty()) return out;
+  std::vector<storage::Value> codes;
+  for (const Facility& f : facilities) codes.emplace_back(f.code);
+  std::map<std::pair<std::string, std::string>, int64_t> booked;
+  const storage::Value range[] = {days.front(), days.back()};
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   storage::QueryIn(conn,
+                                    "SELECT facility_code, day, booked FROM facility_day_bookings "
+                                    "WHERE day >= $1 AND day <= $2 AND facility_code",
+                                    "", codes, range));
+  for (const auto& r : rows) booked[{r.Text(0), r.Text(1)}] = r.Int(2);
+  for (size_t i = 0; i < facilities.size(); ++i) {
+    if (facilities[i].status != "active") continue;
+    for (size_t j = 0; j < days.size(); ++j) {
+      if (days[j] < today) continue;
+      auto it = booked.find({facilities[i].code, days[j]});
+      const int64_t taken = it == booked.end() ? 0 : it->second;
+      out[i][j] = std::max<int64_t>(0, facilities[i].daily_capacity - taken);
+    }
+  }
   return out;
 }
 

@@ -44,11 +44,29 @@ Result<Facility> DecideFacility(storage::Connection& conn, const Clock& clock,
                                 std::string_view reason, const Actor& actor);
 
 Result<std::optional<Facility>> FindFacility(storage::Connection& conn, std::string_view code);
-// Filters are optional ("" = any); ordered by code; `after` is the last code of the previous page.
-Result<std::vector<Facility>> ListFacilities(storage::Connection& conn,
-                                             std::string_view province_code,
-                                             std::string_view status, std::string_view after,
-                                             int limit);
+
+// Filters of ListFacilities; "" = any.
+struct FacilityFilter {
+  std::string province_code, district_code, status;
+  // Text in the name or the code, compared without case and diacritics ("bach mai" finds
+  // "Bệnh viện Bạch Mai", "hn-bac" finds HN-BACHMAI).
+  std::string text;
+  std::string after;  // the last code of the previous page
+  int limit = 100;
+};
+// Ordered by code. Without `text` one statement of `limit` rows; with it, the facilities that
+// pass the other filters are read in pages of 1,000 and matched here until `limit` match (a
+// search over the whole country reads every facility once).
+Result<std::vector<Facility>> ListFacilities(storage::Connection& conn, const FacilityFilter& f);
+
+// Places still free at each of `facilities` on each of `days` ("YYYY-MM-DD", ascending):
+// daily capacity minus the bookings facility_day_bookings counts, never below 0; 0 for a
+// facility that is not active (it takes no bookings) and for days before `today`. Result
+// [i][j] is facilities[i] on days[j].
+Result<std::vector<std::vector<int64_t>>> RemainingPlaces(storage::Connection& conn,
+                                                          const std::vector<Facility>& facilities,
+                                                          const std::vector<std::string>& days,
+                                                          std::string_view today);
 
 std::string FacilityJson(const Facility& f);
 

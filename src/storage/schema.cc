@@ -3,13 +3,16 @@
 
 #include "storage/migrate.h"
 #include "storage/schema_audit_checkpoints.h"
+#include "storage/schema_booking_doses.h"
 #include "storage/schema_accounts_hardening.h"
 #include "storage/schema_identity.h"
 #include "storage/schema_job_leases.h"
 #include "storage/schema_corrections.h"
 #include "storage/schema_citizen_signup.h"
 #include "storage/schema_outbox_delivery.h"
+#include "storage/schema_portal_statistics.h"
 #include "storage/schema_certificate_renewals.h"
+#include "storage/schema_smart_health_cards.h"
 #include "storage/schema_identity_model.h"
 #include "storage/schema_certificates.h"
 #include "storage/schema_duplicates.h"
@@ -162,6 +165,9 @@ constexpr Migration kMigrations[] = {
     {12, "citizen_signup", kCitizenSignupSqlite, kCitizenSignupPostgres},
     {13, "outbox_delivery", kOutboxDeliverySqlite, kOutboxDeliveryPostgres},
     {14, "certificate_renewals", kCertificateRenewalsSqlite, kCertificateRenewalsPostgres},
+    {15, "portal_statistics", kPortalStatistics, kPortalStatistics},
+    {16, "booking_doses", kBookingDosesSqlite, kBookingDosesPostgres},
+    {17, "smart_health_cards", kSmartHealthCards, kSmartHealthCards},
 };
 
 }  // namespace

@@ -90,7 +90,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 VAXREG_AUDIT_CHECKPOINT_INTERVAL_SECONDS=3600 "$vaxreg" --db "sqlite:$db" --log-level warn serve \
   --address 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 for _ in $(seq 1 50); do
   [ "$(wc -l <"$VAXREG_AUDIT_CHECKPOINT_FILE")" -gt "$lines" ] && break
   sleep 0.1

@@ -122,7 +122,7 @@ grep -q ":hmacWithSHA256" <<<"$kdf" || fail "PRF: $kdf"
 grep -q "INTEGER *:0927C0" <<<"$kdf" || fail "iterations: $kdf"
 grep -q ":aes-256-cbc" <<<"$kdf" || fail "cipher: $kdf"
 # A key written the old way (PBKDF2, 2,048 iterations) still opens, and rotate-passphrase
-# re-encrypts it and every other key (3 DSCs, the facility key) under the new passphrase with the current encryption.
+# re-encrypts it and every other key (3 DSCs, the SHC key, the facility key) under the new passphrase with the current encryption.
 openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 2048 -in <(openssl pkey -in "$keys/csca.key.pem" \
   -passin env:VAXREG_KEY_PASSPHRASE) -passout env:VAXREG_KEY_PASSPHRASE -out "$work/old-csca.pem"
 cp "$work/old-csca.pem" "$keys/csca.key.pem"
@@ -134,8 +134,8 @@ fi
 cmp -s "$work/old-csca.pem" "$keys/csca.key.pem" || fail "a refused rotation changed a key"
 out=$(echo "the new e2e passphrase" | "$vaxreg" keys --key-dir "$keys" rotate-passphrase) ||
   fail "rotate-passphrase: $out"
-grep -q "re-encrypted 6 key(s).*1 had the older" <<<"$out" || fail "rotate-passphrase: $out"
-for f in "$keys"/*.key.pem "$keys"/dsc/*.key.pem "$keys"/facilities/*/*.key.pem; do
+grep -q "re-encrypted 7 key(s).*1 had the older" <<<"$out" || fail "rotate-passphrase: $out"
+for f in "$keys"/*.key.pem "$keys"/dsc/*.key.pem "$keys"/shc/*.key.pem "$keys"/facilities/*/*.key.pem; do
   openssl asn1parse -in "$f" | grep -q "INTEGER *:0927C0" || fail "$f not re-encrypted"
   [ "$(stat -c %a "$f")" = 600 ] || fail "$f mode after rotation"
 done
@@ -158,7 +158,7 @@ VAXREG_TLS_KEY_PASSPHRASE="tls key passphrase" "$vaxreg" --db "sqlite:$work/tls.
   serve --address 127.0.0.1 --port "$port" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
   >"$work/tls.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -skf "https://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 300); do curl -skf "https://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 curl -skf "https://127.0.0.1:$port/healthz" >/dev/null || fail "HTTPS with a passphrase-protected key"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 if grep -q "tls key passphrase" "$work/tls.log"; then fail "the TLS passphrase was logged"; fi

@@ -37,13 +37,7 @@ grep -q "unknown role" "$work/err" || fail "unknown role message"
 
 "$vaxreg" --db "$db" serve --port 0 --threads 2 >"$work/server.log" 2>&1 &
 server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || fail "server did not report its port"
+port=$(server_port "$work/server.log") || fail "server did not report its port"
 base="http://127.0.0.1:$port"
 
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")" = 200 ] || fail "/healthz"

@@ -10,6 +10,7 @@
 # is capped and rows are read a chunk at a time, so memory does not depend on the number of rows.
 #   csv_upload_memory_e2e_test.sh PATH_TO_VAXREG
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 vaxreg=$1
 work=$(mktemp -d)
 server_pid=""
@@ -32,13 +33,7 @@ VAXREG_PASSWORD="e2e password" "$vaxreg" --db "$db" --log-level warn user add --
 "$vaxreg" --db "$db" --log-level info serve --address 127.0.0.1 --port 0 --threads 2 \
   > "$work/server.log" 2>&1 &
 server_pid=$!
-port=""
-for _ in $(seq 1 200); do
-  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || fail "server did not report its port"
+port=$(server_port "$work/server.log") || fail "server did not report its port"
 base="http://127.0.0.1:$port"
 token=$(curl -s -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"username":"ops.admin","password":"e2e password"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')

@@ -36,13 +36,8 @@ grep -q "admin" "$work/refused.log" || fail "the refusal names no account"
 start_server() {  # start_server ARGS...: serve on a free port, set $base
   "$vaxreg" --db "$db" serve --port 0 --threads 2 "$@" >"$work/server.log" 2>&1 &
   server_pid=$!
-  local port=""
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
-  [ -n "$port" ] || fail "server did not report its port"
+  local port
+  port=$(server_port "$work/server.log") || fail "server did not report its port"
   base="http://127.0.0.1:$port"
 }
 stop_server() { kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""; }

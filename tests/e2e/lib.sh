@@ -9,3 +9,16 @@ prints() {
   out=$("$@") || return 1
   grep -q -- "$pattern" <<< "$out"
 }
+
+# server_port LOG: the port a `vaxreg serve --port 0` reports in LOG ("listening on
+# http://127.0.0.1:PORT"), waiting up to 30 s for the line (a debug build on a loaded machine
+# starts slowly); prints nothing and fails when it never comes.
+server_port() {
+  local log=$1 port=""
+  for _ in $(seq 1 300); do
+    port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n 1)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] && echo "$port"
+}

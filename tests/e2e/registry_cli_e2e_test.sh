@@ -83,7 +83,7 @@ CSV
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$vaxreg" --db "$db" --log-level warn serve --demo --address 127.0.0.1 --port "$port" > "$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" > /dev/null && break; sleep 0.1; done
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/readyz" > /dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$port/api/v1/stats/doses?from=2021-08-01&to=2021-08-01&vaccine=JANSSEN&province=01" |
   grep -q '"total":1' || fail "the imported Janssen dose is not in the public statistics"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Interop both ways with an independent EU DCC implementation (tests/interop/dcc_interop.js:
-# npm cbor + pako and node:crypto):
+# npm cbor + pako and node:crypto), and one way with the PathCheck DCC SDK
+# (tests/interop/dcc_pathcheck.mjs, @pathcheck/dcc-sdk, strict about the zlib container):
 #   1. certificates made by vaxreg verify in the node implementation, which also reads back the
-#      ICAO names: one issued for a registered person with facility-signed doses after a key
+#      ICAO names, and in the PathCheck SDK (status "verified"; a copy with one character
+#      changed is refused): one issued for a registered person with facility-signed doses after a key
 #      rotation (under the active DSC, not the old one), and test certificates (several names,
 #      one-dose and booster series) from `cert issue-test` under its TEST key;
 #   2. certificates made and signed by the node implementation with a key and certificate made
@@ -15,7 +17,8 @@ set -euo pipefail
 vaxreg=$1
 here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
-if [ ! -d "$here/node_modules/cbor" ] || [ ! -d "$here/node_modules/pako" ] || ! command -v node >/dev/null; then
+if [ ! -d "$here/node_modules/cbor" ] || [ ! -d "$here/node_modules/pako" ] ||
+   [ ! -d "$here/node_modules/@pathcheck/dcc-sdk" ] || ! command -v node >/dev/null; then
   if [ "${VAXREG_REQUIRE_NPM:-0}" = 1 ]; then
     fail "node or $here/node_modules missing: run scripts/install-deps.sh (npm ci in tests/interop)"
   fi
@@ -32,6 +35,9 @@ db="sqlite:$work/v.db"
 "$vaxreg" keys --key-dir "$keys" init >/dev/null
 
 issue_test() { "$vaxreg" cert issue-test --test-key-dir "$test_keys" "$@" 2>/dev/null; }
+pathcheck() {  # HC1 DSC_PEM: the PathCheck SDK's verdict as JSON; fails unless "verified"
+  node --import "file://$here/sdk_register.mjs" "$here/dcc_pathcheck.mjs" "$1" "$2" 2>/dev/null
+}
 check_node() {  # HC1 DSC_PEM EXPECTED_FNT EXPECTED_GNT EXPECTED_DN_SD
   local out
   out=$(node "$here/dcc_interop.js" verify "$1" "$2") || fail "node rejects a vaxreg certificate: $out"
@@ -39,6 +45,14 @@ check_node() {  # HC1 DSC_PEM EXPECTED_FNT EXPECTED_GNT EXPECTED_DN_SD
   echo "$out" | grep -q "\"gnt\":\"$4\"" || fail "gnt $4: $out"
   echo "$out" | grep -q "\"dn\":${5%/*},\"sd\":${5#*/}" || fail "dn/sd $5: $out"
   echo "$out" | grep -q '"ci":"URN:UVCI:01:VN:' || fail "UVCI: $out"
+  out=$(pathcheck "$1" "$2") ||
+    fail "the PathCheck SDK rejects a vaxreg certificate: $out"
+  echo "$out" | grep -q "\"fnt\":\"$3\"" || fail "PathCheck fnt $3: $out"
+  # One character changed near the end (signature or checksum): the SDK must refuse it.
+  local bad="${1:0:${#1}-8}$( [ "${1:${#1}-8:1}" = A ] && echo B || echo A )${1:${#1}-7}"
+  if out=$(pathcheck "$bad" "$2"); then
+    fail "the PathCheck SDK accepted a tampered vaxreg certificate: $out"
+  fi
 }
 n=0
 "$vaxreg" --db "$db" --log-level warn demo seed --people 1 >/dev/null 2>&1 || fail "demo seed"

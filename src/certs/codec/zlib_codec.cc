@@ -44,9 +44,13 @@ bool PaddingIsZero(const z_stream& s) {
 
 }  // namespace
 
-Deflater::Deflater(int level, int window_bits, int mem_level) : stream_(new z_stream{}) {
-  ok_ = deflateInit2(stream_, std::clamp(level, 0, 9), Z_DEFLATED, std::clamp(window_bits, 9, 15),
-                     std::clamp(mem_level, 1, 9), Z_DEFAULT_STRATEGY) == Z_OK;
+Deflater::Deflater(int level, int window_bits, int mem_level, DeflateFormat format)
+    : stream_(new z_stream{}) {
+  // Negative window bits select raw DEFLATE (no zlib header or Adler-32 trailer).
+  const int bits = std::clamp(window_bits, 9, 15);
+  ok_ = deflateInit2(stream_, std::clamp(level, 0, 9), Z_DEFLATED,
+                     format == DeflateFormat::kRaw ? -bits : bits, std::clamp(mem_level, 1, 9),
+                     Z_DEFAULT_STRATEGY) == Z_OK;
 }
 
 Deflater::~Deflater() {
@@ -71,10 +75,13 @@ Result<std::string> Deflater::Compress(std::string_view data) {
   return out;
 }
 
-Inflater::Inflater() : stream_(new z_stream{}) {
+Inflater::Inflater(DeflateFormat format)
+    : stream_(new z_stream{}),
+      what_(format == DeflateFormat::kRaw ? "raw DEFLATE stream" : "zlib stream") {
   // inflateInit (not inflateInit2 with +32) insists on the zlib header, so gzip, raw deflate and
-  // uncompressed COSE bytes are all rejected.
-  ok_ = inflateInit(stream_) == Z_OK;
+  // uncompressed COSE bytes are all rejected. Raw (-15) takes no header at all, so a zlib or gzip
+  // stream fails there as a bad block type or a corrupt block.
+  ok_ = (format == DeflateFormat::kRaw ? inflateInit2(stream_, -15) : inflateInit(stream_)) == Z_OK;
 }
 
 Inflater::~Inflater() {
@@ -106,27 +113,31 @@ Result<std::string> Inflater::Inflate(std::string_view data, size_t max_output) 
     const int rc = inflate(stream_, Z_BLOCK);
     out.resize(have + (room - stream_->avail_out));
     if (rc == Z_OK && (stream_->data_type & 0x80) != 0 && !PaddingIsZero(*stream_)) {
-      return InvalidArgumentError("zlib stream has non-zero padding bits");
+      return InvalidArgumentError(std::string(what_) + " has non-zero padding bits");
     }
     if (out.size() > max_output) {
       return ResourceExhaustedError("inflated data exceeds the limit of " +
                                     std::to_string(max_output) + " bytes");
     }
     if (rc == Z_STREAM_END) break;
-    if (rc == Z_NEED_DICT) return InvalidArgumentError("zlib stream needs a preset dictionary");
+    if (rc == Z_NEED_DICT) return InvalidArgumentError(std::string(what_) + " needs a preset dictionary");
     if (rc == Z_DATA_ERROR) {
-      return InvalidArgumentError(std::string("not a valid zlib stream: ") +
+      return InvalidArgumentError(std::string("not a valid ") + what_ + ": " +
                                   (stream_->msg != nullptr ? stream_->msg : "data error"));
     }
     if (rc == Z_MEM_ERROR) return InternalError("zlib out of memory");
-    if (rc == Z_BUF_ERROR || (rc == Z_OK && stream_->avail_in == 0 && stream_->avail_out != 0)) {
+    // Stopped right after the final block: a raw stream has no trailer left to read, and the
+    // next call reports the end of the stream.
+    const bool after_final_block = (stream_->data_type & 0xC0) == 0xC0;
+    if (rc == Z_BUF_ERROR ||
+        (rc == Z_OK && stream_->avail_in == 0 && stream_->avail_out != 0 && !after_final_block)) {
       // No progress possible: the input ended before the stream did.
-      return InvalidArgumentError("zlib stream is truncated");
+      return InvalidArgumentError(std::string(what_) + " is truncated");
     }
     if (rc != Z_OK) return InvalidArgumentError("zlib inflate failed");
   }
   if (stream_->avail_in != 0) {
-    return InvalidArgumentError("trailing bytes after the end of the zlib stream");
+    return InvalidArgumentError(std::string("trailing bytes after the end of the ") + what_);
   }
   return out;
 }

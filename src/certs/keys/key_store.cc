@@ -24,6 +24,7 @@ constexpr size_t kMaxKeyFileBytes = 1 << 20;
 constexpr char kCsca[] = "csca";
 constexpr char kListSigner[] = "list-signer";
 constexpr char kDscDir[] = "dsc";
+constexpr char kShcDir[] = "shc";
 // id-kp-documentSigning (RFC 9336): the trust-list signer signs documents, never DCCs.
 constexpr char kOidDocumentSigning[] = "1.3.6.1.5.5.7.3.36";
 
@@ -47,22 +48,26 @@ Result<std::shared_ptr<const Certificate>> LoadCert(const fs::path& stem) {
   return Certificate::FromPem(pem);
 }
 
-// DSC stems in number order.
-Result<std::vector<fs::path>> DscStems(const fs::path& dir) {
+// The stems of the numbered keys in `dir`/`sub` (DSCs, SHC keys) in number order.
+Result<std::vector<fs::path>> NumberedStems(const fs::path& dir, const char* sub) {
   std::vector<fs::path> stems;
   std::error_code ec;
-  if (!fs::is_directory(dir / kDscDir, ec)) return stems;
-  for (const auto& e : fs::directory_iterator(dir / kDscDir, ec)) {
+  if (!fs::is_directory(dir / sub, ec)) return stems;
+  for (const auto& e : fs::directory_iterator(dir / sub, ec)) {
     const std::string name = e.path().filename().string();
     constexpr std::string_view kSuffix = ".crt.pem";
     if (name.size() == 4 + kSuffix.size() && name.ends_with(kSuffix) &&
         std::all_of(name.begin(), name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; })) {
-      stems.push_back(dir / kDscDir / name.substr(0, 4));
+      stems.push_back(dir / sub / name.substr(0, 4));
     }
   }
-  if (ec) return UnavailableError("cannot list " + (dir / kDscDir).string() + ": " + ec.message());
+  if (ec) return UnavailableError("cannot list " + (dir / sub).string() + ": " + ec.message());
   std::sort(stems.begin(), stems.end());
   return stems;
+}
+
+Result<std::vector<fs::path>> DscStems(const fs::path& dir) {
+  return NumberedStems(dir, kDscDir);
 }
 
 CertificateSpec DscSpec(const KeyStoreOptions& o, SystemTime now, int number) {
@@ -77,20 +82,36 @@ CertificateSpec DscSpec(const KeyStoreOptions& o, SystemTime now, int number) {
   return spec;
 }
 
-Result<std::shared_ptr<const Certificate>> AddDsc(const fs::path& dir, const Signer& csca,
-                                                  std::string_view passphrase, SystemTime now,
-                                                  const KeyStoreOptions& o) {
-  ASSIGN_OR_RETURN(std::vector<fs::path> stems, DscStems(dir));
+// SMART Health Card keys sign JWSs, never DCCs: id-kp-documentSigning, like the list signer.
+CertificateSpec ShcSpec(const KeyStoreOptions& o, SystemTime now, int number) {
+  CertificateSpec spec = DscSpec(o, now, number);
+  spec.common_name = o.country + " SHC Issuer " + std::to_string(number);
+  spec.extended_key_usages = {kOidDocumentSigning};
+  return spec;
+}
+
+// Adds the next numbered key below `dir`/`sub`, certified by the CSCA with `make_spec`.
+Result<std::shared_ptr<const Certificate>> AddNumbered(
+    const fs::path& dir, const char* sub, CertificateSpec (*make_spec)(const KeyStoreOptions&,
+                                                                       SystemTime, int),
+    const Signer& csca, std::string_view passphrase, SystemTime now, const KeyStoreOptions& o) {
+  ASSIGN_OR_RETURN(std::vector<fs::path> stems, NumberedStems(dir, sub));
   const int number = stems.empty() ? 1 : std::stoi(stems.back().filename().string()) + 1;
-  if (number > 9999) return ResourceExhaustedError("too many DSCs in " + dir.string());
+  if (number > 9999) return ResourceExhaustedError("too many keys in " + (dir / sub).string());
   char name[16];
   std::snprintf(name, sizeof name, "%04d", number % 10000);
   std::error_code ec;
-  fs::create_directories(dir / kDscDir, ec);
-  if (ec) return UnavailableError("cannot create " + (dir / kDscDir).string());
-  ASSIGN_OR_RETURN(Signer dsc, CreateSignerFiles(dir / kDscDir / name, DscSpec(o, now, number),
-                                                 csca, passphrase));
-  return dsc.certificate;
+  fs::create_directories(dir / sub, ec);
+  if (ec) return UnavailableError("cannot create " + (dir / sub).string());
+  ASSIGN_OR_RETURN(Signer signer, CreateSignerFiles(dir / sub / name, make_spec(o, now, number),
+                                                    csca, passphrase));
+  return signer.certificate;
+}
+
+Result<std::shared_ptr<const Certificate>> AddDsc(const fs::path& dir, const Signer& csca,
+                                                  std::string_view passphrase, SystemTime now,
+                                                  const KeyStoreOptions& o) {
+  return AddNumbered(dir, kDscDir, DscSpec, csca, passphrase, now, o);
 }
 
 // Writes `text` to `file` (replacing it) with mode 0600 for secrets, 0644 otherwise, and fsyncs.
@@ -224,7 +245,8 @@ Status KeyStore::Init(const fs::path& dir, std::string_view passphrase, SystemTi
   list.not_after = now + o.csca_validity;
   list.extended_key_usages = {kOidDocumentSigning};
   RETURN_IF_ERROR(CreateSignerFiles(dir / kListSigner, list, csca, passphrase).status());
-  return AddDsc(dir, csca, passphrase, now, o).status();
+  RETURN_IF_ERROR(AddDsc(dir, csca, passphrase, now, o).status());
+  return AddNumbered(dir, kShcDir, ShcSpec, csca, passphrase, now, o).status();
 }
 
 Result<Signer> KeyStore::OpenCsca(const fs::path& dir, std::string_view passphrase) {
@@ -304,6 +326,14 @@ Result<std::shared_ptr<const Certificate>> KeyStore::Rotate(const fs::path& dir,
   return AddDsc(dir, csca, passphrase, now, o);
 }
 
+Result<std::shared_ptr<const Certificate>> KeyStore::RotateShc(const fs::path& dir,
+                                                               std::string_view passphrase,
+                                                               SystemTime now,
+                                                               const KeyStoreOptions& o) {
+  ASSIGN_OR_RETURN(Signer csca, OpenCsca(dir, passphrase));
+  return AddNumbered(dir, kShcDir, ShcSpec, csca, passphrase, now, o);
+}
+
 Result<KeyStore> KeyStore::LoadPublic(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(CertFile(dir / kCsca), ec)) {
@@ -320,8 +350,15 @@ Result<KeyStore> KeyStore::LoadPublic(const fs::path& dir) {
     RETURN_IF_ERROR(VerifyIssuedBy(*dsc, *ks.csca_));
     ks.dscs_.push_back(std::move(dsc));
   }
+  ASSIGN_OR_RETURN(std::vector<fs::path> shc_stems, NumberedStems(dir, kShcDir));
+  for (const fs::path& stem : shc_stems) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const Certificate> key, LoadCert(stem));
+    RETURN_IF_ERROR(VerifyIssuedBy(*key, *ks.csca_));
+    ks.shc_keys_.push_back(std::move(key));
+  }
   ks.active_.certificate = ks.dscs_.back();
   ks.list_signer_.certificate = ks.list_cert_;
+  if (!ks.shc_keys_.empty()) ks.active_shc_.certificate = ks.shc_keys_.back();
   return ks;
 }
 
@@ -330,6 +367,10 @@ Result<KeyStore> KeyStore::Open(const fs::path& dir, std::string_view passphrase
   ASSIGN_OR_RETURN(std::vector<fs::path> stems, DscStems(dir));
   ASSIGN_OR_RETURN(ks.active_, LoadSignerFiles(stems.back(), passphrase));
   ASSIGN_OR_RETURN(ks.list_signer_, LoadSignerFiles(dir / kListSigner, passphrase));
+  ASSIGN_OR_RETURN(std::vector<fs::path> shc_stems, NumberedStems(dir, kShcDir));
+  if (!shc_stems.empty()) {
+    ASSIGN_OR_RETURN(ks.active_shc_, LoadSignerFiles(shc_stems.back(), passphrase));
+  }
   return ks;
 }
 

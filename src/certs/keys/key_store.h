@@ -7,6 +7,12 @@
 //                                            vaccination), numbered from 0001; the highest is
 //                                            the active one, older ones stay published so that
 //                                            certificates they signed keep verifying
+//   shc/NNNN.crt.pem, shc/NNNN.key.pem       SMART Health Card signing keys (P-256, certified
+//                                            by the CSCA with EKU documentSigning so they are
+//                                            never taken for a DSC; published as JWKs named by
+//                                            their thumbprint), numbered and rotated like DSCs.
+//                                            Folders made before SHC support have none until
+//                                            `keys rotate-shc` adds one
 //
 // Private keys are encrypted PKCS#8 PEM files (mode 0600, crypto/key_pem.h) under one passphrase
 // that the caller supplies (the CLI and server read it from the environment, never from an
@@ -42,7 +48,8 @@ struct KeyStoreOptions {
 
 class KeyStore final {
  public:
-  // Creates `dir` (if needed) with a CSCA, a trust-list signer and the first DSC.
+  // Creates `dir` (if needed) with a CSCA, a trust-list signer, the first DSC and the first SHC
+  // signing key.
   // kAlreadyExists when `dir` already holds a CSCA; kInvalidArgument for a short passphrase.
   static Status Init(const std::filesystem::path& dir, std::string_view passphrase, SystemTime now,
                      const KeyStoreOptions& options = {});
@@ -53,9 +60,17 @@ class KeyStore final {
                                                            SystemTime now,
                                                            const KeyStoreOptions& options = {});
 
+  // Adds a new SMART Health Card signing key certified by the CSCA; it becomes the active one
+  // (older ones stay in the published key set). Errors as Rotate.
+  static Result<std::shared_ptr<const Certificate>> RotateShc(const std::filesystem::path& dir,
+                                                              std::string_view passphrase,
+                                                              SystemTime now,
+                                                              const KeyStoreOptions& options = {});
+
   // Certificates only (no passphrase needed): for trust-list export and verification.
   static Result<KeyStore> LoadPublic(const std::filesystem::path& dir);
-  // Certificates plus the decrypted keys of the active DSC and the trust-list signer.
+  // Certificates plus the decrypted keys of the active DSC, the trust-list signer and the active
+  // SHC key (when the folder has one).
   static Result<KeyStore> Open(const std::filesystem::path& dir, std::string_view passphrase);
 
   const std::shared_ptr<const Certificate>& csca() const { return csca_; }
@@ -65,6 +80,10 @@ class KeyStore final {
   // Only after Open (key is null after LoadPublic).
   const Signer& active_dsc() const { return active_; }
   const Signer& list_signer() const { return list_signer_; }
+  // Every SHC signing key's certificate, oldest first (empty in folders made before SHC
+  // support); the last one is the active one. active_shc().key is set only after Open.
+  const std::vector<std::shared_ptr<const Certificate>>& shc_keys() const { return shc_keys_; }
+  const Signer& active_shc() const { return active_shc_; }
 
   // Re-encrypts every private key below `dir` (every *.key.pem: CSCA, list signer, DSCs,
   // facility keys) under `new_passphrase` with the current key encryption. Every key is
@@ -89,8 +108,10 @@ class KeyStore final {
   std::shared_ptr<const Certificate> csca_;
   std::shared_ptr<const Certificate> list_cert_;
   std::vector<std::shared_ptr<const Certificate>> dscs_;
+  std::vector<std::shared_ptr<const Certificate>> shc_keys_;
   Signer active_;
   Signer list_signer_;
+  Signer active_shc_;
 };
 
 // Key files helpers shared with other key holders (facility keys): write a PEM file atomically

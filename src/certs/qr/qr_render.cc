@@ -24,7 +24,8 @@ Result<QrPtr> Encode(std::string_view text, const QrRenderOptions& o) {
   const std::string s(text);  // NUL-terminated for libqrencode
   if (s.find('\0') != std::string::npos) return InvalidArgumentError("QR text contains NUL");
   // Case-sensitive, with libqrencode choosing alphanumeric/8-bit segments itself.
-  QrPtr code(QRcode_encodeString(s.c_str(), 0, QR_ECLEVEL_Q, QR_MODE_8, 1));
+  QrPtr code(QRcode_encodeString(s.c_str(), 0, o.low_error_correction ? QR_ECLEVEL_L : QR_ECLEVEL_Q,
+                                 QR_MODE_8, 1));
   if (!code) return InternalError("QR encoding failed");
   return code;
 }
@@ -32,6 +33,19 @@ Result<QrPtr> Encode(std::string_view text, const QrRenderOptions& o) {
 bool Dark(const QRcode& q, int x, int y) { return (q.data[y * q.width + x] & 1) != 0; }
 
 }  // namespace
+
+Result<QrMatrix> EncodeQrMatrix(std::string_view text) {
+  ASSIGN_OR_RETURN(QrPtr code, Encode(text, QrRenderOptions{}));
+  QrMatrix m;
+  m.width = code->width;
+  m.dark.resize(static_cast<size_t>(code->width) * code->width);
+  for (int y = 0; y < code->width; ++y) {
+    for (int x = 0; x < code->width; ++x) {
+      m.dark[static_cast<size_t>(y) * code->width + x] = Dark(*code, x, y);
+    }
+  }
+  return m;
+}
 
 Result<std::string> RenderQrSvg(std::string_view text, const QrRenderOptions& options) {
   ASSIGN_OR_RETURN(QrPtr code, Encode(text, options));

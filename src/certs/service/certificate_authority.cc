@@ -1,6 +1,8 @@
 #include "certs/service/certificate_authority.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
+#include <map>
 
 #include "common/crypto_util.h"
 #include "common/logging.h"
@@ -9,12 +11,16 @@
 #include "registry/person_store.h"
 #include "registry/vaccine_store.h"
 #include "storage/lease.h"
+#include "certs/shc/jwk.h"
 #include "certs/trust/signed_lists.h"
+#include "registry/facility.h"
 
 namespace vaxreg::certs {
 namespace {
 
 constexpr int kRenewalPage = 500;
+// Certificates given their missing SHC after each renewal run.
+constexpr int kShcBackfillPerRun = 2000;
 
 std::string DosesText(const IssuedDcc& issued) {
   const auto& v = issued.dcc.at("v").as_array().at(0);
@@ -77,8 +83,19 @@ Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Start(
     ASSIGN_OR_RETURN(ca->trust_list_, BuildSignedTrustList(ca->keys_, clock.Now()));
     ca->facility_keys_ = std::make_unique<FacilityKeyring>(options.key_dir, options.passphrase);
   }
+  if (!options.shc_issuer.empty()) {
+    RETURN_IF_ERROR(shc::ValidateShcIssuerUrl(options.shc_issuer));
+    if (ca->keys_.active_shc().key) {
+      ASSIGN_OR_RETURN(ca->shc_issuer_,
+                       shc::ShcIssuer::Create(ca->keys_.active_shc().key, {options.shc_issuer}));
+    } else if (ca->keys_.shc_keys().empty()) {
+      spdlog::warn("{} has no SMART Health Card key: certificates are issued without one (run "
+                   "vaxreg keys rotate-shc)",
+                   options.key_dir);
+    }
+  }
   for (const auto& dsc : ca->keys_.dscs()) ca->trust_.Add(dsc);
-  RETURN_IF_ERROR(ca->revocations_.Reload(db, clock.Now()));
+  RETURN_IF_ERROR(ca->ReloadRevocations());
   if (options.run_scheduler && ca->issuer_) {
     ca->scheduler_ = std::thread([p = ca.get()] { p->SchedulerLoop(); });
   }
@@ -115,6 +132,11 @@ void CertificateAuthority::SchedulerLoop() {
       report = leased;
     } else if (*mine) {
       report = RenewDue({"system:renewal", ""});
+      if (shc_issuer_) {
+        auto made = BackfillShc({"system:renewal", ""}, kShcBackfillPerRun);
+        if (!made.ok()) spdlog::warn("SHC backfill failed: {}", made.status().ToString());
+        if (made.ok() && *made > 0) spdlog::info("SHC backfill: {} cards made", *made);
+      }
     } else {
       spdlog::debug("certificate renewal: another server holds this interval's lease");
     }
@@ -162,6 +184,16 @@ Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection&
   request.doses = registry::ToDoseFacts(doses);
   DccIssuer issuer(issuer_->dsc(), catalogue, issuer_->options());
   ASSIGN_OR_RETURN(IssuedDcc issued, issuer.Issue(request, clock_.Now()));
+  // The SHC of the same person and doses, valid as long as the DCC. A card that cannot be made
+  // (too large for one QR code) does not hold back the DCC.
+  Result<shc::IssuedShc> card = FailedPreconditionError("no SMART Health Card key");
+  if (shc_issuer_) {
+    card = MakeShc(conn, *person, doses, catalogue, issued.issued_at, issued.expires_at);
+    if (!card.ok()) {
+      spdlog::warn("certificate of person {} issued without a SMART Health Card: {}", person_id,
+                   card.status().ToString());
+    }
+  }
   if (previous) {
     const bool renewal = why == Reissue::kRenewal;
     RETURN_IF_ERROR(EndCertificate(conn, clock_, *previous, "superseded",
@@ -182,7 +214,165 @@ Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection&
   rec.issued_at = ToUnixSeconds(issued.issued_at);
   rec.expires_at = ToUnixSeconds(issued.expires_at);
   rec.supersedes = previous;
+  if (card.ok()) {
+    rec.shc_jws = std::move(card->jws);
+    rec.shc_rid = std::move(card->rid);
+    rec.shc_kid = std::move(card->kid);
+  }
   return InsertCertificate(conn, clock_, std::move(rec), actor);
+}
+
+Result<shc::IssuedShc> CertificateAuthority::MakeShc(
+    storage::Connection& conn, const registry::Person& person,
+    const std::vector<registry::Dose>& doses,
+    const std::vector<registry::VaccineProduct>& catalogue, SystemTime not_before,
+    SystemTime expires_at) const {
+  if (!shc_issuer_) return FailedPreconditionError("no SMART Health Card key is open");
+  shc::ShcIssueRequest request;
+  request.full_name = person.full_name;
+  request.date_of_birth = person.dob;
+  request.not_before = not_before;
+  request.expires_at = expires_at;
+  // The same counting facts as the DCC, plus what a card shows of each dose.
+  const std::vector<registry::DoseFacts> facts = registry::ToDoseFacts(doses);
+  std::map<std::string, std::string, std::less<>> facility_names;
+  for (size_t i = 0; i < doses.size(); ++i) {
+    const registry::Dose& d = doses[i];
+    auto name = facility_names.find(d.facility_code);
+    if (name == facility_names.end() && !d.facility_code.empty()) {
+      ASSIGN_OR_RETURN(auto facility, registry::FindFacility(conn, d.facility_code));
+      name = facility_names.emplace(d.facility_code, facility ? facility->name : "").first;
+    }
+    request.doses.push_back({facts[i].product_code, facts[i].date, d.lot,
+                             name == facility_names.end() ? "" : name->second, facts[i].voided,
+                             facts[i].self_declared_pending});
+  }
+  return shc_issuer_->Issue(request, catalogue);
+}
+
+std::shared_ptr<const ShcPublication> CertificateAuthority::shc() const {
+  std::lock_guard lock(shc_mu_);
+  return shc_;
+}
+
+Status CertificateAuthority::ReloadRevocations() {
+  RETURN_IF_ERROR(revocations_.Reload(db_, clock_.Now()));
+  return ReloadShc();
+}
+
+Status CertificateAuthority::ReloadShc() {
+  if (options_.shc_issuer.empty() || keys_.shc_keys().empty()) return Status::Ok();
+  std::vector<ShcRevocationRow> rows;
+  {
+    ASSIGN_OR_RETURN(auto conn, db_.Acquire());
+    ASSIGN_OR_RETURN(rows, ListShcRevocations(*conn, ToUnixSeconds(clock_.Now())));
+  }
+  auto trust = std::make_shared<shc::ShcTrust>();
+  trust->issuer = options_.shc_issuer;
+  // Every key publishes a list, version 1 + the revocations ever published under it: the count
+  // only grows (rows never leave the revocation list), so every server of a deployment computes
+  // the same version from the same database, and it rises with each revocation.
+  for (const auto& cert : keys_.shc_keys()) {
+    ASSIGN_OR_RETURN(std::string kid, shc::JwkThumbprint(cert->public_key()));
+    trust->crls.emplace(kid, shc::ShcCrl{kid, 1, {}});
+  }
+  for (const ShcRevocationRow& r : rows) {
+    auto crl = trust->crls.find(r.kid);
+    if (crl == trust->crls.end()) continue;  // a key no longer in the folder
+    ++crl->second.ctr;
+    if (r.unexpired) crl->second.rids.emplace(r.rid, std::nullopt);
+  }
+  boost::json::array jwks;
+  std::string all;
+  for (const auto& cert : keys_.shc_keys()) {
+    shc::ShcKey key;
+    ASSIGN_OR_RETURN(key.kid, shc::JwkThumbprint(cert->public_key()));
+    key.key = std::shared_ptr<EVP_PKEY>(cert, cert->public_key());  // lives as long as `cert`
+    key.crl_version = trust->crls.at(key.kid).ctr;
+    ASSIGN_OR_RETURN(boost::json::object jwk, shc::PublicJwk(key.key.get(), key.crl_version));
+    jwks.push_back(std::move(jwk));
+    all += trust->crls.at(key.kid).ToJson();
+    trust->keys.Add(std::move(key));
+  }
+  auto publication = std::make_shared<ShcPublication>();
+  publication->jwks = boost::json::serialize(boost::json::object{{"keys", std::move(jwks)}});
+  publication->version = HexEncode(Sha256(publication->jwks + all)).substr(0, 32);
+  publication->trust = std::move(trust);
+  std::lock_guard lock(shc_mu_);
+  shc_ = std::move(publication);
+  return Status::Ok();
+}
+
+Result<CertificateRecord> CertificateAuthority::EnsureShc(int64_t certificate_id,
+                                                         const registry::Actor& actor) {
+  if (!shc_issuer_) {
+    return FailedPreconditionError("SMART Health Cards are not issued here (no SHC key or "
+                                   "certs.shc_issuer)");
+  }
+  Result<CertificateRecord> out = InternalError("not run");
+  Status st = writer_.SubmitAndWait([&](storage::Connection& conn) -> Status {
+    out = InternalError("not run");
+    ASSIGN_OR_RETURN(std::optional<CertificateRecord> rec, FindCertificate(conn, certificate_id));
+    if (!rec) return NotFoundError("no certificate with id " + std::to_string(certificate_id));
+    if (!rec->shc_jws.empty()) {
+      out = *rec;
+      return Status::Ok();
+    }
+    if (rec->status != "active") {
+      return FailedPreconditionError("certificate " + std::to_string(certificate_id) +
+                                     " has ended; it gets no SMART Health Card");
+    }
+    ASSIGN_OR_RETURN(std::optional<registry::Person> person,
+                     registry::FindPersonById(conn, rec->person_id));
+    if (!person) return NotFoundError("no person with id " + std::to_string(rec->person_id));
+    ASSIGN_OR_RETURN(std::vector<registry::Dose> doses,
+                     registry::ListPersonDoses(conn, rec->person_id));
+    ASSIGN_OR_RETURN(doses, KeepSignedDoses(conn, std::move(doses)));
+    if (DoseFactsHash(registry::ToDoseFacts(doses)) != rec->doses_hash) {
+      return FailedPreconditionError("the record changed since certificate " +
+                                     std::to_string(certificate_id) +
+                                     " was issued: it is being re-issued, ask again shortly");
+    }
+    ASSIGN_OR_RETURN(std::vector<registry::VaccineProduct> catalogue,
+                     registry::LoadVaccineProducts(conn));
+    ASSIGN_OR_RETURN(shc::IssuedShc card, MakeShc(conn, *person, doses, catalogue, clock_.Now(),
+                                                  FromUnixSeconds(rec->expires_at)));
+    RETURN_IF_ERROR(
+        SetCertificateShc(conn, clock_, rec->id, card.jws, card.rid, card.kid, actor));
+    rec->shc_jws = std::move(card.jws);
+    rec->shc_rid = std::move(card.rid);
+    rec->shc_kid = std::move(card.kid);
+    out = *rec;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<int> CertificateAuthority::BackfillShc(const registry::Actor& actor, int limit) {
+  if (!shc_issuer_) return 0;
+  int made = 0;
+  int64_t after = 0;
+  while (made < limit) {
+    std::vector<CertificateRecord> page;
+    {
+      ASSIGN_OR_RETURN(auto conn, db_.Acquire());
+      ASSIGN_OR_RETURN(page, ListActiveWithoutShc(*conn, after, std::min(limit, kRenewalPage)));
+    }
+    if (page.empty()) break;
+    after = page.back().id;
+    for (const CertificateRecord& c : page) {
+      auto card = EnsureShc(c.id, actor);
+      if (card.ok()) {
+        ++made;
+      } else if (card.status().code() != StatusCode::kFailedPrecondition &&
+                 card.status().code() != StatusCode::kResourceExhausted &&
+                 card.status().code() != StatusCode::kNotFound) {
+        return card.status();
+      }
+    }
+  }
+  return made;
 }
 
 Result<CertificateRecord> CertificateAuthority::IssueForPerson(int64_t person_id,
@@ -197,7 +387,7 @@ Result<CertificateRecord> CertificateAuthority::IssueForPerson(int64_t person_id
     return out.status();
   });
   if (!st.ok()) return st;
-  if (out.ok() && out->supersedes) RETURN_IF_ERROR(revocations_.Reload(db_, clock_.Now()));
+  if (out.ok() && out->supersedes) RETURN_IF_ERROR(ReloadRevocations());
   return out;
 }
 
@@ -258,7 +448,7 @@ Result<RenewalReport> CertificateAuthority::RenewDue(const registry::Actor& acto
       if (action == kNoDoses) ++report.revoked_no_doses;
     }
   }
-  if (revocations_changed) RETURN_IF_ERROR(revocations_.Reload(db_, clock_.Now()));
+  if (revocations_changed) RETURN_IF_ERROR(ReloadRevocations());
   return report;
 }
 
@@ -289,7 +479,7 @@ Result<std::optional<CertificateRecord>> CertificateAuthority::RefreshPerson(
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  if (issued || ended) RETURN_IF_ERROR(revocations_.Reload(db_, clock_.Now()));
+  if (issued || ended) RETURN_IF_ERROR(ReloadRevocations());
   return issued;
 }
 

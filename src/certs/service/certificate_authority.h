@@ -17,6 +17,16 @@
 // replaced because its doses or identity changed is revoked at once, together with any earlier
 // renewed-out certificate of the person.
 //
+// SMART Health Cards (certs/shc): with an SHC key in the folder and an issuer URL
+// (options.shc_issuer), every certificate row issued or re-issued also carries an SHC made from
+// the same person and doses (nbf = the DCC's iat, exp = its exp, a random rid), so superseding
+// and revoking a certificate supersedes and revokes its SHC: the rids of certificates on the
+// revocation list are published per key at /.well-known/crl/<kid>.json, the key set (with each
+// key's crlVersion, which grows with every revocation) at /.well-known/jwks.json. A card that
+// does not fit one QR code is not made (the DCC still is; EnsureShc says why). Rows issued
+// before SHC support get their card from EnsureShc (on first request) or BackfillShc (after each
+// renewal run, and in the demo).
+//
 // Thread-safe: all methods may be called concurrently. Writes go through the group-commit
 // writer (blocking calls: use them off the I/O threads or from the CLI).
 
@@ -33,6 +43,10 @@
 #include "certs/service/certificate_store.h"
 #include "certs/service/dose_signing.h"
 #include "certs/service/facility_keys.h"
+#include "certs/shc/issuer.h"
+#include "certs/shc/verifier.h"
+#include "registry/dose.h"
+#include "registry/person.h"
 #include "certs/verifier.h"
 #include "storage/database.h"
 #include "storage/group_commit.h"
@@ -42,6 +56,9 @@ namespace vaxreg::certs {
 struct CertificateAuthorityOptions {
   std::string key_dir;
   std::string passphrase;  // empty: verification only (no issuing, no signed lists)
+  // The SMART Health Card issuer URL (iss, config certs.shc_issuer): https://, no trailing '/'.
+  // Empty: no SHCs are issued, published or verified.
+  std::string shc_issuer;
   int renew_days = 30;
   std::chrono::seconds renew_interval{3600};
   bool run_scheduler = true;
@@ -53,6 +70,15 @@ struct RenewalReport {
   int renewed_doses_changed = 0;
   int revoked_no_doses = 0;
   int failed = 0;
+};
+
+// What is published for SMART Health Card verifiers: the trust a verifier of vaxreg's own cards
+// uses (issuer, key set, revocation lists), the key set document, and a version tag (hex) that
+// changes whenever either changes (for ETag).
+struct ShcPublication {
+  std::shared_ptr<const shc::ShcTrust> trust;
+  std::string jwks;  // {"keys":[...]} with each key's crlVersion
+  std::string version;
 };
 
 // Revocation by UVCI hash, reloaded from the database after every change. Safe for concurrent
@@ -93,6 +119,21 @@ class CertificateAuthority final {
   // The signed revocation list and its version tag (for ETag).
   Result<std::string> SignedRevocationList() const;
 
+  // Whether SHCs are issued (an SHC key opened and an issuer URL), and published (an issuer URL
+  // and at least one SHC key in the folder).
+  bool can_issue_shc() const { return shc_issuer_ != nullptr; }
+  // The current publication; null when SHCs are not published.
+  std::shared_ptr<const ShcPublication> shc() const;
+  // The certificate with its SHC, made now if the row has none yet (an active row whose counted
+  // doses still hash to its doses_hash; nbf now, exp the certificate's). kNotFound for an unknown
+  // id; kFailedPrecondition without an SHC key, for an ended certificate or when the doses
+  // changed since it was issued (the renewal re-issues it); kResourceExhausted when the card
+  // would not fit one QR code.
+  Result<CertificateRecord> EnsureShc(int64_t certificate_id, const registry::Actor& actor);
+  // Makes the SHC of up to `limit` active certificates that have none; returns how many were
+  // made (rows EnsureShc refuses are skipped).
+  Result<int> BackfillShc(const registry::Actor& actor, int limit);
+
   // Issues (re-issues) the person's certificate. kNotFound for an unknown person;
   // kFailedPrecondition without counted doses or without signing keys.
   Result<CertificateRecord> IssueForPerson(int64_t person_id, const registry::Actor& actor);
@@ -127,6 +168,14 @@ class CertificateAuthority final {
                                         const registry::Actor& actor,
                                         Reissue why = Reissue::kChanged);
   void SchedulerLoop();
+  // Reloads the DCC revocation list and rebuilds the SHC publication from the database.
+  Status ReloadRevocations();
+  Status ReloadShc();
+  // The SHC of `person_id` from `doses` (their facility names looked up), or why there is none.
+  Result<shc::IssuedShc> MakeShc(storage::Connection& conn, const registry::Person& person,
+                                 const std::vector<registry::Dose>& doses,
+                                 const std::vector<registry::VaccineProduct>& catalogue,
+                                 SystemTime not_before, SystemTime expires_at) const;
 
   storage::Database& db_;
   storage::GroupCommitWriter& writer_;
@@ -138,6 +187,9 @@ class CertificateAuthority final {
   std::unique_ptr<FacilityKeyring> facility_keys_;
   std::string trust_list_;
   DatabaseRevocationList revocations_;
+  std::unique_ptr<shc::ShcIssuer> shc_issuer_;
+  mutable std::mutex shc_mu_;
+  std::shared_ptr<const ShcPublication> shc_;
 
   std::mutex scheduler_mu_;
   std::condition_variable scheduler_cv_;

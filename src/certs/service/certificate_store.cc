@@ -3,13 +3,15 @@
 #include <boost/json.hpp>
 
 #include "audit/audit_log.h"
+#include "certs/shc/numeric.h"
 
 namespace vaxreg::certs {
 namespace {
 
 constexpr char kColumns[] =
     "id, person_id, uvci, hc1, kid, doses_hash, doses, issued_at, expires_at, status, "
-    "supersedes, revoked_at, revoke_reason, issued_by, in_revocation_list";
+    "supersedes, revoked_at, revoke_reason, issued_by, in_revocation_list, shc_jws, shc_rid, "
+    "shc_kid";
 
 CertificateRecord FromRow(const storage::Row& r) {
   CertificateRecord c;
@@ -28,6 +30,9 @@ CertificateRecord FromRow(const storage::Row& r) {
   c.revoke_reason = r.IsNull(12) ? "" : r.Text(12);
   c.issued_by = r.Text(13);
   c.in_revocation_list = c.status != "active" && r.Int(14) != 0;
+  if (!r.IsNull(15)) c.shc_jws = r.Text(15);
+  if (!r.IsNull(16)) c.shc_rid = r.Text(16);
+  if (!r.IsNull(17)) c.shc_kid = r.Text(17);
   return c;
 }
 
@@ -50,16 +55,23 @@ Result<std::vector<CertificateRecord>> Many(Result<storage::Rows> rows) {
   return out;
 }
 
-// The audit view: never the HC1 text itself (it is a credential of the holder).
+// The audit view: never the HC1 text or the SHC JWS themselves (they are credentials of the
+// holder); the SHC by its rid and key.
 std::string AuditJson(const CertificateRecord& c) {
-  return boost::json::serialize(boost::json::object{{"id", c.id},
-                                                    {"person_id", c.person_id},
-                                                    {"uvci", c.uvci},
-                                                    {"kid", c.kid_hex},
-                                                    {"doses", c.doses},
-                                                    {"expires_at", c.expires_at},
-                                                    {"status", c.status},
-                                                    {"in_revocation_list", c.in_revocation_list}});
+  boost::json::object o{{"id", c.id},
+                        {"person_id", c.person_id},
+                        {"uvci", c.uvci},
+                        {"kid", c.kid_hex},
+                        {"doses", c.doses},
+                        {"expires_at", c.expires_at},
+                        {"status", c.status},
+                        {"in_revocation_list", c.in_revocation_list}};
+  if (!c.shc_rid.empty()) o["shc"] = boost::json::object{{"rid", c.shc_rid}, {"kid", c.shc_kid}};
+  return boost::json::serialize(o);
+}
+
+storage::Value TextOrNull(const std::string& s) {
+  return s.empty() ? storage::Value(nullptr) : storage::Value(s);
 }
 
 }  // namespace
@@ -81,7 +93,12 @@ std::string CertificateRecord::ToJson() const {
       {"supersedes", supersedes ? boost::json::value(*supersedes) : boost::json::value(nullptr)},
       {"revoked_at", time(revoked_at)},
       {"revoke_reason", revoke_reason},
-      {"in_revocation_list", in_revocation_list}});
+      {"in_revocation_list", in_revocation_list},
+      {"shc", shc_jws.empty() ? boost::json::value(nullptr)
+                              : boost::json::value(boost::json::object{
+                                    {"qr", shc::EncodeShcNumeric(shc_jws).value_or("")},
+                                    {"kid", shc_kid},
+                                    {"rid", shc_rid}})}});
 }
 
 Result<int64_t> RevokeRenewedCertificates(storage::Connection& conn, const Clock& clock,
@@ -112,12 +129,13 @@ Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clo
   ASSIGN_OR_RETURN(
       storage::Rows rows,
       conn.Query("INSERT INTO certificates (person_id, uvci, hc1, kid, doses_hash, doses, "
-                 "issued_at, expires_at, status, supersedes, issued_by) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10) RETURNING id",
+                 "issued_at, expires_at, status, supersedes, issued_by, shc_jws, shc_rid, shc_kid) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, $11, $12, $13) "
+                 "RETURNING id",
                  {c.person_id, c.uvci, c.hc1, c.kid_hex, c.doses_hash, c.doses, c.issued_at,
                   c.expires_at,
                   c.supersedes ? storage::Value(*c.supersedes) : storage::Value(nullptr),
-                  actor.id}));
+                  actor.id, TextOrNull(c.shc_jws), TextOrNull(c.shc_rid), TextOrNull(c.shc_kid)}));
   c.id = rows.at(0).Int(0);
   c.status = "active";
   c.issued_by = actor.id;
@@ -182,6 +200,47 @@ Result<std::vector<std::string>> ListRevokedUvcis(storage::Connection& conn, int
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(r.Text(0));
   return out;
+}
+
+Result<std::vector<ShcRevocationRow>> ListShcRevocations(storage::Connection& conn, int64_t now) {
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query("SELECT shc_kid, shc_rid, expires_at FROM certificates WHERE "
+                              "revoked_at IS NOT NULL AND in_revocation_list = 1 AND "
+                              "shc_rid IS NOT NULL ORDER BY shc_kid, shc_rid"));
+  std::vector<ShcRevocationRow> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back({r.Text(0), r.Text(1), r.Int(2) > now});
+  return out;
+}
+
+Status SetCertificateShc(storage::Connection& conn, const Clock& clock, int64_t id,
+                         std::string_view jws, std::string_view rid, std::string_view kid,
+                         const registry::Actor& actor) {
+  ASSIGN_OR_RETURN(std::optional<CertificateRecord> before, FindCertificate(conn, id));
+  if (!before || !before->shc_jws.empty()) {
+    return NotFoundError("no certificate " + std::to_string(id) + " without a SMART Health Card");
+  }
+  ASSIGN_OR_RETURN(int64_t n, conn.Execute("UPDATE certificates SET shc_jws = $1, shc_rid = $2, "
+                                           "shc_kid = $3 WHERE id = $4 AND shc_jws IS NULL",
+                                           {std::string(jws), std::string(rid), std::string(kid),
+                                            id}));
+  if (n != 1) {
+    return NotFoundError("no certificate " + std::to_string(id) + " without a SMART Health Card");
+  }
+  CertificateRecord after = *before;
+  after.shc_jws = std::string(jws);
+  after.shc_rid = std::string(rid);
+  after.shc_kid = std::string(kid);
+  return audit::AppendAudit(conn, clock,
+                            {actor.id, "certificate.shc_issue", "certificate:" + std::to_string(id),
+                             AuditJson(*before), AuditJson(after), actor.request_id});
+}
+
+Result<std::vector<CertificateRecord>> ListActiveWithoutShc(storage::Connection& conn,
+                                                            int64_t after_id, int limit) {
+  return Many(conn.Query(Select("WHERE status = 'active' AND shc_jws IS NULL AND id > $1 "
+                                "ORDER BY id LIMIT $2"),
+                         {after_id, int64_t{limit}}));
 }
 
 }  // namespace vaxreg::certs

@@ -34,11 +34,35 @@ struct CertificateRecord {
   // only by a renewal before its expiry is not: it keeps verifying until it expires. Its
   // revoked_at is then the time it stopped being the holder's current certificate.
   bool in_revocation_list = false;
+  // The SMART Health Card issued with the DCC (migration 17): its compact JWS, revocation id and
+  // key thumbprint; empty for a row without one.
+  std::string shc_jws;
+  std::string shc_rid;
+  std::string shc_kid;
 
   // {"id","person_id","uvci","hc1","kid","doses","issued_at","expires_at","status",
-  //  "supersedes","revoked_at","revoke_reason","in_revocation_list"} with ISO-8601 times.
+  //  "supersedes","revoked_at","revoke_reason","in_revocation_list",
+  //  "shc": {"qr": "shc:/...", "kid", "rid"} or null} with ISO-8601 times.
   std::string ToJson() const;
 };
+
+// The SMART Health Card revocation entries: for every certificate with an SHC that is on the
+// revocation list, its key thumbprint, rid, and whether it is still unexpired at `now` (expired
+// ones are no longer listed but still count for the list's version, which must only grow).
+struct ShcRevocationRow {
+  std::string kid;
+  std::string rid;
+  bool unexpired = false;
+};
+Result<std::vector<ShcRevocationRow>> ListShcRevocations(storage::Connection& conn, int64_t now);
+// Stores the SHC of certificate `id` (one that has none yet) and audits "certificate.shc_issue".
+// kNotFound when no certificate with this id lacks an SHC.
+Status SetCertificateShc(storage::Connection& conn, const Clock& clock, int64_t id,
+                         std::string_view jws, std::string_view rid, std::string_view kid,
+                         const registry::Actor& actor);
+// Active certificates without an SHC with id > after_id, by id, at most `limit`.
+Result<std::vector<CertificateRecord>> ListActiveWithoutShc(storage::Connection& conn,
+                                                            int64_t after_id, int limit);
 
 // Inserts `record` (id filled in) and audits "certificate.issue".
 Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clock& clock,

@@ -40,6 +40,7 @@ class ApiTest : public ::testing::Test {
     config.max_body_bytes = 64 * 1024;
     config.login_attempts_per_minute = login_attempts_per_minute_;
     config.corrections_photo_dir = web_root_.string() + "_photos";
+    config.stats_cache_seconds = 0;  // statistics read fresh after each write in a test
     Configure(config);
     // Certificate keys (the passphrase, as in production, only in the environment).
     key_dir_ = web_root_.string() + "_keys";

@@ -22,7 +22,7 @@ class AreaScopeTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
-    SeedRegistryFixture(*runtime_, 2);
+    SeedRegistryFixture(*runtime_, 3);
     CreateAccount("area.authority", auth::Role::kHealthAuthority);  // bound to 01
     CreateAccount("area.admin", auth::Role::kAdmin);
     // Facility staff accounts in the area (HN-BACHMAI) and outside it (SG-ONE).
@@ -74,6 +74,7 @@ class AreaScopeTest : public ApiTest {
       ASSIGN_OR_RETURN(auto far_booking, registry::BookRegistration(c, SystemClock::Get(), far.id,
                                                                     "SG-ONE", day, sys));
       far_booking_ = far_booking.token;
+      far_booking_id_ = far_booking.id;
       // Person 2 (Hà Nội) booked at SG-ONE: the facility, not the person, is outside.
       ASSIGN_OR_RETURN(auto near_far,
                        registry::BookRegistration(c, SystemClock::Get(), 2, "SG-ONE", day, sys));
@@ -81,6 +82,10 @@ class AreaScopeTest : public ApiTest {
       ASSIGN_OR_RETURN(
           auto near, registry::BookRegistration(c, SystemClock::Get(), 3, "HN-BACHMAI", day, sys));
       near_booking_ = near.token;
+      near_booking_id_ = near.id;
+      ASSIGN_OR_RETURN(
+          auto near2, registry::BookRegistration(c, SystemClock::Get(), 4, "HN-BACHMAI", day, sys));
+      near_second_booking_id_ = near2.id;
       // Correction requests: one per decision route about person 1 (Hà Nội), one about the far
       // person (Hồ Chí Minh City), each waiting at its province.
       auto request = [&](int64_t person, const std::string& province, const std::string& subject)
@@ -129,6 +134,7 @@ class AreaScopeTest : public ApiTest {
   int64_t far_id_ = 0, far_dose_id_ = 0;
   int64_t near_staff_id_ = 0, far_staff_id_ = 0;
   std::string far_booking_, near_at_far_facility_, near_booking_;
+  int64_t far_booking_id_ = 0, near_booking_id_ = 0, near_second_booking_id_ = 0;
   std::map<std::string, int64_t> near_requests_;
   int64_t far_request_ = 0;
 };
@@ -169,7 +175,7 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
         R"({"cccd":"079090777002","full_name":"Lê Văn Cường","dob":"1990-01-02","sex":"M","province_code":"79"})"}},
       {"POST /api/v1/registrations",
        {"/api/v1/registrations",
-        R"({"facility_code":"HN-BACHMAI","day":")" + Day(2) + R"(","person_id":2})", 201,
+        R"({"facility_code":"HN-BACHMAI","day":")" + Day(2) + R"(","person_id":1})", 201,
         "/api/v1/registrations",
         R"({"facility_code":"HN-BACHMAI","day":")" + Day(2) + R"(","person_id":)" + far + "}"}},
       {"POST /api/v1/doses",
@@ -213,6 +219,18 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
         "/api/v1/allocations",
         R"({"vaccine":"COMIRNATY","from":"79","to":"SG-ONE","quantity":1})"}},
   };
+  // Bookings: a booking of the area is cancelled, another moved; the far person's is refused.
+  const std::string far_booking = "/api/v1/registrations/" + std::to_string(far_booking_id_);
+  const std::string move_body =
+      R"({"facility_code":"HN-OTHER","day":")" + Day(3) + R"("})";
+  cases["POST /api/v1/registrations/{id}/cancel"] = {
+      "/api/v1/registrations/" + std::to_string(near_booking_id_) + "/cancel", "{}", 200,
+      far_booking + "/cancel", "{}"};
+  cases["POST /api/v1/registrations/{id}/move"] = {
+      "/api/v1/registrations/" + std::to_string(near_second_booking_id_) + "/move", move_body, 200,
+      far_booking + "/move", move_body};
+  cases["GET /api/v1/people/{id}/bookings"] = {"/api/v1/people/1/bookings", "", 200,
+                                               "/api/v1/people/" + far + "/bookings", ""};
   // Correction requests: the queue, the report and each request of the area only.
   const std::string far_req = "/api/v1/corrections/" + std::to_string(far_request_);
   auto near_req = [&](const char* route) {

@@ -3,11 +3,13 @@
 // certificate (revocation list with ETag/304, verify says "revoked"), renewal after a dose change
 // and before expiry, and POST /api/v1/verify with text, JSON and a PNG image. Doses count only
 // once their facility has signed them (POST /api/v1/facilities/{code}/sign-doses, staff of that
-// facility only); citizens read their own certificate at /api/v1/me/certificate.
+// facility only); citizens read their own certificate at /api/v1/me/certificate, and print it
+// at /api/v1/me/certificate.pdf.
 
 #include <boost/json.hpp>
 
 #include "api_fixture.h"
+#include "certs/pdf/certificate_pdf_record.h"
 #include "certs/qr_image.h"
 #include "certs/service/certificate_authority.h"
 #include "certs/trust/signed_lists.h"
@@ -314,6 +316,57 @@ TEST_F(CertificatesApiTest, CitizensReadOnlyTheirOwnCertificate) {
   EXPECT_EQ(client_->Get("/api/v1/me/certificate", theirs).status, 404);
   EXPECT_EQ(client_->Get("/api/v1/me/certificate/qr.png", theirs).status, 404);
   EXPECT_EQ(client_->Get("/api/v1/me/certificate", token_).status, 403);
+}
+
+TEST_F(CertificatesApiTest, PrintableCertificateAsPdf) {
+  CreateAccount("001090012345", auth::Role::kCitizen, "1990-04-12");  // the person's birth date
+  const std::string mine = Login("001090012345", auth::Role::kCitizen);
+  EXPECT_EQ(client_->Get("/api/v1/me/certificate.pdf", mine).status, 404);  // none issued yet
+  const boost::json::object first = Issue();
+  const boost::json::object cert = Issue();
+  const std::string id = std::to_string(cert.at("id").as_int64());
+
+  auto pdf = client_->Get("/api/v1/me/certificate.pdf", mine);
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.headers["Content-Type"], "application/pdf");
+  EXPECT_EQ(pdf.headers["Content-Disposition"],
+            "attachment; filename=\"covid19-certificate-" + id + ".pdf\"");
+  EXPECT_EQ(pdf.headers["Cache-Control"], "private, no-store");
+  EXPECT_TRUE(pdf.body.starts_with("%PDF-"));
+  EXPECT_EQ(pdf.body.find("001090012345"), std::string::npos);  // the CCCD is printed masked
+  // The signer prints any current certificate; a superseded one is refused (409).
+  auto by_id = client_->Get("/api/v1/certificates/" + id + "/certificate.pdf", token_);
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  EXPECT_TRUE(by_id.body.starts_with("%PDF-"));
+  EXPECT_EQ(client_->Get("/api/v1/certificates/" + std::to_string(first.at("id").as_int64()) +
+                             "/certificate.pdf",
+                         token_)
+                .status,
+            409);
+  EXPECT_EQ(client_->Get("/api/v1/certificates/" + id + "/certificate.pdf", mine).status, 403);
+
+  // What the page says, read from the registry: the signed doses the certificate was made from.
+  auto conn = runtime_->db().Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto record = certs::FindCertificate(**conn, cert.at("id").as_int64());
+  ASSERT_TRUE(record.ok() && record->has_value());
+  auto page = certs::CertificatePdfInputFor(**conn, **record, registry::BuiltInVaccines());
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(page->full_name, "Nguyễn Văn Ánh");
+  EXPECT_EQ(page->id_kind, certs::IdentityKind::kCccd);
+  EXPECT_EQ(page->status, certs::PrintedStatus::kFullyVaccinated);
+  ASSERT_EQ(page->doses.size(), 2u);
+  EXPECT_EQ(page->doses[1].number, 2);
+  EXPECT_EQ(certs::FormatDayDmy(page->doses[1].date), "29/08/2021");
+  EXPECT_EQ(page->doses[1].lot, "FK2");
+  EXPECT_EQ(page->doses[1].facility, "Bệnh viện");
+  EXPECT_EQ(page->hc1, std::string(cert.at("hc1").as_string()));
+  EXPECT_EQ(page->uvci, std::string(cert.at("uvci").as_string()));
+
+  // A citizen without a certificate gets the 404 of a missing one.
+  CreateAccount("079190000001", auth::Role::kCitizen);
+  const std::string theirs = Login("079190000001", auth::Role::kCitizen);
+  EXPECT_EQ(client_->Get("/api/v1/me/certificate.pdf", theirs).status, 404);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Correction requests end to end over HTTP on a real server (SQLite; the _pg build runs the same
 // on PostgreSQL): a citizen uploads a photo and self-declares a dose, the facility approves it,
-// the certificate is re-issued at once and the old QR verifies as revoked; deadlines escalate
+// the certificate is re-issued at once in every format (EU DCC, SMART Health Card, PDF) and the
+// old DCC and SHC verify as revoked; deadlines escalate
 // with a moved clock; the clock stops while the citizen is asked for information; bad input,
 // strangers' records, other areas and floods are refused; two handlers deciding at once give
 // exactly one winner.
@@ -8,7 +9,12 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <sstream>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "api_fixture.h"
@@ -119,6 +125,24 @@ class CorrectionsApiTest : public ApiTest {
     return r.Json().as_object();
   }
 
+  // The text of a PDF as poppler's pdftotext reads it (poppler-utils, from install-deps).
+  static std::string PdfText(const std::string& pdf) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() /
+                         ("vaxreg-pdf-" + std::to_string(::getpid()) + "-" +
+                          std::to_string(reinterpret_cast<uintptr_t>(&pdf)));
+    fs::create_directories(dir);
+    std::ofstream(dir / "c.pdf", std::ios::binary) << pdf;
+    const int rc = std::system(("pdftotext -enc UTF-8 '" + (dir / "c.pdf").string() + "' '" +
+                                (dir / "c.txt").string() + "'")
+                                   .c_str());
+    EXPECT_EQ(rc, 0) << "pdftotext failed (is poppler-utils installed?)";
+    std::stringstream text;
+    text << std::ifstream(dir / "c.txt").rdbuf();
+    fs::remove_all(dir);
+    return text.str();
+  }
+
   corrections::SweepReport SweepAt(int64_t unix_seconds) {
     FakeClock clock(FromUnixSeconds(unix_seconds));
     Result<corrections::SweepReport> report = corrections::SweepReport{};
@@ -138,7 +162,12 @@ TEST_F(CorrectionsApiTest, SelfDeclaredDoseApprovedReissuesCertificateAndRevokes
   auto issued = client_->Post("/api/v1/certificates", "{\"person_id\":1}", signer_);
   ASSERT_EQ(issued.status, 201) << issued.body;
   const std::string old_hc1(issued.Json().at("hc1").as_string());
+  const std::string old_uvci(issued.Json().at("uvci").as_string());
   ASSERT_TRUE(Verify(old_hc1).at("valid").as_bool());
+  // The same certificate as a SMART Health Card.
+  ASSERT_TRUE(issued.Json().at("shc").is_object()) << issued.body;
+  const std::string old_shc(issued.Json().at("shc").at("qr").as_string());
+  ASSERT_TRUE(Verify(old_shc).at("valid").as_bool());
 
   json::object req = DeclareDose2();
   const std::string tracking(req.at("tracking").as_string());
@@ -185,6 +214,31 @@ TEST_F(CorrectionsApiTest, SelfDeclaredDoseApprovedReissuesCertificateAndRevokes
       << json::serialize(new_check);
   record = client_->Get("/api/v1/me/record", citizen_);
   EXPECT_EQ(record.Json().at("status").at("status").as_string(), "fully") << record.body;
+
+  // Every format changed with it: the old SHC is revoked by its rid, the new one (as the QR
+  // text and as the .smart-health-card download) carries both doses, and the printable PDF
+  // names the new certificate and dose 2.
+  json::object old_shc_check = Verify(old_shc);
+  EXPECT_FALSE(old_shc_check.at("valid").as_bool());
+  EXPECT_EQ(old_shc_check.at("failures").as_array()[0].at("code").as_string(), "revoked");
+  const std::string new_shc(mine.Json().at("shc").at("qr").as_string());
+  json::object new_shc_check = Verify(new_shc);
+  EXPECT_TRUE(new_shc_check.at("valid").as_bool()) << json::serialize(new_shc_check);
+  EXPECT_EQ(new_shc_check.at("certificate").at("doses").as_int64(), 2);
+  auto card = client_->Get("/api/v1/me/certificate.smart-health-card", citizen_);
+  ASSERT_EQ(card.status, 200) << card.body;
+  auto card_check = client_->Send(http_::verb::post, "/api/v1/verify", card.body,
+                                  {{"Content-Type", "application/smart-health-card"}});
+  ASSERT_EQ(card_check.status, 200) << card_check.body;
+  EXPECT_TRUE(card_check.Json().at("valid").as_bool()) << card_check.body;
+  EXPECT_EQ(card_check.Json().at("certificate").at("doses").as_int64(), 2);
+  auto pdf = client_->Get("/api/v1/me/certificate.pdf", citizen_);
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  const std::string page = PdfText(pdf.body);
+  const std::string new_uvci(mine.Json().at("uvci").as_string());
+  EXPECT_NE(page.find(new_uvci), std::string::npos) << page;
+  EXPECT_EQ(page.find(old_uvci), std::string::npos) << page;
+  EXPECT_NE(page.find("15/09/2021"), std::string::npos) << page;
 
   // Decided once: a second decision is a conflict; the citizen heard of the approval.
   Approve(id, staff_, 409);

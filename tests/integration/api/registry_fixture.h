@@ -30,6 +30,17 @@ inline void AddActiveFacility(storage::Connection& c, const std::string& code,
   }
 }
 
+// Adds the active facility `code` in Hà Nội with room for `capacity` bookings a day.
+inline void AddFacilityWithCapacity(app::Runtime& rt, const std::string& code, int64_t capacity) {
+  Status st = rt.writer().SubmitAndWait([&](storage::Connection& c) {
+    AddActiveFacility(c, code, "01", "006", "00199");
+    return c
+        .Execute("UPDATE facilities SET daily_capacity = $1 WHERE code = $2", {capacity, code})
+        .status();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
 inline registry::Person MakeTestPerson(const std::string& cccd, const std::string& name) {
   registry::NewPerson np;
   np.cccd = cccd;

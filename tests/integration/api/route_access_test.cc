@@ -115,13 +115,32 @@ std::map<std::string, Probe> Probes() {
       {"GET /api/v1/certificates/{id}", {"/api/v1/certificates/999999", none, 404}},
       {"GET /api/v1/certificates/{id}/qr.svg", {"/api/v1/certificates/999999/qr.svg", none, 404}},
       {"GET /api/v1/certificates/{id}/qr.png", {"/api/v1/certificates/999999/qr.png", none, 404}},
+      {"GET /api/v1/certificates/{id}/certificate.pdf",
+       {"/api/v1/certificates/999999/certificate.pdf", none, 404}},
       // The fixture citizen has no certificate: 404 for the citizen, 403 for everyone else.
       {"GET /api/v1/me/certificate", {"/api/v1/me/certificate", none, 404}},
       {"GET /api/v1/me/certificate/qr.svg", {"/api/v1/me/certificate/qr.svg", none, 404}},
       {"GET /api/v1/me/certificate/qr.png", {"/api/v1/me/certificate/qr.png", none, 404}},
+      {"GET /api/v1/me/certificate.pdf", {"/api/v1/me/certificate.pdf", none, 404}},
       // Staff of HN-BACHMAI sign its doses (certificates_api_test: other facilities get 403).
       {"POST /api/v1/facilities/{code}/sign-doses",
        {"/api/v1/facilities/HN-BACHMAI/sign-doses", [](int) { return std::string("{}"); }}},
+      // SMART Health Cards: the key set is public (the fixture's key folder has an SHC key), a
+      // kid without a list is 404 for everyone; the fixture citizen has no certificate (404) and
+      // person 999999 does not exist (404 for every allowed caller; shc_api_test covers success).
+      {"GET /.well-known/jwks.json", {"/.well-known/jwks.json", none}},
+      {"GET /.well-known/crl/{file}", {"/.well-known/crl/no-such-kid.json", none, 404}},
+      {"GET /api/v1/me/certificate.smart-health-card",
+       {"/api/v1/me/certificate.smart-health-card", none, 404}},
+      {"GET /api/v1/me/certificate/shc-qr.svg", {"/api/v1/me/certificate/shc-qr.svg", none, 404}},
+      {"GET /api/v1/me/certificate/shc-qr.png", {"/api/v1/me/certificate/shc-qr.png", none, 404}},
+      {"POST /fhir/Patient/{id}/$health-cards-issue",
+       {"/fhir/Patient/999999/$health-cards-issue",
+        [](int) {
+          return std::string(R"({"resourceType":"Parameters","parameter":[{"name":"credentialType",)"
+                             R"("valueUri":"https://smarthealth.cards#immunization"}]})");
+        },
+        404}},
       {"GET /api/v1/trust-list", {"/api/v1/trust-list", none}},
       {"GET /api/v1/revocation-list", {"/api/v1/revocation-list", none}},
       {"POST /api/v1/verify",
@@ -197,6 +216,16 @@ std::map<std::string, Probe> Probes() {
                  std::to_string(n + 1) + "}";
         },
         201}},
+      // Bookings: no booking 999999 (404 once access is granted); the fixture citizen is person
+      // 1, whose bookings every allowed role may list.
+      {"POST /api/v1/registrations/{id}/cancel",
+       {"/api/v1/registrations/999999/cancel", [](int) { return std::string("{}"); }, 404}},
+      {"POST /api/v1/registrations/{id}/move",
+       {"/api/v1/registrations/999999/move",
+        [](int) { return std::string(R"({"facility_code":"HN-BACHMAI","day":"2030-01-01"})"); },
+        404}},
+      {"GET /api/v1/me/bookings", {"/api/v1/me/bookings", none}},
+      {"GET /api/v1/people/{id}/bookings", {"/api/v1/people/1/bookings", none}},
       {"POST /api/v1/checkin",
        {"/api/v1/checkin",
         [](int) {
@@ -205,8 +234,10 @@ std::map<std::string, Probe> Probes() {
         }}},
       {"GET /api/v1/stats/doses", {"/api/v1/stats/doses?from=2021-01-01", none}},
       {"GET /api/v1/stats/coverage", {"/api/v1/stats/coverage", none}},
+      {"GET /api/v1/areas", {"/api/v1/areas?parent=01", none}},
       {"GET /api/v1/stats/registrations", {"/api/v1/stats/registrations", none}},
       {"GET /api/v1/stats/stock", {"/api/v1/stats/stock", none}},
+      {"GET /api/v1/stats/supply", {"/api/v1/stats/supply", none}},
       {"POST /api/v1/shipments",
        {"/api/v1/shipments",
         [](int) {

@@ -153,11 +153,11 @@ class RotatePassphraseTest : public ::testing::Test {
 
 TEST_F(RotatePassphraseTest, ReencryptsEveryOldKeyUnderTheNewPassphrase) {
   const std::vector<fs::path> files = KeyFiles();
-  ASSERT_EQ(files.size(), 4u);  // CSCA, list signer, DSC 1, one facility key
+  ASSERT_EQ(files.size(), 5u);  // CSCA, list signer, DSC 1, SHC key 1, one facility key
   auto done = KeyStore::RotatePassphrase(dir_, kOld, kNew);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
-  EXPECT_EQ(done->keys, 4);
-  EXPECT_EQ(done->had_old_encryption, 4);
+  EXPECT_EQ(done->keys, 5);
+  EXPECT_EQ(done->had_old_encryption, 5);
   for (const fs::path& f : files) {
     const std::string pem = Slurp(f);
     EXPECT_EQ(ParsePbkdf2(pem).iterations, kKeyPbkdf2Iterations) << f;

@@ -52,6 +52,34 @@ TEST_F(KeyStoreTest, InitMakesCscaListSignerAndDscWithVaccinationEku) {
   EXPECT_EQ(AlreadyExistsError("").code(), KeyStore::Init(dir_, kPass, Utc(2024, 1, 1)).code());
 }
 
+TEST_F(KeyStoreTest, InitAndRotateShcMakeSmartHealthCardKeysThatAreNeverDscs) {
+  ASSERT_TRUE(KeyStore::Init(dir_, kPass, Utc(2024, 1, 1)).ok());
+  Result<KeyStore> ks = KeyStore::Open(dir_, kPass);
+  ASSERT_TRUE(ks.ok()) << ks.status().ToString();
+  ASSERT_EQ(ks->shc_keys().size(), 1u);
+  const Certificate& shc = *ks->shc_keys()[0];
+  EXPECT_TRUE(VerifyIssuedBy(shc, *ks->csca()).ok());
+  // documentSigning, like the list signer; and never among the DSCs a trust store is built from.
+  EXPECT_EQ(shc.extended_key_usages(), std::vector<std::string>{"1.3.6.1.5.5.7.3.36"});
+  ASSERT_EQ(ks->dscs().size(), 1u);
+  EXPECT_NE(ks->dscs()[0]->der(), shc.der());
+  ASSERT_NE(ks->active_shc().key, nullptr);
+  EXPECT_EQ(EVP_PKEY_eq(ks->active_shc().key.get(), shc.public_key()), 1);
+  ASSERT_TRUE(KeyStore::RotateShc(dir_, kPass, Utc(2024, 6, 1)).ok());
+  Result<KeyStore> pub = KeyStore::LoadPublic(dir_);
+  ASSERT_TRUE(pub.ok());
+  ASSERT_EQ(pub->shc_keys().size(), 2u);
+  EXPECT_EQ(pub->active_shc().certificate, pub->shc_keys().back());
+  EXPECT_EQ(pub->active_shc().key, nullptr);
+  EXPECT_EQ(pub->dscs().size(), 1u);
+  // A folder made before SHC support (no shc/) still opens, without an SHC key.
+  fs::remove_all(dir_ / "shc");
+  Result<KeyStore> old = KeyStore::Open(dir_, kPass);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_TRUE(old->shc_keys().empty());
+  EXPECT_EQ(old->active_shc().key, nullptr);
+}
+
 TEST_F(KeyStoreTest, PrivateKeysAreEncryptedAndPrivate) {
   ASSERT_TRUE(KeyStore::Init(dir_, kPass, Utc(2024, 1, 1)).ok());
   for (const fs::path& f : {dir_ / "csca.key.pem", dir_ / "dsc" / "0001.key.pem",

@@ -142,6 +142,35 @@ TEST(QrRenderTest, JpegScanDecodesBack) {
   EXPECT_EQ(*text, kHc1);
 }
 
+// The largest single-QR SMART Health Card of the shared vectors (a 1,194-character JWS) at level
+// L fits version 22 (105 modules) and decodes back, from PNG and from SVG.
+TEST(QrRenderTest, LargestSmartHealthCardFitsVersion22AtLevelL) {
+  std::FILE* f = std::fopen(VAXREG_SHARED_DIR
+                            "/conformance/shc/devtools-testdata/test-example-1195-byte-qrnumeric.txt",
+                            "rb");
+  if (f == nullptr) GTEST_SKIP() << "no shared SHC vectors";
+  std::string shc(4096, '\0');
+  shc.resize(std::fread(shc.data(), 1, shc.size(), f));
+  std::fclose(f);
+  ASSERT_TRUE(shc.starts_with("shc:/"));
+  QrRenderOptions level_l;
+  level_l.low_error_correction = true;
+  Result<std::string> svg = RenderQrSvg(shc, level_l);
+  ASSERT_TRUE(svg.ok()) << svg.status().ToString();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(*svg, m, std::regex("viewBox=\"0 0 ([0-9]+) ")));
+  EXPECT_LE(std::stoi(m[1]) - 2 * level_l.margin, 17 + 4 * 22);
+  EXPECT_EQ(DecodeQrFromPng(GrayToPng(RasteriseSvg(*svg))).value_or(""), shc);
+  Result<std::string> png = RenderQrPng(shc, level_l);
+  ASSERT_TRUE(png.ok());
+  EXPECT_EQ(DecodeQrFromImage(*png).value_or(""), shc);
+  // At the DCC's level Q the same text needs a larger symbol.
+  Result<std::string> q = RenderQrSvg(shc);
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(std::regex_search(*q, m, std::regex("viewBox=\"0 0 ([0-9]+) ")));
+  EXPECT_GT(std::stoi(m[1]) - 8, 17 + 4 * 22);
+}
+
 TEST(QrRenderTest, RejectsBadInput) {
   EXPECT_EQ(RenderQrPng("").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(RenderQrSvg(std::string(kMaxQrTextBytes + 1, 'A')).status().code(),

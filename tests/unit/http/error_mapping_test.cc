@@ -45,7 +45,8 @@ TEST(ErrorResponseTest, HasTheOneErrorShape) {
   EXPECT_TRUE(res.keep_alive());
   EXPECT_EQ(boost::json::parse(res.body()),
             boost::json::parse(R"({"error":{"code":"INVALID_ARGUMENT",
-                "message":"field 'age' must be an integer, got string","field":"age"}})"));
+                "message":"field 'age' must be an integer, got string","field":"age",
+                "reason":"field.not_integer","params":{"field":"age","kind":"string"}}})"));
 }
 
 TEST(ErrorResponseTest, OmitsEmptyFieldAndFollowsTheRequest) {

@@ -19,7 +19,7 @@ function booking(j: Json): Booking {
     facility_name: j.facility_name ? String(j.facility_name) : undefined,
     day: String(j.day ?? ""),
     dose_number: j.dose_number === undefined || j.dose_number === null ? undefined : Number(j.dose_number),
-    status: String(j.status ?? "active"),
+    status: String(j.status ?? "booked"),
     qr: j.qr ? String(j.qr) : j.qr_text ? String(j.qr_text) : undefined,
   };
 }

@@ -29,6 +29,7 @@ export async function findFacilities(
   if (filter.district) p.set("district", filter.district);
   if (filter.q.trim()) p.set("q", filter.q.trim());
   if (filter.after) p.set("after", filter.after);
+  p.set("status", "active");
   p.set("limit", "20");
   const r = await api<Json>(`/api/v1/facilities?${p}`, { signal, anonymous: true });
   const items = ((r.items as Json[]) ?? []).map((f) => {

@@ -20,14 +20,14 @@ const str = (v: unknown) => (v === undefined || v === null ? "" : String(v));
 
 export async function dailyDoses(signal: AbortSignal): Promise<{ as_of: string; items: DailyDoses[] }> {
   const r = await api<Json>("/api/v1/stats/doses?level=national", { signal });
-  const items = (r.items as Json[]).map((i) => ({ day: str(i.day), doses: num(i.doses), avg7: i.avg7 === undefined ? undefined : num(i.avg7) }));
+  const items = (r.items as Json[]).map((i) => ({ day: str(i.day), doses: num(i.doses), avg7: i.avg_7d === undefined || i.avg_7d === null ? undefined : num(i.avg_7d) }));
   return { as_of: str(r.as_of), items };
 }
 
 function coverageRow(i: Json): CoverageRow {
   return {
-    code: str(i.code ?? i.province_code ?? i.district_code),
-    name: str(i.name ?? i.province ?? i.district),
+    code: str(i.district_code ?? i.province_code),
+    name: str(i.district ?? i.province),
     population: num(i.population),
     at_least_one_dose: num(i.at_least_one_dose),
     fully_vaccinated: num(i.fully_vaccinated),
@@ -49,12 +49,12 @@ export async function coverage(level: "province" | "district", province: string,
 export async function supply(signal: AbortSignal): Promise<{ as_of: string; items: SupplyRow[] }> {
   const r = await api<Json>("/api/v1/stats/supply", { signal });
   const items = (r.items as Json[]).map((i) => ({
-    code: str(i.code ?? i.province_code),
-    name: str(i.name ?? i.province),
+    code: str(i.province_code),
+    name: str(i.province),
     delivered: num(i.delivered),
     allocated: num(i.allocated),
     given: num(i.given),
-    ratio: i.ratio === null || i.ratio === undefined ? null : num(i.ratio),
+    ratio: i.given_per_allocated === null || i.given_per_allocated === undefined ? null : num(i.given_per_allocated),
     rank: i.rank === null || i.rank === undefined ? null : num(i.rank),
   }));
   return { as_of: str(r.as_of), items };

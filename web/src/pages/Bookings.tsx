@@ -83,8 +83,10 @@ export function Bookings(_: { params: Record<string, string> }) {
     }
   }
 
-  const active = (list.data ?? []).filter((b) => b.status === "active");
-  const past = (list.data ?? []).filter((b) => b.status !== "active");
+  // "booked" for a day already gone is shown as missed (the server marks it so on the next booking).
+  const isActive = (b: Booking) => b.status === "booked" && b.day >= todayIso();
+  const active = (list.data ?? []).filter(isActive);
+  const past = (list.data ?? []).filter((b) => !isActive(b)).map((b) => (b.status === "booked" ? { ...b, status: "missed" } : b));
   return (
     <Layout title={t("book.title")}>
       <h1 tabIndex={-1}>{t("book.title")}</h1>
@@ -101,8 +103,8 @@ export function Bookings(_: { params: Record<string, string> }) {
               {b.dose_number !== undefined && <> · {t("book.dose", { n: b.dose_number })}</>}
             </h2>
             <p><span class={`tag tag--${b.status}`}>{statusLabel(b.status)}</span></p>
-            {b.status === "active" && b.qr && <QrCode text={b.qr} label={t("book.qrAlt")} />}
-            {b.status === "active" && (
+            {isActive(b) && b.qr && <QrCode text={b.qr} label={t("book.qrAlt")} />}
+            {isActive(b) && (
               <div class="button-group">
                 <button type="button" class="button button--secondary" onClick={() => setMoving(moving === b.id ? null : b.id)}
                   aria-expanded={moving === b.id}>{t("book.move")}</button>

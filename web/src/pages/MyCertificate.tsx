@@ -40,11 +40,29 @@ function useBlobUrl(path: string | null): string | null {
   return url;
 }
 
+// Fetches an authenticated file and hands it to the browser as a download.
+async function download(path: string, fileName: string): Promise<void> {
+  const res = await apiFetch(path);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 export function MyCertificate(_: { params: Record<string, string> }) {
   const cert = useAsync((signal) => api<Certificate>("/api/v1/me/certificate", { signal }), []);
   const qr = useBlobUrl(cert.data ? `/api/v1/me/certificate/qr.svg?v=${cert.data.id}` : null);
   const png = useBlobUrl(cert.data ? `/api/v1/me/certificate/qr.png?v=${cert.data.id}` : null);
   const [full, setFull] = useState(false);
+  const [problem, setProblem] = useState<unknown>(undefined);
+  const fetchFile = (path: string, name: string) => {
+    setProblem(undefined);
+    download(path, name).catch(setProblem);
+  };
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!full) return;
@@ -77,12 +95,19 @@ export function MyCertificate(_: { params: Record<string, string> }) {
           </figure>
           <div class="button-group">
             <button type="button" class="button" onClick={() => setFull(true)} disabled={!qr}>{t("cert.fullscreen")}</button>
+            <button type="button" class="button button--secondary" onClick={() => fetchFile("/api/v1/me/certificate.pdf", "chung-nhan-tiem-chung.pdf")}>
+              {t("cert.downloadPdf")}
+            </button>
+            <button type="button" class="button button--secondary" onClick={() => fetchFile("/api/v1/me/certificate.smart-health-card", "chung-nhan.smart-health-card")}>
+              {t("cert.downloadShc")}
+            </button>
             {png && (
               <a class="button button--secondary" href={png} download={`vaxreg-${cert.data.uvci.replace(/[^A-Za-z0-9]+/g, "-")}.png`}>
                 {t("cert.downloadPng")}
               </a>
             )}
           </div>
+          {problem !== undefined && <ErrorNotice error={problem} />}
           <dl class="summary-list">
             <div><dt>{t("cert.uvci")}</dt><dd class="mono">{cert.data.uvci}</dd></div>
           </dl>

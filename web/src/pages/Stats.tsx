@@ -10,6 +10,7 @@ import { SortableTable, type Column } from "../components/SortableTable";
 import { ErrorNotice, Loading } from "../components/Status";
 import { TileMap } from "../components/TileMap";
 import { useAsync, type AsyncState } from "../components/use_async";
+import { WhenVisible } from "../components/WhenVisible";
 import { compareNames, formatDate, formatDateTime, formatNumber, formatPercent } from "../format";
 import { lang, t, hasMessage } from "../i18n";
 
@@ -24,12 +25,15 @@ function AsOf({ at, csv }: { at: string; csv: string }) {
   );
 }
 
-function Headline({ national, totalDoses }: { national: CoverageRow; totalDoses: number | null }) {
-  const pop = national.population;
+// The four headline figures. Drawn at once with placeholders, in the same shape as with figures,
+// so nothing below moves when they arrive.
+function Headline({ national, totalDoses }: { national?: CoverageRow; totalDoses: number | null }) {
+  const pop = national?.population ?? 0;
   const items = [
-    { label: t("stats.atLeastOne"), value: national.at_least_one_dose },
-    { label: t("stats.fully"), value: national.fully_vaccinated },
-    { label: t("stats.booster"), value: national.booster },
+    { label: t("stats.atLeastOne"), value: national?.at_least_one_dose },
+    { label: t("stats.fully"), value: national?.fully_vaccinated },
+    { label: t("stats.booster"), value: national?.booster },
+    { label: t("stats.totalDoses"), value: totalDoses ?? undefined, total: true },
   ];
   return (
     <ul class="stat-cards">
@@ -37,15 +41,11 @@ function Headline({ national, totalDoses }: { national: CoverageRow; totalDoses:
         <li key={i.label}>
           <span class="stat-value">{formatNumber(i.value)}</span>
           <span class="stat-label">{i.label}</span>
-          {pop > 0 && <span class="stat-label">{t("stats.ofPopulation", { pct: formatPercent(share(i.value, pop)) })}</span>}
+          <span class="stat-label">
+            {!i.total && pop > 0 && i.value !== undefined ? t("stats.ofPopulation", { pct: formatPercent(share(i.value, pop)) }) : "\u00a0"}
+          </span>
         </li>
       ))}
-      {totalDoses !== null && (
-        <li>
-          <span class="stat-value">{formatNumber(totalDoses)}</span>
-          <span class="stat-label">{t("stats.totalDoses")}</span>
-        </li>
-      )}
     </ul>
   );
 }
@@ -141,16 +141,34 @@ function DailyTable({ rows, valueLabel }: { rows: { day: string; value: number; 
   );
 }
 
+const Registrations = memo(function Registrations(_: { lang: string }) {
+  const regs = useAsync((s) => registrations(s), []);
+  return (
+    <section aria-labelledby="reg-title" class="lazy-section">
+        <h2 id="reg-title">{t("stats.registrations")}</h2>
+        {regs.loading && !regs.data && <Loading />}
+        {regs.error !== undefined && <ErrorNotice error={regs.error} retry={regs.reload} />}
+        {regs.data && regs.data.items.length === 0 && <p>{t("stats.noData")}</p>}
+        {regs.data && regs.data.items.length > 0 && (
+          <>
+            <DailyChart label={t("stats.registrations")} points={regs.data.items.map((d) => ({ day: d.day, value: d.registrations }))} />
+            <DailyTable valueLabel={t("stats.registrationsCount")} rows={regs.data.items.map((d) => ({ day: d.day, value: d.registrations }))} />
+          </>
+        )}
+        {regs.data && <AsOf at={regs.data.as_of} csv="/api/v1/stats/registrations?level=national&format=csv" />}
+    </section>
+  );
+});
+
 export function Stats(_: { params: Record<string, string> }) {
   const national = useAsync((s) => coverage("province", "", s), []);
   const daily = useAsync((s) => dailyDoses(s), []);
-  const regs = useAsync((s) => registrations(s), []);
   const total = daily.data ? daily.data.items.reduce((a, b) => a + b.doses, 0) : null;
   return (
     <Layout title={t("stats.title")}>
       <h1 tabIndex={-1}>{t("stats.title")}</h1>
       <p class="lead">{t("stats.lead")}</p>
-      <div class="reserve-headline">{national.data && <Headline national={national.data.national} totalDoses={total} />}</div>
+      <Headline national={national.data?.national} totalDoses={total} />
       {national.error !== undefined && <ErrorNotice error={national.error} retry={national.reload} />}
 
       <section aria-labelledby="daily-title">
@@ -170,22 +188,10 @@ export function Stats(_: { params: Record<string, string> }) {
         </div>
       </section>
 
-      <CoverageSection provinces={national} lang={lang.get()} />
-      <SupplySection lang={lang.get()} />
+      <WhenVisible minHeight="40rem"><CoverageSection provinces={national} lang={lang.get()} /></WhenVisible>
+      <WhenVisible minHeight="40rem"><SupplySection lang={lang.get()} /></WhenVisible>
+      <WhenVisible minHeight="30rem"><Registrations lang={lang.get()} /></WhenVisible>
 
-      <section aria-labelledby="reg-title" class="lazy-section">
-        <h2 id="reg-title">{t("stats.registrations")}</h2>
-        {regs.loading && !regs.data && <Loading />}
-        {regs.error !== undefined && <ErrorNotice error={regs.error} retry={regs.reload} />}
-        {regs.data && regs.data.items.length === 0 && <p>{t("stats.noData")}</p>}
-        {regs.data && regs.data.items.length > 0 && (
-          <>
-            <DailyChart label={t("stats.registrations")} points={regs.data.items.map((d) => ({ day: d.day, value: d.registrations }))} />
-            <DailyTable valueLabel={t("stats.registrationsCount")} rows={regs.data.items.map((d) => ({ day: d.day, value: d.registrations }))} />
-            <AsOf at={regs.data.as_of} csv="/api/v1/stats/registrations?level=national&format=csv" />
-          </>
-        )}
-      </section>
     </Layout>
   );
 }
