@@ -40,4 +40,9 @@ function(vaxreg_test name)
   target_link_libraries(${name} PRIVATE ${T_DEPS} vaxreg_test_support GTest::gtest GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60
                        TEST_PREFIX "${name}." )
+  # Collected for the `unit_tests` target (tests/CMakeLists.txt): the sanitizer pass builds and
+  # runs only these.
+  if("unit" IN_LIST T_LABELS)
+    set_property(GLOBAL APPEND PROPERTY VAXREG_UNIT_TEST_TARGETS ${name})
+  endif()
 endfunction()

@@ -1,7 +1,7 @@
 #pragma once
 // A real vaxreg server (app::Runtime: real wiring, a temp-file SQLite database, HTTP on port 0)
-// with one logged-in account per role, for API tests. A test binary built with
-// VAXREG_TEST_BACKEND_POSTGRES runs the server on a fresh PostgreSQL database instead
+// with one logged-in account per role, for API tests. Run with VAXREG_TEST_BACKEND=postgres (the
+// NAME_pg tests of a vaxreg_backend_test binary) it serves a fresh PostgreSQL database instead
 // (support/backend.h).
 
 #include <gtest/gtest.h>
