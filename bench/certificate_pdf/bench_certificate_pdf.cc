@@ -1,14 +1,15 @@
 // Measures, in one run and on the same threads:
 //   raw:    one-page A4 PDFs/s that cairo writes to memory with nothing on the page (surface for
 //           a stream, cairo_create, show_page, finish): the floor of any cairo PDF;
-//   raw QR: the same page with only the certificate's QR symbol on it, one rectangle per run of
-//           dark modules filled as one path (matrix encoded once, outside the loop): what cairo
-//           alone costs for the page's heaviest part;
-//   full:   certs::RenderCertificatePdf calls/s for a certificate with three doses and an HC1
-//           text of a real certificate's length: QR encoded and drawn, pango layout of every
-//           text, fonts subset and embedded;
+//   raw QR: the same page with only the certificate's two QR symbols on it (EU DCC and SMART
+//           Health Card, 60 mm each), drawn as the renderer draws them: one 1-bit image mask per
+//           symbol, nearest-neighbour (matrices encoded once, outside the loop);
+//   full:   certs::RenderCertificatePdf calls/s for a certificate with three doses, an HC1 text
+//           and an SHC of real certificates' lengths: both QR codes encoded and drawn, pango
+//           layout of every text, fonts subset and embedded;
 // and prints full/raw and full/raw QR. Also single-thread costs: the first certificate of a
-// thread (fonts loaded), the QR matrix alone, a warm PDF, and the same page as a 150 dpi PNG.
+// thread (fonts loaded), the two QR matrices alone (libqrencode), a warm PDF, and the same page
+// as a 150 dpi PNG.
 // Usage: bench_certificate_pdf [threads=2] [seconds per workload=12]
 
 #include <cairo-pdf.h>
@@ -23,7 +24,9 @@
 #include "bench/common/rate.h"
 #include "certs/codec/base45.h"
 #include "certs/pdf/certificate_pdf.h"
+#include "certs/pdf/qr_symbol.h"
 #include "certs/qr/qr_render.h"
+#include "certs/shc/numeric.h"
 
 namespace {
 
@@ -55,26 +58,19 @@ struct BlankPage {
   }
 };
 
-// The page with only the QR symbol (60 mm, as on the certificate).
+constexpr double kQrPoints = 60 * 72 / 25.4;  // 60 mm, as on the certificate
+
+// The page with only the two QR symbols, drawn by the renderer's own DrawQrSymbol.
 struct QrOnlyPage {
-  const QrMatrix* qr;
+  const QrMatrix* dcc;
+  const QrMatrix* shc;
   int MakeState() const { return 0; }
   void Run(int&) const {
     std::string out;
     cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(Append, &out, 595.28, 841.89);
     cairo_t* cr = cairo_create(surface);
-    const double module = 60 * 72 / 25.4 / qr->width;
-    for (int y = 0; y < qr->width; ++y) {
-      int x = 0;
-      while (x < qr->width) {
-        const int start = x;
-        while (x < qr->width && qr->Dark(x, y)) ++x;
-        if (x > start)
-          cairo_rectangle(cr, 380 + start * module, 150 + y * module, (x - start) * module, module);
-        ++x;
-      }
-    }
-    cairo_fill(cr);
+    DrawQrSymbol(cr, *dcc, 380, 150, kQrPoints);
+    DrawQrSymbol(cr, *shc, 380, 600, kQrPoints);
     cairo_show_page(cr);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
@@ -112,6 +108,15 @@ CertificatePdfInput Input() {
   std::string cose(372, '\0');
   for (char& c : cose) c = static_cast<char>(rng());
   in.hc1 = "HC1:" + Base45Encode(cose);
+  // A SMART Health Card of the same three doses is a compact JWS of ~900 characters.
+  static constexpr char kBase64Url[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string jws;
+  for (int part = 0; part < 3; ++part) {
+    if (part > 0) jws += '.';
+    for (int i = 0; i < (part == 1 ? 720 : 86); ++i) jws += kBase64Url[rng() % 64];
+  }
+  in.shc_qr = shc::EncodeShcNumeric(jws).value();
   in.uvci = "URN:UVCI:01:VN:7Q2M4K8Z1X5C3V6B9N0L2J4H6G#K";
   in.issued_on = std::chrono::year{2022} / 3 / 1;
   in.valid_until = std::chrono::year{2023} / 3 / 1;
@@ -136,11 +141,17 @@ int main(int argc, char** argv) {
   if (!first.ok()) Die(first.status().ToString());
   Result<QrMatrix> matrix = EncodeQrMatrix(input.hc1);
   if (!matrix.ok()) Die(matrix.status().ToString());
-  std::printf("certificate PDF: %zu bytes, QR version %d (%d modules, %.2f mm each)\n",
-              first->size(), (matrix->width - 17) / 4, matrix->width, 60.0 / matrix->width);
+  const QrRenderOptions level_l{.low_error_correction = true};
+  Result<QrMatrix> shc_matrix = EncodeQrMatrix(input.shc_qr, level_l);
+  if (!shc_matrix.ok()) Die(shc_matrix.status().ToString());
+  std::printf(
+      "certificate PDF: %zu bytes; DCC QR version %d (%d modules, %.2f mm each), SHC QR version "
+      "%d (%d modules, %.2f mm each)\n",
+      first->size(), (matrix->width - 17) / 4, matrix->width, 60.0 / matrix->width,
+      (shc_matrix->width - 17) / 4, shc_matrix->width, 60.0 / shc_matrix->width);
 
   const BlankPage raw;
-  const QrOnlyPage raw_qr{&*matrix};
+  const QrOnlyPage raw_qr{&*matrix, &*shc_matrix};
   const Certificate full{&input};
   const auto [raw_rate, full_rate] = bench::AlternatingCallRates(threads, seconds, raw, full);
   std::printf("raw  blank cairo PDF pages:   %10.1f /s\n", raw_rate);
@@ -154,10 +165,15 @@ int main(int argc, char** argv) {
   int state = 0;
   std::printf("single thread: first certificate (fonts loaded) %.1f ms\n", cold_ms);
   std::printf(
-      "  blank page %.1f us, QR matrix %.1f us, QR-only page %.1f us, certificate PDF "
+      "  blank page %.1f us, both QR matrices %.1f us, QR-only page %.1f us, certificate PDF "
       "%.1f us\n",
       bench::MicrosPerCall([&] { raw.Run(state); }, 200),
-      bench::MicrosPerCall([&] { (void)EncodeQrMatrix(input.hc1); }, 200),
+      bench::MicrosPerCall(
+          [&] {
+            (void)EncodeQrMatrix(input.hc1);
+            (void)EncodeQrMatrix(input.shc_qr, level_l);
+          },
+          200),
       bench::MicrosPerCall([&] { raw_qr.Run(state); }, 100),
       bench::MicrosPerCall([&] { full.Run(state); }, 100));
   std::printf("  same page as PNG at 150 dpi %.1f us\n",

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
+#include "certs/pdf/qr_symbol.h"
 #include "certs/qr/qr_render.h"
 
 namespace vaxreg::certs {
@@ -20,9 +22,9 @@ constexpr double kPageHeight = 841.89;
 constexpr double kMargin = 42.5;  // 15 mm
 constexpr double kContentWidth = kPageWidth - 2 * kMargin;
 constexpr double kMm = 72.0 / 25.4;
-// The QR symbol (without its quiet zone) is 60 mm wide: an HC1 certificate at level Q is a
+// Each QR symbol (without its quiet zone) is 60 mm wide: an HC1 certificate at level Q is a
 // version 17-18 symbol, so modules are 0.67-0.7 mm, which phone cameras read from paper and from
-// photocopies.
+// photocopies; a SMART Health Card at level L (version 15-22) gets 0.57-0.78 mm modules.
 constexpr double kQrSize = 60 * kMm;
 constexpr int kQrQuietModules = 4;
 
@@ -177,12 +179,13 @@ class Page {
     return h;
   }
 
-  void Rule(double y) {
+  // A horizontal rule at `y`, `width` points long from the left margin.
+  void Rule(double y, double width = kContentWidth) {
     if (measuring_) return;
     cairo_set_source_rgb(cr_, kRule.r, kRule.g, kRule.b);
     cairo_set_line_width(cr_, 0.6);
     cairo_move_to(cr_, kMargin, y);
-    cairo_line_to(cr_, kMargin + kContentWidth, y);
+    cairo_line_to(cr_, kMargin + width, y);
     cairo_stroke(cr_);
   }
 
@@ -205,30 +208,19 @@ double Measure(Page& page, const Part& part) {
   return h;
 }
 
-// The QR symbol with its top-left corner at (x, y), `size` points wide, on a white quiet zone:
-// each horizontal run of dark modules is one rectangle, all filled at once (no seams).
+// The QR symbol with its top-left corner at (x, y), `size` points wide, on a white quiet zone
+// (the modules as DrawQrSymbol draws them).
 void DrawQr(cairo_t* cr, const QrMatrix& qr, double x, double y, double size) {
   const double m = size / qr.width;
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_rectangle(cr, x - kQrQuietModules * m, y - kQrQuietModules * m,
                   size + 2 * kQrQuietModules * m, size + 2 * kQrQuietModules * m);
   cairo_fill(cr);
-  cairo_new_path(cr);
-  for (int row = 0; row < qr.width; ++row) {
-    for (int col = 0; col < qr.width;) {
-      if (!qr.Dark(col, row)) {
-        ++col;
-        continue;
-      }
-      int run = 1;
-      while (col + run < qr.width && qr.Dark(col + run, row)) ++run;
-      cairo_rectangle(cr, x + col * m, y + row * m, run * m, m);
-      col += run;
-    }
-  }
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  cairo_fill(cr);
+  DrawQrSymbol(cr, qr, x, y, size);
 }
+
+// The width of a QR box: the symbol and its quiet zone.
+double QrBoxWidth(const QrMatrix& qr) { return kQrSize + 2 * kQrQuietModules * kQrSize / qr.width; }
 
 Status CheckInput(const CertificatePdfInput& in) {
   if (in.full_name.empty()) return InvalidArgumentError("the certificate has no holder name");
@@ -258,7 +250,7 @@ double DrawHeading(Page& page, double y) {
 double DrawHolder(Page& page, const CertificatePdfInput& in, const QrMatrix& qr, double top) {
   cairo_t* cr = page.cr();
   const double module = kQrSize / qr.width;
-  const double qr_box = kQrSize + 2 * kQrQuietModules * module;
+  const double qr_box = QrBoxWidth(qr);
   const double qr_x = kX + kW - qr_box;
   const double left_w = kW - qr_box - 18;
   const Style value{.size = 12};
@@ -364,52 +356,74 @@ double DrawDoses(Page& page, const CertificatePdfInput& in, double y, double bot
   return y + 14;
 }
 
-// The certificate's identifier, dates and issuer, how to verify, and why the number is masked.
-// Returns the y below it.
-double DrawFooter(Page& page, const CertificatePdfInput& in, double y) {
+// The certificate's identifier, dates and issuer, how to verify, and why the number is masked;
+// at the right, the SMART Health Card's QR code when there is one. Returns the y below it.
+double DrawFooter(Page& page, const CertificatePdfInput& in, const QrMatrix* shc, double top) {
+  // With a card, the text takes what the card's QR box leaves.
+  const double shc_box = shc != nullptr ? QrBoxWidth(*shc) : 0;
+  const double text_w = shc != nullptr ? kContentWidth - shc_box - 14 : kContentWidth;
+  double y = top;
   y += page.Field("Mã định danh chứng nhận / Unique certificate identifier (UVCI)",
-                  Clean(in.uvci, kMaxFieldBytes), kX, y, kW, {.size = 10, .max_lines = 1}) +
+                  Clean(in.uvci, kMaxFieldBytes), kX, y, text_w, {.size = 10, .max_lines = 1}) +
        8;
-  const double date_w = kW * 0.27;
+  // The two dates and the issuer side by side; beside a card's QR code the issuer goes below
+  // the dates, so no label is cut.
+  const bool narrow = shc != nullptr;
+  const double date_w = narrow ? text_w / 2 : text_w * 0.27;
   const Style value{.size = 12};
   double h =
       page.Field("Ngày cấp / Issued on", FormatDayDmy(in.issued_on), kX, y, date_w - 8, value);
   h = std::max(h, page.Field("Có giá trị đến / Valid until", FormatDayDmy(in.valid_until),
                              kX + date_w, y, date_w - 8, value));
-  h = std::max(h, page.Field("Cơ quan cấp / Issued by", "Bộ Y tế / Ministry of Health, Viet Nam",
-                             kX + 2 * date_w, y, kW - 2 * date_w, {.size = 11}));
+  const char* kIssuer = "Bộ Y tế / Ministry of Health, Viet Nam";
+  if (narrow) {
+    y += h + 6;
+    h = page.Field("Cơ quan cấp / Issued by", kIssuer, kX, y, text_w, {.size = 11});
+  } else {
+    h = std::max(h, page.Field("Cơ quan cấp / Issued by", kIssuer, kX + 2 * date_w, y,
+                               text_w - 2 * date_w, {.size = 11}));
+  }
   y += h + 10;
-  page.Rule(y);
+  page.Rule(y, text_w);
   y += 7;
   const std::string where = Clean(in.verify_address, kMaxFieldBytes);
   y += page.Text("Kiểm tra chứng nhận: quét mã QR tại trang " + where +
                      " của cổng thông tin tiêm chủng, hoặc bằng ứng dụng kiểm tra chứng nhận "
-                     "EU DCC bất kỳ. Chỉ mã QR có chữ ký hợp lệ mới có giá trị.",
-                 kX, y, kW, {.size = 8.5, .max_lines = 3}) +
+                     "EU DCC hay SMART Health Card bất kỳ. Chỉ mã QR có chữ ký hợp lệ mới có "
+                     "giá trị.",
+                 kX, y, text_w, {.size = 8.5, .max_lines = 5}) +
        3;
-  y += page.Text("To verify: scan the QR code at the vaccination portal's " + where +
-                     " page, or with any EU DCC verifier app. Only a QR code with a valid "
-                     "signature is proof.",
-                 kX, y, kW, {.size = 8.5, .max_lines = 3}) +
+  y += page.Text("To verify: scan a QR code at the vaccination portal's " + where +
+                     " page, or with any EU DCC or SMART Health Card verifier app. Only a QR "
+                     "code with a valid signature is proof.",
+                 kX, y, text_w, {.size = 8.5, .max_lines = 5}) +
        5;
   y += page.Text(
       "Số giấy tờ được che một phần để bảo vệ thông tin cá nhân. / The identity number "
       "is partly hidden to protect personal data.",
-      kX, y, kW, {.size = 7.5, .colour = kGrey, .max_lines = 2});
-  return y;
+      kX, y, text_w, {.size = 7.5, .colour = kGrey, .max_lines = 3});
+  if (shc == nullptr) return y;
+  const double qr_x = kX + kContentWidth - shc_box;
+  const double quiet = kQrQuietModules * kQrSize / shc->width;
+  if (!page.measuring()) DrawQr(page.cr(), *shc, qr_x + quiet, top + quiet, kQrSize);
+  double qr_y = top + shc_box + 2;
+  qr_y += page.Text("Mã QR SMART Health Card / SMART Health Card QR code", qr_x, qr_y, shc_box,
+                    {.size = 8, .colour = kGrey, .align = PANGO_ALIGN_CENTER, .max_lines = 2});
+  return std::max(y, qr_y);
 }
 
 // Draws the whole page (in points) on `cr`. kFailedPrecondition when a glyph is missing.
-Status DrawPage(cairo_t* cr, const CertificatePdfInput& in, const QrMatrix& qr) {
+Status DrawPage(cairo_t* cr, const CertificatePdfInput& in, const QrMatrix& qr,
+                const QrMatrix* shc) {
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   Page page(cr);
   double y = DrawHeading(page, kMargin);
   y = DrawHolder(page, in, qr, y);
   // The footer goes below the table; the table gets what the footer leaves of the page.
-  const double footer_h = Measure(page, [&] { return DrawFooter(page, in, 0); });
+  const double footer_h = Measure(page, [&] { return DrawFooter(page, in, shc, 0); });
   y = DrawDoses(page, in, y, kPageHeight - kMargin - footer_h);
-  DrawFooter(page, in, y);
+  DrawFooter(page, in, shc, y);
   if (page.unknown_glyphs() > 0) {
     return FailedPreconditionError(
         "no installed font can draw the certificate's text (install fonts-noto-core or "
@@ -440,6 +454,23 @@ cairo_status_t WriteToSink(void* closure, const unsigned char* data, unsigned in
   return CAIRO_STATUS_SUCCESS;
 }
 
+// The page's QR symbols: the DCC's at level Q, the SHC's (when the certificate has one) at
+// level L as its specification fixes.
+struct Symbols {
+  QrMatrix dcc;
+  std::optional<QrMatrix> shc;
+  const QrMatrix* shc_or_null() const { return shc ? &*shc : nullptr; }
+};
+
+Result<Symbols> EncodeSymbols(const CertificatePdfInput& in) {
+  Symbols out;
+  ASSIGN_OR_RETURN(out.dcc, EncodeQrMatrix(in.hc1));
+  if (!in.shc_qr.empty()) {
+    ASSIGN_OR_RETURN(out.shc, EncodeQrMatrix(in.shc_qr, {.low_error_correction = true}));
+  }
+  return out;
+}
+
 Result<std::string> Finish(cairo_surface_t* surface, const Sink& sink, const char* what) {
   if (sink.over)
     return ResourceExhaustedError(std::string("the certificate ") + what + " is too large");
@@ -468,7 +499,7 @@ std::string FormatDayDmy(std::chrono::sys_days day) {
 
 Result<std::string> RenderCertificatePdf(const CertificatePdfInput& input) {
   RETURN_IF_ERROR(CheckInput(input));
-  ASSIGN_OR_RETURN(QrMatrix qr, EncodeQrMatrix(input.hc1));
+  ASSIGN_OR_RETURN(Symbols qr, EncodeSymbols(input));
   Sink sink(kMaxCertificatePdfBytes);
   SurfacePtr surface(
       cairo_pdf_surface_create_for_stream(WriteToSink, &sink, kPageWidth, kPageHeight));
@@ -488,7 +519,7 @@ Result<std::string> RenderCertificatePdf(const CertificatePdfInput& input) {
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, date);
   {
     CairoPtr cr(cairo_create(surface.get()));
-    RETURN_IF_ERROR(DrawPage(cr.get(), input, qr));
+    RETURN_IF_ERROR(DrawPage(cr.get(), input, qr.dcc, qr.shc_or_null()));
     cairo_show_page(cr.get());
   }
   cairo_surface_finish(surface.get());
@@ -500,7 +531,7 @@ Result<std::string> RenderCertificatePng(const CertificatePdfInput& input, doubl
     return InvalidArgumentError("the resolution must be 72..300 dots per inch");
   }
   RETURN_IF_ERROR(CheckInput(input));
-  ASSIGN_OR_RETURN(QrMatrix qr, EncodeQrMatrix(input.hc1));
+  ASSIGN_OR_RETURN(Symbols qr, EncodeSymbols(input));
   const double scale = dots_per_inch / 72.0;
   SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24,
                                                 static_cast<int>(kPageWidth * scale + 0.5),
@@ -508,7 +539,7 @@ Result<std::string> RenderCertificatePng(const CertificatePdfInput& input, doubl
   {
     CairoPtr cr(cairo_create(surface.get()));
     cairo_scale(cr.get(), scale, scale);
-    RETURN_IF_ERROR(DrawPage(cr.get(), input, qr));
+    RETURN_IF_ERROR(DrawPage(cr.get(), input, qr.dcc, qr.shc_or_null()));
   }
   cairo_surface_flush(surface.get());
   Sink sink(4 * kMaxCertificatePdfBytes);

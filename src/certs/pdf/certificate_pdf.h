@@ -3,8 +3,9 @@
 // drawn with cairo (PDF, or a PNG of the same page) and laid out with pango so Vietnamese
 // diacritics shape correctly. The page carries the holder's name, date of birth, identity number
 // (masked: a printed page gets photocopied), vaccination status, a table of doses, the EU DCC QR
-// code drawn as vector rectangles 60 mm wide (scans from paper), the UVCI, issue and expiry
-// dates, the issuer and how to verify.
+// code and, when the certificate has one, the SMART Health Card QR code (each 60 mm wide, so it
+// scans from paper; drawn as sharp 1-bit images), the UVCI, issue and expiry dates, the issuer
+// and how to verify.
 //
 // Fonts are the system's (fontconfig): Noto Sans, else DejaVu Sans (Debian's fonts-noto-core,
 // fonts-dejavu-core); nothing is downloaded or embedded from elsewhere. When no installed font
@@ -52,6 +53,9 @@ struct CertificatePdfInput {
   PrintedStatus status = PrintedStatus::kFullyVaccinated;
   std::vector<CertificatePdfDose> doses;  // oldest first
   std::string hc1;                        // "HC1:..." (at most kMaxQrTextBytes)
+  // The same certificate as a SMART Health Card, "shc:/..." (at most kMaxQrTextBytes); "" when
+  // it has none (the page then carries the DCC's QR code alone).
+  std::string shc_qr;
   std::string uvci;
   std::chrono::sys_days issued_on{};
   std::chrono::sys_days valid_until{};

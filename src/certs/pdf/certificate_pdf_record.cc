@@ -4,6 +4,7 @@
 
 #include "certs/service/certificate_authority.h"
 #include "certs/service/dose_signing.h"
+#include "certs/shc/numeric.h"
 #include "registry/dose.h"
 #include "registry/dose_service.h"
 #include "registry/facility.h"
@@ -84,6 +85,9 @@ Result<CertificatePdfInput> CertificatePdfInputFor(
     in.doses.push_back(std::move(row));
   }
   in.hc1 = record.hc1;
+  if (!record.shc_jws.empty()) {
+    ASSIGN_OR_RETURN(in.shc_qr, shc::EncodeShcNumeric(record.shc_jws));
+  }
   in.uvci = record.uvci;
   in.issued_on = registry::DayOf(record.issued_at);
   in.valid_until = registry::DayOf(record.expires_at);

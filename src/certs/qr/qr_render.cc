@@ -34,8 +34,8 @@ bool Dark(const QRcode& q, int x, int y) { return (q.data[y * q.width + x] & 1) 
 
 }  // namespace
 
-Result<QrMatrix> EncodeQrMatrix(std::string_view text) {
-  ASSIGN_OR_RETURN(QrPtr code, Encode(text, QrRenderOptions{}));
+Result<QrMatrix> EncodeQrMatrix(std::string_view text, const QrRenderOptions& options) {
+  ASSIGN_OR_RETURN(QrPtr code, Encode(text, options));
   QrMatrix m;
   m.width = code->width;
   m.dark.resize(static_cast<size_t>(code->width) * code->width);

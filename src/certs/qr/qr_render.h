@@ -32,14 +32,14 @@ Result<std::string> RenderQrSvg(std::string_view text, const QrRenderOptions& op
 // An 8-bit greyscale PNG. Same errors, plus kInvalidArgument for a scale or margin out of range.
 Result<std::string> RenderQrPng(std::string_view text, const QrRenderOptions& options = {});
 
-// The symbol itself, for renderers that draw it (the printable certificate draws each run of
-// dark modules as a vector rectangle): `width` x `width` modules, row by row, without the quiet
-// zone. Same encoding and errors as RenderQrSvg.
+// The symbol itself, for renderers that draw it (the printable certificate): `width` x `width`
+// modules, row by row, without the quiet zone. Same encoding and errors as RenderQrSvg; of
+// `options` only the error correction level counts.
 struct QrMatrix {
   int width = 0;
   std::vector<bool> dark;
   bool Dark(int x, int y) const { return dark[static_cast<size_t>(y) * width + x]; }
 };
-Result<QrMatrix> EncodeQrMatrix(std::string_view text);
+Result<QrMatrix> EncodeQrMatrix(std::string_view text, const QrRenderOptions& options = {});
 
 }  // namespace vaxreg::certs

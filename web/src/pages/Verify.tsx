@@ -3,7 +3,6 @@
 // browser, against the trust and revocation lists (kept by the service worker for offline use).
 // The verdict lives only in this component's state: nothing about the person is stored.
 import { useEffect, useRef, useState } from "preact/hooks";
-import jsQR from "jsqr";
 import { Layout } from "../components/Layout";
 import { Field } from "../components/Field";
 import { formatDate, formatDateTime } from "../format";
@@ -77,7 +76,26 @@ function reasonText(reason: string): string {
   return hasMessage(key) ? t(key) : reason;
 }
 
-function decodeImage(source: CanvasImageSource, width: number, height: number): string | null {
+type JsQr = typeof import("jsqr").default;
+let jsQrLoading: Promise<JsQr> | null = null;
+
+// jsQR is most of this page's code, so it is fetched when the camera or a picture first needs
+// it: the page itself loads and answers input sooner. The service worker caches its chunk with
+// the rest of the app, so scanning works offline too.
+function loadJsQr(): Promise<JsQr> {
+  jsQrLoading ??= import("jsqr").then((m) => m.default);
+  jsQrLoading.catch(() => {
+    jsQrLoading = null;  // try again next time
+  });
+  return jsQrLoading;
+}
+
+function decodeImage(
+  jsQR: JsQr,
+  source: CanvasImageSource,
+  width: number,
+  height: number,
+): string | null {
   const canvas = document.createElement("canvas");
   const scale = Math.min(1, 1280 / Math.max(width, height));
   canvas.width = Math.max(1, Math.round(width * scale));
@@ -167,8 +185,10 @@ export function Verify(_: { params: Record<string, string> }) {
     setNotice(null);
     setVerdict(null);
     try {
+      const decoderLoading = loadJsQr();  // fetched while the camera starts
       const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
       streamRef.current = stream;
+      const decoder = await decoderLoading;
       setScanning(true);
       const video = videoRef.current!;
       video.srcObject = stream;
@@ -176,7 +196,7 @@ export function Verify(_: { params: Record<string, string> }) {
       const tick = () => {
         if (!streamRef.current) return;
         if (video.readyState >= 2 && video.videoWidth > 0) {
-          const found = decodeImage(video, video.videoWidth, video.videoHeight);
+          const found = decodeImage(decoder, video, video.videoWidth, video.videoHeight);
           if (found) {
             stopCamera();
             check(found);
@@ -195,8 +215,8 @@ export function Verify(_: { params: Record<string, string> }) {
   async function fromFile(file: File | undefined) {
     if (!file) return;
     try {
-      const bitmap = await createImageBitmap(file);
-      const found = decodeImage(bitmap, bitmap.width, bitmap.height);
+      const [decoder, bitmap] = await Promise.all([loadJsQr(), createImageBitmap(file)]);
+      const found = decodeImage(decoder, bitmap, bitmap.width, bitmap.height);
       bitmap.close();
       if (found) await check(found);
       else setNotice(t("verify.noQrInImage"));

@@ -1,7 +1,8 @@
 // The printable certificate: a one-page A4 PDF whose text (read back by poppler's pdftotext)
 // keeps Vietnamese diacritics and both languages, never shows the whole identity number, and
-// whose QR code decodes back to the HC1 text (zxing-cpp) both from the page rasterised by cairo
-// and from the PDF itself rasterised by poppler's pdftoppm, at 60 mm across.
+// whose QR codes (the EU DCC's and, when there is one, the SMART Health Card's) decode back
+// (zxing-cpp) both from the page rasterised by cairo and from the PDF itself rasterised by
+// poppler's pdftoppm, at 60 mm across.
 
 #define ZX_USE_UTF8 1
 #include "certs/pdf/certificate_pdf.h"
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +30,7 @@
 #include "certs/codec/base45.h"
 #include "certs/qr/qr_render.h"
 #include "certs/qr_image.h"
+#include "certs/shc/numeric.h"
 
 // Under LeakSanitizer (preset asan-ubsan): fontconfig keeps the patterns of the fonts cairo loads
 // for the life of the process, about 30 KB once per font and size, not per page (measured with
@@ -70,6 +73,20 @@ CertificatePdfInput SampleInput(int doses = 3) {
   in.issued_on = Day(2022, 1, 15);
   in.valid_until = Day(2023, 1, 15);
   return in;
+}
+
+// The QR text of a SMART Health Card of a typical size: a compact JWS of ~900 characters
+// ("shc:/" and ~1,800 digits, a version 19-20 symbol at level L).
+std::string SampleShcQr() {
+  static constexpr char kBase64Url[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::mt19937 rng(20211001);
+  std::string jws;
+  for (int part = 0; part < 3; ++part) {
+    if (part > 0) jws += '.';
+    for (int i = 0; i < (part == 1 ? 720 : 86); ++i) jws += kBase64Url[rng() % 64];
+  }
+  return shc::EncodeShcNumeric(jws).value();
 }
 
 // A scratch folder, removed afterwards.
@@ -118,6 +135,17 @@ class CertificatePdfTest : public ::testing::Test {
     return text;
   }
 
+  // The page as poppler's pdftoppm rasterises it at `dpi`, as a PNG.
+  std::string RasterisePdf(const std::string& pdf, int dpi) {
+    const std::string file = Save("raster.pdf", pdf);
+    Run("pdftoppm -r " + std::to_string(dpi) + " -png -singlefile '" + file + "' '" +
+        (dir_ / "raster").string() + "'");
+    std::ifstream in(dir_ / "raster.png", std::ios::binary);
+    std::stringstream png;
+    png << in.rdbuf();
+    return png.str();
+  }
+
   // pdfinfo says the PDF has exactly one page.
   bool OnePage(const std::string& pdf, const std::string& name) {
     const std::string info = Run("pdfinfo '" + Save(name, pdf) + "'");
@@ -135,7 +163,7 @@ struct FoundQr {
   double width_px = 0;
 };
 
-FoundQr FindQr(const std::string& png) {
+std::vector<FoundQr> FindQrs(const std::string& png) {
   struct Reader {
     const std::string* data;
     size_t at = 0;
@@ -166,14 +194,21 @@ FoundQr FindQr(const std::string& png) {
   cairo_surface_destroy(image);
   ZXing::DecodeHints hints;
   hints.setFormats(ZXing::BarcodeFormat::QRCode);
-  ZXing::Result r =
-      ZXing::ReadBarcode(ZXing::ImageView(grey.data(), w, h, ZXing::ImageFormat::Lum), hints);
-  FoundQr found;
-  if (!r.isValid()) return found;
-  found.text = r.text();
-  const auto& p = r.position();
-  found.width_px = std::hypot(p.topRight().x - p.topLeft().x, p.topRight().y - p.topLeft().y);
+  std::vector<FoundQr> found;
+  for (const ZXing::Result& r :
+       ZXing::ReadBarcodes(ZXing::ImageView(grey.data(), w, h, ZXing::ImageFormat::Lum), hints)) {
+    if (!r.isValid()) continue;
+    const auto& p = r.position();
+    found.push_back(
+        {r.text(), std::hypot(p.topRight().x - p.topLeft().x, p.topRight().y - p.topLeft().y)});
+  }
   return found;
+}
+
+// The one QR code on a page (empty text when there is none or more than one).
+FoundQr FindQr(const std::string& png) {
+  std::vector<FoundQr> all = FindQrs(png);
+  return all.size() == 1 ? all[0] : FoundQr{};
 }
 
 TEST_F(CertificatePdfTest, OnePageA4WithBothLanguagesAndTheNameIntact) {
@@ -255,6 +290,36 @@ TEST_F(CertificatePdfTest, QrCodeOfThePdfItselfDecodesBack) {
   EXPECT_EQ(*text, in.hc1);
 }
 
+TEST_F(CertificatePdfTest, BothQrCodesPrintAtSixtyMillimetresAndDecodeFromThePdf) {
+  CertificatePdfInput in = SampleInput();
+  in.shc_qr = SampleShcQr();
+  Result<std::string> pdf = RenderCertificatePdf(in);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+  EXPECT_TRUE(OnePage(*pdf, "both.pdf"));
+  const std::string text = PdfText(*pdf);
+  EXPECT_NE(text.find("EU DCC QR code"), std::string::npos) << text;
+  EXPECT_NE(text.find("SMART Health Card QR code"), std::string::npos) << text;
+  EXPECT_NE(text.find("Comirnaty"), std::string::npos) << text;
+  for (int dpi : {150, 200}) {
+    const std::vector<FoundQr> codes = FindQrs(RasterisePdf(*pdf, dpi));
+    std::vector<std::string> texts;
+    for (const FoundQr& qr : codes) {
+      texts.push_back(qr.text);
+      const double mm = qr.width_px / dpi * 25.4;
+      EXPECT_GE(mm, 50.0) << dpi << " dpi";
+      EXPECT_LE(mm, 62.0) << dpi << " dpi";
+    }
+    std::sort(texts.begin(), texts.end());
+    std::vector<std::string> expected = {in.hc1, in.shc_qr};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(texts, expected) << dpi << " dpi";
+  }
+  // The cairo PNG of the same page carries both as well.
+  Result<std::string> png = RenderCertificatePng(in, 150);
+  ASSERT_TRUE(png.ok());
+  EXPECT_EQ(FindQrs(*png).size(), 2u);
+}
+
 TEST_F(CertificatePdfTest, AtMostTwelveDoseRowsAndTheRestCounted) {
   CertificatePdfInput in = SampleInput(15);
   in.doses.back().lot = "NEWEST";
@@ -267,6 +332,17 @@ TEST_F(CertificatePdfTest, AtMostTwelveDoseRowsAndTheRestCounted) {
   EXPECT_EQ(text.find("OLDEST"), std::string::npos);  // the newest twelve are printed
   EXPECT_NE(text.find("+3 earlier doses not printed"), std::string::npos) << text;
   EXPECT_NE(text.find("+3 mũi tiêm trước đó"), std::string::npos) << text;
+
+  // With the SMART Health Card's code beside the footer the page still holds the newest doses
+  // and counts the rest.
+  in.shc_qr = SampleShcQr();
+  pdf = RenderCertificatePdf(in);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+  EXPECT_TRUE(OnePage(*pdf, "many-shc.pdf"));
+  const std::string with_card = PdfText(*pdf);
+  EXPECT_NE(with_card.find("NEWEST"), std::string::npos);
+  EXPECT_EQ(with_card.find("OLDEST"), std::string::npos);
+  EXPECT_NE(with_card.find("earlier doses not printed"), std::string::npos) << with_card;
 }
 
 TEST_F(CertificatePdfTest, HostileFieldsStayOnOnePage) {
