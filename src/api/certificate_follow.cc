@@ -5,34 +5,34 @@
 #include <boost/json/object.hpp>
 
 #include "certs/service/certificate_authority.h"
+#include "certs/service/refresh_queue.h"
 
 namespace vaxreg::api {
 
-boost::json::array FollowCertificates(ApiServices& s, const std::vector<std::string>& facilities,
-                                      const std::vector<int64_t>& people, bool identity_changed,
+Status QueueCertificateFollow(ApiServices& s, storage::Connection& conn,
+                              std::span<const int64_t> people,
+                              std::span<const std::string> facilities, bool identity_changed) {
+  const int64_t grace = s.certificates != nullptr && s.certificates->can_issue()
+                            ? s.certificates->refresh_grace_seconds()
+                            : 0;  // no keys here: any server with keys may take it at once
+  return certs::EnqueueCertificateRefresh(conn, ToUnixSeconds(s.clock.Now()), people, facilities,
+                                          identity_changed, grace)
+      .status();
+}
+
+boost::json::array FollowCertificates(ApiServices& s, std::span<const int64_t> people,
                                       const registry::Actor& actor) {
   boost::json::array issued;
-  if (s.certificates == nullptr || !s.certificates->can_issue()) return issued;
-  for (const std::string& facility : facilities) {
-    if (facility.empty()) continue;
-    auto signed_batch = s.certificates->SignFacilityDoses(facility, 20000, actor);
-    if (!signed_batch.ok() && signed_batch.status().code() != StatusCode::kFailedPrecondition) {
-      spdlog::error("signing the changed doses of {} failed: {}", facility,
-                    signed_batch.status().ToString());
-    }
+  if (s.certificates == nullptr || !s.certificates->can_issue() || people.empty()) return issued;
+  auto handled = s.certificates->HandleRefreshes(people, actor);
+  if (!handled.ok()) {
+    spdlog::error("re-issuing certificates after a change failed (queued for a retry): {}",
+                  handled.status().ToString());
+    return issued;
   }
-  for (int64_t person : people) {
-    auto refreshed = s.certificates->RefreshPerson(person, identity_changed, actor);
-    if (!refreshed.ok()) {
-      spdlog::error("re-issuing the certificate of person {} failed: {}", person,
-                    refreshed.status().ToString());
-      continue;
-    }
-    if (*refreshed) {
-      issued.push_back(boost::json::object{{"person_id", person},
-                                           {"uvci", (*refreshed)->uvci},
-                                           {"certificate_id", (*refreshed)->id}});
-    }
+  for (const certs::CertificateRecord& c : *handled) {
+    issued.push_back(boost::json::object{
+        {"person_id", c.person_id}, {"uvci", c.uvci}, {"certificate_id", c.id}});
   }
   return issued;
 }

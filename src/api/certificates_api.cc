@@ -245,7 +245,10 @@ awaitable<http::Response> Verify(ApiServices& s, http::RequestContext& ctx) {
     co_return http::JsonResponse(http_::status::ok, VerifyShcJson(s, text, minimal), ctx.request);
   }
   static const certs::InMemoryTrustStore kNoTrust;
-  const certs::TrustStore& trust = s.certificates ? s.certificates->trust() : kNoTrust;
+  // A snapshot: a key reload while this request verifies does not pull it away.
+  const std::shared_ptr<const certs::TrustStore> loaded =
+      s.certificates ? s.certificates->trust() : nullptr;
+  const certs::TrustStore& trust = loaded ? *loaded : kNoTrust;
   const certs::RevocationChecker* revocations =
       s.certificates ? &s.certificates->revocations() : nullptr;
   certs::VerificationResult r = certs::VerifyHc1(text, trust, s.clock.Now(), revocations);

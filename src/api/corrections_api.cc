@@ -429,9 +429,11 @@ awaitable<http::Response> Approve(ApiServices& s, http::RequestContext& ctx) {
   const corrections::Handler h{*ctx.principal, ctx.request_id};
   const auto catalogue = s.vaccines.Get();
   Result<corrections::Decision> out = InternalError("not run");
-  storage::WriteFn write = [&](storage::Connection& c) {
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
     out = s.corrections->Approve(c, *catalogue, h, *id, in);
-    return out.status();
+    if (!out.ok()) return out.status();
+    return QueueCertificateFollow(s, c, out->people_to_refresh, out->facilities_to_sign,
+                                  out->identity_changed);
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
@@ -439,10 +441,7 @@ awaitable<http::Response> Approve(ApiServices& s, http::RequestContext& ctx) {
   // The certificate follows at once: the facility signs the changed doses (step 2), then the
   // person's certificate is re-issued and the old one revoked (step 3).
   const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
-  auto follow = [&] {
-    return FollowCertificates(s, out->facilities_to_sign, out->people_to_refresh,
-                              out->identity_changed, actor);
-  };
+  auto follow = [&] { return FollowCertificates(s, out->people_to_refresh, actor); };
   json::array certificates = co_await RunBlocking(s.blocking_pool, follow);
   json::object res = corrections::RequestToJson(out->request, Now(s));
   res["reissued_certificates"] = std::move(certificates);

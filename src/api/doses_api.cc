@@ -295,9 +295,11 @@ awaitable<http::Response> VoidDose(ApiServices& s, http::RequestContext& ctx) {
   const registry::DoseWriter writer = DoseWriterFor(ctx);
   const auto catalogue = s.vaccines.Get();
   Result<registry::Dose> voided = InternalError("not run");
-  storage::WriteFn write = [&](storage::Connection& c) {
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
     voided = registry::VoidDose(c, s.clock, *catalogue, *id, *reason, writer);
-    return voided.status();
+    if (!voided.ok()) return voided.status();
+    const int64_t person = voided->person_id;
+    return QueueCertificateFollow(s, c, {&person, 1}, {}, false);
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
@@ -305,7 +307,7 @@ awaitable<http::Response> VoidDose(ApiServices& s, http::RequestContext& ctx) {
   // revoked), not at the next renewal sweep.
   const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
   const std::vector<int64_t> people{voided->person_id};
-  auto follow = [&] { return FollowCertificates(s, {}, people, false, actor); };
+  auto follow = [&] { return FollowCertificates(s, people, actor); };
   co_await RunBlocking(s.blocking_pool, follow);
   co_return RawJsonResponse(http_::status::ok, registry::DoseJson(*voided), ctx.request);
 }

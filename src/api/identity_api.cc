@@ -84,9 +84,11 @@ awaitable<http::Response> Decide(ApiServices& s, http::RequestContext& ctx,
   if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
   Result<identity::ReviewItem> decided = InternalError("not run");
   const std::string actor = ctx.principal->ActorId();
-  storage::WriteFn write = [&](storage::Connection& c) {
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
     decided = identity::DecideReview(c, s.clock, *unit, *id, decision, actor, ctx.request_id);
-    return decided.status();
+    if (!decided.ok() || decision != identity::ReviewDecision::kAccept) return decided.status();
+    const int64_t person = *id;
+    return QueueCertificateFollow(s, c, {&person, 1}, {}, true);
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
@@ -94,7 +96,7 @@ awaitable<http::Response> Decide(ApiServices& s, http::RequestContext& ctx,
     // The record took the register's identity: the certificate must say it at once.
     const registry::Actor who{actor, ctx.request_id};
     const std::vector<int64_t> people{*id};
-    auto follow = [&] { return FollowCertificates(s, {}, people, true, who); };
+    auto follow = [&] { return FollowCertificates(s, people, who); };
     co_await RunBlocking(s.blocking_pool, follow);
   }
   const char* outcome = decision == identity::ReviewDecision::kAccept ? "accepted" : "rejected";
@@ -135,7 +137,7 @@ awaitable<http::Response> DecideDuplicate(ApiServices& s, http::RequestContext& 
   const auto catalogue = s.vaccines.Get();
   Result<identity::MergeProposal> decided = InternalError("not run");
   const std::string actor = ctx.principal->ActorId();
-  storage::WriteFn write = [&](storage::Connection& c) {
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
     switch (action) {
       case DuplicateAction::kMerge:
         decided = identity::MergeDuplicate(c, s.clock, *catalogue, *unit, *id, override_reason,
@@ -148,7 +150,9 @@ awaitable<http::Response> DecideDuplicate(ApiServices& s, http::RequestContext& 
         decided = identity::UndoMerge(c, s.clock, *catalogue, *unit, *id, actor, ctx.request_id);
         break;
     }
-    return decided.status();
+    if (!decided.ok() || action == DuplicateAction::kReject) return decided.status();
+    const int64_t people[] = {decided->survivor.id, decided->duplicate.id};
+    return QueueCertificateFollow(s, c, people, {}, true);
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
@@ -156,7 +160,7 @@ awaitable<http::Response> DecideDuplicate(ApiServices& s, http::RequestContext& 
     // Doses moved between the two records (or back): both certificates follow at once.
     const registry::Actor who{actor, ctx.request_id};
     const std::vector<int64_t> people{decided->survivor.id, decided->duplicate.id};
-    auto follow = [&] { return FollowCertificates(s, {}, people, true, who); };
+    auto follow = [&] { return FollowCertificates(s, people, who); };
     co_await RunBlocking(s.blocking_pool, follow);
   }
   co_return RawJsonResponse(http_::status::ok, decided->ToJson(), ctx.request);

@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "app/store.h"
+#include "certs/codec/base64.h"
+#include "certs/keys/key_store.h"
 #include "certs/service/certificate_authority.h"
 #include "certs/service/dose_signing.h"
 #include "certs/service/facility_keys.h"
@@ -18,6 +20,8 @@ struct SigningCliState {
   std::string key_dir;       // --key-dir of `doses` / `revocation-list`
   std::string facility;
   std::string output_file;
+  std::string kid;     // keys compromise
+  std::string reason;  // keys compromise
 };
 
 namespace {
@@ -84,6 +88,52 @@ int KeysFacility(const SigningCliState& s, const Config& config) {
   std::cout << "facility " << s.facility << " signing key created: kid " << HexEncode(c.kid())
             << "  " << c.Subject() << "  valid " << FormatIso8601(c.not_before()) << " .. "
             << FormatIso8601(c.not_after()) << "\n";
+  return 0;
+}
+
+// A DSC kid as `vaxreg keys list` prints it (base64 of 8 bytes), or as 16 hex digits.
+Result<std::string> ParseDscKid(std::string_view text) {
+  std::string raw;
+  if (text.size() == 16 && HexDecode(text, &raw)) return raw;
+  auto decoded = certs::Base64Decode(text, 64);
+  if (decoded.ok() && decoded->size() == 8) return *decoded;
+  return InvalidArgumentError("--kid: give the DSC's kid as vaxreg keys list prints it (base64 of "
+                              "8 bytes) or as 16 hex digits",
+                              "kid");
+}
+
+int KeysCompromise(const SigningCliState& s, const Config& config) {
+  auto dir = KeyDir(s.keys->get_option("--key-dir")->as<std::string>(), config);
+  if (!dir.ok()) return Fail(dir.status(), kExitUsage);
+  auto pass = Passphrase();
+  if (!pass.ok()) return Fail(pass.status(), kExitUsage);
+  auto kid = ParseDscKid(s.kid);
+  if (!kid.ok()) return Fail(kid.status(), kExitUsage);
+  auto withdrawn =
+      certs::KeyStore::Compromise(*dir, *pass, *kid, SystemClock::Get().Now(), s.reason);
+  if (!withdrawn.ok()) return Fail(withdrawn.status());
+  if (withdrawn->already) {
+    std::cout << "DSC " << certs::Base64Encode(*kid) << " was withdrawn before\n";
+  } else {
+    std::cout << "DSC " << certs::Base64Encode(*kid)
+            << " withdrawn: it leaves the trust list, and every server sharing the key folder "
+               "stops trusting it within seconds\n";
+  }
+  if (withdrawn->replacement) {
+    std::cout << "it was the active DSC; the new active one is "
+              << certs::Base64Encode(withdrawn->replacement->kid()) << "\n";
+  }
+  auto a = OpenAuthority(*dir, config);
+  if (!a.ok()) return Fail(a.status(), UsageOrFailed(a.status()));
+  a->ca->set_progress([](int64_t n) { std::cerr << "\rre-issued " << n << std::flush; });
+  auto reissued = a->ca->ReissueSignedBy(HexEncode(*kid), {"system:cli", ""});
+  std::cerr << "\n";
+  if (!reissued.ok()) {
+    std::cerr << "re-issuing its certificates stopped; run the command's re-issue again with "
+                 "the same --kid\n";
+    return Fail(reissued.status());
+  }
+  std::cout << *reissued << " certificate(s) it signed re-issued with the active DSC\n";
   return 0;
 }
 
@@ -158,6 +208,16 @@ SigningCliStatePtr AddSigningCommands(CLI::App& app, std::function<int(const Con
   facility_keys->add_option("--facility", s->facility, "facility code")->required();
   facility_keys->callback(
       [&action, s] { action = [s](const Config& c) { return KeysFacility(*s, c); }; });
+  CLI::App* compromise = s->keys->add_subcommand(
+      "compromise",
+      "withdraw a document signer whose private key is lost or exposed: it leaves the trust list "
+      "(a new active DSC is made first if it was the active one) and every active certificate it "
+      "signed is re-issued with the active DSC, the old one revoked. Safe to run again");
+  compromise->add_option("--kid", s->kid, "the DSC's kid, as vaxreg keys list prints it")
+      ->required();
+  compromise->add_option("--reason", s->reason, "why, kept beside the key files");
+  compromise->callback(
+      [&action, s] { action = [s](const Config& c) { return KeysCompromise(*s, c); }; });
 
   CLI::App* doses = app.add_subcommand("doses", "facility signatures over dose records");
   doses->require_subcommand(1);

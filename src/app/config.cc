@@ -163,6 +163,14 @@ const std::vector<Setter>& Setters() {
       Num<int>("certs.renew_days", "VAXREG_CERT_RENEW_DAYS",
                "re-issue certificates this many days before they expire", &Config::cert_renew_days,
                1, 180),
+      Num<int>("certs.refresh_poll_ms", "VAXREG_CERT_REFRESH_POLL_MS",
+               "how often each server picks up certificate re-issues left by others and "
+               "revocations made by others",
+               &Config::cert_refresh_poll_ms, 50, 60000),
+      Num<int>("certs.refresh_grace_seconds", "VAXREG_CERT_REFRESH_GRACE_SECONDS",
+               "seconds a re-issue after a change is left to the server that made the change "
+               "before any server takes it over",
+               &Config::cert_refresh_grace_seconds, 0, 600),
       Str("certs.shc_issuer", "VAXREG_SHC_ISSUER",
           "SMART Health Card issuer URL: the public https:// base of this server (its key set is "
           "<url>/.well-known/jwks.json), no trailing '/'; \"\" = https://<address>:<port>",

@@ -61,6 +61,10 @@ struct Config {
   // The key passphrase comes only from the environment (VAXREG_KEY_PASSPHRASE).
   std::string key_dir;
   int cert_renew_days = 30;  // re-issue certificates this many days before they expire
+  // How often every server looks for certificate refresh duties and revocations made by other
+  // servers, and how long a fresh duty is left to the server that made the change.
+  int cert_refresh_poll_ms = 1000;
+  int cert_refresh_grace_seconds = 15;
   // The SMART Health Card issuer URL (iss): the public https:// address under which this
   // server's /.well-known/jwks.json is reached, without a trailing '/'. "" = derived from
   // server.address and server.port (ShcIssuerUrl), right only when verifiers reach the server

@@ -1,7 +1,8 @@
 #pragma once
 // The demo's national population register: a snapshot written from the demo people as the
 // register would hold them (about 2% with day and month of birth swapped, 1% with a name spelt
-// differently, 2% of the people absent), imported as `vaxreg import population` would, then every
+// differently, 2% of the people absent) plus one resident without any record for every eight
+// people (so coverage over the register stays below 100%), imported as `vaxreg import population` would, then every
 // record verified against it (the matcher accepts those small differences; the absent people are
 // "not found"). Idempotent: nothing happens when the register has rows.
 

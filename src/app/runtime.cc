@@ -104,6 +104,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
     ca.key_dir = config.key_dir;
     if (const char* p = std::getenv("VAXREG_KEY_PASSPHRASE")) ca.passphrase = p;
     ca.renew_days = config.cert_renew_days;
+    ca.refresh_poll = std::chrono::milliseconds(config.cert_refresh_poll_ms);
+    ca.refresh_grace_seconds = config.cert_refresh_grace_seconds;
     ca.shc_issuer = ShcIssuerUrl(config);
     ASSIGN_OR_RETURN(rt->certificates_,
                      certs::CertificateAuthority::Start(ca, *rt->db_, *rt->writer_, *rt->clock_));

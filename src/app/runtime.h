@@ -51,6 +51,8 @@ class Runtime final {
   storage::GroupCommitWriter& writer() { return *writer_; }
   accounts::AccountService& accounts() { return *accounts_; }
   const http::Router& router() const { return router_; }
+  // Null without certs.key_dir.
+  certs::CertificateAuthority* certificates() { return certificates_.get(); }
 
   // Graceful: stop accepting, let in-flight requests finish (up to shutdown_grace_ms), then
   // commit every queued write and stop. Idempotent.

@@ -12,6 +12,7 @@
 #include "storage/schema_outbox_delivery.h"
 #include "storage/schema_portal_statistics.h"
 #include "storage/schema_certificate_renewals.h"
+#include "storage/schema_certificate_refresh.h"
 #include "storage/schema_smart_health_cards.h"
 #include "storage/schema_identity_model.h"
 #include "storage/schema_certificates.h"
@@ -168,6 +169,7 @@ constexpr Migration kMigrations[] = {
     {15, "portal_statistics", kPortalStatistics, kPortalStatistics},
     {16, "booking_doses", kBookingDosesSqlite, kBookingDosesPostgres},
     {17, "smart_health_cards", kSmartHealthCards, kSmartHealthCards},
+    {18, "certificate_refresh", kCertificateRefreshSqlite, kCertificateRefreshPostgres},
 };
 
 }  // namespace

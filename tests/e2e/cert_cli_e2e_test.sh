@@ -115,6 +115,34 @@ out=$("$vaxreg" cert verify --trust-list "$work/trust.json" "HC2:${old#HC1:}")
 set -e
 echo "$out" | grep -q '"code":"prefix"' || fail "prefix: $out"
 
+# A withdrawn DSC: `keys compromise --kid` (the kid as `keys list` prints it) replaces the active
+# DSC, takes it off the trust list and re-issues what it signed; running it again is harmless.
+kid2=$("$vaxreg" keys --key-dir "$keys" list | awk '/^DSC\*/ {print $3}')
+[ -n "$kid2" ] || fail "no active DSC kid in keys list"
+if v keys --key-dir "$keys" compromise --kid "not-a-kid" >/dev/null 2>&1; then
+  fail "compromise accepted a malformed kid"
+fi
+out=$(v keys --key-dir "$keys" compromise --kid "$kid2" --reason "e2e: key file exposed") ||
+  fail "compromise: $out"
+echo "$out" | grep -q "1 certificate(s) it signed re-issued" || fail "compromise re-issue: $out"
+[ -f "$keys/dsc/0002.compromised" ] || fail "no withdrawal marker"
+"$vaxreg" keys --key-dir "$keys" list | grep -q "$kid2" && fail "withdrawn DSC still listed"
+newer=$(sqlite3 "$db" "SELECT hc1 FROM certificates WHERE person_id = $pid AND status = 'active'")
+[ -n "$newer" ] && [ "$newer" != "$new" ] || fail "no certificate re-issued after withdrawal"
+prints "2 DSC" "$vaxreg" trust-list --key-dir "$keys" export "$work/trust2.json" || fail "export 2"
+set +e
+out=$("$vaxreg" cert verify --trust-list "$work/trust2.json" "$new")
+code=$?
+set -e
+[ "$code" = 1 ] && echo "$out" | grep -q '"code":"unknown_kid"' ||
+  fail "a certificate of the withdrawn DSC still verifies: $out"
+"$vaxreg" cert verify --trust-list "$work/trust2.json" "$newer" >/dev/null ||
+  fail "the re-issued certificate"
+out=$(v keys --key-dir "$keys" compromise --kid "$kid2") || fail "compromise again: $out"
+echo "$out" | grep -q "withdrawn before" && echo "$out" | grep -q "^0 certificate" ||
+  fail "compromise again: $out"
+v audit verify >/dev/null || fail "audit chain after the withdrawal"
+
 # Keys at rest: PBES2 with PBKDF2-HMAC-SHA256 at 600,000 iterations (0x927C0) and AES-256-CBC.
 kdf=$(openssl asn1parse -in "$keys/dsc/0002.key.pem")
 grep -q ":PBKDF2" <<<"$kdf" || fail "KDF: $kdf"
@@ -122,7 +150,7 @@ grep -q ":hmacWithSHA256" <<<"$kdf" || fail "PRF: $kdf"
 grep -q "INTEGER *:0927C0" <<<"$kdf" || fail "iterations: $kdf"
 grep -q ":aes-256-cbc" <<<"$kdf" || fail "cipher: $kdf"
 # A key written the old way (PBKDF2, 2,048 iterations) still opens, and rotate-passphrase
-# re-encrypts it and every other key (3 DSCs, the SHC key, the facility key) under the new passphrase with the current encryption.
+# re-encrypts it and every other key (4 DSCs, the withdrawn one too, the SHC key, the facility key) under the new passphrase with the current encryption.
 openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 2048 -in <(openssl pkey -in "$keys/csca.key.pem" \
   -passin env:VAXREG_KEY_PASSPHRASE) -passout env:VAXREG_KEY_PASSPHRASE -out "$work/old-csca.pem"
 cp "$work/old-csca.pem" "$keys/csca.key.pem"
@@ -134,7 +162,7 @@ fi
 cmp -s "$work/old-csca.pem" "$keys/csca.key.pem" || fail "a refused rotation changed a key"
 out=$(echo "the new e2e passphrase" | "$vaxreg" keys --key-dir "$keys" rotate-passphrase) ||
   fail "rotate-passphrase: $out"
-grep -q "re-encrypted 7 key(s).*1 had the older" <<<"$out" || fail "rotate-passphrase: $out"
+grep -q "re-encrypted 8 key(s).*1 had the older" <<<"$out" || fail "rotate-passphrase: $out"
 for f in "$keys"/*.key.pem "$keys"/dsc/*.key.pem "$keys"/shc/*.key.pem "$keys"/facilities/*/*.key.pem; do
   openssl asn1parse -in "$f" | grep -q "INTEGER *:0927C0" || fail "$f not re-encrypted"
   [ "$(stat -c %a "$f")" = 600 ] || fail "$f mode after rotation"
@@ -181,5 +209,5 @@ code=$?
 set -e
 [ "$code" = 1 ] || fail "a test certificate passed the real trust list"
 echo "$out" | grep -q '"code":"unknown_kid"' || fail "test certificate: $out"
-[ "$(sqlite3 "$db" "SELECT COUNT(*) FROM certificates")" = 2 ] || fail "issue-test stored a row"
+[ "$(sqlite3 "$db" "SELECT COUNT(*) FROM certificates")" = 3 ] || fail "issue-test stored a row"
 echo "e2e certificate CLI: all checks passed"

@@ -66,8 +66,19 @@ Result<std::vector<fs::path>> NumberedStems(const fs::path& dir, const char* sub
   return stems;
 }
 
+// A DSC declared compromised has `<stem>.compromised` beside its files (KeyStore::Compromise).
+fs::path CompromisedMarker(const fs::path& stem) {
+  return fs::path(stem.string() + ".compromised");
+}
+
+// The DSCs in use: every numbered one not declared compromised, in number order.
 Result<std::vector<fs::path>> DscStems(const fs::path& dir) {
-  return NumberedStems(dir, kDscDir);
+  ASSIGN_OR_RETURN(std::vector<fs::path> stems, NumberedStems(dir, kDscDir));
+  std::erase_if(stems, [](const fs::path& stem) {
+    std::error_code ec;
+    return fs::exists(CompromisedMarker(stem), ec);
+  });
+  return stems;
 }
 
 CertificateSpec DscSpec(const KeyStoreOptions& o, SystemTime now, int number) {
@@ -334,6 +345,60 @@ Result<std::shared_ptr<const Certificate>> KeyStore::RotateShc(const fs::path& d
   return AddNumbered(dir, kShcDir, ShcSpec, csca, passphrase, now, o);
 }
 
+Result<KeyStore::Compromised> KeyStore::Compromise(const fs::path& dir,
+                                                   std::string_view passphrase,
+                                                   std::string_view kid, SystemTime now,
+                                                   std::string_view reason,
+                                                   const KeyStoreOptions& o) {
+  // Withdrawn before (a second run after an interrupted re-issue): nothing more to do here.
+  ASSIGN_OR_RETURN(std::vector<fs::path> all, NumberedStems(dir, kDscDir));
+  for (const fs::path& stem : all) {
+    std::error_code ec;
+    if (!fs::exists(CompromisedMarker(stem), ec)) continue;
+    ASSIGN_OR_RETURN(std::shared_ptr<const Certificate> dsc, LoadCert(stem));
+    if (dsc->kid() == kid) {
+      ASSIGN_OR_RETURN(Signer csca, OpenCsca(dir, passphrase));  // the passphrase is checked
+      return Compromised{std::move(dsc), nullptr, /*already=*/true};
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<fs::path> stems, DscStems(dir));
+  std::optional<size_t> found;
+  for (size_t i = 0; i < stems.size(); ++i) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const Certificate> dsc, LoadCert(stems[i]));
+    if (dsc->kid() == kid) found = i;
+  }
+  if (!found) {
+    return NotFoundError("no DSC in " + dir.string() + " has this kid (vaxreg keys list)");
+  }
+  Compromised out;
+  ASSIGN_OR_RETURN(out.dsc, LoadCert(stems[*found]));
+  // The active DSC is replaced before it is withdrawn, so issuing never stops.
+  if (*found + 1 == stems.size()) {
+    ASSIGN_OR_RETURN(out.replacement, Rotate(dir, passphrase, now, o));
+  } else {
+    ASSIGN_OR_RETURN(Signer csca, OpenCsca(dir, passphrase));  // the passphrase is checked
+  }
+  const std::string note = "declared compromised at " + std::to_string(ToUnixSeconds(now)) +
+                           (reason.empty() ? "" : ": " + std::string(reason)) + "\n";
+  RETURN_IF_ERROR(WriteSyncedFile(CompromisedMarker(stems[*found]), note, /*secret=*/false));
+  RETURN_IF_ERROR(SyncDir(dir / kDscDir));
+  return out;
+}
+
+std::string KeyStore::FolderVersion(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const char* sub : {kDscDir, kShcDir}) {
+    for (const auto& e : fs::directory_iterator(dir / sub, ec)) {
+      names.push_back(std::string(sub) + "/" + e.path().filename().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) out += n + "\n";
+  return out;
+}
+
 Result<KeyStore> KeyStore::LoadPublic(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(CertFile(dir / kCsca), ec)) {
@@ -344,7 +409,10 @@ Result<KeyStore> KeyStore::LoadPublic(const fs::path& dir) {
   ASSIGN_OR_RETURN(ks.list_cert_, LoadCert(dir / kListSigner));
   RETURN_IF_ERROR(VerifyIssuedBy(*ks.list_cert_, *ks.csca_));
   ASSIGN_OR_RETURN(std::vector<fs::path> stems, DscStems(dir));
-  if (stems.empty()) return FailedPreconditionError("no DSC in " + dir.string());
+  if (stems.empty()) {
+    return FailedPreconditionError("no usable DSC in " + dir.string() +
+                                   " (none, or all declared compromised: run vaxreg keys rotate)");
+  }
   for (const fs::path& stem : stems) {
     ASSIGN_OR_RETURN(std::shared_ptr<const Certificate> dsc, LoadCert(stem));
     RETURN_IF_ERROR(VerifyIssuedBy(*dsc, *ks.csca_));

@@ -13,6 +13,8 @@
 //                                            their thumbprint), numbered and rotated like DSCs.
 //                                            Folders made before SHC support have none until
 //                                            `keys rotate-shc` adds one
+//   dsc/NNNN.compromised                     marks a DSC withdrawn (`keys compromise`): it is
+//                                            neither loaded nor published any more
 //
 // Private keys are encrypted PKCS#8 PEM files (mode 0600, crypto/key_pem.h) under one passphrase
 // that the caller supplies (the CLI and server read it from the environment, never from an
@@ -66,6 +68,26 @@ class KeyStore final {
                                                               std::string_view passphrase,
                                                               SystemTime now,
                                                               const KeyStoreOptions& options = {});
+
+  // Withdraws the DSC whose kid (8 raw bytes) is `kid`: writes dsc/NNNN.compromised beside it,
+  // so it leaves the trust list and is never loaded again (its files stay for the record). The
+  // active DSC is first replaced by a new one (returned as `replacement`). Certificates it
+  // signed must then be re-issued (CertificateAuthority::ReissueSignedBy). A DSC withdrawn
+  // before is returned with `already` set. kNotFound when no DSC has this kid;
+  // kUnauthenticated for a wrong passphrase.
+  struct Compromised {
+    std::shared_ptr<const Certificate> dsc;
+    std::shared_ptr<const Certificate> replacement;  // null when it was not the active one
+    bool already = false;  // it had been withdrawn before; nothing changed
+  };
+  static Result<Compromised> Compromise(const std::filesystem::path& dir,
+                                        std::string_view passphrase, std::string_view kid,
+                                        SystemTime now, std::string_view reason,
+                                        const KeyStoreOptions& options = {});
+
+  // A text that changes whenever a DSC or SHC key is added or withdrawn (the names in dsc/ and
+  // shc/): servers sharing the folder poll it to load a rotation made by another.
+  static std::string FolderVersion(const std::filesystem::path& dir);
 
   // Certificates only (no passphrase needed): for trust-list export and verification.
   static Result<KeyStore> LoadPublic(const std::filesystem::path& dir);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
 #include <map>
 
 #include "common/crypto_util.h"
@@ -11,8 +12,10 @@
 #include "registry/person_store.h"
 #include "registry/vaccine_store.h"
 #include "storage/lease.h"
+#include "certs/codec/base64.h"
 #include "certs/shc/jwk.h"
 #include "certs/trust/signed_lists.h"
+#include "certs/service/refresh_queue.h"
 #include "registry/facility.h"
 
 namespace vaxreg::certs {
@@ -75,29 +78,23 @@ Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Start(
     storage::GroupCommitWriter& writer, const Clock& clock) {
   std::unique_ptr<CertificateAuthority> ca(new CertificateAuthority(db, writer, clock));
   ca->options_ = options;
-  if (options.passphrase.empty()) {
-    ASSIGN_OR_RETURN(ca->keys_, KeyStore::LoadPublic(options.key_dir));
-  } else {
-    ASSIGN_OR_RETURN(ca->keys_, KeyStore::Open(options.key_dir, options.passphrase));
-    ca->issuer_ = std::make_unique<DccIssuer>(ca->keys_.active_dsc(), registry::BuiltInVaccines());
-    ASSIGN_OR_RETURN(ca->trust_list_, BuildSignedTrustList(ca->keys_, clock.Now()));
+  if (!options.shc_issuer.empty()) RETURN_IF_ERROR(shc::ValidateShcIssuerUrl(options.shc_issuer));
+  RETURN_IF_ERROR(ca->LoadKeys());
+  ca->can_issue_ = ca->loaded()->issuer != nullptr;
+  if (ca->can_issue_) {
     ca->facility_keys_ = std::make_unique<FacilityKeyring>(options.key_dir, options.passphrase);
   }
-  if (!options.shc_issuer.empty()) {
-    RETURN_IF_ERROR(shc::ValidateShcIssuerUrl(options.shc_issuer));
-    if (ca->keys_.active_shc().key) {
-      ASSIGN_OR_RETURN(ca->shc_issuer_,
-                       shc::ShcIssuer::Create(ca->keys_.active_shc().key, {options.shc_issuer}));
-    } else if (ca->keys_.shc_keys().empty()) {
-      spdlog::warn("{} has no SMART Health Card key: certificates are issued without one (run "
-                   "vaxreg keys rotate-shc)",
-                   options.key_dir);
-    }
+  if (!options.shc_issuer.empty() && ca->loaded()->keys->shc_keys().empty()) {
+    spdlog::warn("{} has no SMART Health Card key: certificates are issued without one (run "
+                 "vaxreg keys rotate-shc)",
+                 options.key_dir);
   }
-  for (const auto& dsc : ca->keys_.dscs()) ca->trust_.Add(dsc);
   RETURN_IF_ERROR(ca->ReloadRevocations());
-  if (options.run_scheduler && ca->issuer_) {
+  if (options.run_scheduler && ca->can_issue_) {
     ca->scheduler_ = std::thread([p = ca.get()] { p->SchedulerLoop(); });
+  }
+  if (options.run_scheduler) {
+    ca->refresher_ = std::thread([p = ca.get()] { p->RefreshLoop(); });
   }
   return ca;
 }
@@ -111,6 +108,93 @@ void CertificateAuthority::StopScheduler() {
   }
   scheduler_cv_.notify_all();
   if (scheduler_.joinable()) scheduler_.join();
+  if (refresher_.joinable()) refresher_.join();
+}
+
+void CertificateAuthority::RefreshLoop() {
+  std::unique_lock lock(scheduler_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    {
+      Status st = ReloadRevocationsIfStale();
+      if (!st.ok()) spdlog::warn("reloading revocations failed: {}", st.ToString());
+    }
+    {
+      Status st = ReloadKeysIfChanged();
+      if (!st.ok()) spdlog::warn("reloading the key folder failed: {}", st.ToString());
+    }
+    if (can_issue_) {
+      // Drain what is due, 100 at a time, but give the stop request a chance between pages.
+      for (int page = 0; page < 50; ++page) {
+        auto handled = HandleRefreshes({}, {"system:refresh", ""});
+        if (!handled.ok()) {
+          spdlog::warn("certificate refresh failed: {}", handled.status().ToString());
+          break;
+        }
+        if (handled->empty()) break;
+        std::lock_guard check(scheduler_mu_);
+        if (stopping_) break;
+      }
+    }
+    lock.lock();
+    scheduler_cv_.wait_for(lock, options_.refresh_poll, [this] { return stopping_; });
+  }
+}
+
+Result<std::vector<CertificateRecord>> CertificateAuthority::HandleRefreshes(
+    std::span<const int64_t> people, const registry::Actor& actor) {
+  std::vector<CertificateRecord> issued;
+  if (!can_issue_) return issued;
+  constexpr int kClaimPage = 100;
+  constexpr int64_t kClaimSeconds = 120;
+  const std::string token = HexEncode(RandomBytes(12));
+  std::vector<RefreshDuty> duties;
+  Status claimed = writer_.SubmitAndWait([&](storage::Connection& c) -> Status {
+    ASSIGN_OR_RETURN(duties, ClaimCertificateRefreshes(c, token, ToUnixSeconds(clock_.Now()),
+                                                       kClaimSeconds, kClaimPage, people));
+    return Status::Ok();
+  });
+  RETURN_IF_ERROR(claimed);
+  for (const RefreshDuty& duty : duties) {
+    Status st = Status::Ok();
+    for (const std::string& facility : duty.facilities) {
+      auto signed_batch = SignFacilityDoses(facility, 20000, actor);
+      // A facility that may not sign (inactive) leaves its doses uncounted; that is no failure.
+      if (!signed_batch.ok() &&
+          signed_batch.status().code() != StatusCode::kFailedPrecondition) {
+        st = signed_batch.status();
+        break;
+      }
+    }
+    std::optional<CertificateRecord> next;
+    if (st.ok()) {
+      auto refreshed = RefreshPerson(duty.person_id, duty.identity_changed, actor);
+      if (refreshed.status().code() == StatusCode::kNotFound ||
+          refreshed.status().code() == StatusCode::kAborted) {
+        // The certificate was replaced under us (the renewal sweep or another server re-issued
+        // it first): look again at the one now active.
+        refreshed = RefreshPerson(duty.person_id, duty.identity_changed, actor);
+      }
+      if (refreshed.ok()) next = std::move(*refreshed);
+      else st = refreshed.status();
+    }
+    Status done = writer_.SubmitAndWait([&](storage::Connection& c) -> Status {
+      if (st.ok()) return FinishCertificateRefresh(c, duty.person_id, token).status();
+      // Back off 5 s, 10 s, 20 s, ... up to 10 minutes; any process retries.
+      const int64_t delay = std::min<int64_t>(600, int64_t{5} << std::min(duty.attempts, 7));
+      return FailCertificateRefresh(c, duty.person_id, token, st.ToString(),
+                                    ToUnixSeconds(clock_.Now()) + delay);
+    });
+    if (!st.ok()) {
+      spdlog::error("re-issuing the certificate of person {} failed (attempt {}): {}",
+                    duty.person_id, duty.attempts, st.ToString());
+    }
+    if (!done.ok()) spdlog::warn("recording a certificate refresh failed: {}", done.ToString());
+    if (next) issued.push_back(std::move(*next));
+  }
+  // A re-issue made by someone else meanwhile revoked certificates this process has not loaded.
+  if (!duties.empty()) RETURN_IF_ERROR(ReloadRevocationsIfStale());
+  return issued;
 }
 
 void CertificateAuthority::SchedulerLoop() {
@@ -131,8 +215,12 @@ void CertificateAuthority::SchedulerLoop() {
     if (!leased.ok()) {
       report = leased;
     } else if (*mine) {
+      auto rotated = RotateIfDue();
+      if (!rotated.ok()) {
+        spdlog::error("rotating the document signer failed: {}", rotated.status().ToString());
+      }
       report = RenewDue({"system:renewal", ""});
-      if (shc_issuer_) {
+      if (can_issue_shc()) {
         auto made = BackfillShc({"system:renewal", ""}, kShcBackfillPerRun);
         if (!made.ok()) spdlog::warn("SHC backfill failed: {}", made.status().ToString());
         if (made.ok() && *made > 0) spdlog::info("SHC backfill: {} cards made", *made);
@@ -155,15 +243,18 @@ void CertificateAuthority::SchedulerLoop() {
 }
 
 Result<std::string> CertificateAuthority::SignedTrustList() const {
-  if (trust_list_.empty()) return FailedPreconditionError("certificate signing keys are not open");
-  return trust_list_;
+  auto now = loaded();
+  if (now->trust_list.empty()) {
+    return FailedPreconditionError("certificate signing keys are not open");
+  }
+  return now->trust_list;
 }
 
 Result<std::string> CertificateAuthority::SignedRevocationList() const {
-  if (!issuer_) return FailedPreconditionError("certificate signing keys are not open");
+  if (!can_issue_) return FailedPreconditionError("certificate signing keys are not open");
   auto snapshot = revocations_.Snapshot();
   std::vector<std::string> hashes(snapshot.first->begin(), snapshot.first->end());
-  return BuildSignedRevocationList(hashes, keys_.list_signer(), clock_.Now());
+  return BuildSignedRevocationList(hashes, loaded()->keys->list_signer(), clock_.Now());
 }
 
 Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection& conn,
@@ -182,12 +273,14 @@ Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection&
   request.full_name = person->full_name;
   request.date_of_birth = person->dob;
   request.doses = registry::ToDoseFacts(doses);
-  DccIssuer issuer(issuer_->dsc(), catalogue, issuer_->options());
+  const std::shared_ptr<const Loaded> keys = loaded();
+  if (!keys->issuer) return FailedPreconditionError("certificate signing keys are not open");
+  DccIssuer issuer(keys->issuer->dsc(), catalogue, keys->issuer->options());
   ASSIGN_OR_RETURN(IssuedDcc issued, issuer.Issue(request, clock_.Now()));
   // The SHC of the same person and doses, valid as long as the DCC. A card that cannot be made
   // (too large for one QR code) does not hold back the DCC.
   Result<shc::IssuedShc> card = FailedPreconditionError("no SMART Health Card key");
-  if (shc_issuer_) {
+  if (keys->shc_issuer) {
     card = MakeShc(conn, *person, doses, catalogue, issued.issued_at, issued.expires_at);
     if (!card.ok()) {
       spdlog::warn("certificate of person {} issued without a SMART Health Card: {}", person_id,
@@ -227,7 +320,8 @@ Result<shc::IssuedShc> CertificateAuthority::MakeShc(
     const std::vector<registry::Dose>& doses,
     const std::vector<registry::VaccineProduct>& catalogue, SystemTime not_before,
     SystemTime expires_at) const {
-  if (!shc_issuer_) return FailedPreconditionError("no SMART Health Card key is open");
+  const std::shared_ptr<const shc::ShcIssuer> shc_issuer = loaded()->shc_issuer;
+  if (!shc_issuer) return FailedPreconditionError("no SMART Health Card key is open");
   shc::ShcIssueRequest request;
   request.full_name = person.full_name;
   request.date_of_birth = person.dob;
@@ -247,7 +341,7 @@ Result<shc::IssuedShc> CertificateAuthority::MakeShc(
                              name == facility_names.end() ? "" : name->second, facts[i].voided,
                              facts[i].self_declared_pending});
   }
-  return shc_issuer_->Issue(request, catalogue);
+  return shc_issuer->Issue(request, catalogue);
 }
 
 std::shared_ptr<const ShcPublication> CertificateAuthority::shc() const {
@@ -255,13 +349,33 @@ std::shared_ptr<const ShcPublication> CertificateAuthority::shc() const {
   return shc_;
 }
 
+Status CertificateAuthority::ReloadRevocationsIfStale() {
+  int64_t epoch = -1;
+  {
+    ASSIGN_OR_RETURN(auto conn, db_.Acquire());
+    ASSIGN_OR_RETURN(epoch, RevocationEpoch(*conn));
+  }
+  if (epoch == loaded_epoch_.load()) return Status::Ok();
+  return ReloadRevocations();
+}
+
 Status CertificateAuthority::ReloadRevocations() {
+  // The epoch is read first: a revocation committed while the lists load moves it again, and
+  // the next poll reloads once more.
+  int64_t epoch = -1;
+  {
+    ASSIGN_OR_RETURN(auto conn, db_.Acquire());
+    ASSIGN_OR_RETURN(epoch, RevocationEpoch(*conn));
+  }
   RETURN_IF_ERROR(revocations_.Reload(db_, clock_.Now()));
-  return ReloadShc();
+  RETURN_IF_ERROR(ReloadShc());
+  loaded_epoch_.store(epoch);
+  return Status::Ok();
 }
 
 Status CertificateAuthority::ReloadShc() {
-  if (options_.shc_issuer.empty() || keys_.shc_keys().empty()) return Status::Ok();
+  const std::shared_ptr<const KeyStore> keys = loaded()->keys;
+  if (options_.shc_issuer.empty() || keys->shc_keys().empty()) return Status::Ok();
   std::vector<ShcRevocationRow> rows;
   {
     ASSIGN_OR_RETURN(auto conn, db_.Acquire());
@@ -272,7 +386,7 @@ Status CertificateAuthority::ReloadShc() {
   // Every key publishes a list, version 1 + the revocations ever published under it: the count
   // only grows (rows never leave the revocation list), so every server of a deployment computes
   // the same version from the same database, and it rises with each revocation.
-  for (const auto& cert : keys_.shc_keys()) {
+  for (const auto& cert : keys->shc_keys()) {
     ASSIGN_OR_RETURN(std::string kid, shc::JwkThumbprint(cert->public_key()));
     trust->crls.emplace(kid, shc::ShcCrl{kid, 1, {}});
   }
@@ -284,7 +398,7 @@ Status CertificateAuthority::ReloadShc() {
   }
   boost::json::array jwks;
   std::string all;
-  for (const auto& cert : keys_.shc_keys()) {
+  for (const auto& cert : keys->shc_keys()) {
     shc::ShcKey key;
     ASSIGN_OR_RETURN(key.kid, shc::JwkThumbprint(cert->public_key()));
     key.key = std::shared_ptr<EVP_PKEY>(cert, cert->public_key());  // lives as long as `cert`
@@ -305,7 +419,7 @@ Status CertificateAuthority::ReloadShc() {
 
 Result<CertificateRecord> CertificateAuthority::EnsureShc(int64_t certificate_id,
                                                          const registry::Actor& actor) {
-  if (!shc_issuer_) {
+  if (!can_issue_shc()) {
     return FailedPreconditionError("SMART Health Cards are not issued here (no SHC key or "
                                    "certs.shc_issuer)");
   }
@@ -337,8 +451,17 @@ Result<CertificateRecord> CertificateAuthority::EnsureShc(int64_t certificate_id
                      registry::LoadVaccineProducts(conn));
     ASSIGN_OR_RETURN(shc::IssuedShc card, MakeShc(conn, *person, doses, catalogue, clock_.Now(),
                                                   FromUnixSeconds(rec->expires_at)));
-    RETURN_IF_ERROR(
-        SetCertificateShc(conn, clock_, rec->id, card.jws, card.rid, card.kid, actor));
+    Status stored = SetCertificateShc(conn, clock_, rec->id, card.jws, card.rid, card.kid, actor);
+    if (stored.code() == StatusCode::kNotFound) {
+      // Another server made this certificate's card first: that one is the card.
+      ASSIGN_OR_RETURN(std::optional<CertificateRecord> winner,
+                       FindCertificate(conn, certificate_id));
+      if (winner && !winner->shc_jws.empty()) {
+        out = *winner;
+        return Status::Ok();
+      }
+    }
+    RETURN_IF_ERROR(stored);
     rec->shc_jws = std::move(card.jws);
     rec->shc_rid = std::move(card.rid);
     rec->shc_kid = std::move(card.kid);
@@ -350,7 +473,7 @@ Result<CertificateRecord> CertificateAuthority::EnsureShc(int64_t certificate_id
 }
 
 Result<int> CertificateAuthority::BackfillShc(const registry::Actor& actor, int limit) {
-  if (!shc_issuer_) return 0;
+  if (!can_issue_shc()) return 0;
   int made = 0;
   int64_t after = 0;
   while (made < limit) {
@@ -377,7 +500,7 @@ Result<int> CertificateAuthority::BackfillShc(const registry::Actor& actor, int 
 
 Result<CertificateRecord> CertificateAuthority::IssueForPerson(int64_t person_id,
                                                               const registry::Actor& actor) {
-  if (!issuer_) return FailedPreconditionError("certificate signing keys are not open");
+  if (!can_issue_) return FailedPreconditionError("certificate signing keys are not open");
   Result<CertificateRecord> out = InternalError("not run");
   Status st = writer_.SubmitAndWait([&](storage::Connection& conn) {
     auto active = ActiveCertificate(conn, person_id);
@@ -391,21 +514,28 @@ Result<CertificateRecord> CertificateAuthority::IssueForPerson(int64_t person_id
   return out;
 }
 
-Result<RenewalReport> CertificateAuthority::RenewDue(const registry::Actor& actor) {
-  if (!issuer_) return FailedPreconditionError("certificate signing keys are not open");
-  RenewalReport report;
-  bool revocations_changed = false;
+Status CertificateAuthority::ForEachActivePage(
+    const std::function<Status(const std::vector<CertificateRecord>&)>& visit) {
   int64_t after = 0;
-  const int64_t horizon =
-      ToUnixSeconds(clock_.Now()) + int64_t{options_.renew_days} * 24 * 3600;
   for (;;) {
     std::vector<CertificateRecord> page;
     {
       ASSIGN_OR_RETURN(auto conn, db_.Acquire());
       ASSIGN_OR_RETURN(page, ListActiveCertificates(*conn, after, kRenewalPage));
     }
-    if (page.empty()) break;
+    if (page.empty()) return Status::Ok();
     after = page.back().id;
+    RETURN_IF_ERROR(visit(page));
+  }
+}
+
+Result<RenewalReport> CertificateAuthority::RenewDue(const registry::Actor& actor) {
+  if (!can_issue_) return FailedPreconditionError("certificate signing keys are not open");
+  RenewalReport report;
+  bool revocations_changed = false;
+  const int64_t horizon =
+      ToUnixSeconds(clock_.Now()) + int64_t{options_.renew_days} * 24 * 3600;
+  Status swept = ForEachActivePage([&](const std::vector<CertificateRecord>& page) {
     for (const CertificateRecord& c : page) {
       ++report.checked;
       enum { kNone, kExpiring, kDosesChanged, kNoDoses } action = kNone;
@@ -447,14 +577,16 @@ Result<RenewalReport> CertificateAuthority::RenewDue(const registry::Actor& acto
       if (action == kDosesChanged) ++report.renewed_doses_changed;
       if (action == kNoDoses) ++report.revoked_no_doses;
     }
-  }
+    return Status::Ok();
+  });
+  RETURN_IF_ERROR(swept);
   if (revocations_changed) RETURN_IF_ERROR(ReloadRevocations());
   return report;
 }
 
 Result<std::optional<CertificateRecord>> CertificateAuthority::RefreshPerson(
     int64_t person_id, bool identity_changed, const registry::Actor& actor) {
-  if (!issuer_) return FailedPreconditionError("certificate signing keys are not open");
+  if (!can_issue_) return FailedPreconditionError("certificate signing keys are not open");
   std::optional<CertificateRecord> issued;
   bool ended = false;
   Status st = writer_.SubmitAndWait([&](storage::Connection& conn) -> Status {
@@ -481,6 +613,154 @@ Result<std::optional<CertificateRecord>> CertificateAuthority::RefreshPerson(
   if (!st.ok()) return st;
   if (issued || ended) RETURN_IF_ERROR(ReloadRevocations());
   return issued;
+}
+
+std::shared_ptr<const CertificateAuthority::Loaded> CertificateAuthority::loaded() const {
+  std::lock_guard lock(loaded_mu_);
+  return loaded_;
+}
+
+std::shared_ptr<const KeyStore> CertificateAuthority::keys() const { return loaded()->keys; }
+
+std::shared_ptr<const TrustStore> CertificateAuthority::trust() const { return loaded()->trust; }
+
+Status CertificateAuthority::LoadKeys() {
+  auto next = std::make_shared<Loaded>();
+  // Read before the keys: a change made while they load shows at the next comparison.
+  next->folder_version = KeyStore::FolderVersion(options_.key_dir);
+  KeyStore ks;
+  if (options_.passphrase.empty()) {
+    ASSIGN_OR_RETURN(ks, KeyStore::LoadPublic(options_.key_dir));
+  } else {
+    ASSIGN_OR_RETURN(ks, KeyStore::Open(options_.key_dir, options_.passphrase));
+  }
+  auto keys = std::make_shared<const KeyStore>(std::move(ks));
+  auto trust = std::make_shared<InMemoryTrustStore>();
+  for (const auto& dsc : keys->dscs()) trust->Add(dsc);
+  if (!options_.passphrase.empty()) {
+    next->issuer = std::make_shared<const DccIssuer>(keys->active_dsc(), registry::BuiltInVaccines());
+    ASSIGN_OR_RETURN(next->trust_list, BuildSignedTrustList(*keys, clock_.Now()));
+  }
+  if (!options_.shc_issuer.empty() && keys->active_shc().key) {
+    ASSIGN_OR_RETURN(std::unique_ptr<shc::ShcIssuer> shc,
+                     shc::ShcIssuer::Create(keys->active_shc().key, {options_.shc_issuer}));
+    next->shc_issuer = std::move(shc);
+  }
+  next->keys = std::move(keys);
+  next->trust = std::move(trust);
+  std::lock_guard lock(loaded_mu_);
+  loaded_ = std::move(next);
+  return Status::Ok();
+}
+
+Status CertificateAuthority::ReloadKeysIfChanged() {
+  if (KeyStore::FolderVersion(options_.key_dir) == loaded()->folder_version) return Status::Ok();
+  const std::string before = signer_health().kid;
+  RETURN_IF_ERROR(LoadKeys());
+  const SignerHealth now = signer_health();
+  spdlog::info("key folder {} changed: loaded {} DSC(s), active {} (valid until {})",
+               options_.key_dir, loaded()->keys->dscs().size(), now.kid,
+               FormatIso8601(FromUnixSeconds(now.not_after)));
+  if (before != now.kid) spdlog::info("the active DSC changed from {} to {}", before, now.kid);
+  return ReloadShc();
+}
+
+CertificateAuthority::SignerHealth CertificateAuthority::signer_health() const {
+  SignerHealth h;
+  const std::shared_ptr<const Loaded> keys = loaded();
+  if (keys->keys->dscs().empty()) return h;
+  const auto& dsc = keys->keys->dscs().back();
+  const SystemTime now = clock_.Now();
+  h.kid = Base64Encode(dsc->kid());
+  h.not_after = ToUnixSeconds(dsc->not_after());
+  h.days_left = (h.not_after - ToUnixSeconds(now)) / 86400;
+  // A DSC must outlive every certificate it signs: a full-length one issued at the end of the
+  // renewal window, plus a week to spare for a rotation that has to be retried.
+  const int months = keys->issuer ? keys->issuer->options().validity_months : 12;
+  const SystemTime needed = AddCalendarMonths(now, months) +
+                            std::chrono::hours(24) * (options_.renew_days + 7);
+  h.rotation_due = dsc->not_after() < needed;
+  return h;
+}
+
+Result<bool> CertificateAuthority::RotateIfDue() {
+  if (!can_issue_) return false;
+  RETURN_IF_ERROR(ReloadKeysIfChanged());  // another server may have rotated already
+  if (!signer_health().rotation_due) return false;
+  const std::string& me = storage::ThisProcessLeaseHolder();
+  Result<bool> mine = false;
+  RETURN_IF_ERROR(writer_.SubmitAndWait([&](storage::Connection& c) {
+    mine = storage::TryAcquireLease(c, "dsc_rotation", me, ToUnixSeconds(clock_.Now()), 300);
+    return mine.status();
+  }));
+  if (!*mine) return false;
+  Result<bool> rotated = false;
+  Status st = ReloadKeysIfChanged();
+  if (st.ok() && signer_health().rotation_due) {
+    const SignerHealth old = signer_health();
+    auto dsc = KeyStore::Rotate(options_.key_dir, options_.passphrase, clock_.Now());
+    if (!dsc.ok()) {
+      st = dsc.status();
+    } else {
+      spdlog::warn("DSC {} ends on {}, too soon for a {}-day renewal of 12-month certificates: "
+                   "rotated to the new DSC {}; {} stays in the trust list until it expires",
+                   old.kid, FormatIso8601(FromUnixSeconds(old.not_after)), options_.renew_days,
+                   Base64Encode((*dsc)->kid()), old.kid);
+      st = LoadKeys();
+      if (st.ok()) st = ReloadShc();
+      rotated = true;
+    }
+  }
+  Status released = writer_.SubmitAndWait(
+      [&](storage::Connection& c) { return storage::ReleaseLease(c, "dsc_rotation", me); });
+  if (!released.ok()) spdlog::warn("releasing the DSC rotation lease: {}", released.ToString());
+  RETURN_IF_ERROR(st);
+  return rotated;
+}
+
+Result<int64_t> CertificateAuthority::ReissueSignedBy(std::string_view kid_hex,
+                                                      const registry::Actor& actor) {
+  if (!can_issue_) return FailedPreconditionError("certificate signing keys are not open");
+  RETURN_IF_ERROR(ReloadKeysIfChanged());
+  if (HexEncode(loaded()->keys->active_dsc().certificate->kid()) == kid_hex) {
+    return FailedPreconditionError("DSC " + std::string(kid_hex) +
+                                   " is still the active one: withdraw it first "
+                                   "(vaxreg keys compromise)");
+  }
+  int64_t reissued = 0;
+  Status walked = ForEachActivePage([&](const std::vector<CertificateRecord>& page) {
+    std::vector<const CertificateRecord*> signed_by;
+    for (const CertificateRecord& c : page) {
+      if (c.kid_hex == kid_hex) signed_by.push_back(&c);
+    }
+    if (signed_by.empty()) return Status::Ok();
+    // One transaction per page: a withdrawal re-issues many certificates, and a commit each
+    // would cost an fsync each. A failure rolls the page back; running again resumes.
+    int64_t done = 0;
+    Status st = writer_.SubmitAndWait([&](storage::Connection& conn) -> Status {
+      done = 0;
+      for (const CertificateRecord* c : signed_by) {
+        ASSIGN_OR_RETURN(auto current, FindCertificate(conn, c->id));
+        if (!current || current->status != "active") continue;  // replaced meanwhile
+        auto issued = IssueLocked(conn, c->person_id, c->id, actor, Reissue::kChanged);
+        if (issued.status().code() == StatusCode::kFailedPrecondition) {
+          RETURN_IF_ERROR(
+              EndCertificate(conn, clock_, c->id, "revoked", "signing key withdrawn", actor));
+        } else if (!issued.ok()) {
+          return issued.status();
+        }
+        ++done;
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    reissued += done;
+    if (progress_) progress_(reissued);
+    return Status::Ok();
+  });
+  RETURN_IF_ERROR(walked);
+  RETURN_IF_ERROR(ReloadRevocations());
+  return reissued;
 }
 
 Result<SignedBatch> CertificateAuthority::SignFacilityDoses(std::string_view facility_code,

@@ -32,9 +32,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -61,6 +63,12 @@ struct CertificateAuthorityOptions {
   std::string shc_issuer;
   int renew_days = 30;
   std::chrono::seconds renew_interval{3600};
+  // The refresh worker (refresh_queue.h): how often it looks for due refresh duties and for a
+  // moved revocation epoch, and how long a fresh duty is left to the process that made the
+  // change before any worker may take it.
+  std::chrono::milliseconds refresh_poll{1000};
+  int64_t refresh_grace_seconds = 15;
+  // Runs the renewal scheduler and the refresh worker.
   bool run_scheduler = true;
 };
 
@@ -110,9 +118,34 @@ class CertificateAuthority final {
   // Stops the renewal thread (waits for a run in progress). Idempotent.
   void StopScheduler();
 
-  bool can_issue() const { return issuer_ != nullptr; }
-  const KeyStore& keys() const { return keys_; }
-  const TrustStore& trust() const { return trust_; }
+  bool can_issue() const { return can_issue_; }
+  int64_t refresh_grace_seconds() const { return options_.refresh_grace_seconds; }
+  // The keys as loaded now (a rotation or a withdrawal by any server sharing the key folder is
+  // loaded within seconds), and the DSCs verifiers trust.
+  std::shared_ptr<const KeyStore> keys() const;
+  std::shared_ptr<const TrustStore> trust() const;
+  // The active DSC's end of validity and whether it can still sign a full-length certificate:
+  // for /metrics, /readyz and the log. Empty `kid` without a DSC.
+  struct SignerHealth {
+    std::string kid;          // base64, as `vaxreg keys list` shows it
+    int64_t not_after = 0;    // Unix seconds
+    int64_t days_left = 0;
+    bool rotation_due = false;  // too short for a certificate of full validity plus renewal
+  };
+  SignerHealth signer_health() const;
+
+  // Adds a new DSC when the active one's remaining validity is too short for a full-length
+  // certificate (plus the renewal window), then loads it. One server rotates (lease
+  // "dsc_rotation"); the others load the new DSC from the shared folder. Returns whether a DSC
+  // was added here. Run by the scheduler before each renewal.
+  Result<bool> RotateIfDue();
+  // Loads the key folder again when its DSCs or SHC keys changed (FolderVersion).
+  Status ReloadKeysIfChanged();
+  // Re-issues every active certificate signed by the DSC with `kid_hex` (as stored, hex) with
+  // the active DSC, the old one revoked: after `vaxreg keys compromise`. Returns how many.
+  Result<int64_t> ReissueSignedBy(std::string_view kid_hex, const registry::Actor& actor);
+  // Called with the running count after each page of a long re-issue (for a progress line).
+  void set_progress(std::function<void(int64_t)> progress) { progress_ = std::move(progress); }
   const DatabaseRevocationList& revocations() const { return revocations_; }
   // The signed trust list (built at start; kFailedPrecondition without a passphrase).
   Result<std::string> SignedTrustList() const;
@@ -121,7 +154,7 @@ class CertificateAuthority final {
 
   // Whether SHCs are issued (an SHC key opened and an issuer URL), and published (an issuer URL
   // and at least one SHC key in the folder).
-  bool can_issue_shc() const { return shc_issuer_ != nullptr; }
+  bool can_issue_shc() const { return loaded()->shc_issuer != nullptr; }
   // The current publication; null when SHCs are not published.
   std::shared_ptr<const ShcPublication> shc() const;
   // The certificate with its SHC, made now if the row has none yet (an active row whose counted
@@ -148,6 +181,14 @@ class CertificateAuthority final {
   Result<std::optional<CertificateRecord>> RefreshPerson(int64_t person_id, bool identity_changed,
                                                          const registry::Actor& actor);
 
+  // Handles certificate refresh duties (refresh_queue.h) under a claim of this process: those of
+  // `people` that are unclaimed or lapsed (the change's own process, right after its commit),
+  // or, with `people` empty, up to 100 due ones (the refresh worker). For each: the listed
+  // facilities sign their unsigned doses, then RefreshPerson; the duty is deleted, or on failure
+  // retried later by any process. Returns the certificates issued. Nothing without signing keys.
+  Result<std::vector<CertificateRecord>> HandleRefreshes(std::span<const int64_t> people,
+                                                         const registry::Actor& actor);
+
   // Signs up to `limit` unsigned doses of the facility with its key (created on first use).
   // kFailedPrecondition without signing keys or for a facility that is not active; kNotFound
   // for an unknown facility.
@@ -167,9 +208,17 @@ class CertificateAuthority final {
                                         std::optional<int64_t> previous,
                                         const registry::Actor& actor,
                                         Reissue why = Reissue::kChanged);
+  // Calls `visit` with each page of active certificates, by id.
+  Status ForEachActivePage(
+      const std::function<Status(const std::vector<CertificateRecord>&)>& visit);
   void SchedulerLoop();
+  // Every refresh_poll: reloads the revocation state when the epoch moved (a revocation by any
+  // process), then handles due refresh duties.
+  void RefreshLoop();
   // Reloads the DCC revocation list and rebuilds the SHC publication from the database.
   Status ReloadRevocations();
+  // ReloadRevocations when the revocation epoch moved since the last load.
+  Status ReloadRevocationsIfStale();
   Status ReloadShc();
   // The SHC of `person_id` from `doses` (their facility names looked up), or why there is none.
   Result<shc::IssuedShc> MakeShc(storage::Connection& conn, const registry::Person& person,
@@ -181,13 +230,24 @@ class CertificateAuthority final {
   storage::GroupCommitWriter& writer_;
   const Clock& clock_;
   CertificateAuthorityOptions options_;
-  KeyStore keys_;
-  InMemoryTrustStore trust_;
-  std::unique_ptr<DccIssuer> issuer_;
+  // What the key folder gave at the last (re)load; replaced whole, read as a snapshot.
+  struct Loaded {
+    std::shared_ptr<const KeyStore> keys;
+    std::shared_ptr<const InMemoryTrustStore> trust;
+    std::shared_ptr<const DccIssuer> issuer;  // null without the passphrase
+    std::string trust_list;                   // empty without the passphrase
+    std::shared_ptr<const shc::ShcIssuer> shc_issuer;
+    std::string folder_version;
+  };
+  std::shared_ptr<const Loaded> loaded() const;
+  Status LoadKeys();
+
+  bool can_issue_ = false;
+  mutable std::mutex loaded_mu_;
+  std::shared_ptr<const Loaded> loaded_;
   std::unique_ptr<FacilityKeyring> facility_keys_;
-  std::string trust_list_;
+  std::function<void(int64_t)> progress_;
   DatabaseRevocationList revocations_;
-  std::unique_ptr<shc::ShcIssuer> shc_issuer_;
   mutable std::mutex shc_mu_;
   std::shared_ptr<const ShcPublication> shc_;
 
@@ -195,6 +255,9 @@ class CertificateAuthority final {
   std::condition_variable scheduler_cv_;
   bool stopping_ = false;
   std::thread scheduler_;
+  std::thread refresher_;
+  // The revocation epoch the in-memory revocation state was loaded at.
+  std::atomic<int64_t> loaded_epoch_{-1};
 };
 
 // SHA-256 (hex) of the counted dose facts, order-independent: what a certificate is built from.

@@ -109,6 +109,7 @@ Result<int64_t> RevokeRenewedCertificates(storage::Connection& conn, const Clock
                    Many(conn.Query(Select("WHERE person_id = $1 AND status <> 'active' AND "
                                           "in_revocation_list = 0 AND expires_at > $2"),
                                    {person_id, now})));
+  if (!renewed.empty()) RETURN_IF_ERROR(BumpRevocationEpoch(conn));
   for (CertificateRecord& c : renewed) {
     RETURN_IF_ERROR(conn.Execute("UPDATE certificates SET in_revocation_list = 1, "
                                  "revoke_reason = $1 WHERE id = $2",
@@ -122,6 +123,16 @@ Result<int64_t> RevokeRenewedCertificates(storage::Connection& conn, const Clock
                                         AuditJson(c), actor.request_id}));
   }
   return static_cast<int64_t>(renewed.size());
+}
+
+Status BumpRevocationEpoch(storage::Connection& conn) {
+  return conn.Execute("UPDATE revocation_epoch SET value = value + 1 WHERE id = 1").status();
+}
+
+Result<int64_t> RevocationEpoch(storage::Connection& conn) {
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query("SELECT value FROM revocation_epoch WHERE id = 1"));
+  return rows.empty() ? int64_t{0} : rows[0].Int(0);
 }
 
 Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clock& clock,
@@ -161,6 +172,7 @@ Status EndCertificate(storage::Connection& conn, const Clock& clock, int64_t id,
                    {std::string(status), now, std::string(reason), id,
                     int64_t{publish_revocation ? 1 : 0}}));
   if (n != 1) return NotFoundError("no active certificate with id " + std::to_string(id));
+  if (publish_revocation) RETURN_IF_ERROR(BumpRevocationEpoch(conn));
   CertificateRecord after = *before;
   after.status = std::string(status);
   after.in_revocation_list = publish_revocation;

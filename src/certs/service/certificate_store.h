@@ -81,6 +81,12 @@ Result<int64_t> RevokeRenewedCertificates(storage::Connection& conn, const Clock
                                           int64_t person_id, std::string_view reason,
                                           const registry::Actor& actor);
 
+// The revocation epoch (migration 18): a number that grows in every transaction that puts a
+// certificate on the revocation list (EndCertificate and RevokeRenewedCertificates bump it), so
+// every process can tell cheaply when to reload its revocation state.
+Status BumpRevocationEpoch(storage::Connection& conn);
+Result<int64_t> RevocationEpoch(storage::Connection& conn);
+
 Result<std::optional<CertificateRecord>> FindCertificate(storage::Connection& conn, int64_t id);
 // The person's active certificate, if any.
 Result<std::optional<CertificateRecord>> ActiveCertificate(storage::Connection& conn,

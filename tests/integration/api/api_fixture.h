@@ -45,7 +45,9 @@ class ApiTest : public ::testing::Test {
     // Certificate keys (the passphrase, as in production, only in the environment).
     key_dir_ = web_root_.string() + "_keys";
     ::setenv("VAXREG_KEY_PASSPHRASE", kKeyPassphrase, 1);
-    ASSERT_TRUE(certs::KeyStore::Init(key_dir_, kKeyPassphrase, SystemClock::Get().Now()).ok());
+    ASSERT_TRUE(
+        certs::KeyStore::Init(key_dir_, kKeyPassphrase, SystemClock::Get().Now(), KeyOptions())
+            .ok());
     config.key_dir = key_dir_.string();
     config_ = config;
     auto rt = app::Runtime::Start(config, {.clock = nullptr, .notifier = &notifier_});
@@ -66,6 +68,8 @@ class ApiTest : public ::testing::Test {
 
   // Adjusts the server's configuration before it starts.
   virtual void Configure(app::Config&) {}
+  // How the test's key folder is made (validity of the first DSC, ...).
+  virtual certs::KeyStoreOptions KeyOptions() { return {}; }
 
   // Another server on the same database and configuration (a second vaxreg process, as far as
   // the database can tell: its own writer, pool, caches and port). Shut down by the caller.

@@ -8,28 +8,21 @@
 #include <set>
 #include <thread>
 
-#include "api_fixture.h"
 #include "registry_fixture.h"
+#include "two_servers.h"
 
 namespace vaxreg::testing {
 namespace {
 
-class MultiServerTest : public ApiTest {
+class MultiServerTest : public TwoServerTest {
  protected:
   void SetUp() override {
-    ApiTest::SetUp();
+    TwoServerTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
     SeedRegistryFixture(*runtime_, kPeople);
     CreateAccount("race.staff", auth::Role::kFacilityStaff);
     staff_ = Login("race.staff", auth::Role::kFacilityStaff);
-    second_ = StartAnotherServer();
-    ASSERT_NE(second_, nullptr);
-  }
-
-  void TearDown() override {
-    if (second_) second_->Shutdown();
-    second_.reset();
-    ApiTest::TearDown();
+    StartSecondServer();
   }
 
   static std::string Dose(int64_t person, int number, const std::string& day,
@@ -59,23 +52,8 @@ class MultiServerTest : public ApiTest {
     return answers;
   }
 
-  // Read on the writer's connection: it sees every commit of both servers, where a pooled
-  // SQLite reader may still hold a snapshot taken a few milliseconds earlier
-  // (database.sqlite_read_snapshot_ms).
-  int64_t Count(const std::string& sql) {
-    int64_t n = -1;
-    Status st = runtime_->writer().SubmitAndWait([&](storage::Connection& c) -> Status {
-      ASSIGN_OR_RETURN(storage::Rows rows, c.Query(sql));
-      if (!rows.empty()) n = rows[0].Int(0);
-      return Status::Ok();
-    });
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return n;
-  }
-
   static constexpr int kPeople = 80;
   std::string staff_;
-  std::unique_ptr<app::Runtime> second_;
 };
 
 TEST_F(MultiServerTest, OneDoseNumberPerPersonWhateverServerWins) {
