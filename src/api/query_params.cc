@@ -5,15 +5,12 @@
 #include "http/json.h"
 
 namespace vaxreg::api {
-namespace {
 
 bool ParseInt64(std::string_view s, int64_t* out) {
   if (s.empty()) return false;
   auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
-
-}  // namespace
 
 Result<int> PageLimit(const http::Request& req) {
   ASSIGN_OR_RETURN(std::optional<std::string> v, http::OptionalQueryParam(req, "limit"));

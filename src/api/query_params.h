@@ -12,6 +12,9 @@ namespace vaxreg::api {
 
 inline constexpr int kMaxPageSize = 500;
 
+// A whole decimal number (an optional '-' and digits, nothing else); false otherwise.
+bool ParseInt64(std::string_view s, int64_t* out);
+
 // ?limit=N, 1..kMaxPageSize, default 100.
 Result<int> PageLimit(const http::Request& req);
 // ?name=N, a non-negative integer, 0 when absent.

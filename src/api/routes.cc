@@ -1,5 +1,6 @@
 #include "api/routes.h"
 
+#include "api/fhir_api.h"
 #include "http/static_files.h"
 
 namespace vaxreg::api {
@@ -27,6 +28,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterAuditRoutes(router, services);
   RegisterCertificateRoutes(router, services);
   RegisterShcRoutes(router, services);
+  RegisterFhirRoutes(router, services);
   RegisterDoseSigningRoutes(router, services);
   RegisterFacilityRoutes(router, services);
   RegisterPeopleRoutes(router, services);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 
 #include "accounts/account_service.h"
 #include "api/work_admission.h"
@@ -60,6 +61,11 @@ struct ApiServices {
   // verification in the background). Must return at once; empty when verification on creation
   // is off.
   std::function<void(std::span<const int64_t>)> people_created = nullptr;
+  // The server's version (FHIR CapabilityStatement) and whether it serves HTTPS itself: absolute
+  // links in FHIR answers are made from the request's Host with this scheme (or "https" when a
+  // proxy in front says so with X-Forwarded-Proto).
+  std::string software_version = "";
+  bool serves_tls = false;
 };
 
 inline boost::asio::thread_pool& PasswordPool(const ApiServices& s) {

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "api/area_access.h"
+#include "api/fhir_api.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
 #include "api/routes.h"
@@ -30,7 +31,6 @@ namespace json = boost::json;
 using http::asio::awaitable;
 
 constexpr std::string_view kSmartHealthCardType = "application/smart-health-card";
-constexpr std::string_view kFhirJson = "application/fhir+json";
 constexpr size_t kMaxFhirBodyBytes = 64 * 1024;
 
 Status NotPublished() {
@@ -164,27 +164,6 @@ awaitable<http::Response> GetMyHealthCardQr(ApiServices& s, http::RequestContext
   if (!image.ok()) co_return http::ErrorResponse(image.status(), ctx.request);
   co_return Reply(http_::status::ok, std::move(*image), png ? "image/png" : "image/svg+xml",
                   ctx.request);
-}
-
-// FHIR answers: resources as application/fhir+json, errors as an OperationOutcome.
-http::Response FhirResponse(const json::object& resource, const http::Request& req) {
-  return Reply(http_::status::ok, json::serialize(resource), kFhirJson, req);
-}
-
-http::Response FhirError(const Status& st, const http::Request& req) {
-  std::string_view code = "processing";
-  if (st.code() == StatusCode::kInvalidArgument) code = "invalid";
-  if (st.code() == StatusCode::kNotFound) code = "not-found";
-  if (st.code() == StatusCode::kUnavailable) code = "transient";
-  if (st.code() == StatusCode::kFailedPrecondition) code = "business-rule";
-  const json::object outcome{
-      {"resourceType", "OperationOutcome"},
-      {"issue", json::array{json::object{
-                    {"severity", "error"}, {"code", code}, {"diagnostics", st.message()}}}}};
-  return Reply(st.code() == StatusCode::kFailedPrecondition
-                   ? http_::status::unprocessable_entity
-                   : http::HttpStatusFor(st.code()),
-               json::serialize(outcome), kFhirJson, req);
 }
 
 // The credential types of a $health-cards-issue request that vaxreg's cards answer (the SHC type

@@ -35,7 +35,15 @@ Result<ValueSets> ValueSets::Parse(const std::map<std::string, std::string, std:
         date != nullptr && date->is_string()) {
       set.date = std::string(date->get_string());
     }
-    for (const auto& kv : values->get_object()) set.codes.emplace(std::string(kv.key()));
+    for (const auto& kv : values->get_object()) {
+      std::string display;
+      if (const boost::json::object* entry = kv.value().if_object()) {
+        if (const boost::json::value* d = entry->if_contains("display"); d && d->is_string()) {
+          display = std::string(d->get_string());
+        }
+      }
+      set.codes.emplace(std::string(kv.key()), std::move(display));
+    }
     out.sets_.emplace(name, std::move(set));
   }
   return out;
@@ -47,6 +55,13 @@ bool ValueSets::Contains(std::string_view name, std::string_view code) const {
 }
 
 bool ValueSets::Has(std::string_view name) const { return sets_.find(name) != sets_.end(); }
+
+std::string_view ValueSets::Display(std::string_view name, std::string_view code) const {
+  auto it = sets_.find(name);
+  if (it == sets_.end()) return {};
+  auto c = it->second.codes.find(code);
+  return c == it->second.codes.end() ? std::string_view() : std::string_view(c->second);
+}
 
 std::string ValueSets::Date(std::string_view name) const {
   auto it = sets_.find(name);

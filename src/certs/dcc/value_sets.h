@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "common/status.h"
 
@@ -37,6 +37,8 @@ class ValueSets final {
   bool Has(std::string_view name) const;
   // The valueSetDate of `name`, or empty.
   std::string Date(std::string_view name) const;
+  // The display text of `code` in `name` ("Comirnaty" for EU/1/20/1528), or empty.
+  std::string_view Display(std::string_view name, std::string_view code) const;
 
  private:
   // Transparent hashing, so lookups by string_view do not allocate.
@@ -46,7 +48,7 @@ class ValueSets final {
   };
   struct Set {
     std::string date;
-    std::unordered_set<std::string, Hash, std::equal_to<>> codes;
+    std::unordered_map<std::string, std::string, Hash, std::equal_to<>> codes;  // -> display
   };
   std::map<std::string, Set, std::less<>> sets_;
 };

@@ -93,6 +93,13 @@ Result<std::vector<RefreshDuty>> ClaimCertificateRefreshes(storage::Connection& 
   return out;
 }
 
+Result<bool> AnyCertificateRefreshDue(storage::Connection& conn, int64_t now) {
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query("SELECT 1 FROM certificate_refresh_queue WHERE due_at <= $1 LIMIT 1",
+                              {now}));
+  return !rows.empty();
+}
+
 Result<bool> FinishCertificateRefresh(storage::Connection& writer, int64_t person_id,
                                       std::string_view token) {
   ASSIGN_OR_RETURN(int64_t n, writer.Execute("DELETE FROM certificate_refresh_queue WHERE "

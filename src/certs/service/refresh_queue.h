@@ -49,6 +49,9 @@ Result<std::vector<RefreshDuty>> ClaimCertificateRefreshes(storage::Connection& 
                                                            int64_t claim_seconds, int limit,
                                                            std::span<const int64_t> people = {});
 
+// Whether any row is due (a read, for the worker's poll).
+Result<bool> AnyCertificateRefreshDue(storage::Connection& conn, int64_t now);
+
 // Deletes the person's row if `token` still claims it; false when a newer change re-queued it
 // (or another claimant took it over), which then stays for the next claim.
 Result<bool> FinishCertificateRefresh(storage::Connection& writer, int64_t person_id,

@@ -88,8 +88,8 @@ class AreaScopeTest : public ApiTest {
       near_second_booking_id_ = near2.id;
       // Correction requests: one per decision route about person 1 (Hà Nội), one about the far
       // person (Hồ Chí Minh City), each waiting at its province.
-      auto request = [&](int64_t person, const std::string& province, const std::string& subject)
-          -> Result<int64_t> {
+      auto request = [&](int64_t person, const std::string& province,
+                         const std::string& subject) -> Result<int64_t> {
         corrections::CorrectionRequest r;
         r.tracking = "VRAREA" + subject;
         r.kind = corrections::Kind::kIdentity;
@@ -221,8 +221,7 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
   };
   // Bookings: a booking of the area is cancelled, another moved; the far person's is refused.
   const std::string far_booking = "/api/v1/registrations/" + std::to_string(far_booking_id_);
-  const std::string move_body =
-      R"({"facility_code":"HN-OTHER","day":")" + Day(3) + R"("})";
+  const std::string move_body = R"({"facility_code":"HN-OTHER","day":")" + Day(3) + R"("})";
   cases["POST /api/v1/registrations/{id}/cancel"] = {
       "/api/v1/registrations/" + std::to_string(near_booking_id_) + "/cancel", "{}", 200,
       far_booking + "/cancel", "{}"};
@@ -253,8 +252,8 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
       near_req("request-info") + "/request-info", R"({"question":"the other side?"})", 200,
       far_req + "/request-info", R"({"question":"the other side?"})"};
   cases["POST /api/v1/corrections/{id}/reassign"] = {
-      near_req("reassign") + "/reassign", R"({"to":"001","reason":"the district knows him"})",
-      200, far_req + "/reassign", R"({"to":"760","reason":"probe"})"};
+      near_req("reassign") + "/reassign", R"({"to":"001","reason":"the district knows him"})", 200,
+      far_req + "/reassign", R"({"to":"760","reason":"probe"})"};
   // Account management: authorities manage facility staff of their area only.
   const std::string near_user = "/api/v1/users/" + std::to_string(near_staff_id_);
   const std::string far_user = "/api/v1/users/" + std::to_string(far_staff_id_);
@@ -274,6 +273,18 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
   // Routes whose answers are item by item: the outside item is refused with 403 inside a
   // 200 answer (checked below).
   const std::set<std::string> per_item = {"POST /api/v1/doses/batch", "POST /api/v1/doses/csv"};
+  // FHIR searches filter: a person outside the area is left out of a 200 searchset (checked
+  // below); FHIR reads refuse with 403 like the rest of the API.
+  const std::map<std::string, AreaCase> filtered = {
+      {"GET /fhir/Patient",
+       {"/fhir/Patient?identifier=001090012345", "", 200, "/fhir/Patient?identifier=079190000777",
+        ""}},
+      {"GET /fhir/Immunization",
+       {"/fhir/Immunization?patient=1", "", 200, "/fhir/Immunization?patient=" + far, ""}},
+  };
+  cases["GET /fhir/Patient/{id}"] = {"/fhir/Patient/1", "", 200, "/fhir/Patient/" + far, ""};
+  cases["GET /fhir/Immunization/{id}"] = {"/fhir/Immunization/1", "", 200,
+                                          "/fhir/Immunization/" + std::to_string(far_dose_id_), ""};
   // Routes an authority may call that touch no person and no facility of an area.
   const std::map<std::string, std::string> not_area_bound = {
       {"POST /api/v1/auth/logout", "the caller's own session"},
@@ -287,6 +298,16 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
     const std::string key = std::string(http_::to_string(route.method)) + " " + route.pattern;
     if (not_area_bound.contains(key) || per_item.contains(key)) {
       checked.insert(key);
+      continue;
+    }
+    if (auto f = filtered.find(key); f != filtered.end()) {
+      checked.insert(key);
+      auto out = Call(route.method, f->second.target_out, "", authority_);
+      EXPECT_EQ(out.status, 200) << key << " outside the area: " << out.body;
+      EXPECT_NE(out.body.find(R"("total":0)"), std::string::npos) << key << ": " << out.body;
+      auto in = Call(route.method, f->second.target_in, "", authority_);
+      EXPECT_EQ(in.status, 200) << key << " inside the area: " << in.body;
+      EXPECT_EQ(in.body.find(R"("total":0)"), std::string::npos) << key << ": " << in.body;
       continue;
     }
     auto it = cases.find(key);
@@ -303,6 +324,7 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
   }
   for (const auto& [key, c] : cases) EXPECT_TRUE(checked.contains(key)) << "no route " << key;
   for (const auto& key : per_item) EXPECT_TRUE(checked.contains(key)) << "no route " << key;
+  for (const auto& [key, c] : filtered) EXPECT_TRUE(checked.contains(key)) << "no route " << key;
 
   // Per-item routes: the outside item is refused, the inside one recorded.
   auto batch = Call(

@@ -141,6 +141,15 @@ std::map<std::string, Probe> Probes() {
                              R"("valueUri":"https://smarthealth.cards#immunization"}]})");
         },
         404}},
+      // FHIR: person 1 (the fixture citizen) and their dose 1 exist; person 999999 does not
+      // (404 for every allowed caller; fhir_api_test covers the DDCC document).
+      {"GET /fhir/metadata", {"/fhir/metadata", none}},
+      {"GET /fhir/Patient", {"/fhir/Patient?identifier=001090012345", none}},
+      {"GET /fhir/Patient/{id}", {"/fhir/Patient/1", none}},
+      {"GET /fhir/Immunization", {"/fhir/Immunization?patient=1&_count=5", none}},
+      {"GET /fhir/Immunization/{id}", {"/fhir/Immunization/1", none}},
+      {"POST /fhir/Patient/{id}/$generateHealthCertificate",
+       {"/fhir/Patient/999999/$generateHealthCertificate", none, 404}},
       {"GET /api/v1/trust-list", {"/api/v1/trust-list", none}},
       {"GET /api/v1/revocation-list", {"/api/v1/revocation-list", none}},
       {"POST /api/v1/verify",

@@ -75,6 +75,9 @@ export function Facilities(_: { params: Record<string, string> }) {
         </div>
         <div class="field"><button class="button" type="submit">{t("common.search")}</button></div>
       </form>
+      {/* The results area keeps a screen's height from the first paint, so the list arriving
+          does not push the footer (a layout shift) while the visitor reads the filters. */}
+      <div class="results">
       {found.loading && !found.data && <Loading />}
       {found.error !== undefined && <ErrorNotice error={found.error} retry={found.reload} />}
       {found.data && (
@@ -103,6 +106,7 @@ export function Facilities(_: { params: Record<string, string> }) {
           {next && <button type="button" class="button button--secondary" onClick={more}>{t("fac.more")}</button>}
         </>
       )}
+      </div>
     </Layout>
   );
 }

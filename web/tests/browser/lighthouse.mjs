@@ -6,6 +6,7 @@
 // judged by the median of its three runs.
 //   VAXREG_BIN=build/release/src/app/vaxreg node web/tests/browser/lighthouse.mjs [--json FILE]
 import fs from "node:fs";
+import path from "node:path";
 import lighthouse from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
 import { chromiumPath, startServer } from "./harness.mjs";
@@ -66,7 +67,10 @@ try {
   await server.stop();
 }
 const out = process.argv.indexOf("--json");
-if (out >= 0) fs.writeFileSync(process.argv[out + 1], JSON.stringify(results, null, 2));
+if (out >= 0) {
+  fs.mkdirSync(path.dirname(process.argv[out + 1]), { recursive: true });
+  fs.writeFileSync(process.argv[out + 1], JSON.stringify(results, null, 2));
+}
 if (failed) {
   console.error(`lighthouse: a page scored below performance ${MIN.performance} / accessibility ${MIN.accessibility}`);
   process.exit(1);
