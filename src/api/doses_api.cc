@@ -157,6 +157,7 @@ struct CsvUpload {
   std::string_view text;
   size_t pos = 0;
   size_t line_no = 0;
+  registry::DoseCsvDialect dialect;  // from the header line
   size_t data_rows = 0;
   size_t recorded = 0;
   // The chunk being imported: its rows, and the rows refused so far (parse errors and staff
@@ -192,7 +193,7 @@ bool ReadCsvChunk(CsvUpload& u, const auth::Principal& who,
     if (line.empty() || line == "\r") continue;
     ++lines;
     ++u.data_rows;
-    auto row = registry::ParseDoseCsvLine(line, u.line_no);
+    auto row = registry::ParseDoseCsvLine(line, u.line_no, u.dialect);
     if (!row.ok()) {
       u.chunk_errors.push_back({u.line_no, "", row.status()});
       continue;
@@ -248,9 +249,9 @@ awaitable<http::Response> UploadCsv(ApiServices& s, http::RequestContext& ctx) {
     co_return http::ErrorResponse(InvalidArgumentError("the CSV file is empty", "body"),
                                   ctx.request);
   }
-  if (Status st = registry::CheckDoseCsvHeader(u.text.substr(0, header_end)); !st.ok()) {
-    co_return http::ErrorResponse(st, ctx.request);
-  }
+  auto dialect = registry::ReadDoseCsvHeader(u.text.substr(0, header_end));
+  if (!dialect.ok()) co_return http::ErrorResponse(dialect.status(), ctx.request);
+  u.dialect = *dialect;
   u.pos = header_end + 1;
   u.line_no = 1;
   const registry::DoseWriter writer = DoseWriterFor(ctx);

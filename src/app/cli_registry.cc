@@ -237,15 +237,18 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   };
   std::string line;
   size_t line_no = 0;
+  registry::DoseCsvDialect dialect;
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1) {
-      if (Status st = registry::CheckDoseCsvHeader(line); !st.ok()) return Failed(st);
+      auto header = registry::ReadDoseCsvHeader(line);
+      if (!header.ok()) return Failed(header.status());
+      dialect = *header;
       continue;
     }
     if (line.empty() || line == "\r") continue;
     ++rows;
-    auto row = registry::ParseDoseCsvLine(line, line_no);
+    auto row = registry::ParseDoseCsvLine(line, line_no, dialect);
     if (row.ok()) {
       chunk->push_back(std::move(*row));
     } else {

@@ -92,20 +92,6 @@ bool DifferByAdjacentSwap(uint64_t a, uint64_t b, int digits) {
   return true;
 }
 
-bool WithinOneEdit(std::string_view a, std::string_view b) {
-  if (a.size() > b.size()) std::swap(a, b);
-  if (b.size() - a.size() > 1) return false;
-  size_t i = 0;
-  while (i < a.size() && a[i] == b[i]) ++i;
-  if (i == a.size()) return true;  // equal, or one trailing insertion
-  if (a.size() == b.size()) {
-    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
-    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
-           a.substr(i + 2) == b.substr(i + 2);  // transposition
-  }
-  return a.substr(i) == b.substr(i + 1);  // insertion into a
-}
-
 int8_t CompareId(const Person& a, const Person& b) {
   uint64_t x = 0, y = 0;
   int digits = 0;

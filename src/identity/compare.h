@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "identity/person.h"
+#include "text/name_key.h"
 
 namespace vaxreg::identity {
 
@@ -48,8 +49,7 @@ int8_t CompareAddresses(const Person& a, const Person& b);
 bool DifferInOneDigit(uint64_t a, uint64_t b, int digits);
 bool DifferByAdjacentSwap(uint64_t a, uint64_t b, int digits);
 
-// Whether a and b are at most one insertion, deletion, substitution or adjacent transposition
-// apart.
-bool WithinOneEdit(std::string_view a, std::string_view b);
+// text::WithinOneEdit, where record linkage has always found it.
+using text::WithinOneEdit;
 
 }  // namespace vaxreg::identity

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "registry/dose_csv.h"
+#include "registry/vaccine_names.h"
 
 namespace vaxreg::registry {
 namespace {
@@ -33,6 +34,9 @@ Result<PreparedDoseBatch> PrepareDoseBatch(const std::vector<VaccineProduct>& ca
   }
   PreparedDoseBatch batch;
   batch.items = doses.size();
+  // What a sender calls a vaccine ("Pfizer", "EU/1/20/1528") becomes its catalogue code; an
+  // unknown name stays for ValidateNewDose to refuse with the item.
+  for (NewDose& d : doses) (void)NormalizeVaccineCode(catalogue, d.vaccine_code);
   batch.together =
       !writer.is_citizen && std::all_of(doses.begin(), doses.end(), [](const NewDose& d) {
         return d.override_reason.empty() && d.source == "facility";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <optional>
@@ -15,6 +16,8 @@
 #include "registry/continuity.h"
 #include "registry/facility.h"
 #include "registry/person_store.h"
+#include "registry/same_person.h"
+#include "registry/vaccine_names.h"
 #include "registry/vaccine_store.h"
 
 namespace vaxreg::registry {
@@ -28,7 +31,34 @@ std::string_view TrimCr(std::string_view line) {
   return line;
 }
 
-Result<int64_t> ParseDoseDate(const std::string& text) {
+// "DD/MM/YYYY" (also with '-' or '.', one-digit day or month allowed), as Vietnamese
+// spreadsheets write dates, as "YYYY-MM-DD"; anything else unchanged.
+std::string DayFirstToIso(std::string_view text) {
+  int d = 0, m = 0, y = 0;
+  size_t i = 0;
+  auto number = [&](int& out, size_t min_digits, size_t max_digits) {
+    const size_t start = i;
+    while (i < text.size() && i - start < max_digits && text[i] >= '0' && text[i] <= '9') {
+      out = out * 10 + (text[i++] - '0');
+    }
+    return i - start >= min_digits;
+  };
+  auto separator = [&](char& sep) {
+    if (i >= text.size() || (text[i] != '/' && text[i] != '-' && text[i] != '.')) return false;
+    if (sep != 0 && text[i] != sep) return false;
+    sep = text[i++];
+    return true;
+  };
+  char sep = 0;
+  if (!number(d, 1, 2) || !separator(sep) || !number(m, 1, 2) || !separator(sep) ||
+      !number(y, 4, 4) || i != text.size()) {
+    return std::string(text);
+  }
+  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
+}
+
+Result<int64_t> ParseDoseDate(const std::string& given) {
+  const std::string text = DayFirstToIso(given);
   std::chrono::sys_days day;
   if (ParseDay(text, &day)) {
     return std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch()).count() +
@@ -36,7 +66,38 @@ Result<int64_t> ParseDoseDate(const std::string& text) {
   }
   SystemTime t;
   if (text.size() > 10 && ParseIso8601(text, &t)) return ToUnixSeconds(t);
-  return InvalidArgumentError("date must be YYYY-MM-DD or an ISO 8601 date-time", "date");
+  return InvalidArgumentError("date must be YYYY-MM-DD, DD/MM/YYYY or an ISO 8601 date-time, got '" +
+                                  given.substr(0, 40) + "'",
+                              "date");
+}
+
+// Spaces and tabs around a field, as spreadsheets leave them.
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// An identity or phone number as people type it ("001 090 012 345", "001.090.012.345"): the
+// digits alone when spaces, dots and hyphens are all that separate them; anything else
+// unchanged, for the validator to name.
+std::string DigitsOnly(std::string_view s) {
+  std::string digits;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != ' ' && c != '.' && c != '-') {
+      return std::string(s);
+    }
+  }
+  return digits;
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 NewPerson NewPersonOf(const DoseCsvRow& row) {
@@ -220,13 +281,29 @@ void SortRowErrors(std::vector<RowError>& errors) {
                    [](const RowError& a, const RowError& b) { return a.line < b.line; });
 }
 
-Status CheckDoseCsvHeader(std::string_view line) {
-  if (TrimCr(line) == kDoseCsvHeader) return Status::Ok();
-  return InvalidArgumentError("the first line must be the header " + std::string(kDoseCsvHeader),
-                              "header");
+Result<DoseCsvDialect> ReadDoseCsvHeader(std::string_view line) {
+  line = TrimCr(line);
+  if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // Excel's UTF-8 byte order mark
+  DoseCsvDialect dialect;
+  if (line.find(',') == std::string_view::npos && line.find(';') != std::string_view::npos) {
+    dialect.separator = ';';
+  }
+  auto names = SplitCsvLine(line, dialect.separator);
+  auto expected = SplitCsvLine(kDoseCsvHeader);
+  bool same = names.ok() && names->size() == expected->size();
+  for (size_t i = 0; same && i < names->size(); ++i) {
+    same = EqualsIgnoringCase(TrimBlanks((*names)[i]), (*expected)[i]);
+  }
+  if (!same) {
+    return InvalidArgumentError("the first line must be the header " +
+                                    std::string(kDoseCsvHeader) +
+                                    " (columns separated by , or ;)",
+                                "header");
+  }
+  return dialect;
 }
 
-Result<std::vector<std::string>> SplitCsvLine(std::string_view line) {
+Result<std::vector<std::string>> SplitCsvLine(std::string_view line, char separator) {
   line = TrimCr(line);
   std::vector<std::string> fields;
   std::string cur;
@@ -248,37 +325,41 @@ Result<std::vector<std::string>> SplitCsvLine(std::string_view line) {
         }
         cur += line[i++];
       }
-      if (i < line.size() && line[i] != ',') {
+      if (i < line.size() && line[i] != separator) {
         return InvalidArgumentError("text after a closing quote", "line");
       }
     } else {
-      const size_t comma = line.find(',', i);
-      cur.assign(
-          line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i));
-      i = comma == std::string_view::npos ? line.size() : comma;
+      const size_t end = line.find(separator, i);
+      cur.assign(line.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+      i = end == std::string_view::npos ? line.size() : end;
     }
     fields.push_back(cur);
     if (i >= line.size()) break;
-    ++i;  // the comma
+    ++i;  // the separator
   }
   return fields;
 }
 
-Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number) {
-  ASSIGN_OR_RETURN(std::vector<std::string> f, SplitCsvLine(line));
+Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number,
+                                    DoseCsvDialect dialect) {
+  ASSIGN_OR_RETURN(std::vector<std::string> f, SplitCsvLine(line, dialect.separator));
   if (f.size() != kColumns) {
-    return InvalidArgumentError(
-        "expected " + std::to_string(kColumns) + " columns, got " + std::to_string(f.size()),
-        "line");
+    return InvalidArgumentError("expected " + std::to_string(kColumns) + " columns separated by '" +
+                                    std::string(1, dialect.separator) + "', got " +
+                                    std::to_string(f.size()),
+                                "line");
+  }
+  for (std::string& field : f) {
+    if (const std::string_view t = TrimBlanks(field); t.size() != field.size()) field = t;
   }
   DoseCsvRow r;
   r.line = line_number;
   r.record_id = f[0];
-  r.cccd = f[1];
+  r.cccd = DigitsOnly(f[1]);
   r.full_name = f[2];
-  r.dob = f[3];
+  r.dob = DayFirstToIso(f[3]);
   r.sex = f[4];
-  r.phone = f[5];
+  r.phone = DigitsOnly(f[5]);
   r.province_code = f[6];
   r.district_code = f[7];
   r.commune_code = f[8];
@@ -298,6 +379,40 @@ Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number) {
   ASSIGN_OR_RETURN(r.administered_at, ParseDoseDate(f[12]));
   return r;
 }
+
+namespace {
+
+// Records which person each recorded CSV row's record_id named (person_record_ids), so that
+// exports can name records as their source did. A record_id mapped before keeps its person.
+Status MapRecordIds(storage::Connection& conn, const std::vector<DoseCsvRow>& rows,
+                    const std::vector<std::pair<size_t, size_t>>& placed,
+                    const std::vector<size_t>& load_of_group, const std::vector<BulkPerson>& load) {
+  constexpr size_t kPairsPerStatement = 200;
+  std::unordered_set<std::string_view> seen;
+  std::vector<storage::Value> params;
+  auto flush = [&]() -> Status {
+    if (params.empty()) return Status::Ok();
+    std::string sql = "INSERT INTO person_record_ids (record_id, person_id) VALUES ";
+    for (size_t i = 0; i < params.size(); i += 2) {
+      fmt::format_to(std::back_inserter(sql), "{}(${}, ${})", i == 0 ? "" : ", ", i + 1, i + 2);
+    }
+    sql += " ON CONFLICT (record_id) DO NOTHING";
+    Status st = conn.Execute(sql, params).status();
+    params.clear();
+    return st;
+  };
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const DoseCsvRow& row = rows[r];
+    if (placed[r].first == SIZE_MAX || row.person_id != 0 || row.record_id.empty()) continue;
+    if (!seen.insert(row.record_id).second) continue;
+    params.emplace_back(row.record_id);
+    params.emplace_back(load[load_of_group[placed[r].first]].person.id);
+    if (params.size() == 2 * kPairsPerStatement) RETURN_IF_ERROR(flush());
+  }
+  return flush();
+}
+
+}  // namespace
 
 PreparedDoseRows PrepareDoseRows(std::vector<DoseCsvRow> rows,
                                  const std::vector<VaccineProduct>& catalogue,
@@ -321,8 +436,12 @@ PreparedDoseRows PrepareDoseRows(std::vector<DoseCsvRow> rows,
       }
       continue;
     }
-    // A CSV row: the dose columns as the API checks them, and every row's person columns, also
-    // when the person exists or an earlier row named them.
+    // A CSV row: the vaccine as people name it, then the dose columns as the API checks them,
+    // and every row's person columns, also when the person exists or an earlier row named them.
+    if (Status st = NormalizeVaccineCode(catalogue, rows[r].vaccine); !st.ok()) {
+      p.refusal[r] = std::move(st);
+      continue;
+    }
     if (Status st = ValidateNewDose(NewDoseOf(row), catalogue); !st.ok()) {
       p.refusal[r] = std::move(st);
       continue;
@@ -418,6 +537,15 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       refuse(g.person_error);
       continue;
     }
+    // A file's row names its person by CCCD (stored, or created from an earlier row): it must
+    // describe them, or its dose would land on a stranger.
+    if (row.person_id == 0 && !row.cccd.empty()) {
+      if (Status st = CheckSamePerson(row.cccd, row.full_name, row.dob, g.person.person);
+          !st.ok()) {
+        refuse(st);
+        continue;
+      }
+    }
     ContinuityInput ci;
     ci.dose = {0, row.vaccine, row.dose_number, row.administered_at};
     ci.now = now;
@@ -485,6 +613,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       last_id = std::max(last_id, d.id);
     }
   }
+  RETURN_IF_ERROR(MapRecordIds(conn, rows, placed, load_of_group, load));
   if (outcomes != nullptr) {
     // The loaded doses are not needed after this: they move into the outcomes.
     for (size_t r = 0; r < rows.size(); ++r) {

@@ -2,9 +2,10 @@
 // The people-with-doses CSV (DESIGN.md, a stable import format), one row per dose:
 //   record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,vaccine,lot,
 //   dose_number,date,facility_code
-// Rows with the same record_id are one person as recorded by the source. date is YYYY-MM-DD
-// (taken as 09:00 Viet Nam time) or an ISO 8601 date-time. Fields may be double-quoted ("" is a
-// quote inside); a quoted field cannot span lines.
+// Rows with the same record_id are one person as recorded by the source. date is YYYY-MM-DD or
+// DD/MM/YYYY (taken as 09:00 Viet Nam time) or an ISO 8601 date-time. Columns are separated by
+// ',' or ';' (as the header line shows; a UTF-8 byte order mark is skipped). Fields may be
+// double-quoted ("" is a quote inside); a quoted field cannot span lines.
 //
 // Import: every row is checked before anything is written (PrepareDoseRows, then
 // ImportDoseRows), so a bad row is reported with its line number and the good rows are kept. A
@@ -83,15 +84,26 @@ class RowErrorSummary {
 // Sorts `errors` by line (stable: the errors of one line keep their order).
 void SortRowErrors(std::vector<RowError>& errors);
 
-// kInvalidArgument unless `line` is the header above (a trailing '\r' is ignored).
-Status CheckDoseCsvHeader(std::string_view line);
+// How a file writes its rows, as its header line shows.
+struct DoseCsvDialect {
+  char separator = ',';  // ',' or ';' (what Excel writes where ',' is the decimal mark)
+};
+
+// Reads the header line: the column names above in that order, compared ignoring case and
+// surrounding blanks, separated by ',' or ';'; a UTF-8 byte order mark and a trailing '\r' are
+// ignored. kInvalidArgument naming the expected header otherwise.
+Result<DoseCsvDialect> ReadDoseCsvHeader(std::string_view line);
 
 // Splits one CSV line into fields. kInvalidArgument for an unterminated quote.
-Result<std::vector<std::string>> SplitCsvLine(std::string_view line);
+Result<std::vector<std::string>> SplitCsvLine(std::string_view line, char separator = ',');
 
-// Parses one data line (without its newline). kInvalidArgument naming the column at fault (also
-// for a record_id longer than kMaxRecordIdBytes).
-Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number);
+// Parses one data line (without its newline), as people's spreadsheets write them: blanks
+// around fields ignored; cccd and phone with spaces, dots or hyphens between the digits; dob
+// and date also as DD/MM/YYYY. kInvalidArgument naming the column at fault (also for a
+// record_id longer than kMaxRecordIdBytes). The vaccine is resolved later (PrepareDoseRows), by
+// any name ResolveVaccineName understands.
+Result<DoseCsvRow> ParseDoseCsvLine(std::string_view line, size_t line_number,
+                                    DoseCsvDialect dialect = {});
 
 // Persons created or found so far in one import, by record_id.
 using RecordPeople = std::unordered_map<std::string, int64_t>;

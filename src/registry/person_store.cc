@@ -140,7 +140,8 @@ Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
   const auto read = [&](std::string_view column, const std::vector<Value>& keys) -> Status {
     return storage::ForEachRowIn(
         conn,
-        "SELECT id, cccd, dob, province_code, vax_status FROM people WHERE " + std::string(column),
+        "SELECT id, cccd, dob, province_code, vax_status, name_folded FROM people WHERE " +
+            std::string(column),
         "", keys, [&](const storage::RowView& r) {
           Person& p = out.emplace_back();
           p.id = r.Int(0);
@@ -148,6 +149,7 @@ Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
           p.dob = r.Text(2);
           p.province_code = r.Text(3);
           p.vax_status = r.Text(4);
+          p.name_folded = r.Text(5);
           return Status::Ok();
         });
   };

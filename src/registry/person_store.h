@@ -33,7 +33,8 @@ Result<std::optional<Person>> FindPersonByIdentityNumber(storage::Connection& co
 
 // Batched lookup for dose imports (storage::QueryIn): the people with any of `ids` or `cccds`,
 // in no particular order, keys that match nobody simply absent. Only what a dose write needs is
-// read: id, cccd, dob, province_code and vax_status; the other fields are left empty.
+// read: id, cccd, dob, province_code, vax_status and name_folded (to tell an identity conflict);
+// the other fields are left empty.
 Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
                                                     std::span<const int64_t> ids,
                                                     std::span<const std::string> cccds);

@@ -67,4 +67,12 @@ Result<const VaccineProduct*> ResolveVaccineName(const std::vector<VaccineProduc
                               std::string(field));
 }
 
+Status NormalizeVaccineCode(const std::vector<VaccineProduct>& catalogue, std::string& code,
+                            std::string_view field) {
+  if (ByCode(catalogue, code) != nullptr) return Status::Ok();  // the usual case, exact
+  ASSIGN_OR_RETURN(const VaccineProduct* product, ResolveVaccineName(catalogue, code, field));
+  code = product->code;
+  return Status::Ok();
+}
+
 }  // namespace vaxreg::registry

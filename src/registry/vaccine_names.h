@@ -21,4 +21,10 @@ Result<const VaccineProduct*> ResolveVaccineName(const std::vector<VaccineProduc
                                                  std::string_view text,
                                                  std::string_view field = "vaccine");
 
+// Replaces `code` by the catalogue code of the product it names (ResolveVaccineName), so that an
+// import may say "Pfizer", "comirnaty" or "EU/1/20/1528". ResolveVaccineName's error, with its
+// list of what is understood, when it names none; `code` is then unchanged.
+Status NormalizeVaccineCode(const std::vector<VaccineProduct>& catalogue, std::string& code,
+                            std::string_view field = "vaccine");
+
 }  // namespace vaxreg::registry

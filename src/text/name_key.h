@@ -29,4 +29,8 @@ std::vector<std::string> NameKeyTokens(std::string_view utf8);
 // NameKeyTokens joined by single spaces: "  NGUYỄN   văn  Đức " -> "nguyen van duc".
 std::string NameKey(std::string_view utf8);
 
+// Whether a and b are at most one insertion, deletion, substitution or adjacent transposition
+// apart (bytes).
+bool WithinOneEdit(std::string_view a, std::string_view b);
+
 }  // namespace vaxreg::text

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <functional>
+#include <future>
 #include <map>
 
 #include "common/crypto_util.h"
@@ -268,41 +269,39 @@ Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection&
                                                            std::optional<int64_t> previous,
                                                            const registry::Actor& actor,
                                                            Reissue why) {
+  const std::shared_ptr<const Loaded> keys = loaded();
+  if (!keys->issuer) return FailedPreconditionError("certificate signing keys are not open");
+  ASSIGN_OR_RETURN(std::vector<registry::VaccineProduct> catalogue,
+                   registry::LoadVaccineProducts(conn));
+  const DccIssuer issuer(keys->issuer->dsc(), catalogue, keys->issuer->options());
+  FacilityNames facility_names;
+  ASSIGN_OR_RETURN(CertificateRecord rec,
+                   PrepareCertificate(conn, person_id, issuer, catalogue, keys->shc_issuer.get(),
+                                      facility_names));
+  std::optional<CertificateRecord> before;
+  if (previous) {
+    ASSIGN_OR_RETURN(before, FindCertificate(conn, *previous));
+    if (!before || before->status != "active") {
+      return NotFoundError("no active certificate with id " + std::to_string(*previous));
+    }
+  }
+  return CommitCertificate(conn, std::move(rec), before ? &*before : nullptr, actor, why);
+}
+
+Result<CertificateRecord> CertificateAuthority::PrepareCertificate(
+    storage::Connection& conn, int64_t person_id, const DccIssuer& issuer,
+    const std::vector<registry::VaccineProduct>& catalogue, const shc::ShcIssuer* shc_issuer,
+    FacilityNames& facility_names) const {
   ASSIGN_OR_RETURN(std::optional<registry::Person> person,
                    registry::FindPersonById(conn, person_id));
   if (!person) return NotFoundError("no person with id " + std::to_string(person_id));
   ASSIGN_OR_RETURN(std::vector<registry::Dose> doses, registry::ListPersonDoses(conn, person_id));
   ASSIGN_OR_RETURN(doses, KeepSignedDoses(conn, std::move(doses)));
-  ASSIGN_OR_RETURN(std::vector<registry::VaccineProduct> catalogue,
-                   registry::LoadVaccineProducts(conn));
   IssueRequest request;
   request.full_name = person->full_name;
   request.date_of_birth = person->dob;
   request.doses = registry::ToDoseFacts(doses);
-  const std::shared_ptr<const Loaded> keys = loaded();
-  if (!keys->issuer) return FailedPreconditionError("certificate signing keys are not open");
-  DccIssuer issuer(keys->issuer->dsc(), catalogue, keys->issuer->options());
   ASSIGN_OR_RETURN(IssuedDcc issued, issuer.Issue(request, clock_.Now()));
-  // The SHC of the same person and doses, valid as long as the DCC. A card that cannot be made
-  // (too large for one QR code) does not hold back the DCC.
-  Result<shc::IssuedShc> card = FailedPreconditionError("no SMART Health Card key");
-  if (keys->shc_issuer) {
-    card = MakeShc(conn, *person, doses, catalogue, issued.issued_at, issued.expires_at);
-    if (!card.ok()) {
-      spdlog::warn("certificate of person {} issued without a SMART Health Card: {}", person_id,
-                   card.status().ToString());
-    }
-  }
-  if (previous) {
-    const bool renewal = why == Reissue::kRenewal;
-    RETURN_IF_ERROR(EndCertificate(conn, clock_, *previous, "superseded",
-                                   renewal ? "renewed before expiry" : "re-issued", actor,
-                                   /*publish_revocation=*/!renewal));
-  }
-  if (why == Reissue::kChanged) {
-    RETURN_IF_ERROR(
-        RevokeRenewedCertificates(conn, clock_, person_id, "the record changed", actor).status());
-  }
   CertificateRecord rec;
   rec.person_id = person_id;
   rec.uvci = issued.uvci;
@@ -312,22 +311,48 @@ Result<CertificateRecord> CertificateAuthority::IssueLocked(storage::Connection&
   rec.doses = DosesText(issued);
   rec.issued_at = ToUnixSeconds(issued.issued_at);
   rec.expires_at = ToUnixSeconds(issued.expires_at);
-  rec.supersedes = previous;
-  if (card.ok()) {
-    rec.shc_jws = std::move(card->jws);
-    rec.shc_rid = std::move(card->rid);
-    rec.shc_kid = std::move(card->kid);
+  // The SHC of the same person and doses, valid as long as the DCC. A card that cannot be made
+  // (too large for one QR code) does not hold back the DCC.
+  if (shc_issuer != nullptr) {
+    auto card = MakeShc(conn, *shc_issuer, *person, doses, catalogue, issued.issued_at,
+                        issued.expires_at, facility_names);
+    if (card.ok()) {
+      rec.shc_jws = std::move(card->jws);
+      rec.shc_rid = std::move(card->rid);
+      rec.shc_kid = std::move(card->kid);
+    } else {
+      spdlog::warn("certificate of person {} issued without a SMART Health Card: {}", person_id,
+                   card.status().ToString());
+    }
+  }
+  return rec;
+}
+
+Result<CertificateRecord> CertificateAuthority::CommitCertificate(storage::Connection& conn,
+                                                                 CertificateRecord rec,
+                                                                 const CertificateRecord* previous,
+                                                                 const registry::Actor& actor,
+                                                                 Reissue why) {
+  if (previous != nullptr) {
+    const bool renewal = why == Reissue::kRenewal;
+    RETURN_IF_ERROR(EndActiveCertificate(conn, clock_, *previous, "superseded",
+                                         renewal ? "renewed before expiry" : "re-issued", actor,
+                                         /*publish_revocation=*/!renewal));
+    rec.supersedes = previous->id;
+  }
+  if (why == Reissue::kChanged) {
+    RETURN_IF_ERROR(RevokeRenewedCertificates(conn, clock_, rec.person_id, "the record changed",
+                                              actor)
+                        .status());
   }
   return InsertCertificate(conn, clock_, std::move(rec), actor);
 }
 
 Result<shc::IssuedShc> CertificateAuthority::MakeShc(
-    storage::Connection& conn, const registry::Person& person,
+    storage::Connection& conn, const shc::ShcIssuer& shc_issuer, const registry::Person& person,
     const std::vector<registry::Dose>& doses,
     const std::vector<registry::VaccineProduct>& catalogue, SystemTime not_before,
-    SystemTime expires_at) const {
-  const std::shared_ptr<const shc::ShcIssuer> shc_issuer = loaded()->shc_issuer;
-  if (!shc_issuer) return FailedPreconditionError("no SMART Health Card key is open");
+    SystemTime expires_at, FacilityNames& facility_names) const {
   shc::ShcIssueRequest request;
   request.full_name = person.full_name;
   request.date_of_birth = person.dob;
@@ -335,7 +360,6 @@ Result<shc::IssuedShc> CertificateAuthority::MakeShc(
   request.expires_at = expires_at;
   // The same counting facts as the DCC, plus what a card shows of each dose.
   const std::vector<registry::DoseFacts> facts = registry::ToDoseFacts(doses);
-  std::map<std::string, std::string, std::less<>> facility_names;
   for (size_t i = 0; i < doses.size(); ++i) {
     const registry::Dose& d = doses[i];
     auto name = facility_names.find(d.facility_code);
@@ -347,7 +371,7 @@ Result<shc::IssuedShc> CertificateAuthority::MakeShc(
                              name == facility_names.end() ? "" : name->second, facts[i].voided,
                              facts[i].self_declared_pending});
   }
-  return shc_issuer->Issue(request, catalogue);
+  return shc_issuer.Issue(request, catalogue);
 }
 
 std::shared_ptr<const ShcPublication> CertificateAuthority::shc() const {
@@ -455,8 +479,12 @@ Result<CertificateRecord> CertificateAuthority::EnsureShc(int64_t certificate_id
     }
     ASSIGN_OR_RETURN(std::vector<registry::VaccineProduct> catalogue,
                      registry::LoadVaccineProducts(conn));
-    ASSIGN_OR_RETURN(shc::IssuedShc card, MakeShc(conn, *person, doses, catalogue, clock_.Now(),
-                                                  FromUnixSeconds(rec->expires_at)));
+    const std::shared_ptr<const shc::ShcIssuer> shc_issuer = loaded()->shc_issuer;
+    if (!shc_issuer) return FailedPreconditionError("no SMART Health Card key is open");
+    FacilityNames facility_names;
+    ASSIGN_OR_RETURN(shc::IssuedShc card,
+                     MakeShc(conn, *shc_issuer, *person, doses, catalogue, clock_.Now(),
+                             FromUnixSeconds(rec->expires_at), facility_names));
     Status stored = SetCertificateShc(conn, clock_, rec->id, card.jws, card.rid, card.kid, actor);
     if (stored.code() == StatusCode::kNotFound) {
       // Another server made this certificate's card first: that one is the card.
@@ -724,47 +752,108 @@ Result<bool> CertificateAuthority::RotateIfDue() {
   return rotated;
 }
 
+namespace {
+
+// One page of a re-issue: the certificates signed by the withdrawn DSC, and for each its
+// successor signed ahead of the write (or why there is none).
+struct ReissuePage {
+  std::vector<CertificateRecord> old;
+  std::vector<Result<CertificateRecord>> next;
+  int64_t done = 0;
+};
+
+}  // namespace
+
 Result<int64_t> CertificateAuthority::ReissueSignedBy(std::string_view kid_hex,
                                                       const registry::Actor& actor) {
   if (!can_issue_) return FailedPreconditionError("certificate signing keys are not open");
   RETURN_IF_ERROR(ReloadKeysIfChanged());
-  if (HexEncode(loaded()->keys->active_dsc().certificate->kid()) == kid_hex) {
+  const std::shared_ptr<const Loaded> keys = loaded();
+  if (HexEncode(keys->keys->active_dsc().certificate->kid()) == kid_hex) {
     return FailedPreconditionError("DSC " + std::string(kid_hex) +
                                    " is still the active one: withdraw it first "
                                    "(vaxreg keys compromise)");
   }
+  std::vector<registry::VaccineProduct> catalogue;
+  {
+    ASSIGN_OR_RETURN(auto conn, db_.Acquire());
+    ASSIGN_OR_RETURN(catalogue, registry::LoadVaccineProducts(*conn));
+  }
+  const DccIssuer issuer(keys->issuer->dsc(), catalogue, keys->issuer->options());
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+
+  // Each page is read and signed on `threads` threads over pooled read connections, then written
+  // in one transaction on the writer while the next page is signed. A certificate replaced
+  // between the two (a correction, a renewal, another server's run) is left alone; a failure
+  // rolls its page back, and running again resumes where the withdrawn DSC still signs.
   int64_t reissued = 0;
-  Status walked = ForEachActivePage([&](const std::vector<CertificateRecord>& page) {
-    std::vector<const CertificateRecord*> signed_by;
-    for (const CertificateRecord& c : page) {
-      if (c.kid_hex == kid_hex) signed_by.push_back(&c);
+  std::shared_ptr<ReissuePage> writing;
+  std::future<Status> written;
+  auto finish_write = [&]() -> Status {
+    if (!writing) return Status::Ok();
+    Status st = written.get();
+    if (st.ok()) {
+      reissued += writing->done;
+      if (progress_) progress_(reissued);
     }
-    if (signed_by.empty()) return Status::Ok();
-    // One transaction per page: a withdrawal re-issues many certificates, and a commit each
-    // would cost an fsync each. A failure rolls the page back; running again resumes.
-    int64_t done = 0;
-    Status st = writer_.SubmitAndWait([&](storage::Connection& conn) -> Status {
-      done = 0;
-      for (const CertificateRecord* c : signed_by) {
-        ASSIGN_OR_RETURN(auto current, FindCertificate(conn, c->id));
-        if (!current || current->status != "active") continue;  // replaced meanwhile
-        auto issued = IssueLocked(conn, c->person_id, c->id, actor, Reissue::kChanged);
-        if (issued.status().code() == StatusCode::kFailedPrecondition) {
-          RETURN_IF_ERROR(
-              EndCertificate(conn, clock_, c->id, "revoked", "signing key withdrawn", actor));
-        } else if (!issued.ok()) {
-          return issued.status();
+    writing.reset();
+    return st;
+  };
+  Status walked = ForEachActivePage([&](const std::vector<CertificateRecord>& listed) -> Status {
+    auto page = std::make_shared<ReissuePage>();
+    for (const CertificateRecord& c : listed) {
+      if (c.kid_hex == kid_hex) page->old.push_back(c);
+    }
+    if (page->old.empty()) return Status::Ok();
+    const size_t n = page->old.size();
+    page->next.assign(n, InternalError("not prepared"));
+    std::vector<std::thread> workers;
+    for (size_t t = 0; t < std::min(threads, n); ++t) {
+      workers.emplace_back([&, t] {
+        auto conn = db_.Acquire();
+        FacilityNames facility_names;
+        for (size_t i = t; i < n; i += threads) {
+          page->next[i] = conn.ok() ? PrepareCertificate(**conn, page->old[i].person_id, issuer,
+                                                         catalogue, keys->shc_issuer.get(),
+                                                         facility_names)
+                                    : Result<CertificateRecord>(conn.status());
         }
-        ++done;
-      }
-      return Status::Ok();
-    });
-    if (!st.ok()) return st;
-    reissued += done;
-    if (progress_) progress_(reissued);
+      });
+    }
+    for (std::thread& w : workers) w.join();
+    RETURN_IF_ERROR(finish_write());
+    auto promise = std::make_shared<std::promise<Status>>();
+    written = promise->get_future();
+    writing = page;
+    writer_.Submit(
+        [this, page, actor](storage::Connection& conn) -> Status {
+          page->done = 0;  // the write may run again after losing to another transaction
+          for (size_t i = 0; i < page->old.size(); ++i) {
+            const CertificateRecord& old = page->old[i];
+            const Result<CertificateRecord>& next = page->next[i];
+            Status st;
+            if (next.status().code() == StatusCode::kFailedPrecondition) {
+              // Nothing left to certify: the withdrawn certificate is revoked without successor.
+              st = EndActiveCertificate(conn, clock_, old, "revoked", "signing key withdrawn",
+                                        actor);
+            } else if (!next.ok()) {
+              return next.status();
+            } else {
+              st = CommitCertificate(conn, *next, &old, actor, Reissue::kChanged).status();
+            }
+            if (st.code() == StatusCode::kNotFound) continue;  // replaced meanwhile
+            RETURN_IF_ERROR(st);
+            ++page->done;
+          }
+          return Status::Ok();
+        },
+        [promise](Status st) { promise->set_value(std::move(st)); });
     return Status::Ok();
   });
+  // The last page's write, and the one in flight when the walk failed, end before the return.
+  Status last = finish_write();
   RETURN_IF_ERROR(walked);
+  RETURN_IF_ERROR(last);
   RETURN_IF_ERROR(ReloadRevocations());
   return reissued;
 }

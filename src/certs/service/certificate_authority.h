@@ -33,6 +33,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -208,6 +209,21 @@ class CertificateAuthority final {
                                         std::optional<int64_t> previous,
                                         const registry::Actor& actor,
                                         Reissue why = Reissue::kChanged);
+  // Facility code -> name, filled as a preparation looks facilities up.
+  using FacilityNames = std::map<std::string, std::string, std::less<>>;
+  // The first half of IssueLocked, reads only (any connection, any thread): the person and their
+  // signed doses read, their DCC and SHC built and signed. The record InsertCertificate stores,
+  // `supersedes` unset; kNotFound without the person, kFailedPrecondition without counted doses.
+  Result<CertificateRecord> PrepareCertificate(storage::Connection& conn, int64_t person_id,
+                                               const DccIssuer& issuer,
+                                               const std::vector<registry::VaccineProduct>& catalogue,
+                                               const shc::ShcIssuer* shc_issuer,
+                                               FacilityNames& facility_names) const;
+  // The second half, inside a write transaction: ends `previous` (the certificate as last read;
+  // kNotFound when it is no longer active), revokes what a change makes wrong, stores `rec`.
+  Result<CertificateRecord> CommitCertificate(storage::Connection& conn, CertificateRecord rec,
+                                              const CertificateRecord* previous,
+                                              const registry::Actor& actor, Reissue why);
   // Calls `visit` with each page of active certificates, by id.
   Status ForEachActivePage(
       const std::function<Status(const std::vector<CertificateRecord>&)>& visit);
@@ -221,10 +237,12 @@ class CertificateAuthority final {
   Status ReloadRevocationsIfStale();
   Status ReloadShc();
   // The SHC of `person_id` from `doses` (their facility names looked up), or why there is none.
-  Result<shc::IssuedShc> MakeShc(storage::Connection& conn, const registry::Person& person,
+  Result<shc::IssuedShc> MakeShc(storage::Connection& conn, const shc::ShcIssuer& shc_issuer,
+                                 const registry::Person& person,
                                  const std::vector<registry::Dose>& doses,
                                  const std::vector<registry::VaccineProduct>& catalogue,
-                                 SystemTime not_before, SystemTime expires_at) const;
+                                 SystemTime not_before, SystemTime expires_at,
+                                 FacilityNames& facility_names) const;
 
   storage::Database& db_;
   storage::GroupCommitWriter& writer_;

@@ -164,21 +164,37 @@ Status EndCertificate(storage::Connection& conn, const Clock& clock, int64_t id,
   if (!before || before->status != "active") {
     return NotFoundError("no active certificate with id " + std::to_string(id));
   }
+  return EndActiveCertificate(conn, clock, *before, status, reason, actor, publish_revocation);
+}
+
+Status EndActiveCertificate(storage::Connection& conn, const Clock& clock,
+                            const CertificateRecord& before, std::string_view status,
+                            std::string_view reason, const registry::Actor& actor,
+                            bool publish_revocation) {
   const int64_t now = ToUnixSeconds(clock.Now());
+  // The SHC columns are the only audited ones an active row may gain (a card made later).
   ASSIGN_OR_RETURN(
-      int64_t n,
-      conn.Execute("UPDATE certificates SET status = $1, revoked_at = $2, revoke_reason = $3, "
-                   "in_revocation_list = $5 WHERE id = $4 AND status = 'active'",
-                   {std::string(status), now, std::string(reason), id,
-                    int64_t{publish_revocation ? 1 : 0}}));
-  if (n != 1) return NotFoundError("no active certificate with id " + std::to_string(id));
+      storage::Rows ended,
+      conn.Query("UPDATE certificates SET status = $1, revoked_at = $2, revoke_reason = $3, "
+                 "in_revocation_list = $5 WHERE id = $4 AND status = 'active' "
+                 "RETURNING shc_rid, shc_kid",
+                 {std::string(status), now, std::string(reason), before.id,
+                  int64_t{publish_revocation ? 1 : 0}}));
+  if (ended.size() != 1) {
+    return NotFoundError("no active certificate with id " + std::to_string(before.id));
+  }
   if (publish_revocation) RETURN_IF_ERROR(BumpRevocationEpoch(conn));
-  CertificateRecord after = *before;
+  CertificateRecord active = before;
+  active.status = "active";
+  active.in_revocation_list = false;
+  active.shc_rid = ended[0].IsNull(0) ? "" : ended[0].Text(0);
+  active.shc_kid = ended[0].IsNull(1) ? "" : ended[0].Text(1);
+  CertificateRecord after = active;
   after.status = std::string(status);
   after.in_revocation_list = publish_revocation;
   return audit::AppendAudit(conn, clock,
                             {actor.id, "certificate." + std::string(status),
-                             "certificate:" + std::to_string(id), AuditJson(*before),
+                             "certificate:" + std::to_string(before.id), AuditJson(active),
                              AuditJson(after), actor.request_id});
 }
 

@@ -73,6 +73,13 @@ Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clo
 Status EndCertificate(storage::Connection& conn, const Clock& clock, int64_t id,
                       std::string_view status, std::string_view reason,
                       const registry::Actor& actor, bool publish_revocation = true);
+// The same for a certificate already read (a row of an earlier page serves: of the audited
+// fields, only the SHC ones may change while a row is active, and they are read back by the
+// update); the update happens only if it is active now, else kNotFound.
+Status EndActiveCertificate(storage::Connection& conn, const Clock& clock,
+                            const CertificateRecord& before, std::string_view status,
+                            std::string_view reason, const registry::Actor& actor,
+                            bool publish_revocation = true);
 
 // Puts every ended, unexpired certificate of the person that is not on the revocation list yet
 // (the ones renewals replaced) on it: what they say became wrong (a correction, a void, a

@@ -5,6 +5,7 @@
 // malformed CSV lines, a facility's staff writing for another facility; CSV rows held to the
 // API's field limits, and the CSV error report capped.
 
+#include <algorithm>
 #include <thread>
 
 #include "api_fixture.h"
@@ -215,6 +216,67 @@ TEST_F(RegistryApiTest, CsvUploadReportsBadRowsAndKeepsGoodOnes) {
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM people WHERE full_name = 'Bé Mai'"), 1);
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses d JOIN people p ON p.id = d.person_id WHERE "
                       "p.full_name = 'Bé Mai'"),
+            2);
+}
+
+// A spreadsheet saved by Excel in Viet Nam: byte order mark, ';', CRLF, dates day first, a
+// CCCD grouped by spaces, brand names for vaccines. Every row is recorded; the person is one.
+TEST_F(RegistryApiTest, CsvUploadReadsAnExcelExport) {
+  std::string header(registry::kDoseCsvHeader);
+  std::replace(header.begin(), header.end(), ',', ';');
+  const std::string csv =
+      "\xEF\xBB\xBF" + header +
+      "\r\n"
+      "x1;001 090 300 001;Phan Văn Khôi;02/03/1990;M;0912 000 009;01;006;00199;Pfizer;L1;1;"
+      "05/07/2021;HN-BACHMAI\r\n"
+      "x1;001.090.300.001;Phan Văn Khôi;02/03/1990;M;;01;006;00199;EU/1/20/1528;L2;2;"
+      "16/08/2021;HN-BACHMAI\r\n"
+      "x2;;Phan Thị Lụa;2015-01-09;F;;01;;;Sputnik;L3;1;2021-10-01;HN-BACHMAI\r\n";
+  auto r = client_->Post("/api/v1/doses/csv", csv, staff_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const boost::json::value j = r.Json();
+  EXPECT_EQ(j.at("rows").as_int64(), 3);
+  EXPECT_EQ(j.at("recorded").as_int64(), 3) << r.body;
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM people WHERE cccd = '001090300001' AND "
+                      "dob = '1990-03-02'"),
+            1);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses d JOIN people p ON p.id = d.person_id WHERE "
+                      "p.cccd = '001090300001' AND d.vaccine_code = 'COMIRNATY'"),
+            2);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses WHERE vaccine_code = 'SPUTNIK-V'"), 1);
+  // Each source record id names its person, for exports (identity export).
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM person_record_ids m JOIN people p ON "
+                      "p.id = m.person_id WHERE m.record_id = 'x1' AND p.cccd = '001090300001'"),
+            1);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM person_record_ids m JOIN people p ON "
+                      "p.id = m.person_id WHERE m.record_id = 'x2' AND "
+                      "p.full_name = 'Phan Thị Lụa'"),
+            1);
+}
+
+// A row whose CCCD belongs to someone with another name is refused as an identity conflict: its
+// dose is not added to the number's owner. A typo in the name is not a conflict.
+TEST_F(RegistryApiTest, CsvRowOfAStrangerIsNotAddedToTheNumbersOwner) {
+  const std::string csv =
+      std::string(registry::kDoseCsvHeader) +
+      "\n"
+      "k1,001143000001,Nguyễn Thị Kim Trang,1943-04-12,F,,01,,,COMIRNATY,L1,1,2021-07-01,"
+      "HN-BACHMAI\n"
+      "k2,001143000001,Trần Thị Khác,1943-04-12,F,,01,,,COMIRNATY,L2,2,2021-08-01,HN-BACHMAI\n"
+      "k3,001143000001,Nguyen Thi Kim Trangg,1943-04-12,F,,01,,,COMIRNATY,L3,2,2021-08-02,"
+      "HN-BACHMAI\n";
+  auto r = client_->Post("/api/v1/doses/csv", csv, staff_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const boost::json::value j = r.Json();
+  EXPECT_EQ(j.at("recorded").as_int64(), 2) << r.body;
+  const auto& errors = j.at("errors").as_array();
+  ASSERT_EQ(errors.size(), 1u) << r.body;
+  EXPECT_EQ(errors[0].at("line").as_int64(), 3);
+  EXPECT_EQ(errors[0].at("error").at("field").as_string(), "cccd");
+  EXPECT_EQ(errors[0].at("error").at("code").as_string(), "FAILED_PRECONDITION");
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses WHERE lot = 'L2'"), 0);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses d JOIN people p ON p.id = d.person_id WHERE "
+                      "p.cccd = '001143000001'"),
             2);
 }
 

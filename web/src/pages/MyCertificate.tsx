@@ -1,6 +1,6 @@
 // "My certificate": the EU DCC QR, large enough to scan from a phone screen, a full-screen view for
 // the scanner at the border, and downloads (QR image, printable PDF when the server offers it).
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, apiFetch, ApiError } from "../api/client";
 import { Layout } from "../components/Layout";
 import { Link } from "../components/Link";
@@ -64,7 +64,9 @@ export function MyCertificate(_: { params: Record<string, string> }) {
     download(path, name).catch(setProblem);
   };
   const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
+  // A layout effect: the dialog listens for Escape from the moment it is on screen, not a frame
+  // later, so a key pressed at once is not lost.
+  useLayoutEffect(() => {
     if (!full) return;
     closeRef.current?.focus();
     const onKey = (e: KeyboardEvent) => { if (e.key === "Escape") setFull(false); };

@@ -200,6 +200,8 @@ for (const lang of ["vi", "en"]) {
     assert.match(card.verifiableCredential[0], /^[\w-]+\.[\w-]+\.[\w-]+$/);
     await page.getByRole("button", { name: lang === "vi" ? "Hiện mã QR toàn màn hình" : "Show the QR code full screen" }).click();
     await page.getByRole("dialog").waitFor();
+    // Focus moves into the dialog, as a keyboard user sees it, before Escape closes it.
+    await page.waitForFunction(() => document.activeElement?.closest("[role=dialog]") != null);
     await page.keyboard.press("Escape");
     await page.getByRole("dialog").waitFor({ state: "detached" });
     assert.deepEqual(errors, []);
