@@ -142,6 +142,20 @@ Result<std::unordered_map<std::string, Dose>> FindDosesByIdempotencyKeys(
   return out;
 }
 
+Result<std::unordered_map<int64_t, std::vector<Dose>>> ListDosesOfPeople(
+    storage::Connection& conn, std::span<const int64_t> person_ids) {
+  std::unordered_map<int64_t, std::vector<Dose>> out;
+  RETURN_IF_ERROR(storage::ForEachRowIn(
+      conn, SelectDoses() + "WHERE person_id", " ORDER BY person_id, administered_at, id",
+      std::vector<Value>(person_ids.begin(), person_ids.end()), [&](const storage::RowView& r) {
+        Dose d = DoseFromRow(r, 0);
+        const int64_t person = d.person_id;
+        out[person].push_back(std::move(d));
+        return Status::Ok();
+      }));
+  return out;
+}
+
 Result<std::unordered_map<int64_t, std::vector<Dose>>> ListDoseHistoriesOfPeople(
     storage::Connection& conn, std::span<const int64_t> person_ids) {
   const std::vector<Value> params(person_ids.begin(), person_ids.end());

@@ -71,6 +71,10 @@ Result<std::optional<Dose>> FindDoseByIdempotencyKey(storage::Connection& conn,
                                                      std::string_view key);
 // Every dose of a person, voided ones too, oldest first.
 Result<std::vector<Dose>> ListPersonDoses(storage::Connection& conn, int64_t person_id);
+// ListPersonDoses for many people at once: every column, by person, each list in the same order;
+// people without doses are absent.
+Result<std::unordered_map<int64_t, std::vector<Dose>>> ListDosesOfPeople(
+    storage::Connection& conn, std::span<const int64_t> person_ids);
 
 // Batched lookups for dose imports (storage::QueryIn). The doses holding any of `keys`, by key
 // (whole rows). And the dose histories of `person_ids`, by person, each list oldest first,

@@ -133,6 +133,19 @@ Result<std::optional<Person>> FindPersonByIdentityNumber(storage::Connection& co
   return FindOne(conn, "WHERE cmnd = $1 ORDER BY id LIMIT 1", std::string(number));
 }
 
+Result<std::vector<Person>> FindPeopleByIds(storage::Connection& conn,
+                                            std::span<const int64_t> ids) {
+  std::vector<Person> out;
+  out.reserve(ids.size());
+  RETURN_IF_ERROR(storage::ForEachRowIn(conn, SelectPeople() + "WHERE id", "",
+                                        std::vector<Value>(ids.begin(), ids.end()),
+                                        [&](const storage::RowView& r) {
+                                          out.push_back(PersonFromRow(r, 0));
+                                          return Status::Ok();
+                                        }));
+  return out;
+}
+
 Result<std::vector<Person>> FindPeopleForDoseWrites(storage::Connection& conn,
                                                     std::span<const int64_t> ids,
                                                     std::span<const std::string> cccds) {

@@ -26,6 +26,10 @@ std::string PersonColumns(std::string_view alias);
 Person PersonFromRow(const storage::RowView& row, size_t first);
 
 Result<std::optional<Person>> FindPersonById(storage::Connection& conn, int64_t id);
+// The people with any of `ids`, every column, in no particular order; ids that match nobody are
+// simply absent (storage::ForEachRowIn: a few statements for many ids).
+Result<std::vector<Person>> FindPeopleByIds(storage::Connection& conn,
+                                            std::span<const int64_t> ids);
 Result<std::optional<Person>> FindPersonByCccd(storage::Connection& conn, std::string_view cccd);
 // By CCCD, else by CMND (first match).
 Result<std::optional<Person>> FindPersonByIdentityNumber(storage::Connection& conn,

@@ -5,7 +5,9 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <unordered_map>
 
+#include "audit/audit_log.h"
 #include "common/crypto_util.h"
 #include "common/logging.h"
 #include "registry/dose.h"
@@ -23,6 +25,8 @@ namespace vaxreg::certs {
 namespace {
 
 constexpr int kRenewalPage = 500;
+// Certificates re-issued per write transaction after a DSC withdrawal.
+constexpr int kReissuePage = 2000;
 // Certificates given their missing SHC after each renewal run.
 constexpr int kShcBackfillPerRun = 2000;
 
@@ -297,9 +301,18 @@ Result<CertificateRecord> CertificateAuthority::PrepareCertificate(
   if (!person) return NotFoundError("no person with id " + std::to_string(person_id));
   ASSIGN_OR_RETURN(std::vector<registry::Dose> doses, registry::ListPersonDoses(conn, person_id));
   ASSIGN_OR_RETURN(doses, KeepSignedDoses(conn, std::move(doses)));
+  return SignCertificate(conn, *person, doses, issuer, catalogue, shc_issuer, facility_names);
+}
+
+Result<CertificateRecord> CertificateAuthority::SignCertificate(
+    storage::Connection& conn, const registry::Person& person,
+    const std::vector<registry::Dose>& doses, const DccIssuer& issuer,
+    const std::vector<registry::VaccineProduct>& catalogue, const shc::ShcIssuer* shc_issuer,
+    FacilityNames& facility_names) const {
+  const int64_t person_id = person.id;
   IssueRequest request;
-  request.full_name = person->full_name;
-  request.date_of_birth = person->dob;
+  request.full_name = person.full_name;
+  request.date_of_birth = person.dob;
   request.doses = registry::ToDoseFacts(doses);
   ASSIGN_OR_RETURN(IssuedDcc issued, issuer.Issue(request, clock_.Now()));
   CertificateRecord rec;
@@ -314,7 +327,7 @@ Result<CertificateRecord> CertificateAuthority::PrepareCertificate(
   // The SHC of the same person and doses, valid as long as the DCC. A card that cannot be made
   // (too large for one QR code) does not hold back the DCC.
   if (shc_issuer != nullptr) {
-    auto card = MakeShc(conn, *shc_issuer, *person, doses, catalogue, issued.issued_at,
+    auto card = MakeShc(conn, *shc_issuer, person, doses, catalogue, issued.issued_at,
                         issued.expires_at, facility_names);
     if (card.ok()) {
       rec.shc_jws = std::move(card->jws);
@@ -332,12 +345,13 @@ Result<CertificateRecord> CertificateAuthority::CommitCertificate(storage::Conne
                                                                  CertificateRecord rec,
                                                                  const CertificateRecord* previous,
                                                                  const registry::Actor& actor,
-                                                                 Reissue why) {
+                                                                 Reissue why,
+                                                                 CertificateAudit audit) {
   if (previous != nullptr) {
     const bool renewal = why == Reissue::kRenewal;
     RETURN_IF_ERROR(EndActiveCertificate(conn, clock_, *previous, "superseded",
                                          renewal ? "renewed before expiry" : "re-issued", actor,
-                                         /*publish_revocation=*/!renewal));
+                                         /*publish_revocation=*/!renewal, audit));
     rec.supersedes = previous->id;
   }
   if (why == Reissue::kChanged) {
@@ -345,7 +359,7 @@ Result<CertificateRecord> CertificateAuthority::CommitCertificate(storage::Conne
                                               actor)
                         .status());
   }
-  return InsertCertificate(conn, clock_, std::move(rec), actor);
+  return InsertCertificate(conn, clock_, std::move(rec), actor, audit);
 }
 
 Result<shc::IssuedShc> CertificateAuthority::MakeShc(
@@ -799,24 +813,54 @@ Result<int64_t> CertificateAuthority::ReissueSignedBy(std::string_view kid_hex,
     writing.reset();
     return st;
   };
-  Status walked = ForEachActivePage([&](const std::vector<CertificateRecord>& listed) -> Status {
+  int64_t after = 0;
+  const auto walk_page = [&]() -> Result<bool> {
     auto page = std::make_shared<ReissuePage>();
-    for (const CertificateRecord& c : listed) {
-      if (c.kid_hex == kid_hex) page->old.push_back(c);
+    {
+      ASSIGN_OR_RETURN(auto conn, db_.Acquire());
+      ASSIGN_OR_RETURN(page->old,
+                       ListActiveCertificatesSignedBy(*conn, kid_hex, after, kReissuePage));
     }
-    if (page->old.empty()) return Status::Ok();
+    if (page->old.empty()) return false;
+    after = page->old.back().id;
     const size_t n = page->old.size();
     page->next.assign(n, InternalError("not prepared"));
     std::vector<std::thread> workers;
     for (size_t t = 0; t < std::min(threads, n); ++t) {
       workers.emplace_back([&, t] {
-        auto conn = db_.Acquire();
-        FacilityNames facility_names;
+        // This thread's share of the page: its people and their signed doses read with a few
+        // batched statements, then each certificate signed.
+        std::vector<size_t> mine;
+        std::vector<int64_t> people;
         for (size_t i = t; i < n; i += threads) {
-          page->next[i] = conn.ok() ? PrepareCertificate(**conn, page->old[i].person_id, issuer,
-                                                         catalogue, keys->shc_issuer.get(),
-                                                         facility_names)
-                                    : Result<CertificateRecord>(conn.status());
+          mine.push_back(i);
+          people.push_back(page->old[i].person_id);
+        }
+        auto fail = [&](const Status& st) {
+          for (size_t i : mine) page->next[i] = st;
+        };
+        auto conn = db_.Acquire();
+        if (!conn.ok()) return fail(conn.status());
+        auto found = registry::FindPeopleByIds(**conn, people);
+        if (!found.ok()) return fail(found.status());
+        auto doses = registry::ListDosesOfPeople(**conn, people);
+        if (!doses.ok()) return fail(doses.status());
+        if (Status st = KeepSignedDosesOfPeople(**conn, *doses); !st.ok()) return fail(st);
+        std::unordered_map<int64_t, const registry::Person*> person_of;
+        for (const registry::Person& p : *found) person_of.emplace(p.id, &p);
+        const std::vector<registry::Dose> none;
+        FacilityNames facility_names;
+        for (size_t i : mine) {
+          const int64_t id = page->old[i].person_id;
+          auto p = person_of.find(id);
+          if (p == person_of.end()) {
+            page->next[i] = NotFoundError("no person with id " + std::to_string(id));
+            continue;
+          }
+          auto d = doses->find(id);
+          page->next[i] = SignCertificate(**conn, *p->second, d == doses->end() ? none : d->second,
+                                          issuer, catalogue, keys->shc_issuer.get(),
+                                          facility_names);
         }
       });
     }
@@ -826,8 +870,13 @@ Result<int64_t> CertificateAuthority::ReissueSignedBy(std::string_view kid_hex,
     written = promise->get_future();
     writing = page;
     writer_.Submit(
-        [this, page, actor](storage::Connection& conn) -> Status {
+        [this, page, actor, kid = std::string(kid_hex)](storage::Connection& conn) -> Status {
           page->done = 0;  // the write may run again after losing to another transaction
+          // One audit entry for the page (as an import audits a chunk): each new row names the
+          // row it supersedes, and the entry carries a digest of those links to check them by.
+          std::string links;
+          boost::json::array revoked;
+          int64_t first_id = 0, last_id = 0;
           for (size_t i = 0; i < page->old.size(); ++i) {
             const CertificateRecord& old = page->old[i];
             const Result<CertificateRecord>& next = page->next[i];
@@ -835,21 +884,48 @@ Result<int64_t> CertificateAuthority::ReissueSignedBy(std::string_view kid_hex,
             if (next.status().code() == StatusCode::kFailedPrecondition) {
               // Nothing left to certify: the withdrawn certificate is revoked without successor.
               st = EndActiveCertificate(conn, clock_, old, "revoked", "signing key withdrawn",
-                                        actor);
+                                        actor, true, CertificateAudit::kByCaller);
+              if (st.ok()) revoked.push_back(old.id);
             } else if (!next.ok()) {
               return next.status();
             } else {
-              st = CommitCertificate(conn, *next, &old, actor, Reissue::kChanged).status();
+              auto stored = CommitCertificate(conn, *next, &old, actor, Reissue::kChanged,
+                                              CertificateAudit::kByCaller);
+              st = stored.status();
+              if (st.ok()) {
+                if (first_id == 0) first_id = stored->id;
+                last_id = stored->id;
+                links += std::to_string(stored->id) + ":" + std::to_string(old.id) + ":" +
+                         stored->uvci + "\n";
+              }
             }
             if (st.code() == StatusCode::kNotFound) continue;  // replaced meanwhile
             RETURN_IF_ERROR(st);
             ++page->done;
           }
-          return Status::Ok();
+          if (page->done == 0) return Status::Ok();
+          const std::string summary = boost::json::serialize(boost::json::object{
+              {"withdrawn_kid", kid},
+              {"reissued", page->done - static_cast<int64_t>(revoked.size())},
+              {"first_id", first_id},
+              {"last_id", last_id},
+              {"links_sha256", HexEncode(Sha256(links))},
+              {"revoked_without_successor", std::move(revoked)}});
+          return audit::AppendAudit(
+              conn, clock_,
+              {actor.id, "certificate.reissue_withdrawn_key",
+               "certificates:" + std::to_string(first_id) + "-" + std::to_string(last_id), "null",
+               summary, actor.request_id});
         },
         [promise](Status st) { promise->set_value(std::move(st)); });
-    return Status::Ok();
-  });
+    return true;
+  };
+  Status walked = Status::Ok();
+  for (;;) {
+    Result<bool> more = walk_page();
+    if (!more.ok()) walked = more.status();
+    if (!more.ok() || !*more) break;
+  }
   // The last page's write, and the one in flight when the walk failed, end before the return.
   Status last = finish_write();
   RETURN_IF_ERROR(walked);

@@ -219,11 +219,21 @@ class CertificateAuthority final {
                                                const std::vector<registry::VaccineProduct>& catalogue,
                                                const shc::ShcIssuer* shc_issuer,
                                                FacilityNames& facility_names) const;
+  // Its signing half, for a person and their signed doses already read (`conn` looks up
+  // facility names not in `facility_names`).
+  Result<CertificateRecord> SignCertificate(storage::Connection& conn,
+                                            const registry::Person& person,
+                                            const std::vector<registry::Dose>& signed_doses,
+                                            const DccIssuer& issuer,
+                                            const std::vector<registry::VaccineProduct>& catalogue,
+                                            const shc::ShcIssuer* shc_issuer,
+                                            FacilityNames& facility_names) const;
   // The second half, inside a write transaction: ends `previous` (the certificate as last read;
   // kNotFound when it is no longer active), revokes what a change makes wrong, stores `rec`.
   Result<CertificateRecord> CommitCertificate(storage::Connection& conn, CertificateRecord rec,
                                               const CertificateRecord* previous,
-                                              const registry::Actor& actor, Reissue why);
+                                              const registry::Actor& actor, Reissue why,
+                                              CertificateAudit audit = CertificateAudit::kEach);
   // Calls `visit` with each page of active certificates, by id.
   Status ForEachActivePage(
       const std::function<Status(const std::vector<CertificateRecord>&)>& visit);

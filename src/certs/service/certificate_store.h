@@ -64,9 +64,15 @@ Status SetCertificateShc(storage::Connection& conn, const Clock& clock, int64_t 
 Result<std::vector<CertificateRecord>> ListActiveWithoutShc(storage::Connection& conn,
                                                             int64_t after_id, int limit);
 
+// Who writes the audit entry of a change: the store function, one per certificate (kEach), or
+// its caller, one for a whole page of changes it can describe at once (kByCaller: the re-issue
+// after a DSC withdrawal, which changes up to a million certificates).
+enum class CertificateAudit { kEach, kByCaller };
+
 // Inserts `record` (id filled in) and audits "certificate.issue".
 Result<CertificateRecord> InsertCertificate(storage::Connection& conn, const Clock& clock,
-                                            CertificateRecord record, const registry::Actor& actor);
+                                            CertificateRecord record, const registry::Actor& actor,
+                                            CertificateAudit audit = CertificateAudit::kEach);
 // Sets status (superseded or revoked), revoked_at = now and the reason, and puts the certificate
 // on the revocation list unless `publish_revocation` is false (a renewal before expiry); audits
 // "certificate.<status>". kNotFound when no active certificate has this id.
@@ -79,7 +85,8 @@ Status EndCertificate(storage::Connection& conn, const Clock& clock, int64_t id,
 Status EndActiveCertificate(storage::Connection& conn, const Clock& clock,
                             const CertificateRecord& before, std::string_view status,
                             std::string_view reason, const registry::Actor& actor,
-                            bool publish_revocation = true);
+                            bool publish_revocation = true,
+                            CertificateAudit audit = CertificateAudit::kEach);
 
 // Puts every ended, unexpired certificate of the person that is not on the revocation list yet
 // (the ones renewals replaced) on it: what they say became wrong (a correction, a void, a
@@ -104,6 +111,11 @@ Result<std::vector<CertificateRecord>> ListPersonCertificates(storage::Connectio
 // Active certificates with id > after_id, by id, at most `limit` (for the renewal scan).
 Result<std::vector<CertificateRecord>> ListActiveCertificates(storage::Connection& conn,
                                                               int64_t after_id, int limit);
+// The same for the certificates one DSC signed (`kid_hex`), without their credentials (hc1 and
+// shc_jws left empty): what a re-issue after a withdrawal needs of them.
+Result<std::vector<CertificateRecord>> ListActiveCertificatesSignedBy(storage::Connection& conn,
+                                                                      std::string_view kid_hex,
+                                                                      int64_t after_id, int limit);
 // UVCIs of every certificate on the revocation list whose expiry is after `now`.
 Result<std::vector<std::string>> ListRevokedUvcis(storage::Connection& conn, int64_t now);
 

@@ -8,6 +8,7 @@
 #include "certs/crypto/signature.h"
 #include "certs/service/facility_keys.h"
 #include "common/crypto_util.h"
+#include "storage/in_list.h"
 
 namespace vaxreg::certs {
 namespace {
@@ -26,7 +27,7 @@ constexpr char kFactsFrom[] = " FROM doses d JOIN people p ON p.id = d.person_id
 constexpr char kCountingDose[] =
     "d.status = 'active' AND (d.source = 'facility' OR d.review_status = 'verified')";
 
-DoseSigningFacts FactsFromRow(const storage::Row& r) {
+DoseSigningFacts FactsFromRow(const storage::RowView& r) {
   DoseSigningFacts f;
   f.id = r.Int(0);
   f.person_id = r.Int(1);
@@ -171,6 +172,32 @@ Result<std::vector<registry::Dose>> KeepSignedDoses(storage::Connection& conn,
     return it == intact.end() || !it->second;
   });
   return doses;
+}
+
+Status KeepSignedDosesOfPeople(storage::Connection& conn,
+                               std::unordered_map<int64_t, std::vector<registry::Dose>>& doses) {
+  std::vector<storage::Value> people;
+  people.reserve(doses.size());
+  for (const auto& [person, list] : doses) {
+    if (!list.empty()) people.emplace_back(person);
+  }
+  std::unordered_map<int64_t, bool> intact;
+  RETURN_IF_ERROR(storage::ForEachRowIn(
+      conn,
+      std::string(kFactsColumns) + ", s.digest" + kFactsFrom +
+          "JOIN dose_signatures s ON s.dose_id = d.id WHERE d.person_id",
+      "", people, [&](const storage::RowView& r) {
+        const DoseSigningFacts f = FactsFromRow(r);
+        intact[f.id] = ConstantTimeEquals(DoseDigest(f), r.Text(13));
+        return Status::Ok();
+      }));
+  for (auto& [person, list] : doses) {
+    std::erase_if(list, [&](const registry::Dose& d) {
+      auto it = intact.find(d.id);
+      return it == intact.end() || !it->second;
+    });
+  }
+  return Status::Ok();
 }
 
 namespace {

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "certs/crypto/x509.h"
@@ -71,6 +72,10 @@ Result<SignedBatch> SignFacilityDoses(storage::Connection& conn, const Clock& cl
 // content, in the given order. Everything else does not count for a certificate.
 Result<std::vector<registry::Dose>> KeepSignedDoses(storage::Connection& conn,
                                                     std::vector<registry::Dose> doses);
+// KeepSignedDoses for many people at once (a few statements): each list of `doses` (by person id)
+// keeps the doses whose signature is intact.
+Status KeepSignedDosesOfPeople(storage::Connection& conn,
+                               std::unordered_map<int64_t, std::vector<registry::Dose>>& doses);
 
 struct SignatureProblem {
   int64_t dose_id = 0;  // 0 for a problem with a whole batch

@@ -5,6 +5,9 @@
 // seconds and every certificate it signed is re-issued with the active DSC. Built for SQLite
 // (label integration) and PostgreSQL (label pg).
 
+#include <boost/json/parse.hpp>
+
+#include "audit/audit_log.h"
 #include "certs/keys/key_store.h"
 #include "certs/service/certificate_authority.h"
 #include "certs/service/certificate_store.h"
@@ -80,6 +83,31 @@ TEST_F(KeyLifecycleTest, AWithdrawnDscLeavesBothServersAndItsCertificatesAreReis
     new_hc1 = (*current)->hc1;
   }
   EXPECT_NE(new_hc1, old_hc1);
+  {
+    // One audit entry for the page, whose digest of "new:old:uvci" links the rows confirm, in an
+    // intact chain.
+    auto conn = runtime_->db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto entry = (*conn)->Query(
+        "SELECT after_json FROM audit_log WHERE action = 'certificate.reissue_withdrawn_key'");
+    ASSERT_TRUE(entry.ok()) << entry.status().ToString();
+    ASSERT_EQ(entry->size(), 1u);
+    const json::object summary = json::parse(entry->at(0).Text(0)).as_object();
+    EXPECT_EQ(summary.at("reissued").as_int64(), 1);
+    EXPECT_EQ(summary.at("withdrawn_kid").as_string(), HexEncode(old_kid));
+    auto links = (*conn)->Query(
+        "SELECT id, supersedes, uvci FROM certificates WHERE id BETWEEN $1 AND $2 ORDER BY id",
+        {summary.at("first_id").as_int64(), summary.at("last_id").as_int64()});
+    ASSERT_TRUE(links.ok());
+    std::string lines;
+    for (const auto& r : *links) {
+      lines += std::to_string(r.Int(0)) + ":" + std::to_string(r.Int(1)) + ":" + r.Text(2) + "\n";
+    }
+    EXPECT_EQ(summary.at("links_sha256").as_string(), HexEncode(Sha256(lines)));
+    auto chain = audit::VerifyAuditChain(**conn);
+    ASSERT_TRUE(chain.ok()) << chain.status().ToString();
+    EXPECT_TRUE(chain->ok) << chain->first_bad_seq;
+  }
   EXPECT_EQ(VerifyVerdict(runtime_->port(), new_hc1), "valid");
   EXPECT_EQ(VerifyVerdict(second_->port(), new_hc1), "valid");
   // Running it again (after an interrupted re-issue) is harmless.
