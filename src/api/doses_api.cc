@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <iterator>
+#include <unordered_map>
 
 #include "api/async_bridge.h"
 #include "api/certificate_follow.h"
@@ -18,6 +19,7 @@
 #include "http/json.h"
 #include "registry/dose_batch.h"
 #include "registry/dose_csv.h"
+#include "registry/quarantine.h"
 
 namespace vaxreg::api {
 namespace {
@@ -28,6 +30,10 @@ using http::asio::awaitable;
 constexpr size_t kMaxBatchBodyBytes = 16 * 1024 * 1024;
 constexpr size_t kMaxCsvBodyBytes = 32 * 1024 * 1024;
 constexpr size_t kCsvRowsPerWrite = 1000;
+// Refused rows of one upload kept for cleaning at most: a file refused by the hundred thousand
+// (the wrong file, a broken export) is for its sender to send again, not for a handler to
+// clean line by line. The answer says when rows were refused without being kept.
+constexpr size_t kMaxQuarantinedPerUpload = 100000;
 // Data lines read by one blocking task at most, so that a body of refused lines is read in
 // tasks short enough to let other work through the pool in between.
 constexpr size_t kCsvLinesPerChunk = 16 * kCsvRowsPerWrite;
@@ -129,7 +135,7 @@ awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx)
   out.reserve(early.size());
   for (size_t i = 0; i < early.size(); ++i) {
     out.push_back(boost::json::object{{"index", i}});
-    if (!early[i].ok()) out.back().as_object()["error"] = ItemError(early[i]);
+    if (!early[i].ok()) out.back().as_object()["error"] = ItemError(early[i], ctx.request);
   }
   size_t recorded = 0;
   for (size_t k = 0; k < index_of.size(); ++k) {
@@ -139,7 +145,7 @@ awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx)
       item["dose"] = OutcomeJson(*r);
       ++recorded;
     } else {
-      item["error"] = ItemError(r.status());
+      item["error"] = ItemError(r.status(), ctx.request);
     }
   }
   co_return http::JsonResponse(
@@ -165,7 +171,40 @@ struct CsvUpload {
   registry::PreparedDoseRows chunk;
   std::vector<registry::RowError> chunk_errors;
   registry::RowErrorSummary summary;
+  // The current chunk's data lines by line number (views into `text`): what a refused row's
+  // quarantine entry keeps.
+  std::unordered_map<size_t, std::string_view> lines;
+  size_t quarantined = 0;
+  bool quarantine_full = false;  // refused rows beyond kMaxQuarantinedPerUpload were not kept
 };
+
+// Keeps the chunk's refused rows (those read before the write and those `write_errors` names)
+// in the cleaning queue, in the chunk's transaction, and notes each one's id on its error.
+Status QuarantineChunk(storage::Connection& conn, const Clock& clock, CsvUpload& u,
+                       std::vector<registry::RowError>& write_errors, const auth::Principal& who,
+                       const registry::Actor& actor) {
+  std::vector<registry::RowError*> errors;
+  size_t room = kMaxQuarantinedPerUpload - std::min(u.quarantined, kMaxQuarantinedPerUpload);
+  for (auto* list : {&u.chunk_errors, &write_errors}) {
+    for (registry::RowError& e : *list) {
+      e.quarantine_id = 0;
+      if (!registry::IsQuarantinable(e.status)) continue;
+      if (room == 0) {
+        u.quarantine_full = true;
+        continue;
+      }
+      --room;
+      errors.push_back(&e);
+    }
+  }
+  return registry::QuarantineRefusedRows(
+      conn, clock, "csv", u.dialect.separator, errors, u.chunk.rows,
+      [&u](size_t line) {
+        auto text = u.lines.find(line);
+        return text == u.lines.end() ? std::string() : std::string(text->second);
+      },
+      who.facility_code, actor);
+}
 
 // Moves the current chunk's refused rows into the summary, in line order (the chunks follow
 // each other in the file, so the summary lists the first refused rows of the file).
@@ -182,6 +221,7 @@ bool ReadCsvChunk(CsvUpload& u, const auth::Principal& who,
                   const std::vector<registry::VaccineProduct>& catalogue,
                   std::chrono::sys_days today) {
   FoldChunkErrors(u);
+  u.lines.clear();
   std::vector<registry::DoseCsvRow> rows;
   size_t lines = 0;
   while (u.pos < u.text.size() && rows.size() < kCsvRowsPerWrite && lines < kCsvLinesPerChunk) {
@@ -193,6 +233,7 @@ bool ReadCsvChunk(CsvUpload& u, const auth::Principal& who,
     if (line.empty() || line == "\r") continue;
     ++lines;
     ++u.data_rows;
+    u.lines.emplace(u.line_no, line);
     auto row = registry::ParseDoseCsvLine(line, u.line_no, u.dialect);
     if (!row.ok()) {
       u.chunk_errors.push_back({u.line_no, "", row.status()});
@@ -218,8 +259,10 @@ http::Response CsvUploadAnswer(CsvUpload& u, const http::Request& req) {
   boost::json::array listed;
   listed.reserve(u.summary.listed().size());
   for (const auto& e : u.summary.listed()) {
-    listed.push_back(boost::json::object{
-        {"line", e.line}, {"record_id", e.record_id}, {"error", ItemError(e.status)}});
+    boost::json::object row{
+        {"line", e.line}, {"record_id", e.record_id}, {"error", ItemError(e.status, req)}};
+    if (e.quarantine_id != 0) row["quarantine_id"] = e.quarantine_id;
+    listed.push_back(std::move(row));
   }
   boost::json::array counts;
   for (const auto& [reason, n] : u.summary.counts()) {
@@ -231,6 +274,8 @@ http::Response CsvUploadAnswer(CsvUpload& u, const http::Request& req) {
                             boost::json::object{{"rows", u.data_rows},
                                                 {"recorded", u.recorded},
                                                 {"failed", u.summary.total()},
+                                                {"quarantined", u.quarantined},
+                                                {"quarantine_full", u.quarantine_full},
                                                 {"errors", std::move(listed)},
                                                 {"errors_truncated", u.summary.truncated()},
                                                 {"error_counts", std::move(counts)}},
@@ -261,22 +306,30 @@ awaitable<http::Response> UploadCsv(ApiServices& s, http::RequestContext& ctx) {
   Result<size_t> done = InternalError("not run");
   std::vector<registry::RowError> write_errors;
   std::vector<int64_t> created;
-  // Each run fills the lists with the current chunk's refused rows and new people only.
-  storage::WriteFn write = [&](storage::Connection& c) {
+  // Each run fills the lists with the current chunk's refused rows and new people only; the
+  // refused rows are kept for cleaning in the same transaction.
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
     write_errors.clear();
     created.clear();
-    done = registry::ImportDoseRows(c, s.clock, *catalogue, u.chunk, writer, people, write_errors,
-                                    nullptr, "import.doses", &created);
-    return done.status();
+    done = size_t{0};
+    if (!u.chunk.rows.empty()) {
+      done = registry::ImportDoseRows(c, s.clock, *catalogue, u.chunk, writer, people,
+                                      write_errors, nullptr, "import.doses", &created);
+      RETURN_IF_ERROR(done.status());
+    }
+    return QuarantineChunk(c, s.clock, u, write_errors, who, writer.actor);
   };
   auto read_chunk = [&] {
     return ReadCsvChunk(u, who, *catalogue, registry::DayOf(ToUnixSeconds(s.clock.Now())));
   };
   while (co_await RunBlocking(s.blocking_pool, read_chunk)) {
-    if (u.chunk.rows.empty()) continue;
+    if (u.chunk.rows.empty() && u.chunk_errors.empty()) continue;
     Status st = co_await AwaitWrite(s.writer, write);
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     u.recorded += *done;
+    for (const auto* list : {&u.chunk_errors, &write_errors}) {
+      for (const registry::RowError& e : *list) u.quarantined += e.quarantine_id != 0 ? 1 : 0;
+    }
     u.chunk_errors.insert(u.chunk_errors.end(), std::make_move_iterator(write_errors.begin()),
                           std::make_move_iterator(write_errors.end()));
     NotifyPeopleCreated(s, created);

@@ -87,10 +87,8 @@ http::Response RawJsonResponse(boost::beast::http::status status, const std::str
   return http::JsonResponse(status, boost::json::parse(json), req);
 }
 
-boost::json::object ItemError(const Status& st) {
-  boost::json::object e{{"code", StatusCodeName(st.code())}, {"message", st.message()}};
-  if (!st.field().empty()) e["field"] = st.field();
-  return e;
+boost::json::object ItemError(const Status& st, const http::Request& req) {
+  return http::ErrorObject(st, req);
 }
 
 }  // namespace vaxreg::api

@@ -29,7 +29,8 @@ registry::DoseWriter DoseWriterFor(const http::RequestContext& ctx);
 http::Response RawJsonResponse(boost::beast::http::status status, const std::string& json,
                                const http::Request& req);
 
-// {"code","message","field"} of a failed item in a batch answer.
-boost::json::object ItemError(const Status& st);
+// The error object of a refused item of a batch or CSV answer, in the reader's language
+// (http::ErrorObject).
+boost::json::object ItemError(const Status& st, const http::Request& req);
 
 }  // namespace vaxreg::api

@@ -29,6 +29,8 @@ void RegisterDoseSigningRoutes(http::Router& router, ApiServices& services);
 void RegisterFacilityRoutes(http::Router& router, ApiServices& services);
 void RegisterPeopleRoutes(http::Router& router, ApiServices& services);
 void RegisterDoseRoutes(http::Router& router, ApiServices& services);
+// The cleaning queue of import rows that failed a check (quarantine_api.cc).
+void RegisterQuarantineRoutes(http::Router& router, ApiServices& services);
 void RegisterCheckInRoutes(http::Router& router, ApiServices& services);
 void RegisterStatsRoutes(http::Router& router, ApiServices& services);
 void RegisterSupplyRoutes(http::Router& router, ApiServices& services);

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "app/demo_population.h"
 #include "app/store.h"
@@ -14,6 +15,7 @@
 #include "common/csv_writer.h"
 #include "identity/incremental.h"
 #include "registry/dose_csv.h"
+#include "registry/quarantine.h"
 #include "registry/vaccine_store.h"
 #include "storage/migrate.h"
 
@@ -150,7 +152,7 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   std::mutex mu;
   std::condition_variable cv;
   int in_flight = 0;
-  size_t recorded = 0, rows = 0, refused = 0;
+  size_t recorded = 0, rows = 0, refused = 0, quarantined = 0;
   Status fatal;
   const auto start = std::chrono::steady_clock::now();
   std::vector<int64_t> created;  // people created by committed chunks
@@ -160,6 +162,9 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   auto chunk = std::make_shared<std::vector<registry::DoseCsvRow>>();
   // Lines of the current chunk that did not parse.
   auto chunk_errors = std::make_shared<std::vector<registry::RowError>>();
+  registry::DoseCsvDialect dialect;  // from the header line
+  // The current chunk's lines as read, by line number, for the rows it refuses.
+  auto chunk_lines = std::make_shared<std::unordered_map<size_t, std::string>>();
   // Writes out the refused rows of the chunks finished so far, in chunk order; outside the lock,
   // so the writer thread's callbacks never wait for the file.
   auto write_finished = [&] {
@@ -183,16 +188,12 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   };
   auto flush = [&] {
     const size_t n = next_chunk++;
-    if (chunk->empty()) {
-      std::lock_guard lock(mu);
-      finish_chunk(n, std::move(*chunk_errors));
-      chunk_errors = std::make_shared<std::vector<registry::RowError>>();
-      return;
-    }
     // The checks that need no database run here, on the reading thread, while the writer
     // thread inserts the previous chunk.
     auto prepared = std::make_shared<const registry::PreparedDoseRows>(registry::PrepareDoseRows(
         std::move(*chunk), catalogue, registry::DayOf(ToUnixSeconds(SystemClock::Get().Now()))));
+    auto lines = std::move(chunk_lines);
+    chunk_lines = std::make_shared<std::unordered_map<size_t, std::string>>();
     {
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return in_flight < 2; });
@@ -203,13 +204,29 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
     auto done = std::make_shared<size_t>(0);
     auto chunk_created = std::make_shared<std::vector<int64_t>>();
     store->writer->Submit(
-        [&, prepared, write_errors, chunk_created, done](storage::Connection& c) -> Status {
+        [&, prepared, write_errors, chunk_created, done, parse_errors = chunk_errors,
+         lines](storage::Connection& c) -> Status {
           write_errors->clear();
           chunk_created->clear();
-          ASSIGN_OR_RETURN(*done, registry::ImportDoseRows(
-                                      c, SystemClock::Get(), catalogue, *prepared, writer, people,
-                                      *write_errors, nullptr, "import.doses", chunk_created.get()));
-          return Status::Ok();
+          *done = 0;
+          if (!prepared->rows.empty()) {
+            ASSIGN_OR_RETURN(*done,
+                             registry::ImportDoseRows(c, SystemClock::Get(), catalogue, *prepared,
+                                                      writer, people, *write_errors, nullptr,
+                                                      "import.doses", chunk_created.get()));
+          }
+          // Refused rows are kept for cleaning in the same transaction.
+          std::vector<registry::RowError*> errors;
+          for (auto* list : {parse_errors.get(), write_errors.get()}) {
+            for (registry::RowError& e : *list) errors.push_back(&e);
+          }
+          return registry::QuarantineRefusedRows(
+              c, SystemClock::Get(), "file", dialect.separator, errors, prepared->rows,
+              [&lines](size_t line) {
+                auto text = lines->find(line);
+                return text == lines->end() ? std::string() : text->second;
+              },
+              "", writer.actor);
         },
         [&, n, parse_errors = chunk_errors, write_errors, chunk_created, done,
          rows_done](Status st) {
@@ -222,6 +239,9 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
                                  std::make_move_iterator(write_errors->begin()),
                                  std::make_move_iterator(write_errors->end()));
             created.insert(created.end(), chunk_created->begin(), chunk_created->end());
+            for (const registry::RowError& e : *parse_errors) {
+              quarantined += e.quarantine_id != 0 ? 1 : 0;
+            }
           }
           finish_chunk(n, std::move(*parse_errors));
           const double secs =
@@ -237,7 +257,6 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   };
   std::string line;
   size_t line_no = 0;
-  registry::DoseCsvDialect dialect;
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1) {
@@ -248,6 +267,7 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
     }
     if (line.empty() || line == "\r") continue;
     ++rows;
+    chunk_lines->emplace(line_no, line);
     auto row = registry::ParseDoseCsvLine(line, line_no, dialect);
     if (row.ok()) {
       chunk->push_back(std::move(*row));
@@ -271,7 +291,8 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << args.file << ": " << rows << " rows, " << recorded << " recorded, "
-            << refused << " refused, in " << secs << " s\n";
+            << refused << " refused (" << quarantined
+            << " of them kept for cleaning: GET /api/v1/quarantine), in " << secs << " s\n";
   if (!args.no_verify) {
     if (Status st = VerifyCreatedPeople(*store, created); !st.ok()) {
       std::cerr << "vaxreg: identity verification of the new people failed: " << st.message()

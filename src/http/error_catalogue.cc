@@ -295,6 +295,30 @@ constexpr ErrorText kCatalogue[] = {
      "was entered in error",
      "Hồ sơ đã có mũi {dose} ({vaccine}, ngày {date}, mã mũi tiêm {id}); nếu mũi đó bị nhập "
      "sai, cần hủy mũi đó trước"},
+    // ---- Imports (registry/dose_csv.cc, registry/same_person.cc) -----------------------------
+    {"import.identity_conflict_name_and_year",
+     "identity conflict: CCCD {cccd} belongs to a person with a different name and birth year; "
+     "the dose was not added to them. Check the number on the card",
+     "Xung đột danh tính: số CCCD {cccd} thuộc về một người có họ tên và năm sinh khác; mũi "
+     "tiêm không được ghi vào hồ sơ của người đó. Vui lòng kiểm tra lại số trên thẻ"},
+    {"import.identity_conflict_name",
+     "identity conflict: CCCD {cccd} belongs to a person with a different name; the dose was not "
+     "added to them. Check the number on the card",
+     "Xung đột danh tính: số CCCD {cccd} thuộc về một người có họ tên khác; mũi tiêm không được "
+     "ghi vào hồ sơ của người đó. Vui lòng kiểm tra lại số trên thẻ"},
+    {"import.identity_conflict_year",
+     "identity conflict: CCCD {cccd} belongs to a person with a different birth year; the dose "
+     "was not added to them. Check the number on the card",
+     "Xung đột danh tính: số CCCD {cccd} thuộc về một người có năm sinh khác; mũi tiêm không được "
+     "ghi vào hồ sơ của người đó. Vui lòng kiểm tra lại số trên thẻ"},
+    {"import.date_format",
+     "date must be YYYY-MM-DD, DD/MM/YYYY or an ISO 8601 date-time, got '{text}'",
+     "Ngày tiêm phải có dạng YYYY-MM-DD, DD/MM/YYYY hoặc ngày giờ ISO 8601 (đã nhập: '{text}')"},
+    {"import.columns", "expected {expected} columns separated by '{separator}', got {got}",
+     "Mỗi dòng cần {expected} cột, ngăn cách bởi '{separator}' (dòng này có {got} cột)"},
+    {"import.header",
+     "the first line must be the header {header} (columns separated by , or ;)",
+     "Dòng đầu tiên phải là dòng tiêu đề {header} (các cột ngăn cách bởi dấu , hoặc ;)"},
     {"photo.unsupported_type", "unsupported_type: send the photo as a JPEG, PNG or WebP image",
      "Vui lòng gửi ảnh dạng JPEG, PNG hoặc WebP"},
     {"photo.too_large", "too_large: the photo is {size} MiB; at most {max} MiB are accepted",

@@ -136,10 +136,9 @@ Response JsonResponse(bhttp::status status, const boost::json::value& body, cons
   return res;
 }
 
-Response ErrorResponse(bhttp::status http_status, const Status& status, const Request& req) {
-  Status s = status.ok() ? InternalError("internal error") : status;
-  const LocalizedError text =
-      LocalizeError(s, PreferredLanguage(req[bhttp::field::accept_language]));
+namespace {
+
+boost::json::object ErrorObjectIn(const Status& s, const LocalizedError& text) {
   boost::json::object error{{"code", StatusCodeName(s.code())}, {"message", text.message}};
   if (!s.field().empty()) error["field"] = s.field();
   if (!text.reason.empty()) {
@@ -150,7 +149,22 @@ Response ErrorResponse(bhttp::status http_status, const Status& status, const Re
       error["params"] = std::move(params);
     }
   }
-  Response res = JsonResponse(http_status, boost::json::object{{"error", std::move(error)}}, req);
+  return error;
+}
+
+}  // namespace
+
+boost::json::object ErrorObject(const Status& status, const Request& req) {
+  const Status s = status.ok() ? InternalError("internal error") : status;
+  return ErrorObjectIn(s, LocalizeError(s, PreferredLanguage(req[bhttp::field::accept_language])));
+}
+
+Response ErrorResponse(bhttp::status http_status, const Status& status, const Request& req) {
+  Status s = status.ok() ? InternalError("internal error") : status;
+  const LocalizedError text =
+      LocalizeError(s, PreferredLanguage(req[bhttp::field::accept_language]));
+  Response res =
+      JsonResponse(http_status, boost::json::object{{"error", ErrorObjectIn(s, text)}}, req);
   res.set(bhttp::field::content_language, LanguageTag(text.language));
   res.set(bhttp::field::vary, "Accept-Language");
   if (http_status == bhttp::status::unauthorized) {

@@ -41,6 +41,10 @@ Response JsonResponse(beast::http::status status, const boost::json::value& body
 // The error body above with HTTP status HttpStatusFor(status.code()), in the language the
 // request's Accept-Language prefers. A 401 also carries "WWW-Authenticate: Bearer". An OK status is a bug in the caller and is answered as a 500.
 Response ErrorResponse(const Status& status, const Request& req);
+// The "error" object ErrorResponse answers with (code, message, field; reason and params when the
+// catalogue knows the message), in the language `req` prefers. Also for each refused item of a
+// batch or CSV report, so a row's reason reads in the reader's language too.
+boost::json::object ErrorObject(const Status& status, const Request& req);
 // Same, with an explicit HTTP status (the server uses it for 405, 413 and 431).
 Response ErrorResponse(beast::http::status http_status, const Status& status, const Request& req);
 

@@ -90,7 +90,7 @@ Result<std::vector<Person>> LoadRegisterCsv(const std::string& path, std::ostrea
   std::vector<std::string_view> row;
   if (!reader->Next(row)) return InvalidArgumentError(path + " is empty");
   ASSIGN_OR_RETURN(std::vector<size_t> col, MapColumns(row, kRegisterColumns));
-  ProgressBar bar(progress, "register", reader->file_size());
+  ProgressBar bar(progress, "register", reader->file_size(), ProgressBar::Measure::kBytes);
   std::vector<Person> out;
   out.reserve(reader->file_size() / 64);
   uint64_t bad = 0;
@@ -103,9 +103,9 @@ Result<std::vector<Person>> LoadRegisterCsv(const std::string& path, std::ostrea
     } else {
       out.push_back(std::move(p));
     }
-    if ((out.size() & 0xffff) == 0) bar.Update(reader->bytes_read());
+    if ((out.size() & 0xffff) == 0) bar.Update(reader->bytes_read(), out.size() + bad);
   }
-  bar.Finish();
+  bar.Finish(out.size() + bad);
   if (skipped != nullptr) *skipped = bad;
   return out;
 }
@@ -115,12 +115,12 @@ Result<RecordSet> LoadRecordsCsv(const std::string& path, std::ostream* progress
   std::vector<std::string_view> row;
   if (!reader->Next(row)) return InvalidArgumentError(path + " is empty");
   ASSIGN_OR_RETURN(std::vector<size_t> col, MapColumns(row, kRecordColumns));
-  ProgressBar bar(progress, "records ", reader->file_size());
+  ProgressBar bar(progress, "records ", reader->file_size(), ProgressBar::Measure::kBytes);
   RecordSet set;
   RecordIdTable by_id(set.ids);
   while (reader->Next(row)) {
     ++set.rows;
-    if ((set.rows & 0xffff) == 0) bar.Update(reader->bytes_read());
+    if ((set.rows & 0xffff) == 0) bar.Update(reader->bytes_read(), set.rows);
     const std::string_view id = Col(row, col[0]);
     if (id.empty()) continue;
     auto [index, inserted] = by_id.Insert(id, static_cast<uint32_t>(set.ids.size()));
@@ -154,7 +154,7 @@ Result<RecordSet> LoadRecordsCsv(const std::string& path, std::ostream* progress
       }
     }
   }
-  bar.Finish();
+  bar.Finish(set.rows);
   return set;
 }
 

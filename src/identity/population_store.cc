@@ -160,7 +160,7 @@ Result<SnapshotReport> ImportPopulationCsv(storage::Database& db, storage::Group
   RETURN_IF_ERROR(write_1);
   ASSIGN_OR_RETURN(const int64_t count_before, CountRegister(db));
 
-  ProgressBar bar(progress, "population", reader->file_size());
+  ProgressBar bar(progress, "population", reader->file_size(), ProgressBar::Measure::kBytes);
   std::vector<PopulationRow> batch;
   std::unordered_map<std::string, size_t> in_batch;
   uint64_t changed = 0;
@@ -173,7 +173,7 @@ Result<SnapshotReport> ImportPopulationCsv(storage::Database& db, storage::Group
     });
     batch.clear();
     in_batch.clear();
-    bar.Update(reader->bytes_read());
+    bar.Update(reader->bytes_read(), report.rows_read);
     return st;
   };
   std::vector<std::string_view> row(kHeader.size());
@@ -199,7 +199,7 @@ Result<SnapshotReport> ImportPopulationCsv(storage::Database& db, storage::Group
     if (batch.size() >= options.batch_rows) RETURN_IF_ERROR(flush());
   }
   RETURN_IF_ERROR(flush());
-  bar.Finish();
+  bar.Finish(report.rows_read);
   ASSIGN_OR_RETURN(const int64_t count_after, CountRegister(db));
   report.inserted = static_cast<uint64_t>(count_after - count_before);
   report.updated = changed - report.inserted;

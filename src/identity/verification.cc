@@ -1,6 +1,8 @@
 #include "identity/verification.h"
 
+#include <chrono>
 #include <cstdio>
+#include <string>
 
 #include "identity/csv.h"
 #include "identity/model_store.h"
@@ -15,15 +17,27 @@ Result<VerifyAllReport> VerifyAllPeople(storage::Database& db, storage::GroupCom
   VerifyAllReport report;
   LoadedRegister reg;
   PersonRecords people;
+  // Each phase says so when it starts: loading and training a million records take seconds
+  // before the bar below has anything to count.
+  const auto start = std::chrono::steady_clock::now();
   {
     ASSIGN_OR_RETURN(auto conn, db.Acquire());
+    ProgressNote(progress, "verify", "reading the population register", start);
     ASSIGN_OR_RETURN(reg, LoadPopulationRegister(*conn));
+    ProgressNote(progress, "verify",
+                 std::to_string(reg.people.size()) + " register entries read; reading the "
+                 "person records",
+                 start);
     ASSIGN_OR_RETURN(people, LoadAllPersonRecords(*conn));
   }
   report.register_entries = reg.people.size();
   report.people = people.people.size();
   if (reg.people.empty()) return FailedPreconditionError("the population register is empty");
 
+  ProgressNote(progress, "verify",
+               std::to_string(people.people.size()) + " person records read; indexing the "
+               "register and training the match model",
+               start);
   Matcher matcher(reg.people, options);
   RETURN_IF_ERROR(TrainAndSaveModel(matcher, people.people, writer, clock, actor, report).status());
   ProgressBar bar(progress, "verifying", people.people.size());

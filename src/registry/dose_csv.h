@@ -54,6 +54,7 @@ struct RowError {
   size_t line = 0;
   std::string record_id;
   Status status;
+  int64_t quarantine_id = 0;  // the row kept for cleaning (registry/quarantine.h), 0 if not kept
 };
 
 // The refused rows of one import, in bounded memory however many rows are refused: the first

@@ -9,6 +9,7 @@
 
 #include "api_fixture.h"
 #include "corrections/store.h"
+#include "registry/quarantine.h"
 #include "registry/registration.h"
 #include "registry_fixture.h"
 
@@ -270,6 +271,34 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
   for (const auto& [key, route] : user_routes) {
     cases[key] = {near_user + route.first, route.second, 200, far_user + route.first, route.second};
   }
+  // The cleaning queue: a row routed to Hà Nội (HN-BACHMAI) and one to Hồ Chí Minh City (SG-ONE).
+  std::vector<int64_t> kept;
+  ASSERT_TRUE(runtime_->writer()
+                  .SubmitAndWait([&](storage::Connection& c) -> Status {
+                    std::vector<registry::QuarantineEntry> entries(2);
+                    for (size_t i = 0; i < 2; ++i) {
+                      entries[i].channel = "csv";
+                      entries[i].facility_code = i == 0 ? "HN-BACHMAI" : "SG-ONE";
+                      entries[i].line = i + 2;
+                      entries[i].row_text = "r1,not a whole line";
+                      entries[i].reason = InvalidArgumentError("expected 14 columns", "line");
+                    }
+                    ASSIGN_OR_RETURN(kept, registry::QuarantineRows(c, SystemClock::Get(),
+                                                                    entries, {"test", ""}));
+                    return Status::Ok();
+                  })
+                  .ok());
+  const std::string near_kept = "/api/v1/quarantine/" + std::to_string(kept.at(0));
+  const std::string far_kept = "/api/v1/quarantine/" + std::to_string(kept.at(1));
+  cases["GET /api/v1/quarantine"] = {"/api/v1/quarantine?area=01", "", 200,
+                                     "/api/v1/quarantine?area=79", ""};
+  cases["GET /api/v1/quarantine/{id}"] = {near_kept, "", 200, far_kept, ""};
+  // Inside the area the release is tried, and the line still does not parse: 400.
+  cases["POST /api/v1/quarantine/{id}/release"] = {near_kept + "/release", "{}", 400,
+                                                   far_kept + "/release", "{}"};
+  cases["POST /api/v1/quarantine/{id}/reject"] = {
+      near_kept + "/reject", R"({"reason":"sent twice"})", 200, far_kept + "/reject",
+      R"({"reason":"sent twice"})"};
   // Routes whose answers are item by item: the outside item is refused with 403 inside a
   // 200 answer (checked below).
   const std::set<std::string> per_item = {"POST /api/v1/doses/batch", "POST /api/v1/doses/csv"};

@@ -6,6 +6,8 @@
 // API's field limits, and the CSV error report capped.
 
 #include <algorithm>
+#include <boost/json.hpp>
+#include <map>
 #include <thread>
 
 #include "api_fixture.h"
@@ -274,7 +276,21 @@ TEST_F(RegistryApiTest, CsvRowOfAStrangerIsNotAddedToTheNumbersOwner) {
   EXPECT_EQ(errors[0].at("line").as_int64(), 3);
   EXPECT_EQ(errors[0].at("error").at("field").as_string(), "cccd");
   EXPECT_EQ(errors[0].at("error").at("code").as_string(), "FAILED_PRECONDITION");
+  EXPECT_EQ(errors[0].at("error").at("reason").as_string(), "import.identity_conflict_name");
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses WHERE lot = 'L2'"), 0);
+  // A staff member reading Vietnamese gets each row's reason in Vietnamese.
+  auto vi = client_->Send(boost::beast::http::verb::post, "/api/v1/doses/csv",
+                          std::string(registry::kDoseCsvHeader) +
+                              "\nk4,001143000001,Trần Thị Khác,1943-04-12,F,,01,,,COMIRNATY,L4,"
+                              "3,2022-01-01,HN-BACHMAI\n",
+                          {{"Authorization", "Bearer " + staff_}, {"Accept-Language", "vi"}});
+  ASSERT_EQ(vi.status, 200) << vi.body;
+  const boost::json::value vi_report = vi.Json();
+  const auto& vi_errors = vi_report.at("errors").as_array();
+  ASSERT_EQ(vi_errors.size(), 1u) << vi.body;
+  EXPECT_NE(std::string(vi_errors[0].at("error").at("message").as_string()).find("Xung đột danh tính"),
+            std::string::npos)
+      << vi.body;
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses d JOIN people p ON p.id = d.person_id WHERE "
                       "p.cccd = '001143000001'"),
             2);
@@ -527,6 +543,93 @@ TEST_F(RegistryApiTest, ShipmentsAndAllocationsMoveStockDownTheChain) {
   EXPECT_EQ(stock.Json().at("items").at(0).at("available").as_int64(), 99);
   auto vn = client_->Get("/api/v1/stats/stock?holder=VN");
   EXPECT_EQ(vn.Json().at("items").at(0).at("available").as_int64(), 500);
+}
+
+}  // namespace
+}  // namespace vaxreg::testing
+
+namespace vaxreg::testing {
+namespace {
+
+// Nothing a facility sends is lost: the rows of an upload that fail a check are kept in the
+// cleaning queue with their reason, seen by the facility and the area's authority, released
+// once fixed (the same checks then pass and the dose is recorded) or rejected with a reason.
+TEST_F(RegistryApiTest, RefusedUploadRowsAreKeptForCleaningAndReleasedOnceFixed) {
+  const std::string good =
+      "q1,001090400001,Lý Văn Tâm,1990-01-01,M,,01,006,00199,COMIRNATY,L1,1,2021-07-01,"
+      "HN-BACHMAI";
+  const std::string bad_vaccine =
+      "q2,001090400002,Lý Văn Sơn,1990-01-01,M,,01,006,00199,Vaxzilla,L2,1,2021-07-01,HN-BACHMAI";
+  const std::string broken = "q3,001090400003,Lý Văn";
+  auto upload = client_->Post(
+      "/api/v1/doses/csv",
+      std::string(registry::kDoseCsvHeader) + "\n" + good + "\n" + bad_vaccine + "\n" + broken +
+          "\n",
+      staff_);
+  ASSERT_EQ(upload.status, 200) << upload.body;
+  const boost::json::value report = upload.Json();
+  EXPECT_EQ(report.at("recorded").as_int64(), 1);
+  EXPECT_EQ(report.at("failed").as_int64(), 2);
+  EXPECT_EQ(report.at("quarantined").as_int64(), 2);
+  const auto& errors = report.at("errors").as_array();
+  ASSERT_EQ(errors.size(), 2u);
+  const int64_t vaccine_row = errors[0].at("quarantine_id").as_int64();
+  const int64_t broken_row = errors[1].at("quarantine_id").as_int64();
+
+  // The facility and the authority of Hà Nội see both, with the line as sent and the reason.
+  for (const std::string& token : {staff_, authority_}) {
+    auto list = client_->Get("/api/v1/quarantine?status=open", token);
+    ASSERT_EQ(list.status, 200) << list.body;
+    const boost::json::value listed = list.Json();
+    const auto& items = listed.at("items").as_array();
+    ASSERT_EQ(items.size(), 2u) << list.body;
+    std::map<int64_t, boost::json::object> by_id;
+    for (const auto& item : items) by_id[item.at("id").as_int64()] = item.as_object();
+    ASSERT_TRUE(by_id.contains(vaccine_row) && by_id.contains(broken_row)) << list.body;
+    EXPECT_EQ(by_id[vaccine_row].at("row").as_string(), bad_vaccine);
+    EXPECT_EQ(by_id[vaccine_row].at("reason").at("field").as_string(), "vaccine");
+    EXPECT_EQ(by_id[vaccine_row].at("facility_code").as_string(), "HN-BACHMAI");
+    EXPECT_EQ(by_id[broken_row].at("row").as_string(), broken);
+  }
+  EXPECT_EQ(client_->Get("/api/v1/quarantine?area=79", authority_).status, 403);
+  EXPECT_EQ(client_->Get("/api/v1/quarantine?facility=SG-ONE", staff_).status, 403);
+  EXPECT_EQ(client_->Get("/api/v1/quarantine?state=open", staff_).status, 400);
+
+  // Released as sent, it fails the same check and stays open; corrected, it is recorded.
+  const std::string path = "/api/v1/quarantine/" + std::to_string(vaccine_row);
+  auto again = client_->Post(path + "/release", "{}", staff_);
+  EXPECT_EQ(again.status, 400) << again.body;
+  std::string fixed = bad_vaccine;
+  fixed.replace(fixed.find("Vaxzilla"), 8, "Pfizer");
+  boost::json::object body{{"row", fixed}, {"note", "the nurse wrote a nickname"}};
+  auto released = client_->Post(path + "/release", boost::json::serialize(body), staff_);
+  ASSERT_EQ(released.status, 200) << released.body;
+  const boost::json::value row = released.Json();
+  EXPECT_EQ(row.at("status").as_string(), "released");
+  const int64_t dose = row.at("dose_id").as_int64();
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses d JOIN people p ON p.id = d.person_id WHERE d.id = " +
+                      std::to_string(dose) +
+                      " AND p.cccd = '001090400002' AND d.vaccine_code = 'COMIRNATY'"),
+            1);
+  EXPECT_NE(client_->Post(path + "/release", boost::json::serialize(body), staff_).status, 200)
+      << "a row is released once";
+
+  // The line that could not be read is rejected with a reason.
+  auto rejected = client_->Post("/api/v1/quarantine/" + std::to_string(broken_row) + "/reject",
+                                R"({"reason":"the facility sent the full line again"})",
+                                authority_);
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(rejected.Json().at("status").as_string(), "rejected");
+  auto open = client_->Get("/api/v1/quarantine?status=open", staff_);
+  EXPECT_TRUE(open.Json().at("items").as_array().empty()) << open.body;
+  // Kept, the released row's dose recorded, released, rejected: each step audited.
+  for (const char* action : {"import.quarantine", "import.quarantine_release",
+                             "import.quarantine_released", "import.quarantine_rejected"}) {
+    EXPECT_EQ(CountRows(std::string("SELECT COUNT(*) FROM audit_log WHERE action = '") + action +
+                        "'"),
+              1)
+        << action;
+  }
 }
 
 }  // namespace

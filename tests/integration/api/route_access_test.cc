@@ -148,6 +148,15 @@ std::map<std::string, Probe> Probes() {
       {"GET /fhir/Patient/{id}", {"/fhir/Patient/1", none}},
       {"GET /fhir/Immunization", {"/fhir/Immunization?patient=1&_count=5", none}},
       {"GET /fhir/Immunization/{id}", {"/fhir/Immunization/1", none}},
+      // The cleaning queue: the list answers every handler; a row that does not exist is a 404
+      // once the role is allowed (quarantine_api_test covers real rows).
+      {"GET /api/v1/quarantine", {"/api/v1/quarantine?status=open", none}},
+      {"GET /api/v1/quarantine/{id}", {"/api/v1/quarantine/999999", none, 404}},
+      {"POST /api/v1/quarantine/{id}/release",
+       {"/api/v1/quarantine/999999/release", [](int) { return std::string("{}"); }, 404}},
+      {"POST /api/v1/quarantine/{id}/reject",
+       {"/api/v1/quarantine/999999/reject",
+        [](int) { return std::string(R"({"reason":"a duplicate line"})"); }, 404}},
       {"POST /fhir/Patient/{id}/$generateHealthCertificate",
        {"/fhir/Patient/999999/$generateHealthCertificate", none, 404}},
       {"GET /api/v1/trust-list", {"/api/v1/trust-list", none}},
@@ -288,7 +297,7 @@ TEST_F(RouteAccessTest, EveryRouteAnswersEveryRoleAsDeclared) {
       {auth::Role::kSigner, "probe.signer"},
       {auth::Role::kAdmin, "probe.admin"},
   };
-  SeedRegistryFixture(*runtime_, 400);
+  SeedRegistryFixture(*runtime_, 600);  // enough people for a new one per probe call
   std::map<auth::Role, std::string> tokens;
   for (const auto& [role, name] : usernames) {
     CreateAccount(name, role);

@@ -1,0 +1,255 @@
+// The cleaning queue of imports (registry/quarantine.h) over HTTP:
+//   GET  /api/v1/quarantine[?status=&facility=&area=&after_id=&limit=]
+//   GET  /api/v1/quarantine/{id}
+//   POST /api/v1/quarantine/{id}/release {"row"?: "the corrected line", "note"?}
+//   POST /api/v1/quarantine/{id}/reject  {"reason"}
+// Facility staff see and handle the rows their facility sent; a health authority those routed
+// to its area; an admin all. A release runs the row, as sent or as corrected, through the same
+// checks as any import line (registry/dose_csv.h) and records it; a row that still fails stays
+// open and the answer says why.
+
+#include <boost/json.hpp>
+
+#include "api/area_access.h"
+#include "api/async_bridge.h"
+#include "api/query_params.h"
+#include "api/registry_json.h"
+#include "api/routes.h"
+#include "http/json.h"
+#include "registry/dose_csv.h"
+#include "registry/quarantine.h"
+#include "registry/vaccine_store.h"
+
+namespace vaxreg::api {
+namespace {
+
+namespace http_ = boost::beast::http;
+using boost::asio::awaitable;
+
+// The most specific unit a row is routed to ("" for the national queue).
+std::string RoutedUnit(const registry::QuarantinedRow& q) {
+  if (!q.commune_code.empty()) return q.commune_code;
+  if (!q.district_code.empty()) return q.district_code;
+  return q.province_code;
+}
+
+// OK when `who` may see and handle `q`.
+Status CheckMayHandle(const auth::Principal& who, const registry::QuarantinedRow& q) {
+  const std::string what = "quarantined row " + std::to_string(q.id);
+  switch (who.role) {
+    case auth::Role::kAdmin:
+      return Status::Ok();
+    case auth::Role::kFacilityStaff:
+      if (q.facility_code == who.facility_code) return Status::Ok();
+      return PermissionDeniedError(what + " was sent for another facility");
+    case auth::Role::kHealthAuthority:
+      return CheckUnitInArea(who, RoutedUnit(q), what);
+    default:
+      return PermissionDeniedError("only facility staff, health authorities and admins handle "
+                                   "quarantined rows");
+  }
+}
+
+Result<registry::QuarantinedRow> FindHandleable(storage::Connection& conn,
+                                                const auth::Principal& who, int64_t id) {
+  ASSIGN_OR_RETURN(auto q, registry::FindQuarantined(conn, id));
+  if (!q) return NotFoundError("no quarantined row " + std::to_string(id));
+  RETURN_IF_ERROR(CheckMayHandle(who, *q));
+  return std::move(*q);
+}
+
+// The list's filter for `who`: staff see their facility, an authority its area (or a unit
+// inside it), an admin anything asked for.
+Result<registry::QuarantineFilter> ReadFilter(const http::Request& req,
+                                              const auth::Principal& who) {
+  RETURN_IF_ERROR(
+      http::OnlyQueryParams(req, {"status", "facility", "area", "after_id", "limit"}));
+  registry::QuarantineFilter f;
+  ASSIGN_OR_RETURN(auto status, http::OptionalQueryParam(req, "status"));
+  if (status) {
+    if (*status != "open" && *status != "released" && *status != "rejected") {
+      return InvalidArgumentError("status must be open, released or rejected", "status");
+    }
+    f.status = *status;
+  }
+  ASSIGN_OR_RETURN(auto facility, http::OptionalQueryParam(req, "facility"));
+  if (facility) f.facility_code = *facility;
+  ASSIGN_OR_RETURN(auto area, http::OptionalQueryParam(req, "area"));
+  if (area) {
+    if (area->empty() || area->size() > 5 || area->find_first_not_of("0123456789") !=
+                                                 std::string::npos) {
+      return InvalidArgumentError("area must be a province, district or commune code", "area");
+    }
+    f.unit_code = *area;
+  }
+  ASSIGN_OR_RETURN(f.after_id, NonNegativeIntParam(req, "after_id"));
+  ASSIGN_OR_RETURN(f.limit, PageLimit(req));
+  if (who.role == auth::Role::kFacilityStaff) {
+    if (!f.facility_code.empty() && f.facility_code != who.facility_code) {
+      return PermissionDeniedError("staff of facility " + who.facility_code +
+                                   " see only their facility's rows");
+    }
+    f.facility_code = who.facility_code;
+  } else if (who.role == auth::Role::kHealthAuthority) {
+    if (f.unit_code.empty()) {
+      f.unit_code = who.admin_unit_code;  // "" for a national authority: everywhere
+    } else {
+      RETURN_IF_ERROR(CheckUnitInArea(who, f.unit_code, "area " + f.unit_code));
+    }
+  }
+  return f;
+}
+
+// GET /api/v1/quarantine
+awaitable<http::Response> ListRows(ApiServices& s, http::RequestContext& ctx) {
+  auto answer = [&]() -> Result<boost::json::object> {
+    ASSIGN_OR_RETURN(registry::QuarantineFilter f, ReadFilter(ctx.request, *ctx.principal));
+    ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+    ASSIGN_OR_RETURN(auto rows, registry::ListQuarantine(*conn, f));
+    boost::json::array items;
+    for (const auto& q : rows) items.push_back(boost::json::parse(registry::QuarantinedRowJson(q)));
+    boost::json::value next = nullptr;
+    if (static_cast<int>(rows.size()) == f.limit) next = rows.back().id;
+    return boost::json::object{{"items", std::move(items)}, {"next_after_id", next}};
+  };
+  auto out = co_await RunBlocking(s.blocking_pool, answer);
+  if (!out.ok()) co_return http::ErrorResponse(out.status(), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, *out, ctx.request);
+}
+
+// GET /api/v1/quarantine/{id}
+awaitable<http::Response> ReadRow(ApiServices& s, http::RequestContext& ctx) {
+  auto id = IdPathParam(ctx, "id");
+  if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
+  auto read = [&]() -> Result<registry::QuarantinedRow> {
+    ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+    return FindHandleable(*conn, *ctx.principal, *id);
+  };
+  auto q = co_await RunBlocking(s.blocking_pool, read);
+  if (!q.ok()) co_return http::ErrorResponse(q.status(), ctx.request);
+  co_return RawJsonResponse(http_::status::ok, registry::QuarantinedRowJson(*q), ctx.request);
+}
+
+// The row as it is now, after a decision.
+awaitable<http::Response> AnswerRow(ApiServices& s, http::RequestContext& ctx, int64_t id) {
+  auto read = [&]() -> Result<registry::QuarantinedRow> {
+    ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+    ASSIGN_OR_RETURN(auto q, registry::FindQuarantined(*conn, id));
+    if (!q) return NotFoundError("no quarantined row " + std::to_string(id));
+    return std::move(*q);
+  };
+  auto q = co_await RunBlocking(s.blocking_pool, read);
+  if (!q.ok()) co_return http::ErrorResponse(q.status(), ctx.request);
+  co_return RawJsonResponse(http_::status::ok, registry::QuarantinedRowJson(*q), ctx.request);
+}
+
+// POST /api/v1/quarantine/{id}/release
+awaitable<http::Response> ReleaseRow(ApiServices& s, http::RequestContext& ctx) {
+  auto id = IdPathParam(ctx, "id");
+  if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
+  auto body = http::ParseJsonObject(ctx.request);
+  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  auto corrected = http::OptionalString(*body, "row");
+  if (!corrected.ok()) co_return http::ErrorResponse(corrected.status(), ctx.request);
+  auto note = http::OptionalString(*body, "note");
+  if (!note.ok()) co_return http::ErrorResponse(note.status(), ctx.request);
+  const auth::Principal& who = *ctx.principal;
+  const registry::DoseWriter writer = DoseWriterFor(ctx);
+  const auto catalogue = s.vaccines.Get();
+  registry::RecordPeople people;
+  std::vector<int64_t> created;  // a person the released row created, to verify like any other
+  Result<int64_t> dose_id = InternalError("not run");
+  Status refused;  // why the row still does not pass; the row stays open
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
+    refused = Status::Ok();
+    created.clear();
+    ASSIGN_OR_RETURN(registry::QuarantinedRow q, FindHandleable(c, who, *id));
+    if (q.status != "open") {
+      return FailedPreconditionError("quarantined row " + std::to_string(q.id) + " is " +
+                                     q.status + ", not open");
+    }
+    const std::string line = corrected->value_or(q.row_text);
+    registry::DoseCsvDialect dialect;
+    if (q.separator == ";") dialect.separator = ';';
+    auto row = registry::ParseDoseCsvLine(line, static_cast<size_t>(q.line), dialect);
+    if (!row.ok()) {
+      refused = row.status();
+      return Status::Ok();
+    }
+    if (who.role == auth::Role::kFacilityStaff && row->facility_code != who.facility_code) {
+      refused = PermissionDeniedError("staff of facility " + who.facility_code +
+                                      " may not write doses for facility " + row->facility_code);
+      return Status::Ok();
+    }
+    registry::PreparedDoseRows prepared = registry::PrepareDoseRows(
+        {*row}, *catalogue, registry::DayOf(ToUnixSeconds(s.clock.Now())));
+    std::vector<registry::RowError> errors;
+    std::vector<std::optional<registry::RecordOutcome>> outcomes;
+    ASSIGN_OR_RETURN(size_t recorded,
+                     registry::ImportDoseRows(c, s.clock, *catalogue, prepared, writer, people,
+                                              errors, &outcomes, "import.quarantine_release",
+                                              &created));
+    if (recorded != 1 || outcomes.empty() || !outcomes[0]) {
+      refused = errors.empty() ? InternalError("the row was neither recorded nor refused")
+                               : errors[0].status;
+      return Status::Ok();
+    }
+    dose_id = outcomes[0]->dose.id;
+    std::string resolution = note->value_or("");
+    if (corrected->has_value()) {
+      resolution += (resolution.empty() ? "" : "; ") + std::string("released as: ") + line;
+    }
+    return registry::CloseQuarantined(c, s.clock, q.id, "released", resolution, *dose_id,
+                                      writer.actor);
+  };
+  Status st = co_await AwaitWrite(s.writer, write);
+  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  if (!refused.ok()) co_return http::ErrorResponse(refused, ctx.request);
+  NotifyPeopleCreated(s, created);
+  co_return co_await AnswerRow(s, ctx, *id);
+}
+
+// POST /api/v1/quarantine/{id}/reject
+awaitable<http::Response> RejectRow(ApiServices& s, http::RequestContext& ctx) {
+  auto id = IdPathParam(ctx, "id");
+  if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
+  auto body = http::ParseJsonObject(ctx.request);
+  if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
+  auto reason = http::RequireString(*body, "reason");
+  if (!reason.ok()) co_return http::ErrorResponse(reason.status(), ctx.request);
+  if (reason->empty() || reason->size() > 500) {
+    co_return http::ErrorResponse(
+        InvalidArgumentError("reason must be 1-500 bytes", "reason"), ctx.request);
+  }
+  const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
+    ASSIGN_OR_RETURN(registry::QuarantinedRow q, FindHandleable(c, *ctx.principal, *id));
+    return registry::CloseQuarantined(c, s.clock, q.id, "rejected", *reason, std::nullopt,
+                                      actor);
+  };
+  Status st = co_await AwaitWrite(s.writer, write);
+  if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
+  co_return co_await AnswerRow(s, ctx, *id);
+}
+
+}  // namespace
+
+void RegisterQuarantineRoutes(http::Router& router, ApiServices& s) {
+  using auth::Role;
+  const auto handlers =
+      auth::AccessRule::Roles({Role::kFacilityStaff, Role::kHealthAuthority, Role::kAdmin});
+  router.Add({http_::verb::get, "/api/v1/quarantine", handlers,
+              [&s](http::RequestContext& ctx) { return ListRows(s, ctx); }, 0,
+              "import rows kept for cleaning: a facility's, an area's, or all"});
+  router.Add({http_::verb::get, "/api/v1/quarantine/{id}", handlers,
+              [&s](http::RequestContext& ctx) { return ReadRow(s, ctx); }, 0,
+              "one quarantined import row, with its reason"});
+  router.Add({http_::verb::post, "/api/v1/quarantine/{id}/release", handlers,
+              [&s](http::RequestContext& ctx) { return ReleaseRow(s, ctx); }, 0,
+              "record a quarantined row, as sent or corrected, after the import checks"});
+  router.Add({http_::verb::post, "/api/v1/quarantine/{id}/reject", handlers,
+              [&s](http::RequestContext& ctx) { return RejectRow(s, ctx); }, 0,
+              "close a quarantined row without recording it, with a reason"});
+}
+
+}  // namespace vaxreg::api
