@@ -38,17 +38,6 @@ constexpr size_t kMaxQuarantinedPerUpload = 100000;
 // tasks short enough to let other work through the pool in between.
 constexpr size_t kCsvLinesPerChunk = 16 * kCsvRowsPerWrite;
 
-// Staff record for their own facility: fill it in when absent, refuse another one early.
-Status ApplyStaffFacility(const auth::Principal& who, registry::NewDose& d) {
-  if (who.role != auth::Role::kFacilityStaff) return Status::Ok();
-  if (d.facility_code.empty()) d.facility_code = who.facility_code;
-  if (d.facility_code != who.facility_code) {
-    return PermissionDeniedError("staff of facility " + who.facility_code +
-                                 " may not write doses for facility " + d.facility_code);
-  }
-  return Status::Ok();
-}
-
 boost::json::object OutcomeJson(const registry::RecordOutcome& o) {
   boost::json::object out = registry::DoseToJson(o.dose);
   out["replayed"] = o.replayed;
@@ -65,7 +54,7 @@ awaitable<http::Response> RecordDose(ApiServices& s, http::RequestContext& ctx) 
     auto header = ctx.request.find("Idempotency-Key");
     if (header != ctx.request.end()) dose->idempotency_key = std::string(header->value());
   }
-  if (Status st = ApplyStaffFacility(*ctx.principal, *dose); !st.ok()) {
+  if (Status st = ApplyStaffFacility(*ctx.principal, dose->facility_code); !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
   }
   const registry::DoseWriter writer = DoseWriterFor(ctx);
@@ -106,7 +95,7 @@ awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx)
     }
     auto d = NewDoseFromJson(v.as_object());
     if (d.ok()) {
-      Status st = ApplyStaffFacility(*ctx.principal, *d);
+      Status st = ApplyStaffFacility(*ctx.principal, d->facility_code);
       if (!st.ok()) d = st;
     }
     if (!d.ok()) {
@@ -239,13 +228,10 @@ bool ReadCsvChunk(CsvUpload& u, const auth::Principal& who,
       u.chunk_errors.push_back({u.line_no, "", row.status()});
       continue;
     }
-    registry::NewDose probe;
-    probe.facility_code = row->facility_code;
-    if (Status st = ApplyStaffFacility(who, probe); !st.ok()) {
+    if (Status st = ApplyStaffFacility(who, row->facility_code); !st.ok()) {
       u.chunk_errors.push_back({u.line_no, row->record_id, st});
       continue;
     }
-    row->facility_code = probe.facility_code;
     rows.push_back(std::move(*row));
   }
   u.chunk = registry::PrepareDoseRows(std::move(rows), catalogue, today);

@@ -176,13 +176,9 @@ awaitable<http::Response> ReleaseRow(ApiServices& s, http::RequestContext& ctx) 
       refused = row.status();
       return Status::Ok();
     }
-    // Staff record for their own facility, as in an upload: filled in when the row leaves it out.
-    if (who.role == auth::Role::kFacilityStaff && row->facility_code.empty()) {
-      row->facility_code = who.facility_code;
-    }
-    if (who.role == auth::Role::kFacilityStaff && row->facility_code != who.facility_code) {
-      refused = PermissionDeniedError("staff of facility " + who.facility_code +
-                                      " may not write doses for facility " + row->facility_code);
+    // Staff record for their own facility, as in an upload.
+    if (Status st = ApplyStaffFacility(who, row->facility_code); !st.ok()) {
+      refused = std::move(st);
       return Status::Ok();
     }
     registry::PreparedDoseRows prepared = registry::PrepareDoseRows(

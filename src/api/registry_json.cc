@@ -82,6 +82,16 @@ registry::DoseWriter DoseWriterFor(const http::RequestContext& ctx) {
   return registry::DoseWriter::ForPrincipal(*ctx.principal, ctx.request_id);
 }
 
+Status ApplyStaffFacility(const auth::Principal& who, std::string& facility_code) {
+  if (who.role != auth::Role::kFacilityStaff) return Status::Ok();
+  if (facility_code.empty()) facility_code = who.facility_code;
+  if (facility_code != who.facility_code) {
+    return PermissionDeniedError("staff of facility " + who.facility_code +
+                                 " may not write doses for facility " + facility_code);
+  }
+  return Status::Ok();
+}
+
 http::Response RawJsonResponse(boost::beast::http::status status, const std::string& json,
                                const http::Request& req) {
   return http::JsonResponse(status, boost::json::parse(json), req);

@@ -25,6 +25,10 @@ Result<registry::NewDose> NewDoseFromJson(const boost::json::object& body);
 // The caller's write permissions for doses.
 registry::DoseWriter DoseWriterFor(const http::RequestContext& ctx);
 
+// Staff record for their own facility: `facility_code` is filled in when empty and another one
+// is refused (kPermissionDenied). Other roles write for any facility.
+Status ApplyStaffFacility(const auth::Principal& who, std::string& facility_code);
+
 // A JSON text produced by the registry, as a response.
 http::Response RawJsonResponse(boost::beast::http::status status, const std::string& json,
                                const http::Request& req);
