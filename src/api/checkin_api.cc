@@ -18,6 +18,8 @@
 #include "registry/person_record.h"
 #include "registry/person_store.h"
 #include "registry/registration.h"
+#include "registry/vaccination_status.h"
+#include "text/vietnamese.h"
 
 namespace vaxreg::api {
 namespace {
@@ -25,17 +27,73 @@ namespace {
 namespace http_ = boost::beast::http;
 using http::asio::awaitable;
 
-// The check-in answer: the person's record, whether the person was created from the card, and
-// the booking scanned (or null).
+// What the person at the desk should be asked about before a dose: each warning has a stable
+// code (the portal shows it in the reader's language) and an English message. None stops the
+// check-in; staff decide.
+//   booking_other_day   the booking scanned is for another day
+//   fully_vaccinated    the primary series is complete: a further dose is a booster
+//   too_early           the next dose is not due yet (product's minimum interval)
+//   name_differs        the chip card's name is not the record's (diacritics and case aside)
+//   dob_differs         the chip card's birth date is not the record's
+boost::json::array CheckInWarnings(const registry::PersonRecord& record,
+                                   const std::optional<registry::Registration>& registration,
+                                   const std::optional<registry::ChipCardQr>& card,
+                                   std::chrono::sys_days today, boost::json::storage_ptr sp) {
+  boost::json::array out(sp);
+  auto add = [&](std::string_view code, const std::string& message) {
+    out.push_back(boost::json::object({{"code", code}, {"message", message}}, sp));
+  };
+  if (registration && registration->day != registry::FormatDay(today)) {
+    add("booking_other_day", "this booking is for " + registration->day + ", not today");
+  }
+  const registry::StatusSummary& sum = record.summary;
+  if (sum.status == registry::VaccinationStatus::kFullyVaccinated ||
+      sum.status == registry::VaccinationStatus::kBoosted) {
+    add("fully_vaccinated", "the person is already fully vaccinated (" +
+                                std::to_string(sum.counted_doses) +
+                                " doses); a further dose is a booster");
+  }
+  if (sum.next_due && *sum.next_due > today) {
+    add("too_early", "the next dose is due from " + registry::FormatDay(*sum.next_due));
+  }
+  if (card) {
+    // Compared folded, with runs of blanks as one: "NGUYỄN  VĂN AN" is "Nguyễn Văn An".
+    const auto folded = [](std::string_view name) {
+      std::string f;
+      for (char c : text::FoldToAscii(name)) {
+        if (c != ' ') f += c;
+        else if (!f.empty() && f.back() != ' ') f += ' ';
+      }
+      while (!f.empty() && f.back() == ' ') f.pop_back();
+      return f;
+    };
+    if (folded(card->full_name) != folded(record.person.full_name)) {
+      add("name_differs", "the name on the card (" + card->full_name +
+                              ") differs from the record's (" + record.person.full_name + ")");
+    }
+    // A record may hold the birth year only.
+    const std::string& dob = record.person.dob;
+    if (dob.size() == 4 ? !card->dob.starts_with(dob) : card->dob != dob) {
+      add("dob_differs", "the birth date on the card (" + card->dob +
+                             ") differs from the record's (" + record.person.dob + ")");
+    }
+  }
+  return out;
+}
+
+// The check-in answer: the person's record, whether the person was created from the card, the
+// booking scanned (or null) and the warnings for the desk.
 // `sp` holds the JSON's memory.
 boost::json::object CheckInJson(const registry::PersonRecord& record, bool created,
                                 const std::optional<registry::Registration>& registration,
-                                boost::json::storage_ptr sp = {}) {
+                                const std::optional<registry::ChipCardQr>& card,
+                                std::chrono::sys_days today, boost::json::storage_ptr sp = {}) {
   boost::json::object out = registry::PersonRecordToJson(record, sp);
   out["created"] = created;
   out["registration"] = registration
                             ? boost::json::parse(registry::RegistrationJson(*registration), sp)
                             : boost::json::value(nullptr, sp);
+  out["warnings"] = CheckInWarnings(record, registration, card, today, sp);
   return out;
 }
 
@@ -238,16 +296,22 @@ awaitable<http::Response> MoveBooking(ApiServices& s, http::RequestContext& ctx)
       });
 }
 
-// POST /api/v1/checkin {"qr": registration QR or chip ID card QR text}
+// POST /api/v1/checkin {"qr": registration QR or chip ID card QR text} or
+// {"registration_id": N} (a booking picked from the facility's list of the day).
 awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
   auto body = http::ParseJsonObject(ctx.request);
   if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
-  auto qr = http::RequireString(*body, "qr");
+  auto booking_id = http::OptionalInt(*body, "registration_id");
+  if (!booking_id.ok()) co_return http::ErrorResponse(booking_id.status(), ctx.request);
+  Result<std::string> qr = std::string();
+  if (!*booking_id) qr = http::RequireString(*body, "qr");
   if (!qr.ok()) co_return http::ErrorResponse(qr.status(), ctx.request);
   const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
+  const std::chrono::sys_days today = registry::DayOf(ToUnixSeconds(s.clock.Now()));
   std::optional<registry::Person> person;
   std::optional<registry::Registration> registration;
   std::optional<registry::Person> to_create;
+  std::optional<registry::ChipCardQr> card;
   bool created = false;
   {
     auto conn = s.db.Acquire();
@@ -258,12 +322,14 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
     const auto answer = [&](const registry::PersonRecord& record) {
       // The answer's JSON tree lives in an arena freed at once, not in ~60 heap blocks.
       boost::json::monotonic_resource arena;
-      return http::JsonResponse(http_::status::ok, CheckInJson(record, false, registration, &arena),
+      return http::JsonResponse(http_::status::ok,
+                                CheckInJson(record, false, registration, card, today, &arena),
                                 ctx.request);
     };
-    if (registry::LooksLikeChipCardQr(*qr)) {
-      auto card = registry::ParseChipCardQr(*qr);
-      if (!card.ok()) co_return http::ErrorResponse(card.status(), ctx.request);
+    if (!*booking_id && registry::LooksLikeChipCardQr(*qr)) {
+      auto parsed = registry::ParseChipCardQr(*qr);
+      if (!parsed.ok()) co_return http::ErrorResponse(parsed.status(), ctx.request);
+      card = *std::move(parsed);
       auto record = registry::LoadPersonRecordByCccd(**conn, card->cccd, *catalogue);
       if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
       if (*record) {
@@ -296,11 +362,14 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
       }
       to_create = *valid;
     } else {
-      auto found = registry::FindRegistrationByToken(**conn, *qr);
+      auto found = *booking_id ? registry::FindRegistrationById(**conn, **booking_id)
+                               : registry::FindRegistrationByToken(**conn, *qr);
       if (!found.ok()) co_return http::ErrorResponse(found.status(), ctx.request);
       if (!*found) {
-        co_return http::ErrorResponse(NotFoundError("no registration for this QR code"),
-                                      ctx.request);
+        co_return http::ErrorResponse(
+            NotFoundError(*booking_id ? "no booking " + std::to_string(**booking_id)
+                                      : std::string("no registration for this QR code")),
+            ctx.request);
       }
       registration = **found;
       if (ctx.principal->role == auth::Role::kFacilityStaff &&
@@ -360,7 +429,8 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
   if (!*record)
     co_return http::ErrorResponse(InternalError("person vanished after check-in"), ctx.request);
   co_return http::JsonResponse(created ? http_::status::created : http_::status::ok,
-                               CheckInJson(**record, created, registration), ctx.request);
+                               CheckInJson(**record, created, registration, card, today),
+                               ctx.request);
 }
 
 }  // namespace

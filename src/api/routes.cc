@@ -33,6 +33,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterFacilityRoutes(router, services);
   RegisterPeopleRoutes(router, services);
   RegisterDoseRoutes(router, services);
+  RegisterFacilityDayRoutes(router, services);
   RegisterQuarantineRoutes(router, services);
   RegisterCheckInRoutes(router, services);
   RegisterStatsRoutes(router, services);

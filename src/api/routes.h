@@ -29,6 +29,9 @@ void RegisterDoseSigningRoutes(http::Router& router, ApiServices& services);
 void RegisterFacilityRoutes(http::Router& router, ApiServices& services);
 void RegisterPeopleRoutes(http::Router& router, ApiServices& services);
 void RegisterDoseRoutes(http::Router& router, ApiServices& services);
+// A facility's working day: bookings with search, doses given or recorded, tally, stock and
+// lots in use (facility_day_api.cc).
+void RegisterFacilityDayRoutes(http::Router& router, ApiServices& services);
 // The cleaning queue of import rows that failed a check (quarantine_api.cc).
 void RegisterQuarantineRoutes(http::Router& router, ApiServices& services);
 void RegisterCheckInRoutes(http::Router& router, ApiServices& services);

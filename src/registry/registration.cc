@@ -17,11 +17,7 @@ constexpr int kMaxDaysAhead = 60;
 constexpr std::string_view kColumns =
     "id, token, person_id, facility_code, day, status, created_at, dose_number, cancelled_at";
 
-Registration FromRow(const storage::Row& r) {
-  return {r.Int(0),  r.Text(1), r.Int(2), r.Text(3),
-          r.Text(4), r.Text(5), r.Int(6), static_cast<int>(r.Int(7)),
-          r.Int(8)};
-}
+Registration FromRow(const storage::RowView& r) { return RegistrationFromRow(r, 0); }
 
 std::string Today(const Clock& clock) { return FormatDay(DayOf(ToUnixSeconds(clock.Now()))); }
 
@@ -141,6 +137,22 @@ Result<std::string> FacilityProvince(storage::Connection& conn, std::string_view
 }
 
 }  // namespace
+
+std::string RegistrationColumns(std::string_view alias) {
+  std::string out;
+  for (std::string_view c : {"id", "token", "person_id", "facility_code", "day", "status",
+                             "created_at", "dose_number", "cancelled_at"}) {
+    if (!out.empty()) out += ", ";
+    out.append(alias).append(".").append(c);
+  }
+  return out;
+}
+
+Registration RegistrationFromRow(const storage::RowView& r, size_t first) {
+  return {r.Int(first),     r.Text(first + 1), r.Int(first + 2),
+          r.Text(first + 3), r.Text(first + 4), r.Text(first + 5),
+          r.Int(first + 6),  static_cast<int>(r.Int(first + 7)), r.Int(first + 8)};
+}
 
 boost::json::object RegistrationToJson(const Registration& r) {
   boost::json::object o{{"id", r.id},

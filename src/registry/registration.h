@@ -47,6 +47,11 @@ Result<Registration> BookRegistration(storage::Connection& conn, const Clock& cl
                                       int64_t person_id, std::string_view facility_code,
                                       std::string_view day, const Actor& actor);
 
+// For queries joining registrations to other tables: the columns, each prefixed with `alias.`;
+// and the booking read from `row` starting at column `first` (the columns in that order).
+std::string RegistrationColumns(std::string_view alias);
+Registration RegistrationFromRow(const storage::RowView& row, size_t first);
+
 // By token, with or without the QR prefix.
 Result<std::optional<Registration>> FindRegistrationByToken(storage::Connection& conn,
                                                             std::string_view token);

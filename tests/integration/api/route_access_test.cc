@@ -242,6 +242,12 @@ std::map<std::string, Probe> Probes() {
        {"/api/v1/registrations/999999/move",
         [](int) { return std::string(R"({"facility_code":"HN-BACHMAI","day":"2030-01-01"})"); },
         404}},
+      // A facility's day: HN-BACHMAI is the probe staff's facility and lies in the probe
+      // authority's area (facility_day_api_test covers contents and refusals).
+      {"GET /api/v1/facilities/{code}/bookings",
+       {"/api/v1/facilities/HN-BACHMAI/bookings?q=nguyen", none}},
+      {"GET /api/v1/facilities/{code}/doses", {"/api/v1/facilities/HN-BACHMAI/doses", none}},
+      {"GET /api/v1/facilities/{code}/day", {"/api/v1/facilities/HN-BACHMAI/day", none}},
       {"GET /api/v1/me/bookings", {"/api/v1/me/bookings", none}},
       {"GET /api/v1/people/{id}/bookings", {"/api/v1/people/1/bookings", none}},
       {"POST /api/v1/checkin",
