@@ -39,7 +39,9 @@ Status CheckGap(const HistoryDose& a, const HistoryDose& b,
 }  // namespace
 
 Status CheckDoseDate(const ContinuityInput& in) {
-  if (in.dose.administered_at > in.now + kClockSkewSeconds) {
+  // By calendar day in Viet Nam: a row dated today is stored at 09:00 and must be accepted when
+  // a clinic uploads it before nine; only a later day is in the future.
+  if (DayOf(in.dose.administered_at) > DayOf(in.now + kClockSkewSeconds)) {
     return FailedPreconditionError("the dose date " + FormatDay(DayOf(in.dose.administered_at)) +
                                        " is in the future",
                                    "administered_at");

@@ -2,7 +2,7 @@
 // The continuity check: whether a new dose fits the person's history. Pure; thread-safe.
 //
 // Refused (kFailedPrecondition, message explains, field names the input at fault):
-//   - a date in the future (more than 10 minutes ahead of `now`)             field "administered_at"
+//   - a date in the future (a later Viet Nam day than `now` + 10 minutes)    field "administered_at"
 //   - a date before the person's birth                                        field "administered_at"
 //   - a dose number the person already has an active dose for                field "dose_number"
 //     (e.g. a second dose 1 of a primary series)

@@ -20,6 +20,11 @@ import { CorrectionList } from "./pages/CorrectionList";
 import { CorrectionNew } from "./pages/CorrectionNew";
 import { CorrectionDetail } from "./pages/CorrectionDetail";
 import { NotFound } from "./pages/NotFound";
+import { WorkToday } from "./pages/work/WorkToday";
+import { WorkCheckIn } from "./pages/work/WorkCheckIn";
+import { WorkDoses } from "./pages/work/WorkDoses";
+import { WorkUpload } from "./pages/work/WorkUpload";
+import { WorkCorrections } from "./pages/work/WorkCorrections";
 
 const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
 
@@ -39,6 +44,11 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/me/corrections", page: CorrectionList, signedIn: true },
   { path: "/me/corrections/new", page: CorrectionNew, signedIn: true },
   { path: "/me/corrections/:tracking", page: CorrectionDetail, signedIn: true },
+  { path: "/work", page: WorkToday, signedIn: true },
+  { path: "/work/checkin", page: WorkCheckIn, signedIn: true },
+  { path: "/work/doses", page: WorkDoses, signedIn: true },
+  { path: "/work/upload", page: WorkUpload, signedIn: true },
+  { path: "/work/corrections", page: WorkCorrections, signedIn: true },
 ];
 
 export function App() {

@@ -106,6 +106,13 @@ TEST(ContinuityTest, ExplainsEachConflict) {
   EXPECT_EQ(CheckDoseDate(in).code(), StatusCode::kFailedPrecondition);
   in.dose = {0, "COMIRNATY", 2, At(sys_days(1989y / January / 1))};
   EXPECT_EQ(CheckDoseDate(in).code(), StatusCode::kFailedPrecondition);
+  // A row dated today is stored at 09:00 Viet Nam time; a clinic uploading it at 06:30 is not
+  // recording the future. Tomorrow still is.
+  in.now = At(kToday) - 9000;  // 06:30 in Viet Nam
+  in.dose = {0, "COMIRNATY", 2, At(kToday)};
+  EXPECT_TRUE(CheckDoseDate(in).ok()) << CheckDoseDate(in).ToString();
+  in.dose = {0, "COMIRNATY", 2, At(kToday + days(1))};
+  EXPECT_EQ(CheckDoseDate(in).code(), StatusCode::kFailedPrecondition);
 }
 
 TEST(ChipCardQrTest, ParsesTheCardText) {

@@ -8,6 +8,14 @@ export interface Session {
   role: string;
   displayName: string;
   username: string;
+  facilityCode?: string;  // facility staff: their facility
+  adminUnit?: string;     // health authorities: their area
+}
+
+// Where a signed-in account starts: citizens at their record, facility staff at their day.
+export function homeFor(s: Session | null): string {
+  if (s?.role === "facility_staff") return "/work";
+  return "/me";
 }
 
 const KEY = "vaxreg.session";

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect } from "preact/hooks";
 import { lang, setLang, t, type MessageKey } from "../i18n";
-import { session } from "../api/session";
+import { homeFor, session } from "../api/session";
 import { location } from "../router";
 import { Link } from "./Link";
 import { useSignal } from "./use_signal";
@@ -58,7 +58,9 @@ export function Layout({ title, children }: { title: string; children: Component
             ))}
             <li>
               {s ? (
-                <Link href="/me" aria-current={loc.path.startsWith("/me") ? "page" : undefined}>{t("nav.me")}</Link>
+                <Link href={homeFor(s)} aria-current={loc.path.startsWith(homeFor(s)) ? "page" : undefined}>
+                  {t(homeFor(s) === "/work" ? "nav.work" : "nav.me")}
+                </Link>
               ) : (
                 <Link href="/login" aria-current={loc.path === "/login" ? "page" : undefined}>{t("nav.login")}</Link>
               )}

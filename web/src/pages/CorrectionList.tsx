@@ -4,7 +4,7 @@ import type { CorrectionRequest } from "../api/corrections";
 import { Deadline } from "../components/Deadline";
 import { Layout } from "../components/Layout";
 import { Link } from "../components/Link";
-import { ErrorNotice, Loading } from "../components/Status";
+import { ListState } from "../components/ListState";
 import { useAsync } from "../components/use_async";
 import { formatDateTime } from "../format";
 import { t, hasMessage } from "../i18n";
@@ -19,6 +19,19 @@ export function statusLabel(status: string): string {
   return hasMessage(key) ? t(key) : status;
 }
 
+// A request's status, when it came in and where it stands against its deadline.
+export function RequestState({ r }: { r: CorrectionRequest }) {
+  return (
+    <>
+      <p>
+        <span class={`tag tag--${r.status}`}>{statusLabel(r.status)}</span>{" "}
+        {t("corr.receivedAt", { at: formatDateTime(r.received_at) })}
+      </p>
+      <p><Deadline r={r} /></p>
+    </>
+  );
+}
+
 export function CorrectionList(_: { params: Record<string, string> }) {
   const list = useAsync((signal) => api<{ items: CorrectionRequest[] }>("/api/v1/me/corrections", { signal }), []);
   return (
@@ -28,19 +41,13 @@ export function CorrectionList(_: { params: Record<string, string> }) {
         <Link href="/me/corrections/new" class="button">{t("corr.new")}</Link>
         <Link href="/me/declare" class="button button--secondary">{t("me.declare")}</Link>
       </div>
-      {list.loading && !list.data && <Loading />}
-      {list.error !== undefined && <ErrorNotice error={list.error} retry={list.reload} />}
-      {list.data && list.data.items.length === 0 && <p>{t("corr.none")}</p>}
+      <ListState state={list} empty={t("corr.none")} />
       {list.data && list.data.items.length > 0 && (
         <ul class="request-list">
           {list.data.items.map((r) => (
             <li key={r.id} class="request">
               <h2 class="h3"><Link href={`/me/corrections/${r.tracking}`}>{kindLabel(r.kind)} · {r.tracking}</Link></h2>
-              <p>
-                <span class={`tag tag--${r.status}`}>{statusLabel(r.status)}</span>{" "}
-                {t("corr.receivedAt", { at: formatDateTime(r.received_at) })}
-              </p>
-              <p><Deadline r={r} /></p>
+              <RequestState r={r} />
             </li>
           ))}
         </ul>

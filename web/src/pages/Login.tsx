@@ -2,7 +2,7 @@
 // username and password on the same page (second section).
 import { useState } from "preact/hooks";
 import { api } from "../api/client";
-import { session } from "../api/session";
+import { homeFor, session } from "../api/session";
 import { ErrorSummary, type FieldError } from "../components/ErrorSummary";
 import { Field, describedBy } from "../components/Field";
 import { Layout } from "../components/Layout";
@@ -14,7 +14,7 @@ import { navigate } from "../router";
 interface LoginAnswer {
   token: string;
   expires_at: number;
-  user: { username: string; role: string; display_name: string };
+  user: { username: string; role: string; display_name: string; facility_code?: string; admin_unit_code?: string };
 }
 
 export function startSession(a: LoginAnswer): void {
@@ -24,6 +24,8 @@ export function startSession(a: LoginAnswer): void {
     role: a.user.role,
     displayName: a.user.display_name,
     username: a.user.username,
+    facilityCode: a.user.facility_code,
+    adminUnit: a.user.admin_unit_code,
   });
 }
 
@@ -33,7 +35,9 @@ export function Login({ params }: { params: Record<string, string> }) {
   const [code, setCode] = useState("");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
-  const next = params.next && params.next.startsWith("/") ? params.next : "/me";
+  const next = params.next && params.next.startsWith("/") && !params.next.startsWith("//") ? params.next : "";
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
 
   async function requestCode(e: Event) {
     e.preventDefault();
@@ -65,9 +69,27 @@ export function Login({ params }: { params: Record<string, string> }) {
     try {
       const a = await api<LoginAnswer>("/api/v1/auth/login", { body: { cccd, code: code.trim() }, anonymous: true });
       startSession(a);
-      navigate(next, true);
+      navigate(next || homeFor(session.get()), true);
     } catch (err) {
       setErrors([toFieldError(err, { code: "code", cccd: "code" })]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function staffSignIn(e: Event) {
+    e.preventDefault();
+    if (!username.trim() || !password) {
+      setErrors([{ field: !username.trim() ? "username" : "password", message: t("login.staffMissing") }]);
+      return;
+    }
+    setBusy(true);
+    try {
+      const a = await api<LoginAnswer>("/api/v1/auth/login", { body: { username: username.trim(), password }, anonymous: true });
+      startSession(a);
+      navigate(next || homeFor(session.get()), true);
+    } catch (err) {
+      setErrors([{ ...toFieldError(err), field: "password" }]);
     } finally {
       setBusy(false);
     }
@@ -121,6 +143,24 @@ export function Login({ params }: { params: Record<string, string> }) {
             </button>
           </p>
         </form>
+      )}
+      {step === "cccd" && (
+        <details class="staff-login">
+          <summary>{t("login.staffTitle")}</summary>
+          <form onSubmit={staffSignIn} noValidate>
+            <Field id="username" label={t("login.username")} error={err("username")}>
+              <input id="username" name="username" class="input input--20" autoComplete="username" value={username}
+                aria-invalid={err("username") ? true : undefined} aria-describedby={describedBy("username", undefined, err("username"))}
+                onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
+            </Field>
+            <Field id="password" label={t("login.password")} error={err("password")}>
+              <input id="password" name="password" type="password" class="input input--20" autoComplete="current-password" value={password}
+                aria-invalid={err("password") ? true : undefined} aria-describedby={describedBy("password", undefined, err("password"))}
+                onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+            </Field>
+            <button class="button" type="submit" disabled={busy}>{t("login.signIn")}</button>
+          </form>
+        </details>
       )}
     </Layout>
   );

@@ -2,9 +2,10 @@
 // BarcodeDetector), paste its text or pick a picture; the EU DCC is verified here, in the
 // browser, against the trust and revocation lists (kept by the service worker for offline use).
 // The verdict lives only in this component's state: nothing about the person is stored.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { Layout } from "../components/Layout";
 import { Field } from "../components/Field";
+import { decodeFile, useQrCamera } from "../components/camera";
 import { formatDate, formatDateTime } from "../format";
 import { t, hasMessage } from "../i18n";
 import {
@@ -76,37 +77,6 @@ function reasonText(reason: string): string {
   return hasMessage(key) ? t(key) : reason;
 }
 
-type JsQr = typeof import("jsqr").default;
-let jsQrLoading: Promise<JsQr> | null = null;
-
-// jsQR is most of this page's code, so it is fetched when the camera or a picture first needs
-// it: the page itself loads and answers input sooner. The service worker caches its chunk with
-// the rest of the app, so scanning works offline too.
-function loadJsQr(): Promise<JsQr> {
-  jsQrLoading ??= import("jsqr").then((m) => m.default);
-  jsQrLoading.catch(() => {
-    jsQrLoading = null;  // try again next time
-  });
-  return jsQrLoading;
-}
-
-function decodeImage(
-  jsQR: JsQr,
-  source: CanvasImageSource,
-  width: number,
-  height: number,
-): string | null {
-  const canvas = document.createElement("canvas");
-  const scale = Math.min(1, 1280 / Math.max(width, height));
-  canvas.width = Math.max(1, Math.round(width * scale));
-  canvas.height = Math.max(1, Math.round(height * scale));
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  if (!ctx) return null;
-  ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
-  const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-  return jsQR(img.data, img.width, img.height, { inversionAttempts: "attemptBoth" })?.data ?? null;
-}
-
 function VerdictView({ v, onClear }: { v: Verdict; onClear: () => void }) {
   const name = v.name ? [v.name.family, v.name.given].filter(Boolean).join(" ") : "";
   const last = v.doses && v.doses.length ? v.doses[v.doses.length - 1] : undefined;
@@ -136,11 +106,9 @@ export function Verify(_: { params: Record<string, string> }) {
   const [lists, setLists] = useState<Lists | null | undefined>(undefined);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [text, setText] = useState("");
-  const [scanning, setScanning] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [online, setOnline] = useState(navigator.onLine);
-  const videoRef = useRef<HTMLVideoElement>(null);
-  const streamRef = useRef<MediaStream | null>(null);
+  const camera = useQrCamera((found) => { check(found); });
 
   useEffect(() => {
     loadLists().then(setLists);
@@ -150,7 +118,6 @@ export function Verify(_: { params: Record<string, string> }) {
     return () => {
       window.removeEventListener("online", on);
       window.removeEventListener("offline", on);
-      stopCamera();
     };
   }, []);
 
@@ -175,49 +142,10 @@ export function Verify(_: { params: Record<string, string> }) {
     setText("");
   }
 
-  function stopCamera() {
-    streamRef.current?.getTracks().forEach((tr) => tr.stop());
-    streamRef.current = null;
-    setScanning(false);
-  }
-
-  async function startCamera() {
-    setNotice(null);
-    setVerdict(null);
-    try {
-      const decoderLoading = loadJsQr();  // fetched while the camera starts
-      const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-      streamRef.current = stream;
-      const decoder = await decoderLoading;
-      setScanning(true);
-      const video = videoRef.current!;
-      video.srcObject = stream;
-      await video.play();
-      const tick = () => {
-        if (!streamRef.current) return;
-        if (video.readyState >= 2 && video.videoWidth > 0) {
-          const found = decodeImage(decoder, video, video.videoWidth, video.videoHeight);
-          if (found) {
-            stopCamera();
-            check(found);
-            return;
-          }
-        }
-        setTimeout(tick, 120);
-      };
-      tick();
-    } catch {
-      stopCamera();
-      setNotice(t("verify.cameraError"));
-    }
-  }
-
   async function fromFile(file: File | undefined) {
     if (!file) return;
     try {
-      const [decoder, bitmap] = await Promise.all([loadJsQr(), createImageBitmap(file)]);
-      const found = decodeImage(decoder, bitmap, bitmap.width, bitmap.height);
-      bitmap.close();
+      const found = await decodeFile(file);
       if (found) await check(found);
       else setNotice(t("verify.noQrInImage"));
     } catch {
@@ -232,17 +160,18 @@ export function Verify(_: { params: Record<string, string> }) {
       {!online && <p class="notice" role="status">{t("verify.offline")}</p>}
       {lists === null && <p class="notice notice--error" role="alert">{t("verify.listsMissing")}</p>}
       {notice && <p class="notice notice--error" role="alert">{notice}</p>}
+      {camera.failed && <p class="notice notice--error" role="alert">{t("verify.cameraError")}</p>}
       {verdict ? (
         <VerdictView v={verdict} onClear={() => setVerdict(null)} />
       ) : (
         <>
           <div class="scanner">
-            <video ref={videoRef} muted playsInline hidden={!scanning} aria-label={t("verify.scanning")} />
-            {scanning && <p role="status">{t("verify.scanning")}</p>}
+            <video ref={camera.videoRef} muted playsInline hidden={!camera.scanning} aria-label={t("verify.scanning")} />
+            {camera.scanning && <p role="status">{t("verify.scanning")}</p>}
             <div class="button-group">
-              {scanning
-                ? <button type="button" class="button button--secondary" onClick={stopCamera}>{t("verify.stopScan")}</button>
-                : <button type="button" class="button" onClick={startCamera} disabled={!lists}>{t("verify.scan")}</button>}
+              {camera.scanning
+                ? <button type="button" class="button button--secondary" onClick={camera.stop}>{t("verify.stopScan")}</button>
+                : <button type="button" class="button" onClick={() => { setNotice(null); setVerdict(null); camera.start(); }} disabled={!lists}>{t("verify.scan")}</button>}
               <label class="button button--secondary">
                 {t("verify.image")}
                 <input type="file" accept="image/*" class="visually-hidden" data-testid="verify-image"

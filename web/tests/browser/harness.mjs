@@ -74,11 +74,33 @@ export async function startServer({ people = 300 } = {}) {
   };
 }
 
+// fetch() against the server's JSON API: {status, body} with the body parsed.
+export function jsonApi(base) {
+  return async (method, p, body, token) => {
+    const res = await fetch(base + p, {
+      method,
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
 export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: chromiumPath,
     args: ["--no-sandbox", "--disable-dev-shm-usage", ...extraArgs],
   });
+}
+
+// A browser whose camera shows `video` (a Y4M file, media.mjs) and grants camera access.
+export function launchCameraBrowser(video) {
+  return launchBrowser([
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    `--use-file-for-fake-video-capture=${video}`,
+  ]);
 }
 
 // axe-core over the page: WCAG 2.0/2.1 A and AA rules. Returns the violations (empty is good).

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { axe, fitsWidth, launchBrowser, screenshot, startServer, useLanguage } from "./harness.mjs";
+import { axe, fitsWidth, launchBrowser, launchCameraBrowser, jsonApi, screenshot, startServer, useLanguage } from "./harness.mjs";
 import { cardPhoto, qrPng, qrVideo } from "./media.mjs";
 
 const CITIZEN = { cccd: "001090012345", phone: "0912345678" };
@@ -23,14 +23,8 @@ let server;
 let browser;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vaxreg-media-"));
 
-async function apiJson(method, p, body, token) {
-  const res = await fetch(server.base + p, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+function apiJson(method, p, body, token) {
+  return jsonApi(server.base)(method, p, body, token);
 }
 
 async function citizenToken() {
@@ -346,11 +340,7 @@ describe("verifier", () => {
     await context.close();
     const video = path.join(tmp, "shc.y4m");
     qrVideo(video, shc);
-    const camBrowser = await launchBrowser([
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-video-capture=${video}`,
-    ]);
+    const camBrowser = await launchCameraBrowser(video);
     try {
       const cam = await camBrowser.newContext({ permissions: ["camera"] });
       await useLanguage(cam, "vi");
@@ -400,11 +390,7 @@ describe("verifier", () => {
   test("the camera scans a QR shown to it", async () => {
     const video = path.join(tmp, "qr.y4m");
     qrVideo(video, hc1);
-    const camBrowser = await launchBrowser([
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-video-capture=${video}`,
-    ]);
+    const camBrowser = await launchCameraBrowser(video);
     try {
       const context = await camBrowser.newContext({ permissions: ["camera"] });
       await useLanguage(context, "vi");
