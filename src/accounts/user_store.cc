@@ -183,10 +183,12 @@ Result<std::optional<User>> FindUserById(storage::Connection& conn, int64_t id) 
   return FindOne(conn, "id = $1", id);
 }
 
-Result<std::vector<User>> ListUsers(storage::Connection& conn, int64_t after_id, int limit) {
+Result<std::vector<User>> ListUsers(storage::Connection& conn, int64_t after_id, int limit,
+                                    std::string_view role) {
   std::string sql = "SELECT " + std::string(kUserColumns) +
-                    " FROM users WHERE id > $1 ORDER BY id LIMIT $2";
-  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {after_id, int64_t{limit}}));
+                    " FROM users WHERE id > $1 AND ($3 = '' OR role = $3) ORDER BY id LIMIT $2";
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query(sql, {after_id, int64_t{limit}, std::string(role)}));
   std::vector<User> out;
   for (const auto& row : rows) {
     ASSIGN_OR_RETURN(User u, UserFromRow(row));

@@ -68,7 +68,9 @@ Result<User> CreateUser(storage::Connection& writer, const Clock& clock, const N
                         const Actor& actor);
 Result<std::optional<User>> FindUserByUsername(storage::Connection& conn, std::string_view username);
 Result<std::optional<User>> FindUserById(storage::Connection& conn, int64_t id);
-// Ordered by id, starting after `after_id`, at most `limit`.
-Result<std::vector<User>> ListUsers(storage::Connection& conn, int64_t after_id, int limit);
+// Ordered by id, starting after `after_id`, at most `limit`; only `role` ("citizen", ...) unless
+// it is empty.
+Result<std::vector<User>> ListUsers(storage::Connection& conn, int64_t after_id, int limit,
+                                    std::string_view role = "");
 
 }  // namespace vaxreg::accounts

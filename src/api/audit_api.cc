@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 
 #include "api/query_params.h"
+#include "http/json.h"
+#include "registry/person.h"
 #include "api/routes.h"
 #include "audit/audit_log.h"
 #include "audit/checkpoint.h"
@@ -15,15 +17,46 @@ namespace {
 namespace http_ = boost::beast::http;
 using http::asio::awaitable;
 
-// GET /api/v1/audit?before=SEQ&limit=N (newest first)
+// An ISO 8601 date-time or date ("2026-12-04": its start, Viet Nam time) as Unix seconds.
+Result<int64_t> TimeParam(const http::Request& req, std::string_view name) {
+  ASSIGN_OR_RETURN(auto text, http::OptionalQueryParam(req, name));
+  if (!text) return int64_t{0};
+  std::chrono::sys_days day;
+  if (registry::ParseDay(*text, &day)) {
+    return std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch()).count() -
+           7 * 3600;
+  }
+  SystemTime t;
+  if (ParseIso8601(*text, &t)) return ToUnixSeconds(t);
+  return InvalidArgumentError(std::string(name) + " must be YYYY-MM-DD or an ISO 8601 date-time",
+                              std::string(name));
+}
+
+// GET /api/v1/audit?before=SEQ&limit=N&actor=&target=&action=&from=&to= (newest first): who did
+// what to which record and when. `action` is a prefix ("dose." for every dose action).
 awaitable<http::Response> ListAudit(ApiServices& s, http::RequestContext& ctx) {
-  auto before = NonNegativeIntParam(ctx.request, "before");
-  if (!before.ok()) co_return http::ErrorResponse(before.status(), ctx.request);
-  auto limit = PageLimit(ctx.request);
-  if (!limit.ok()) co_return http::ErrorResponse(limit.status(), ctx.request);
+  auto query = [&]() -> Result<audit::AuditQuery> {
+    RETURN_IF_ERROR(http::OnlyQueryParams(
+        ctx.request, {"before", "limit", "actor", "target", "action", "from", "to"}));
+    audit::AuditQuery q;
+    ASSIGN_OR_RETURN(q.before_seq, NonNegativeIntParam(ctx.request, "before"));
+    ASSIGN_OR_RETURN(q.limit, PageLimit(ctx.request));
+    for (auto [name, field] : {std::pair{"actor", &q.actor}, std::pair{"target", &q.target},
+                               std::pair{"action", &q.action_prefix}}) {
+      ASSIGN_OR_RETURN(auto v, http::OptionalQueryParam(ctx.request, name));
+      if (v && (v->empty() || v->size() > 200)) {
+        return InvalidArgumentError(std::string(name) + " must be 1 to 200 characters", name);
+      }
+      if (v) *field = *v;
+    }
+    ASSIGN_OR_RETURN(q.from, TimeParam(ctx.request, "from"));
+    ASSIGN_OR_RETURN(q.to, TimeParam(ctx.request, "to"));
+    return q;
+  }();
+  if (!query.ok()) co_return http::ErrorResponse(query.status(), ctx.request);
   auto conn = s.db.Acquire();
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
-  auto rows = audit::ListAudit(**conn, *before, *limit);
+  auto rows = audit::ListAudit(**conn, *query);
   if (!rows.ok()) co_return http::ErrorResponse(rows.status(), ctx.request);
   boost::json::array items;
   for (const auto& r : *rows) {
@@ -37,7 +70,10 @@ awaitable<http::Response> ListAudit(ApiServices& s, http::RequestContext& ctx) {
                      {"request_id", r.entry.request_id},
                      {"hash", r.hash}});
   }
-  co_return http::JsonResponse(http_::status::ok, boost::json::object{{"items", std::move(items)}},
+  boost::json::value next = nullptr;
+  if (static_cast<int>(rows->size()) == query->limit) next = rows->back().seq;
+  co_return http::JsonResponse(http_::status::ok,
+                               boost::json::object{{"items", std::move(items)}, {"next_before", next}},
                                ctx.request);
 }
 

@@ -92,15 +92,27 @@ awaitable<http::Response> CreateUser(ApiServices& s, http::RequestContext& ctx) 
   co_return http::JsonResponse(http_::status::created, UserJson(*created), ctx.request);
 }
 
-// GET /api/v1/users?after=ID&limit=N
+// GET /api/v1/users?after=ID&limit=N&role=R
 awaitable<http::Response> ListUsers(ApiServices& s, http::RequestContext& ctx) {
+  if (Status st = http::OnlyQueryParams(ctx.request, {"after", "limit", "role"}); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
+  auto role = http::OptionalQueryParam(ctx.request, "role");
+  if (!role.ok()) co_return http::ErrorResponse(role.status(), ctx.request);
+  if (*role && !auth::ParseRole(**role).ok()) {
+    co_return http::ErrorResponse(
+        InvalidArgumentError("role must be citizen, facility_staff, health_authority, signer or "
+                             "admin",
+                             "role"),
+        ctx.request);
+  }
   auto limit = PageLimit(ctx.request);
   if (!limit.ok()) co_return http::ErrorResponse(limit.status(), ctx.request);
   auto after = NonNegativeIntParam(ctx.request, "after");
   if (!after.ok()) co_return http::ErrorResponse(after.status(), ctx.request);
   auto conn = s.db.Acquire();
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
-  auto users = accounts::ListUsers(**conn, *after, *limit);
+  auto users = accounts::ListUsers(**conn, *after, *limit, role->value_or(""));
   if (!users.ok()) co_return http::ErrorResponse(users.status(), ctx.request);
   boost::json::array items;
   for (const auto& u : *users) items.push_back(UserJson(u));

@@ -131,16 +131,38 @@ Result<VerifyReport> VerifyAuditChainFrom(storage::Connection& conn, int64_t aft
   return report;
 }
 
-Result<std::vector<AuditRecord>> ListAudit(storage::Connection& conn, int64_t before_seq,
-                                           int limit) {
-  const std::string sql = "SELECT " + std::string(kColumns) +
-                          " FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2";
-  if (before_seq <= 0) before_seq = std::numeric_limits<int64_t>::max();
-  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, {before_seq, int64_t{limit}}));
+Result<std::vector<AuditRecord>> ListAudit(storage::Connection& conn, const AuditQuery& q) {
+  std::string sql = "SELECT " + std::string(kColumns) + " FROM audit_log WHERE seq < $1";
+  std::vector<storage::Value> params{q.before_seq <= 0 ? std::numeric_limits<int64_t>::max()
+                                                       : q.before_seq};
+  const auto add = [&](std::string_view condition, storage::Value v) {
+    params.push_back(std::move(v));
+    sql += " AND " + std::string(condition) + " $" + std::to_string(params.size());
+  };
+  if (!q.actor.empty()) add("actor =", q.actor);
+  if (!q.target.empty()) add("target =", q.target);
+  if (!q.action_prefix.empty()) {
+    // The prefix is matched with a range, not LIKE: '_' and '%' in it mean themselves.
+    add("action >=", q.action_prefix);
+    add("action <", q.action_prefix + "\x7f");
+  }
+  if (q.from > 0) add("at >=", q.from);
+  if (q.to > 0) add("at <", q.to);
+  params.emplace_back(int64_t{q.limit});
+  sql += " ORDER BY seq DESC LIMIT $" + std::to_string(params.size());
+  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, params));
   std::vector<AuditRecord> out;
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(RecordFromRow(row));
   return out;
+}
+
+Result<std::vector<AuditRecord>> ListAudit(storage::Connection& conn, int64_t before_seq,
+                                           int limit) {
+  AuditQuery q;
+  q.before_seq = before_seq;
+  q.limit = limit;
+  return ListAudit(conn, q);
 }
 
 }  // namespace vaxreg::audit

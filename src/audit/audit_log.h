@@ -70,6 +70,19 @@ Result<VerifyReport> VerifyAuditChainFrom(storage::Connection& conn, int64_t aft
 // The prev_hash of row 1: 64 zeros.
 const std::string& AuditGenesisHash();
 
+// What to look for in the log; empty fields match everything.
+struct AuditQuery {
+  int64_t before_seq = 0;      // rows with seq < before_seq (0 = from the newest)
+  int limit = 100;
+  std::string actor;           // exactly ("user:12", "system")
+  std::string target;          // exactly ("person:5", "dose:9")
+  std::string action_prefix;   // "dose." matches dose.record, dose.void, ...
+  int64_t from = 0, to = 0;    // at >= from, at < to (Unix seconds; 0 = unbounded)
+};
+
+// Newest-first page of the rows matching `q`.
+Result<std::vector<AuditRecord>> ListAudit(storage::Connection& conn, const AuditQuery& q);
+
 // Newest-first page of the log: rows with seq < before_seq (0 = from the newest), at most limit.
 Result<std::vector<AuditRecord>> ListAudit(storage::Connection& conn, int64_t before_seq,
                                            int limit);

@@ -6,7 +6,7 @@
 #include "storage/schema_booking_doses.h"
 #include "storage/schema_accounts_hardening.h"
 #include "storage/schema_identity.h"
-#include "storage/schema_facility_day.h"
+#include "storage/schema_work_screens.h"
 #include "storage/schema_import_quarantine.h"
 #include "storage/schema_job_leases.h"
 #include "storage/schema_corrections.h"
@@ -173,7 +173,7 @@ constexpr Migration kMigrations[] = {
     {17, "smart_health_cards", kSmartHealthCards, kSmartHealthCards},
     {18, "certificate_refresh", kCertificateRefreshSqlite, kCertificateRefreshPostgres},
     {19, "import_quarantine", kImportQuarantineSqlite, kImportQuarantinePostgres},
-    {20, "facility_day", kFacilityDay, kFacilityDay},
+    {20, "work_screens", kWorkScreens, kWorkScreens},
 };
 
 }  // namespace

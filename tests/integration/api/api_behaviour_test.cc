@@ -116,6 +116,14 @@ TEST_F(ApiBehaviourTest, AdminCreatesUsersWithClearErrors) {
   auto bad_id = client_->Get("/api/v1/users/abc", admin);
   EXPECT_EQ(bad_id.status, 400);
   EXPECT_EQ(ErrorField(bad_id), "id");
+  auto signers = client_->Get("/api/v1/users?role=signer", admin);
+  ASSERT_EQ(signers.status, 200) << signers.body;
+  const boost::json::value signers_json = signers.Json();
+  for (const auto& u : signers_json.at("items").as_array()) {
+    EXPECT_EQ(u.at("role").as_string(), "signer");
+  }
+  EXPECT_EQ(ErrorField(client_->Get("/api/v1/users?role=boss", admin)), "role");
+  EXPECT_EQ(client_->Get("/api/v1/users?sort=name", admin).status, 400);
   auto bad_limit = client_->Get("/api/v1/users?limit=0", admin);
   EXPECT_EQ(bad_limit.status, 400);
   EXPECT_EQ(ErrorField(bad_limit), "limit");
@@ -130,6 +138,31 @@ TEST_F(ApiBehaviourTest, AdminCreatesUsersWithClearErrors) {
   EXPECT_TRUE(found) << log.body;
   auto verify = client_->Get("/api/v1/audit/verify", admin);
   EXPECT_EQ(verify.Json().at("ok"), true) << verify.body;
+
+  // Searching the log by actor, record, action prefix and time; bad filters are refused.
+  const auto actions = [&](const std::string& query) {
+    auto r = client_->Get("/api/v1/audit?" + query, admin);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    std::vector<std::string> out;
+    const boost::json::value body = r.Json();
+    for (const auto& item : body.at("items").as_array()) {
+      out.push_back(std::string(item.at("action").as_string()) + " " +
+                    std::string(item.at("actor").as_string()));
+    }
+    return out;
+  };
+  const auto by_admin = actions("actor=admin:root.admin");
+  ASSERT_FALSE(by_admin.empty());
+  for (const auto& a : by_admin) EXPECT_TRUE(a.ends_with(" admin:root.admin")) << a;
+  const auto user_actions = actions("action=user.");
+  ASSERT_FALSE(user_actions.empty());
+  for (const auto& a : user_actions) EXPECT_TRUE(a.starts_with("user.")) << a;
+  EXPECT_TRUE(actions("action=user_").empty()) << "'_' is not a wildcard";
+  EXPECT_TRUE(actions("actor=nobody:at.all").empty());
+  EXPECT_TRUE(actions("from=2999-01-01").empty());
+  EXPECT_FALSE(actions("from=2020-01-01&to=2999-01-01T00:00:00Z").empty());
+  EXPECT_EQ(client_->Get("/api/v1/audit?who=me", admin).status, 400);
+  EXPECT_EQ(ErrorField(client_->Get("/api/v1/audit?from=yesterday", admin)), "from");
 }
 
 TEST_F(ApiBehaviourTest, BadInputGetsClearJsonErrors) {
