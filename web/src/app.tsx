@@ -25,6 +25,8 @@ import { WorkCheckIn } from "./pages/work/WorkCheckIn";
 import { WorkDoses } from "./pages/work/WorkDoses";
 import { WorkUpload } from "./pages/work/WorkUpload";
 import { WorkCorrections } from "./pages/work/WorkCorrections";
+import { AdminAccounts } from "./pages/admin/AdminAccounts";
+import { AdminAudit } from "./pages/admin/AdminAudit";
 
 const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
 
@@ -49,6 +51,8 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/work/doses", page: WorkDoses, signedIn: true },
   { path: "/work/upload", page: WorkUpload, signedIn: true },
   { path: "/work/corrections", page: WorkCorrections, signedIn: true },
+  { path: "/admin", page: AdminAccounts, signedIn: true },
+  { path: "/admin/audit", page: AdminAudit, signedIn: true },
 ];
 
 export function App() {

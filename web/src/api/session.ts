@@ -12,9 +12,11 @@ export interface Session {
   adminUnit?: string;     // health authorities: their area
 }
 
-// Where a signed-in account starts: citizens at their record, facility staff at their day.
+// Where a signed-in account starts: citizens at their record, facility staff at their day,
+// administrators at the accounts.
 export function homeFor(s: Session | null): string {
   if (s?.role === "facility_staff") return "/work";
+  if (s?.role === "admin") return "/admin";
   return "/me";
 }
 
