@@ -5,7 +5,7 @@
 // Run: VAXREG_BIN=build/debug/src/app/vaxreg node --test web/tests/browser/
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { axe, fitsWidth, launchBrowser, screenshot, startServer, useLanguage } from "./harness.mjs";
+import { checkScreen, signInWithPassword, launchBrowser, startServer, useLanguage } from "./harness.mjs";
 
 const ADMIN = { username: "admin", password: "vaxreg-admin-demo" };
 let server;
@@ -21,21 +21,9 @@ after(async () => {
   await server?.stop();
 });
 
-async function checkPage(page, name) {
-  await page.waitForLoadState("networkidle");
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 1)}`);
-  assert.ok(await fitsWidth(page), `${name} is wider than the window`);
-  await screenshot(page, name);
-}
 
-async function signIn(page) {
-  await page.goto(server.base + "/login");
-  await page.locator("details.staff-login summary").click();
-  await page.locator("#username").fill(ADMIN.username);
-  await page.locator("#password").fill(ADMIN.password);
-  await page.locator("#password").press("Enter");
-  await page.waitForURL("**/admin");
+function signIn(page) {
+  return signInWithPassword(page, server.base, ADMIN, "/admin");
 }
 
 const TEXT = {
@@ -78,7 +66,7 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     await page.getByLabel(T.password, { exact: true }).fill("a long new password");
     await page.getByRole("button", { name: T.createButton }).click();
     await page.getByRole("status").filter({ hasText: T.created }).waitFor();
-    await checkPage(page, `admin-${lang}-${viewport.width}-accounts`);
+    await checkScreen(page, `admin-${lang}-${viewport.width}-accounts`);
 
     await page.locator("#role-filter").selectOption("facility_staff");
     const row = page.getByRole("row", { name: new RegExp(user.replace(/\./g, "\\.")) });
@@ -118,7 +106,7 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     await page.getByRole("cell", { name: "user.disable" }).first().waitFor();
     const actions = await page.locator("tbody tr td:nth-child(4)").allTextContents();
     assert.ok(actions.length > 0 && actions.every((a) => a.startsWith("user.")), actions.join(","));
-    await checkPage(page, `admin-${lang}-${viewport.width}-audit`);
+    await checkScreen(page, `admin-${lang}-${viewport.width}-audit`);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -124,6 +124,26 @@ export async function fitsWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 }
 
+// Signs an official in through the login page's username section; resolves on `landing`.
+export async function signInWithPassword(page, base, { username, password }, landing) {
+  await page.goto(base + "/login");
+  await page.locator("details.staff-login summary").click();
+  await page.locator("#username").fill(username);
+  await page.locator("#password").fill(password);
+  await page.locator("#password").press("Enter");
+  await page.waitForURL(`**${landing}`);
+}
+
+// A screen once settled: no axe-core violation, nothing wider than the window; a screenshot is
+// kept as `name`.
+export async function checkScreen(page, name) {
+  await page.waitForLoadState("networkidle");
+  const violations = await axe(page);
+  if (violations.length) throw new Error(`${name}: ${JSON.stringify(violations, null, 1)}`);
+  if (!(await fitsWidth(page))) throw new Error(`${name} is wider than the window`);
+  await screenshot(page, name);
+}
+
 // Sets the portal's language before the page loads (the switch persists it the same way).
 export async function useLanguage(context, lang) {
   await context.addInitScript((l) => { try { localStorage.setItem("vaxreg.lang", l); } catch {} }, lang);

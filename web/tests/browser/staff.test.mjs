@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { axe, fitsWidth, launchBrowser, launchCameraBrowser, jsonApi, screenshot, startServer, useLanguage } from "./harness.mjs";
+import { checkScreen, signInWithPassword, launchBrowser, launchCameraBrowser, jsonApi, startServer, useLanguage } from "./harness.mjs";
 import { qrVideo } from "./media.mjs";
 
 const STAFF = { username: "bachmai.staff", password: "vaxreg-staff-demo" };
@@ -40,13 +40,8 @@ async function bookedPerson(cccd, name, day) {
   return { qr: b.body.qr, person: p.body };
 }
 
-async function signIn(page) {
-  await page.goto(server.base + "/login");
-  await page.locator("details.staff-login summary").click();
-  await page.locator("#username").fill(STAFF.username);
-  await page.locator("#password").fill(STAFF.password);
-  await page.locator("#password").press("Enter");
-  await page.waitForURL("**/work");
+function signIn(page) {
+  return signInWithPassword(page, server.base, STAFF, "/work");
 }
 
 // A tab of the work screens (the page may link to the same screen elsewhere).
@@ -54,13 +49,6 @@ function tab(page, name) {
   return page.getByRole("navigation", { name: /Công việc tại cơ sở|Facility work/ }).getByRole("link", { name, exact: true });
 }
 
-async function checkPage(page, name) {
-  await page.waitForLoadState("networkidle");
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 1)}`);
-  assert.ok(await fitsWidth(page), `${name} is wider than the window`);
-  await screenshot(page, name);
-}
 
 before(async () => {
   server = await startServer({ people: 300 });
@@ -89,12 +77,12 @@ test("staff (vi): camera check-in, dose in three steps, void, CSV fixed in the b
     page.on("pageerror", (e) => errors.push(e.message));
     await signIn(page);
     await page.getByRole("heading", { level: 1, name: /Hôm nay tại Bệnh viện Bạch Mai/ }).waitFor();
-    await checkPage(page, "staff-vi-1280-today");
+    await checkScreen(page, "staff-vi-1280-today");
 
     await tab(page, "Tiếp đón").click();
     await page.getByRole("heading", { level: 1, name: "Tiếp đón người đến tiêm" }).waitFor();
     await page.getByRole("row", { name: /Đặng Thị Camera/ }).waitFor();
-    await checkPage(page, "staff-vi-1280-checkin");
+    await checkScreen(page, "staff-vi-1280-checkin");
 
     // Interaction 1: the camera. Timed from the click until the person is on screen.
     const started = Date.now();
@@ -103,7 +91,7 @@ test("staff (vi): camera check-in, dose in three steps, void, CSV fixed in the b
     const elapsed = Date.now() - started;
     console.log(`camera check-in, click to person on screen: ${elapsed} ms`);
     assert.ok(elapsed < 10000, `camera check-in took ${elapsed} ms`);
-    await checkPage(page, "staff-vi-1280-person");
+    await checkScreen(page, "staff-vi-1280-person");
 
     // Interaction 2: the lot; interaction 3: record.
     await page.locator("#lot").fill("FK5001");
@@ -114,7 +102,7 @@ test("staff (vi): camera check-in, dose in three steps, void, CSV fixed in the b
     await tab(page, "Mũi tiêm").click();
     const row = page.getByRole("row", { name: /Đặng Thị Camera/ });
     await row.waitFor();
-    await checkPage(page, "staff-vi-1280-doses");
+    await checkScreen(page, "staff-vi-1280-doses");
     await page.getByRole("button", { name: "Hủy mũi nhập sai (mũi 1 của Đặng Thị Camera)" }).click();
     await page.getByLabel("Lý do hủy").fill("Nhập nhầm người");
     await page.getByRole("button", { name: "Xác nhận hủy" }).click();
@@ -133,7 +121,7 @@ test("staff (vi): camera check-in, dose in three steps, void, CSV fixed in the b
     await page.getByRole("button", { name: "Tải lên" }).click();
     await page.getByText("2 dòng: 1 dòng đã ghi nhận, 1 dòng được giữ lại để sửa.").waitFor();
     await page.getByRole("heading", { name: /Dòng 3 \(mã bản ghi r2\)/ }).waitFor();
-    await checkPage(page, "staff-vi-1280-upload");
+    await checkScreen(page, "staff-vi-1280-upload");
     const fix = page.getByLabel("Nội dung dòng (sửa rồi gửi lại)");
     await fix.fill((await fix.inputValue()).replace("VACXINLA", "COMIRNATY"));
     await page.getByRole("button", { name: "Gửi lại dòng đã sửa" }).click();
@@ -147,7 +135,7 @@ test("staff (vi): camera check-in, dose in three steps, void, CSV fixed in the b
 
     await tab(page, "Yêu cầu chỉnh sửa").click();
     await page.getByRole("heading", { level: 1, name: "Yêu cầu chỉnh sửa của người dân" }).waitFor();
-    await checkPage(page, "staff-vi-1280-corrections");
+    await checkScreen(page, "staff-vi-1280-corrections");
     assert.deepEqual(errors, []);
     await context.close();
   } finally {
@@ -164,14 +152,14 @@ test("staff (en, 768 px tablet): finds a booking by name, checks in from the lis
   page.on("pageerror", (e) => errors.push(e.message));
   await signIn(page);
   await page.getByRole("heading", { level: 1, name: /Today at Bệnh viện Bạch Mai/ }).waitFor();
-  await checkPage(page, "staff-en-768-today");
+  await checkScreen(page, "staff-en-768-today");
   await tab(page, "Check-in").click();
   // Tomorrow's booking, its QR text typed in today: the desk is warned.
   await page.getByLabel("Or type the QR code's text").fill(tomorrowQr);
   await page.getByRole("button", { name: "Check in", exact: true }).click();
   await page.getByRole("heading", { level: 2, name: "Phan Văn Tablet" }).waitFor();
   await page.getByText("This booking is not for today.").waitFor();
-  await checkPage(page, "staff-en-768-person");
+  await checkScreen(page, "staff-en-768-person");
   await page.getByRole("button", { name: "Check in the next person" }).click();
   // Search today's list by a name typed without diacritics.
   const { qr } = await bookedPerson("001185000912", "Trịnh Thị Tìm", vnToday());
@@ -181,7 +169,7 @@ test("staff (en, 768 px tablet): finds a booking by name, checks in from the lis
   await page.getByRole("button", { name: "Check in (Trịnh Thị Tìm)" }).click();
   await page.getByRole("heading", { level: 2, name: "Trịnh Thị Tìm" }).waitFor();
   await page.getByRole("button", { name: "Record dose 1" }).waitFor();
-  await checkPage(page, "staff-en-768-checkin");
+  await checkScreen(page, "staff-en-768-checkin");
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -4,12 +4,11 @@
 import type { ComponentChildren } from "preact";
 import { session } from "../../api/session";
 import { Layout } from "../../components/Layout";
-import { Link } from "../../components/Link";
+import { Tabs, type Tab } from "../../components/Tabs";
 import { useSignal } from "../../components/use_signal";
-import { t, type MessageKey } from "../../i18n";
-import { location } from "../../router";
+import { t } from "../../i18n";
 
-const TABS: { href: string; key: MessageKey }[] = [
+const TABS: Tab[] = [
   { href: "/work", key: "work.tab.today" },
   { href: "/work/checkin", key: "work.tab.checkin" },
   { href: "/work/doses", key: "work.tab.doses" },
@@ -19,7 +18,6 @@ const TABS: { href: string; key: MessageKey }[] = [
 
 export function WorkFrame({ title, children }: { title: string; children: ComponentChildren }) {
   const s = useSignal(session);
-  const loc = useSignal(location);
   if (!s?.facilityCode) {
     return (
       <Layout title={title}>
@@ -30,15 +28,7 @@ export function WorkFrame({ title, children }: { title: string; children: Compon
   }
   return (
     <Layout title={title}>
-      <nav class="tabs" aria-label={t("work.tabs")}>
-        <ul>
-          {TABS.map((tab) => (
-            <li key={tab.href}>
-              <Link href={tab.href} aria-current={loc.path === tab.href ? "page" : undefined}>{t(tab.key)}</Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <Tabs tabs={TABS} label={t("work.tabs")} />
       <h1 tabIndex={-1}>{title}</h1>
       {children}
     </Layout>
