@@ -27,6 +27,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterUserRoutes(router, services);
   RegisterAuditRoutes(router, services);
   RegisterCertificateRoutes(router, services);
+  RegisterCertificateDeskRoutes(router, services);
   RegisterShcRoutes(router, services);
   RegisterFhirRoutes(router, services);
   RegisterDoseSigningRoutes(router, services);

@@ -18,6 +18,9 @@ void RegisterUserRoutes(http::Router& router, ApiServices& services);
 void RegisterAuditRoutes(http::Router& router, ApiServices& services);
 // Certificates, QR codes, trust and revocation lists, verification (certificates_api.cc).
 void RegisterCertificateRoutes(http::Router& router, ApiServices& services);
+// The central signer's desk: certificate list, people awaiting one, bulk issue, revocation,
+// signing status (certificate_desk_api.cc).
+void RegisterCertificateDeskRoutes(http::Router& router, ApiServices& services);
 // SMART Health Cards: /.well-known key set and revocation lists, the citizen's card, FHIR
 // $health-cards-issue (shc_api.cc).
 void RegisterShcRoutes(http::Router& router, ApiServices& services);

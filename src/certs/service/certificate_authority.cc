@@ -562,6 +562,26 @@ Result<CertificateRecord> CertificateAuthority::IssueForPerson(int64_t person_id
   return out;
 }
 
+Result<CertificateRecord> CertificateAuthority::Revoke(int64_t id, std::string_view reason,
+                                                     const registry::Actor& actor) {
+  Result<CertificateRecord> out = InternalError("not run");
+  Status st = writer_.SubmitAndWait([&](storage::Connection& conn) -> Status {
+    ASSIGN_OR_RETURN(std::optional<CertificateRecord> found, FindCertificate(conn, id));
+    if (!found || found->status != "active") {
+      return NotFoundError("no active certificate " + std::to_string(id));
+    }
+    RETURN_IF_ERROR(EndCertificate(conn, clock_, id, "revoked", reason, actor));
+    RETURN_IF_ERROR(
+        RevokeRenewedCertificates(conn, clock_, found->person_id, reason, actor).status());
+    ASSIGN_OR_RETURN(found, FindCertificate(conn, id));
+    out = *std::move(found);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  RETURN_IF_ERROR(ReloadRevocations());
+  return out;
+}
+
 Status CertificateAuthority::ForEachActivePage(
     const std::function<Status(const std::vector<CertificateRecord>&)>& visit) {
   int64_t after = 0;

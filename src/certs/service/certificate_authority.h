@@ -168,6 +168,12 @@ class CertificateAuthority final {
   // made (rows EnsureShc refuses are skipped).
   Result<int> BackfillShc(const registry::Actor& actor, int limit);
 
+  // Revokes active certificate `id` for `reason` (a certificate obtained by fraud, a record found
+  // wrong): it goes on the revocation list, with any earlier certificate of the person that a
+  // renewal left valid, and every server refuses it within a second. kNotFound when no active
+  // certificate has this id.
+  Result<CertificateRecord> Revoke(int64_t id, std::string_view reason,
+                                   const registry::Actor& actor);
   // Issues (re-issues) the person's certificate. kNotFound for an unknown person;
   // kFailedPrecondition without counted doses or without signing keys.
   Result<CertificateRecord> IssueForPerson(int64_t person_id, const registry::Actor& actor);

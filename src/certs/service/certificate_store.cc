@@ -225,6 +225,49 @@ Result<std::vector<CertificateRecord>> ListActiveCertificates(storage::Connectio
                          {after_id, int64_t{limit}}));
 }
 
+Result<std::vector<CertificateRecord>> ListCertificates(storage::Connection& conn,
+                                                        const CertificateQuery& q) {
+  return Many(conn.Query(
+      "SELECT id, person_id, uvci, '' AS hc1, kid, doses_hash, doses, issued_at, expires_at, "
+      "status, supersedes, revoked_at, revoke_reason, issued_by, in_revocation_list, "
+      "'' AS shc_jws, shc_rid, shc_kid FROM certificates WHERE id > $1 AND ($2 = '' OR "
+      "status = $2) AND ($3 = 0 OR person_id = $3) ORDER BY id LIMIT $4",
+      {q.after_id, q.status, q.person_id, int64_t{q.limit}}));
+}
+
+namespace {
+
+// People with a counted dose that its facility signed and no active certificate.
+constexpr char kAwaitingFrom[] =
+    " FROM people p WHERE EXISTS (SELECT 1 FROM doses d JOIN dose_signatures s ON s.dose_id = "
+    "d.id WHERE d.person_id = p.id AND d.status = 'active' AND (d.source = 'facility' OR "
+    "d.review_status = 'verified')) AND NOT EXISTS (SELECT 1 FROM certificates c WHERE "
+    "c.person_id = p.id AND c.status = 'active')";
+
+}  // namespace
+
+Result<std::vector<AwaitingCertificate>> ListPeopleAwaitingCertificate(storage::Connection& conn,
+                                                                       int64_t after_id,
+                                                                       int limit) {
+  std::vector<AwaitingCertificate> out;
+  RETURN_IF_ERROR(conn.ForEachRow(
+      std::string("SELECT p.id, p.full_name, p.dob, COALESCE(p.cccd, ''), p.province_code, "
+                  "(SELECT COUNT(*) FROM doses d JOIN dose_signatures s ON s.dose_id = d.id "
+                  "WHERE d.person_id = p.id AND d.status = 'active')") +
+          kAwaitingFrom + " AND p.id > $1 ORDER BY p.id LIMIT $2",
+      {after_id, int64_t{limit}}, [&](const storage::RowView& r) {
+        out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)});
+        return Status::Ok();
+      }));
+  return out;
+}
+
+Result<int64_t> CountPeopleAwaitingCertificate(storage::Connection& conn) {
+  ASSIGN_OR_RETURN(storage::Rows rows,
+                   conn.Query(std::string("SELECT COUNT(*)") + kAwaitingFrom));
+  return rows.empty() ? 0 : rows.at(0).Int(0);
+}
+
 Result<std::vector<CertificateRecord>> ListActiveCertificatesSignedBy(storage::Connection& conn,
                                                                       std::string_view kid_hex,
                                                                       int64_t after_id, int limit) {

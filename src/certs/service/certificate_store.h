@@ -108,6 +108,31 @@ Result<std::optional<CertificateRecord>> ActiveCertificate(storage::Connection& 
 // Every certificate of a person, newest first (history).
 Result<std::vector<CertificateRecord>> ListPersonCertificates(storage::Connection& conn,
                                                               int64_t person_id);
+// Certificates by id after `after_id`, newest last, at most `limit`; `status` ("" for any) and
+// `person_id` (0 for anyone) narrow the list. Without their credentials (hc1 and shc_jws empty):
+// a list shows what a certificate is, not the certificate.
+struct CertificateQuery {
+  std::string status;
+  int64_t person_id = 0;
+  int64_t after_id = 0;
+  int limit = 100;
+};
+Result<std::vector<CertificateRecord>> ListCertificates(storage::Connection& conn,
+                                                        const CertificateQuery& q);
+
+// People waiting for their first (or next) certificate: at least one counted dose signed by its
+// facility and no active certificate. By person id after `after_id`, at most `limit`.
+struct AwaitingCertificate {
+  int64_t person_id = 0;
+  std::string full_name, dob, cccd, province_code;
+  int64_t signed_doses = 0;
+};
+Result<std::vector<AwaitingCertificate>> ListPeopleAwaitingCertificate(storage::Connection& conn,
+                                                                       int64_t after_id,
+                                                                       int limit);
+// How many people are waiting (the same condition, counted).
+Result<int64_t> CountPeopleAwaitingCertificate(storage::Connection& conn);
+
 // Active certificates with id > after_id, by id, at most `limit` (for the renewal scan).
 Result<std::vector<CertificateRecord>> ListActiveCertificates(storage::Connection& conn,
                                                               int64_t after_id, int limit);

@@ -150,6 +150,58 @@ TEST_F(CertificatesApiTest, IssueQrTrustListAndVerify) {
   EXPECT_EQ(client_->Post("/api/v1/certificates", "{\"person_id\":\"x\"}", token_).status, 400);
 }
 
+TEST_F(CertificatesApiTest, TheSignersDeskIssuesWhatAwaitsAndRevokesWithAReason) {
+  // The fixture person's doses are signed and they have no certificate: they await one.
+  auto awaiting = client_->Get("/api/v1/certificates/awaiting", token_);
+  ASSERT_EQ(awaiting.status, 200) << awaiting.body;
+  const boost::json::value waiting = awaiting.Json();
+  EXPECT_EQ(waiting.at("total").as_int64(), 1);
+  ASSERT_EQ(waiting.at("items").as_array().size(), 1u);
+  EXPECT_EQ(waiting.at("items").at(0).at("person_id").as_int64(), person_id_);
+  EXPECT_EQ(waiting.at("items").at(0).at("signed_doses").as_int64(), 2);
+
+  auto issued = client_->Post("/api/v1/certificates/issue-awaiting", R"({"limit":50})", token_);
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  EXPECT_EQ(issued.Json().at("issued").as_int64(), 1);
+  EXPECT_TRUE(issued.Json().at("done").as_bool());
+  EXPECT_EQ(client_->Get("/api/v1/certificates/awaiting", token_).Json().at("total").as_int64(), 0);
+
+  auto active = client_->Get("/api/v1/certificates?status=active", token_);
+  ASSERT_EQ(active.status, 200) << active.body;
+  const boost::json::value list = active.Json();
+  ASSERT_EQ(list.at("items").as_array().size(), 1u);
+  EXPECT_FALSE(list.at("items").at(0).as_object().contains("hc1")) << "a list holds no credential";
+  const int64_t id = list.at("items").at(0).at("id").as_int64();
+  const std::string hc1(client_->Get("/api/v1/certificates/" + std::to_string(id), token_)
+                            .Json()
+                            .at("hc1")
+                            .as_string());
+  EXPECT_TRUE(Verify(hc1)["valid"].as_bool());
+
+  const std::string revoke = "/api/v1/certificates/" + std::to_string(id) + "/revoke";
+  EXPECT_EQ(client_->Post(revoke, R"({"reason":""})", token_).status, 400);
+  auto revoked = client_->Post(revoke, R"({"reason":"issued on a forged record"})", token_);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(revoked.Json().at("status").as_string(), "revoked");
+  EXPECT_FALSE(Verify(hc1)["valid"].as_bool()) << "refused as soon as it is revoked";
+  EXPECT_EQ(client_->Post(revoke, R"({"reason":"again"})", token_).status, 404);
+  auto by_status = client_->Get("/api/v1/certificates?status=revoked", token_);
+  EXPECT_EQ(by_status.Json().at("items").as_array().size(), 1u);
+  // Revoked, the person awaits a certificate again.
+  EXPECT_EQ(client_->Get("/api/v1/certificates/awaiting", token_).Json().at("total").as_int64(), 1);
+
+  auto status = client_->Get("/api/v1/signing/status", token_);
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_EQ(status.Json().at("signer").at("status").as_string(), "ok");
+  EXPECT_GE(status.Json().at("revocation_list").at("entries").as_int64(), 1);
+  EXPECT_EQ(status.Json().at("awaiting_certificate").as_int64(), 1);
+
+  EXPECT_EQ(client_->Get("/api/v1/certificates?state=active", token_).status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/certificates?status=valid", token_).status, 400);
+  EXPECT_EQ(client_->Post("/api/v1/certificates/issue-awaiting", R"({"limit":501})", token_).status,
+            400);
+}
+
 TEST_F(CertificatesApiTest, ReissueRevokesTheSupersededCertificate) {
   boost::json::object first = Issue();
   auto rl = client_->Get("/api/v1/revocation-list");
