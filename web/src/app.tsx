@@ -27,6 +27,7 @@ import { WorkUpload } from "./pages/work/WorkUpload";
 import { WorkCorrections } from "./pages/work/WorkCorrections";
 import { AdminAccounts } from "./pages/admin/AdminAccounts";
 import { AdminAudit } from "./pages/admin/AdminAudit";
+import { SignDesk } from "./pages/sign/SignDesk";
 
 const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
 
@@ -53,6 +54,7 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/work/corrections", page: WorkCorrections, signedIn: true },
   { path: "/admin", page: AdminAccounts, signedIn: true },
   { path: "/admin/audit", page: AdminAudit, signedIn: true },
+  { path: "/sign", page: SignDesk, signedIn: true },
 ];
 
 export function App() {

@@ -13,10 +13,11 @@ export interface Session {
 }
 
 // Where a signed-in account starts: citizens at their record, facility staff at their day,
-// administrators at the accounts.
+// administrators at the accounts, signers at their desk.
 export function homeFor(s: Session | null): string {
   if (s?.role === "facility_staff") return "/work";
   if (s?.role === "admin") return "/admin";
+  if (s?.role === "signer") return "/sign";
   return "/me";
 }
 

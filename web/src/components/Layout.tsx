@@ -59,7 +59,7 @@ export function Layout({ title, children }: { title: string; children: Component
             <li>
               {s ? (
                 <Link href={homeFor(s)} aria-current={loc.path.startsWith(homeFor(s)) ? "page" : undefined}>
-                  {t(homeFor(s) === "/me" ? "nav.me" : "nav.work")}
+                  {t(homeFor(s) === "/me" ? "nav.me" : homeFor(s) === "/sign" ? "nav.sign" : "nav.work")}
                 </Link>
               ) : (
                 <Link href="/login" aria-current={loc.path === "/login" ? "page" : undefined}>{t("nav.login")}</Link>

@@ -44,8 +44,10 @@ export async function startServer({ people = 300 } = {}) {
     const onData = (chunk) => {
       log += chunk.toString();
       for (const m of log.matchAll(/outbox sms to (\+?\d+): code (\d{6})/g)) codes.set(m[1], m[2]);
+      // Ready once the demo data is in place too (certificates are issued after the server
+      // starts listening): a test never races the demo's own writes.
       const p = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
-      if (p) { clearTimeout(timer); resolve(Number(p[1])); }
+      if (p && log.includes("vaxreg is running at")) { clearTimeout(timer); resolve(Number(p[1])); }
     };
     proc.stdout.on("data", onData);
     proc.stderr.on("data", onData);
