@@ -33,6 +33,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterDoseSigningRoutes(router, services);
   RegisterFacilityRoutes(router, services);
   RegisterPeopleRoutes(router, services);
+  RegisterAreaPeopleRoutes(router, services);
   RegisterDoseRoutes(router, services);
   RegisterFacilityDayRoutes(router, services);
   RegisterQuarantineRoutes(router, services);

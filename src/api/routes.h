@@ -32,6 +32,8 @@ void RegisterDoseSigningRoutes(http::Router& router, ApiServices& services);
 void RegisterFacilityRoutes(http::Router& router, ApiServices& services);
 void RegisterPeopleRoutes(http::Router& router, ApiServices& services);
 void RegisterDoseRoutes(http::Router& router, ApiServices& services);
+// People of an area not vaccinated or overdue, as JSON or CSV (area_people_api.cc).
+void RegisterAreaPeopleRoutes(http::Router& router, ApiServices& services);
 // A facility's working day: bookings with search, doses given or recorded, tally, stock and
 // lots in use (facility_day_api.cc).
 void RegisterFacilityDayRoutes(http::Router& router, ApiServices& services);

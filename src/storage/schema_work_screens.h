@@ -4,7 +4,9 @@
 //   (registry/facility_day.h), the doses it gave or recorded on a day, without reading its whole
 //   history (bookings of a day already have registrations_facility_day);
 // - audit_log_actor / audit_log_target: the audit search by actor or by record
-//   (audit/audit_log.h AuditQuery), newest first.
+//   (audit/audit_log.h AuditQuery), newest first;
+// - people_area_status: a health authority's people by province and vaccination status
+//   (registry/area_people.h), walked by id.
 // Included only by storage/schema.cc. Never edit once shipped; append a new migration instead.
 
 #include <string_view>
@@ -16,6 +18,7 @@ CREATE INDEX doses_facility_given ON doses(facility_code, administered_day);
 CREATE INDEX doses_facility_recorded ON doses(facility_code, created_at);
 CREATE INDEX audit_log_actor ON audit_log(actor, seq);
 CREATE INDEX audit_log_target ON audit_log(target, seq);
+CREATE INDEX people_area_status ON people(province_code, vax_status, id);
 )sql";
 
 }  // namespace vaxreg::storage

@@ -206,6 +206,7 @@ std::map<std::string, Probe> Probes() {
         },
         201}},
       {"GET /api/v1/people", {"/api/v1/people?number=001090012345", none}},
+      {"GET /api/v1/people/by-status", {"/api/v1/people/by-status?status=unvaccinated", none}},
       {"GET /api/v1/people/{id}", {"/api/v1/people/1", none}},
       {"GET /api/v1/people/{id}/record", {"/api/v1/people/1/record", none}},
       {"GET /api/v1/me/record", {"/api/v1/me/record", none}},
