@@ -28,6 +28,12 @@ import { WorkCorrections } from "./pages/work/WorkCorrections";
 import { AdminAccounts } from "./pages/admin/AdminAccounts";
 import { AdminAudit } from "./pages/admin/AdminAudit";
 import { SignDesk } from "./pages/sign/SignDesk";
+import { AreaCorrections } from "./pages/area/AreaCorrections";
+import { AreaCorrection } from "./pages/area/AreaCorrection";
+import { AreaIdentity } from "./pages/area/AreaIdentity";
+import { AreaCleaning } from "./pages/area/AreaCleaning";
+import { AreaFacilities } from "./pages/area/AreaFacilities";
+import { AreaPeople } from "./pages/area/AreaPeople";
 
 const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
 
@@ -55,6 +61,12 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/admin", page: AdminAccounts, signedIn: true },
   { path: "/admin/audit", page: AdminAudit, signedIn: true },
   { path: "/sign", page: SignDesk, signedIn: true },
+  { path: "/area", page: AreaCorrections, signedIn: true },
+  { path: "/area/corrections/:id", page: AreaCorrection, signedIn: true },
+  { path: "/area/identity", page: AreaIdentity, signedIn: true },
+  { path: "/area/cleaning", page: AreaCleaning, signedIn: true },
+  { path: "/area/facilities", page: AreaFacilities, signedIn: true },
+  { path: "/area/people", page: AreaPeople, signedIn: true },
 ];
 
 export function App() {

@@ -13,11 +13,12 @@ export interface Session {
 }
 
 // Where a signed-in account starts: citizens at their record, facility staff at their day,
-// administrators at the accounts, signers at their desk.
+// administrators at the accounts, signers at their desk, authorities at their queue.
 export function homeFor(s: Session | null): string {
   if (s?.role === "facility_staff") return "/work";
   if (s?.role === "admin") return "/admin";
   if (s?.role === "signer") return "/sign";
+  if (s?.role === "health_authority") return "/area";
   return "/me";
 }
 

@@ -89,6 +89,13 @@ export function jsonApi(base) {
   };
 }
 
+// A session token for an official's username and password (through `api`, a jsonApi).
+export async function loginToken(api, who) {
+  const r = await api("POST", "/api/v1/auth/login", who);
+  if (r.status !== 200) throw new Error(`login of ${who.username}: ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
+
 export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: chromiumPath,

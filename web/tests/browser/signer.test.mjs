@@ -5,7 +5,7 @@
 // Run: VAXREG_BIN=build/debug/src/app/vaxreg node --test web/tests/browser/
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { checkScreen, jsonApi, launchBrowser, signInWithPassword, startServer, useLanguage } from "./harness.mjs";
+import { checkScreen, jsonApi, launchBrowser, loginToken, signInWithPassword, startServer, useLanguage } from "./harness.mjs";
 
 const SIGNER = { username: "dpm.signer", password: "vaxreg-signer-demo" };
 const STAFF = { username: "bachmai.staff", password: "vaxreg-staff-demo" };
@@ -13,10 +13,8 @@ let server;
 let browser;
 let api;
 
-async function tokenOf(who) {
-  const r = await api("POST", "/api/v1/auth/login", who);
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  return r.body.token;
+function tokenOf(who) {
+  return loginToken(api, who);
 }
 
 // People vaccinated today at HN-BACHMAI whose doses the facility signed: they await a certificate.

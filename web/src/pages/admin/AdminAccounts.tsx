@@ -6,6 +6,7 @@ import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
 import { Field } from "../../components/Field";
 import { ListState } from "../../components/ListState";
 import { ErrorNotice } from "../../components/Status";
+import { useAction } from "../../components/use_action";
 import { useAsync } from "../../components/use_async";
 import { toFieldError } from "../../components/errors";
 import { hasMessage, t } from "../../i18n";
@@ -60,17 +61,8 @@ function Manage({ a, onDone }: { a: Account; onDone: (msg: string) => void }) {
   const [role, setRole] = useState(a.role === "citizen" ? "facility_staff" : a.role);
   const [facility, setFacility] = useState(a.facility_code ?? "");
   const [unit, setUnit] = useState(a.admin_unit_code ?? "");
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, run } = useAction(onDone);
   const p = `acct-${a.id}`;
-  async function run(action: () => Promise<unknown>, msg: string) {
-    setError(undefined);
-    try {
-      await action();
-      onDone(msg);
-    } catch (e) {
-      setError(e);
-    }
-  }
   return (
     <div class="panel">
       {error !== undefined && <ErrorNotice error={error} />}
