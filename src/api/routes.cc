@@ -39,6 +39,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterQuarantineRoutes(router, services);
   RegisterCheckInRoutes(router, services);
   RegisterStatsRoutes(router, services);
+  RegisterOperationsRoutes(router, services);
   RegisterSupplyRoutes(router, services);
   RegisterIdentityRoutes(router, services);
   RegisterCorrectionRoutes(router, services);

@@ -42,6 +42,8 @@ void RegisterQuarantineRoutes(http::Router& router, ApiServices& services);
 void RegisterCheckInRoutes(http::Router& router, ApiServices& services);
 void RegisterStatsRoutes(http::Router& router, ApiServices& services);
 void RegisterSupplyRoutes(http::Router& router, ApiServices& services);
+// The response centre's figures per hour and the facilities silent today (operations_api.cc).
+void RegisterOperationsRoutes(http::Router& router, ApiServices& services);
 // Identity review queue and data-quality report (identity_api.cc).
 void RegisterIdentityRoutes(http::Router& router, ApiServices& services);
 

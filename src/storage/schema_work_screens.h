@@ -6,7 +6,9 @@
 // - audit_log_actor / audit_log_target: the audit search by actor or by record
 //   (audit/audit_log.h AuditQuery), newest first;
 // - people_area_status: a health authority's people by province and vaccination status
-//   (registry/area_people.h), walked by id.
+//   (registry/area_people.h), walked by id;
+// - doses_recorded / certificates_issued: the response centre's figures per hour over the last
+//   day (registry/operations.h).
 // Included only by storage/schema.cc. Never edit once shipped; append a new migration instead.
 
 #include <string_view>
@@ -19,6 +21,8 @@ CREATE INDEX doses_facility_recorded ON doses(facility_code, created_at);
 CREATE INDEX audit_log_actor ON audit_log(actor, seq);
 CREATE INDEX audit_log_target ON audit_log(target, seq);
 CREATE INDEX people_area_status ON people(province_code, vax_status, id);
+CREATE INDEX doses_recorded ON doses(created_at);
+CREATE INDEX certificates_issued ON certificates(issued_at);
 )sql";
 
 }  // namespace vaxreg::storage

@@ -171,6 +171,8 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
        {"/api/v1/facilities/HN-BACHMAI/doses", "", 200, "/api/v1/facilities/SG-ONE/doses", ""}},
       {"GET /api/v1/facilities/{code}/day",
        {"/api/v1/facilities/HN-BACHMAI/day", "", 200, "/api/v1/facilities/SG-ONE/day", ""}},
+      {"GET /api/v1/ops/overview",
+       {"/api/v1/ops/overview?province=01", "", 200, "/api/v1/ops/overview?province=79", ""}},
       {"GET /api/v1/people/by-status",
        {"/api/v1/people/by-status?status=unvaccinated&area=01", "", 200,
         "/api/v1/people/by-status?status=unvaccinated&area=79", ""}},

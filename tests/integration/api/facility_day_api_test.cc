@@ -190,5 +190,35 @@ TEST_F(FacilityDayApiTest, TheDeskIsWarnedBeforeADose) {
   EXPECT_EQ(WarningCodes(full), (std::set<std::string>{"fully_vaccinated", "too_early"}));
 }
 
+TEST_F(FacilityDayApiTest, TheResponseCentreSeesDosesPerHourAndSilentFacilities) {
+  RecordDose(2, 1, 0);
+  RecordDose(3, 1, 0);
+  auto r = client_->Get("/api/v1/ops/overview", admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const boost::json::value o = r.Json();
+  const auto& hours = o.at("doses_per_hour").as_array();
+  ASSERT_EQ(hours.size(), 25u);
+  int64_t total = 0;
+  for (const auto& h : hours) total += h.at("count").as_int64();
+  // The two new doses and the fixture's dose, all recorded within the last hour or two.
+  EXPECT_EQ(total, 3);
+  EXPECT_GE(hours.back().at("count").as_int64(), 1);
+  std::set<std::string> silent;
+  for (const auto& f : o.at("silent_facilities").at("items").as_array()) {
+    silent.insert(std::string(f.at("code").as_string()));
+  }
+  EXPECT_FALSE(silent.contains("HN-BACHMAI")) << r.body;
+  EXPECT_TRUE(silent.contains("HN-OTHER")) << r.body;
+  EXPECT_TRUE(silent.contains("SG-ONE")) << r.body;
+  EXPECT_EQ(o.at("silent_facilities").at("total").as_int64(), static_cast<int64_t>(silent.size()));
+  // Narrowed to Hồ Chí Minh City: no dose there, and only its facility is silent.
+  auto south = client_->Get("/api/v1/ops/overview?province=79", admin_);
+  ASSERT_EQ(south.status, 200) << south.body;
+  EXPECT_EQ(south.Json().at("doses_per_hour").as_array().back().at("count").as_int64(), 0);
+  EXPECT_EQ(south.Json().at("silent_facilities").at("total").as_int64(), 1);
+  EXPECT_EQ(client_->Get("/api/v1/ops/overview?province=1", admin_).status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/ops/overview?hours=48", admin_).status, 400);
+}
+
 }  // namespace
 }  // namespace vaxreg::testing

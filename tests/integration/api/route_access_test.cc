@@ -268,6 +268,7 @@ std::map<std::string, Probe> Probes() {
         }}},
       {"GET /api/v1/stats/doses", {"/api/v1/stats/doses?from=2021-01-01", none}},
       {"GET /api/v1/stats/coverage", {"/api/v1/stats/coverage", none}},
+      {"GET /api/v1/ops/overview", {"/api/v1/ops/overview", none}},
       {"GET /api/v1/areas", {"/api/v1/areas?parent=01", none}},
       {"GET /api/v1/stats/registrations", {"/api/v1/stats/registrations", none}},
       {"GET /api/v1/stats/stock", {"/api/v1/stats/stock", none}},
