@@ -34,6 +34,7 @@ import { AreaIdentity } from "./pages/area/AreaIdentity";
 import { AreaCleaning } from "./pages/area/AreaCleaning";
 import { AreaFacilities } from "./pages/area/AreaFacilities";
 import { AreaPeople } from "./pages/area/AreaPeople";
+import { Operations } from "./pages/area/Operations";
 
 const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
 
@@ -67,6 +68,7 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/area/cleaning", page: AreaCleaning, signedIn: true },
   { path: "/area/facilities", page: AreaFacilities, signedIn: true },
   { path: "/area/people", page: AreaPeople, signedIn: true },
+  { path: "/ops", page: Operations, signedIn: true },
 ];
 
 export function App() {

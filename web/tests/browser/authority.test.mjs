@@ -2,7 +2,7 @@
 // the correction queue with deadlines, a request's photo zoomed and rotated beside the record
 // and rejected with a standard reason; identity review; a row a facility's upload kept back,
 // rejected with a reason; a facility's application approved; the people still to vaccinate,
-// on screen and as a CSV download. Vietnamese at 1280 px, English on a 768 px tablet; axe-core
+// on screen and as a CSV download; the response centre's live figures. Vietnamese at 1280 px, English on a 768 px tablet; axe-core
 // on every screen.
 // Run: VAXREG_BIN=build/debug/src/app/vaxreg node --test web/tests/browser/
 import { after, before, test } from "node:test";
@@ -50,6 +50,7 @@ const TEXT = {
     cleaningTab: "Làm sạch dữ liệu", rowReason: "Lý do loại bỏ dòng", rejectRow: "Loại bỏ dòng", rowRejected: /đã được loại bỏ/,
     facilitiesTab: "Cơ sở tiêm", approve: /Phê duyệt/, approved: /Đã phê duyệt/, peopleTab: "Người cần tiêm", people: "Người cần tiêm trên địa bàn",
     csv: "Tải về CSV", overdue: "Quá hạn tiêm mũi tiếp theo",
+    opsTab: "Điều hành", ops: "Trung tâm điều hành", health: "Tình trạng máy chủ", silent: /Cơ sở chưa gửi dữ liệu hôm nay: \d+/,
   },
   en: {
     queue: "Correction requests in the area", zoomIn: "Zoom in", rotate: "Rotate 90°", reason: "Reason for rejecting", reject: "Reject the request",
@@ -57,6 +58,7 @@ const TEXT = {
     cleaningTab: "Data cleaning", rowReason: "Reason for rejecting the line", rejectRow: "Reject the line", rowRejected: /was rejected/,
     facilitiesTab: "Facilities", approve: /Approve/, approved: /approved\./, peopleTab: "People to reach", people: "People to reach in the area",
     csv: "Download CSV", overdue: "Overdue for their next dose",
+    opsTab: "Operations", ops: "Response centre", health: "Server health", silent: /Facilities that have sent nothing today: \d+/,
   },
 };
 
@@ -126,6 +128,13 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     assert.ok(text.split("\n").length > 2, text.slice(0, 200));
     await page.getByLabel(T.overdue).check();
     await page.waitForLoadState("networkidle");
+
+    // The response centre: today's doses per hour, silent facilities, server health, live.
+    await nav(T.opsTab).click();
+    await page.getByRole("heading", { level: 1, name: T.ops }).waitFor();
+    await page.getByRole("heading", { level: 2, name: T.health }).waitFor();
+    await page.getByRole("heading", { level: 2, name: T.silent }).waitFor();
+    await checkScreen(page, `authority-${lang}-${viewport.width}-ops`);
     assert.deepEqual(errors, []);
     await context.close();
   });

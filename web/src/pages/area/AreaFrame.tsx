@@ -14,6 +14,7 @@ const TABS: Tab[] = [
   { href: "/area/cleaning", key: "area.tab.cleaning" },
   { href: "/area/facilities", key: "area.tab.facilities" },
   { href: "/area/people", key: "area.tab.people" },
+  { href: "/ops", key: "area.tab.ops" },
 ];
 
 export function AreaFrame({ title, children }: { title: string; children: ComponentChildren }) {
