@@ -35,6 +35,7 @@ import { AreaCleaning } from "./pages/area/AreaCleaning";
 import { AreaFacilities } from "./pages/area/AreaFacilities";
 import { AreaPeople } from "./pages/area/AreaPeople";
 import { Operations } from "./pages/area/Operations";
+import { AreaQuality } from "./pages/area/AreaQuality";
 
 const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
 
@@ -68,6 +69,7 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/area/cleaning", page: AreaCleaning, signedIn: true },
   { path: "/area/facilities", page: AreaFacilities, signedIn: true },
   { path: "/area/people", page: AreaPeople, signedIn: true },
+  { path: "/area/quality", page: AreaQuality, signedIn: true },
   { path: "/ops", page: Operations, signedIn: true },
 ];
 

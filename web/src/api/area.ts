@@ -134,3 +134,47 @@ export async function downloadPeopleCsv(status: string): Promise<void> {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
+
+export interface QualityReport {
+  unit: string;
+  people: number;
+  unverified: number;
+  verified: number;
+  proposed_correction: number;
+  not_found: number;
+  mismatch: number;
+  suspected_duplicates: number;
+  open_merge_proposals: number;
+  continuity_conflicts: number;
+  open_reviews: number;
+}
+
+export interface MergePerson {
+  id: number;
+  full_name: string;
+  dob: string;
+  cccd: string | null;
+  phone: string;
+  commune_code: string;
+  active_doses: number;
+}
+
+export interface MergeProposal {
+  id: number;
+  status: string;
+  score: number;
+  survivor: MergePerson;
+  duplicate: MergePerson;
+}
+
+export function qualityReport(signal?: AbortSignal): Promise<QualityReport> {
+  return api("/api/v1/identity/quality", { signal });
+}
+
+export function mergeProposals(signal?: AbortSignal): Promise<{ items: MergeProposal[] }> {
+  return api("/api/v1/identity/duplicates?limit=50", { signal });
+}
+
+export function decideDuplicate(id: number, action: "merge" | "reject" | "undo"): Promise<MergeProposal> {
+  return api(`/api/v1/identity/duplicates/${id}/${action}`, { method: "POST" });
+}

@@ -50,6 +50,7 @@ const TEXT = {
     cleaningTab: "Làm sạch dữ liệu", rowReason: "Lý do loại bỏ dòng", rejectRow: "Loại bỏ dòng", rowRejected: /đã được loại bỏ/,
     facilitiesTab: "Cơ sở tiêm", approve: /Phê duyệt/, approved: /Đã phê duyệt/, peopleTab: "Người cần tiêm", people: "Người cần tiêm trên địa bàn",
     csv: "Tải về CSV", overdue: "Quá hạn tiêm mũi tiếp theo",
+    qualityTab: "Chất lượng dữ liệu", quality: "Chất lượng dữ liệu trên địa bàn", merge: /Gộp hai hồ sơ/, undo: "Hoàn tác lần gộp vừa rồi", undone: /Đã hoàn tác/,
     opsTab: "Điều hành", ops: "Trung tâm điều hành", health: "Tình trạng máy chủ", silent: /Cơ sở chưa gửi dữ liệu hôm nay: \d+/,
   },
   en: {
@@ -58,6 +59,7 @@ const TEXT = {
     cleaningTab: "Data cleaning", rowReason: "Reason for rejecting the line", rejectRow: "Reject the line", rowRejected: /was rejected/,
     facilitiesTab: "Facilities", approve: /Approve/, approved: /approved\./, peopleTab: "People to reach", people: "People to reach in the area",
     csv: "Download CSV", overdue: "Overdue for their next dose",
+    qualityTab: "Data quality", quality: "Data quality in the area", merge: /Merge the records/, undo: "Undo the last merge", undone: /Undone:/,
     opsTab: "Operations", ops: "Response centre", health: "Server health", silent: /Facilities that have sent nothing today: \d+/,
   },
 };
@@ -108,6 +110,19 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     await row.getByLabel(T.rowReason).fill("not a real vaccine; the facility will send the row again");
     await row.getByRole("button", { name: T.rejectRow }).click();
     await page.getByText(T.rowRejected).waitFor();
+
+    // Data quality: the area's figures; a proposed duplicate, if the demo has one, merged and
+    // the merge undone.
+    await nav(T.qualityTab).click();
+    await page.getByRole("heading", { level: 1, name: T.quality }).waitFor();
+    await page.locator(".stat-cards li").first().waitFor();
+    await checkScreen(page, `authority-${lang}-${viewport.width}-quality`);
+    const merge = page.getByRole("button", { name: T.merge }).first();
+    if (await merge.count()) {
+      await merge.click();
+      await page.getByRole("button", { name: T.undo }).click();
+      await page.getByRole("status").filter({ hasText: T.undone }).waitFor();
+    }
 
     await nav(T.facilitiesTab).click();
     const facility = page.getByRole("row", { name: new RegExp(`Trạm y tế mới ${lang}`) });

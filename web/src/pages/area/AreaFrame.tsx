@@ -12,6 +12,7 @@ const TABS: Tab[] = [
   { href: "/area", key: "area.tab.corrections" },
   { href: "/area/identity", key: "area.tab.identity" },
   { href: "/area/cleaning", key: "area.tab.cleaning" },
+  { href: "/area/quality", key: "area.tab.quality" },
   { href: "/area/facilities", key: "area.tab.facilities" },
   { href: "/area/people", key: "area.tab.people" },
   { href: "/ops", key: "area.tab.ops" },
