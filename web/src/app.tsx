@@ -36,6 +36,7 @@ import { AreaFacilities } from "./pages/area/AreaFacilities";
 import { AreaPeople } from "./pages/area/AreaPeople";
 import { Operations } from "./pages/area/Operations";
 import { AreaQuality } from "./pages/area/AreaQuality";
+import { AreaAllocations } from "./pages/area/AreaAllocations";
 
 const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
 
@@ -70,6 +71,7 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/area/facilities", page: AreaFacilities, signedIn: true },
   { path: "/area/people", page: AreaPeople, signedIn: true },
   { path: "/area/quality", page: AreaQuality, signedIn: true },
+  { path: "/area/allocations", page: AreaAllocations, signedIn: true },
   { path: "/ops", page: Operations, signedIn: true },
 ];
 

@@ -178,3 +178,22 @@ export function mergeProposals(signal?: AbortSignal): Promise<{ items: MergeProp
 export function decideDuplicate(id: number, action: "merge" | "reject" | "undo"): Promise<MergeProposal> {
   return api(`/api/v1/identity/duplicates/${id}/${action}`, { method: "POST" });
 }
+
+export interface StockRow {
+  holder: string;
+  vaccine: string;
+  received: number;
+  allocated_out: number;
+  used: number;
+  available: number;
+}
+
+// The stock of one holder ("VN", a province or a facility), from the public statistics.
+export async function stockOf(holder: string, signal?: AbortSignal): Promise<StockRow[]> {
+  const r = await api<{ items: StockRow[] }>(`/api/v1/stats/stock?holder=${enc(holder)}`, { signal });
+  return r.items;
+}
+
+export function allocate(vaccine: string, from: string, to: string, quantity: number): Promise<{ id: number }> {
+  return api("/api/v1/allocations", { body: { vaccine, from, to, quantity } });
+}

@@ -646,4 +646,17 @@ export const en: Record<MessageKey, string> = {
   "quality.rejected": "Marked as two different people.",
   "quality.undo": "Undo the last merge",
   "quality.undone": "Undone: both records are as they were before the merge.",
+
+  "area.tab.allocations": "Allocations",
+  "alloc.title": "Vaccine allocations",
+  "alloc.stock": "Stock held by {holder}",
+  "alloc.sentOn": "Allocated on",
+  "alloc.send": "Allocate",
+  "alloc.to": "Recipient",
+  "alloc.toProvince": "Province code (2 digits), e.g. 01",
+  "alloc.toFacility": "A facility code in the province, e.g. HN-BACHMAI",
+  "alloc.quantity": "Doses",
+  "alloc.submit": "Allocate",
+  "alloc.fill": "Choose a vaccine, enter the recipient and the number of doses (a whole number above 0)",
+  "alloc.done": "{n} doses of {vaccine} allocated to {to}.",
 };

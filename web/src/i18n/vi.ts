@@ -645,6 +645,19 @@ export const vi = {
   "quality.rejected": "Đã ghi nhận hai hồ sơ là hai người khác nhau.",
   "quality.undo": "Hoàn tác lần gộp vừa rồi",
   "quality.undone": "Đã hoàn tác: hai hồ sơ trở lại như trước khi gộp.",
+
+  "area.tab.allocations": "Phân bổ vắc xin",
+  "alloc.title": "Phân bổ vắc xin",
+  "alloc.stock": "Tồn kho của {holder}",
+  "alloc.sentOn": "Đã phân bổ đi",
+  "alloc.send": "Phân bổ tiếp",
+  "alloc.to": "Nơi nhận",
+  "alloc.toProvince": "Mã tỉnh (2 chữ số), ví dụ 01",
+  "alloc.toFacility": "Mã cơ sở tiêm chủng trong tỉnh, ví dụ HN-BACHMAI",
+  "alloc.quantity": "Số liều",
+  "alloc.submit": "Phân bổ",
+  "alloc.fill": "Chọn vắc xin, nhập nơi nhận và số liều (số nguyên dương)",
+  "alloc.done": "Đã phân bổ {n} liều {vaccine} cho {to}.",
 } as const;
 
 export type MessageKey = keyof typeof vi;

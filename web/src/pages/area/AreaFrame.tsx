@@ -15,6 +15,7 @@ const TABS: Tab[] = [
   { href: "/area/quality", key: "area.tab.quality" },
   { href: "/area/facilities", key: "area.tab.facilities" },
   { href: "/area/people", key: "area.tab.people" },
+  { href: "/area/allocations", key: "area.tab.allocations" },
   { href: "/ops", key: "area.tab.ops" },
 ];
 
