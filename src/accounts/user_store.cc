@@ -184,11 +184,18 @@ Result<std::optional<User>> FindUserById(storage::Connection& conn, int64_t id) 
 }
 
 Result<std::vector<User>> ListUsers(storage::Connection& conn, int64_t after_id, int limit,
-                                    std::string_view role) {
+                                    std::string_view role, std::optional<std::string> staff_unit) {
   std::string sql = "SELECT " + std::string(kUserColumns) +
-                    " FROM users WHERE id > $1 AND ($3 = '' OR role = $3) ORDER BY id LIMIT $2";
-  ASSIGN_OR_RETURN(storage::Rows rows,
-                   conn.Query(sql, {after_id, int64_t{limit}, std::string(role)}));
+                    " FROM users WHERE id > $1 AND ($3 = '' OR role = $3)";
+  std::vector<storage::Value> params{after_id, int64_t{limit}, std::string(role)};
+  if (staff_unit) {
+    // Facility staff of facilities in the unit ("" = every facility).
+    params.emplace_back(*staff_unit);
+    sql += " AND role = 'facility_staff' AND ($4 = '' OR facility_code IN (SELECT code FROM "
+           "facilities WHERE province_code = $4 OR district_code = $4 OR commune_code = $4))";
+  }
+  sql += " ORDER BY id LIMIT $2";
+  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(sql, params));
   std::vector<User> out;
   for (const auto& row : rows) {
     ASSIGN_OR_RETURN(User u, UserFromRow(row));

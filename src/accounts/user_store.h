@@ -70,7 +70,10 @@ Result<std::optional<User>> FindUserByUsername(storage::Connection& conn, std::s
 Result<std::optional<User>> FindUserById(storage::Connection& conn, int64_t id);
 // Ordered by id, starting after `after_id`, at most `limit`; only `role` ("citizen", ...) unless
 // it is empty.
+// With `staff_unit`, only facility staff of facilities in that unit (a province, district or
+// commune code; "" for every facility): what a health authority manages.
 Result<std::vector<User>> ListUsers(storage::Connection& conn, int64_t after_id, int limit,
-                                    std::string_view role = "");
+                                    std::string_view role = "",
+                                    std::optional<std::string> staff_unit = std::nullopt);
 
 }  // namespace vaxreg::accounts

@@ -351,6 +351,11 @@ Result<std::string> QueueUnit(const http::RequestContext& ctx) {
 
 // GET /api/v1/corrections?scope=assigned|area&unit=&status=&after_due=&after_id=&before_id=&limit=
 awaitable<http::Response> ListQueue(ApiServices& s, http::RequestContext& ctx) {
+  if (Status st = http::OnlyQueryParams(ctx.request, {"scope", "unit", "status", "after_due",
+                                                      "after_id", "before_id", "limit"});
+      !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
   auto unit = QueueUnit(ctx);
   if (!unit.ok()) co_return http::ErrorResponse(unit.status(), ctx.request);
   auto scope = http::OptionalQueryParam(ctx.request, "scope");
@@ -528,6 +533,9 @@ json::object FiguresJson(const corrections::HandlingFigures& f) {
 
 // GET /api/v1/corrections/report?area=&by=province|district|commune|facility
 awaitable<http::Response> Report(ApiServices& s, http::RequestContext& ctx) {
+  if (Status st = http::OnlyQueryParams(ctx.request, {"area", "by"}); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
   auto area = http::OptionalQueryParam(ctx.request, "area");
   auto by = http::OptionalQueryParam(ctx.request, "by");
   for (const Status& st : {area.status(), by.status()}) {

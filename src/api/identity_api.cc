@@ -44,7 +44,11 @@ struct QueuePage {
   int64_t after = 0;
   int limit = 0;
 };
-Result<QueuePage> ReadQueuePage(const http::RequestContext& ctx) {
+// `extra` is a query parameter of the route besides unit, after and limit ("" for none).
+Result<QueuePage> ReadQueuePage(const http::RequestContext& ctx, std::string_view extra = "") {
+  RETURN_IF_ERROR(extra.empty()
+                      ? http::OnlyQueryParams(ctx.request, {"unit", "after", "limit"})
+                      : http::OnlyQueryParams(ctx.request, {"unit", "after", "limit", extra}));
   ASSIGN_OR_RETURN(std::string unit, CallerUnit(ctx));
   ASSIGN_OR_RETURN(int limit, PageLimit(ctx.request));
   ASSIGN_OR_RETURN(int64_t after, NonNegativeIntParam(ctx.request, "after"));
@@ -63,7 +67,7 @@ http::Response QueueResponse(const std::string& unit, const std::vector<Item>& i
 
 // GET /api/v1/identity/review?status=proposed_correction|not_found&after=ID&limit=N
 awaitable<http::Response> ListReview(ApiServices& s, http::RequestContext& ctx) {
-  auto page = ReadQueuePage(ctx);
+  auto page = ReadQueuePage(ctx, "status");
   if (!page.ok()) co_return http::ErrorResponse(page.status(), ctx.request);
   auto status = http::OptionalQueryParam(ctx.request, "status");
   if (!status.ok()) co_return http::ErrorResponse(status.status(), ctx.request);
@@ -168,6 +172,9 @@ awaitable<http::Response> DecideDuplicate(ApiServices& s, http::RequestContext& 
 
 // GET /api/v1/identity/quality?unit=CODE
 awaitable<http::Response> Quality(ApiServices& s, http::RequestContext& ctx) {
+  if (Status st = http::OnlyQueryParams(ctx.request, {"unit"}); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
   auto unit = CallerUnit(ctx);
   if (!unit.ok()) co_return http::ErrorResponse(unit.status(), ctx.request);
   auto conn = s.db.Acquire();

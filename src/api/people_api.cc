@@ -61,6 +61,9 @@ awaitable<http::Response> GetPerson(ApiServices& s, http::RequestContext& ctx) {
 
 // GET /api/v1/people?number=CCCD-or-CMND
 awaitable<http::Response> FindPerson(ApiServices& s, http::RequestContext& ctx) {
+  if (Status st = http::OnlyQueryParams(ctx.request, {"number"}); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
   auto number = http::QueryParam(ctx.request, "number");
   if (!number.ok()) co_return http::ErrorResponse(number.status(), ctx.request);
   auto conn = s.db.Acquire();

@@ -26,6 +26,7 @@ void RegisterAllRoutes(http::Router& router, ApiServices& services,
   RegisterAuthRoutes(router, services);
   RegisterUserRoutes(router, services);
   RegisterAuditRoutes(router, services);
+  RegisterAdminRoutes(router, services);
   RegisterCertificateRoutes(router, services);
   RegisterCertificateDeskRoutes(router, services);
   RegisterShcRoutes(router, services);

@@ -16,6 +16,8 @@ void RegisterAreaRoutes(http::Router& router, ApiServices& services);
 void RegisterAuthRoutes(http::Router& router, ApiServices& services);
 void RegisterUserRoutes(http::Router& router, ApiServices& services);
 void RegisterAuditRoutes(http::Router& router, ApiServices& services);
+// The administrator's read-only status: version, configuration, keys, accounts (admin_api.cc).
+void RegisterAdminRoutes(http::Router& router, ApiServices& services);
 // Certificates, QR codes, trust and revocation lists, verification (certificates_api.cc).
 void RegisterCertificateRoutes(http::Router& router, ApiServices& services);
 // The central signer's desk: certificate list, people awaiting one, bulk issue, revocation,

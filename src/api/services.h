@@ -65,6 +65,9 @@ struct ApiServices {
   // links in FHIR answers are made from the request's Host with this scheme (or "https" when a
   // proxy in front says so with X-Forwarded-Proto).
   std::string software_version = "";
+  // The effective configuration as TOML, secrets left out (app::EffectiveConfigToml), for the
+  // administrator's read-only status page.
+  std::string configuration_toml = "";
   bool serves_tls = false;
 };
 

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "accounts/account_admin.h"
+#include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/citizen_fields.h"
 #include "api/query_params.h"
@@ -92,10 +93,27 @@ awaitable<http::Response> CreateUser(ApiServices& s, http::RequestContext& ctx) 
   co_return http::JsonResponse(http_::status::created, UserJson(*created), ctx.request);
 }
 
-// GET /api/v1/users?after=ID&limit=N&role=R
+// GET /api/v1/users?after=ID&limit=N&role=R[&area=CODE]: admins every account; a health
+// authority the facility staff of its area (or of a unit inside it, ?area=).
 awaitable<http::Response> ListUsers(ApiServices& s, http::RequestContext& ctx) {
-  if (Status st = http::OnlyQueryParams(ctx.request, {"after", "limit", "role"}); !st.ok()) {
+  if (Status st = http::OnlyQueryParams(ctx.request, {"after", "limit", "role", "area"});
+      !st.ok()) {
     co_return http::ErrorResponse(st, ctx.request);
+  }
+  std::optional<std::string> staff_unit;
+  auto area = http::OptionalQueryParam(ctx.request, "area");
+  if (!area.ok()) co_return http::ErrorResponse(area.status(), ctx.request);
+  if (ctx.principal->role == auth::Role::kHealthAuthority) {
+    const std::string own =
+        ctx.principal->admin_unit_code == "VN" ? "" : ctx.principal->admin_unit_code;
+    staff_unit = area->value_or(own);
+    if (*area) {
+      if (Status st = CheckUnitInArea(*ctx.principal, **area, "area " + **area); !st.ok()) {
+        co_return http::ErrorResponse(st, ctx.request);
+      }
+    }
+  } else if (*area) {
+    staff_unit = **area;
   }
   auto role = http::OptionalQueryParam(ctx.request, "role");
   if (!role.ok()) co_return http::ErrorResponse(role.status(), ctx.request);
@@ -112,7 +130,7 @@ awaitable<http::Response> ListUsers(ApiServices& s, http::RequestContext& ctx) {
   if (!after.ok()) co_return http::ErrorResponse(after.status(), ctx.request);
   auto conn = s.db.Acquire();
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
-  auto users = accounts::ListUsers(**conn, *after, *limit, role->value_or(""));
+  auto users = accounts::ListUsers(**conn, *after, *limit, role->value_or(""), staff_unit);
   if (!users.ok()) co_return http::ErrorResponse(users.status(), ctx.request);
   boost::json::array items;
   for (const auto& u : *users) items.push_back(UserJson(u));
@@ -323,6 +341,9 @@ awaitable<http::Response> RevokeSessions(ApiServices& s, http::RequestContext& c
 
 // GET /api/v1/outbox?recipient=&limit=: messages the default notifier "sent".
 awaitable<http::Response> ListOutbox(ApiServices& s, http::RequestContext& ctx) {
+  if (Status st = http::OnlyQueryParams(ctx.request, {"recipient", "limit"}); !st.ok()) {
+    co_return http::ErrorResponse(st, ctx.request);
+  }
   auto limit = PageLimit(ctx.request);
   if (!limit.ok()) co_return http::ErrorResponse(limit.status(), ctx.request);
   auto recipient = http::OptionalQueryParam(ctx.request, "recipient");
@@ -351,10 +372,11 @@ void RegisterUserRoutes(http::Router& router, ApiServices& s) {
   router.Add({http_::verb::post, "/api/v1/users", admin,
               [&s](http::RequestContext& ctx) { return CreateUser(s, ctx); }, 0,
               "create an account"});
-  router.Add({http_::verb::get, "/api/v1/users", admin,
-              [&s](http::RequestContext& ctx) { return ListUsers(s, ctx); }, 0, "list accounts"});
   // Handlers narrow health authorities to facility staff of their area (CheckMayManage).
   const auto managers = auth::AccessRule::Roles({auth::Role::kAdmin, auth::Role::kHealthAuthority});
+  router.Add({http_::verb::get, "/api/v1/users", managers,
+              [&s](http::RequestContext& ctx) { return ListUsers(s, ctx); }, 0,
+              "list accounts (authorities: the facility staff of their area)"});
   router.Add({http_::verb::get, "/api/v1/users/{id}", managers,
               [&s](http::RequestContext& ctx) { return GetUser(s, ctx); }, 0, "one account"});
   router.Add({http_::verb::post, "/api/v1/users/{id}/disable", managers,

@@ -361,4 +361,49 @@ std::string ShcIssuerUrl(const Config& c) {
   return "https://" + host + (default_port ? "" : ":" + std::to_string(c.port));
 }
 
+std::string EffectiveConfigToml(const Config& config) {
+  std::ostringstream out;
+  out << "[server]\naddress = \"" << config.address << "\"\nport = " << config.port
+            << "\nthreads = " << config.threads << "\nmax_body_bytes = " << config.max_body_bytes
+            << "\nheader_timeout_ms = " << config.header_timeout_ms
+            << "\nbody_timeout_ms = " << config.body_timeout_ms
+            << "\nidle_timeout_ms = " << config.idle_timeout_ms
+            << "\nmax_connections = " << config.max_connections
+            << "\nmax_connections_per_address = " << config.max_connections_per_address
+            << "\nshutdown_grace_ms = " << config.shutdown_grace_ms << "\ntls_cert = \""
+            << config.tls_cert_file << "\"\ntls_key = \"" << config.tls_key_file
+            << "\"\nweb_root = \"" << config.web_root << "\"\n\n[database]\nurl = \"";
+  // The URL may carry a password; show it only through the database's redacted form.
+  auto db_url = config.db_url;
+  if (auto at = db_url.find('@'); at != std::string::npos) {
+    auto scheme_end = db_url.find("://");
+    auto colon = db_url.find(':', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+    if (colon != std::string::npos && colon < at) db_url.replace(colon + 1, at - colon - 1, "***");
+  }
+  out << db_url << "\"\npool_size = " << config.db_pool_size
+            << "\nbusy_timeout_ms = " << config.db_busy_timeout_ms
+            << "\nsqlite_mmap_mib = " << config.db_sqlite_mmap_mib
+            << "\n\n[auth]\nsession_ttl_minutes = " << config.session_ttl_minutes
+            << "\nsession_cache_seconds = " << config.session_cache_seconds
+            << "\notp_ttl_minutes = " << config.otp_ttl_minutes
+            << "\nlogin_attempts_per_minute = " << config.login_attempts_per_minute
+            << "\nlogin_failures_per_account = " << config.login_failures_per_account
+            << "\notp_attempts_per_code = " << config.otp_attempts_per_code
+            << "\notp_codes_per_15_minutes = " << config.otp_codes_per_15_minutes
+            << "\notp_codes_per_day = " << config.otp_codes_per_day
+            << "\notp_min_response_ms = " << config.otp_min_response_ms
+            << "\npassword_cost = \""
+            << config.password_cost << "\"\n\n[identity]\nverify_on_create = "
+            << (config.verify_on_create ? "true" : "false") << "\n\n[certs]\nkey_dir = \""
+            << config.key_dir << "\"\nrenew_days = " << config.cert_renew_days
+            << "\nshc_issuer = \"" << config.shc_issuer << "\"\n\n[audit]\ncheckpoint_file = \""
+            << config.audit_checkpoint_file
+            << "\"\ncheckpoint_interval_seconds = " << config.audit_checkpoint_interval_seconds
+            << "\n\n[corrections]\ndeadline_hours = " << config.corrections_deadline_hours
+            << "\nrequests_per_day = " << config.corrections_requests_per_day
+            << "\n\n[log]\nlevel = \""
+            << config.log_level << "\"\n";
+  return out.str();
+}
+
 }  // namespace vaxreg::app

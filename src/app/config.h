@@ -133,6 +133,10 @@ Status ApplyEnvironment(Config& config,
 // Applies flag values (key -> text) given on the command line.
 Status ApplyOverrides(Config& config, const std::map<std::string, std::string>& overrides);
 
+// The effective configuration as TOML, secrets left out (a database password shows as ***; key
+// passphrases are never part of it): `vaxreg config show` and the admin's status page.
+std::string EffectiveConfigToml(const Config& config);
+
 // Cross-field checks: TLS needs both files, timeouts positive, ...
 Status ValidateConfig(const Config& config);
 

@@ -92,6 +92,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   rt->services_->image_admission = rt->image_admission_.get();
   rt->services_->stats_cache_seconds = config.stats_cache_seconds;
   rt->services_->software_version = VAXREG_VERSION;
+  rt->services_->configuration_toml = EffectiveConfigToml(config);
   rt->services_->serves_tls = !config.tls_cert_file.empty();
   if (config.verify_on_create) {
     BackgroundVerifierOptions vo;

@@ -37,6 +37,8 @@ import { AreaPeople } from "./pages/area/AreaPeople";
 import { Operations } from "./pages/area/Operations";
 import { AreaQuality } from "./pages/area/AreaQuality";
 import { AreaAllocations } from "./pages/area/AreaAllocations";
+import { AreaStaff } from "./pages/area/AreaStaff";
+import { AdminStatus } from "./pages/admin/AdminStatus";
 
 const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
 
@@ -63,6 +65,7 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/work/corrections", page: WorkCorrections, signedIn: true },
   { path: "/admin", page: AdminAccounts, signedIn: true },
   { path: "/admin/audit", page: AdminAudit, signedIn: true },
+  { path: "/admin/status", page: AdminStatus, signedIn: true },
   { path: "/sign", page: SignDesk, signedIn: true },
   { path: "/area", page: AreaCorrections, signedIn: true },
   { path: "/area/corrections/:id", page: AreaCorrection, signedIn: true },
@@ -72,6 +75,7 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/area/people", page: AreaPeople, signedIn: true },
   { path: "/area/quality", page: AreaQuality, signedIn: true },
   { path: "/area/allocations", page: AreaAllocations, signedIn: true },
+  { path: "/area/staff", page: AreaStaff, signedIn: true },
   { path: "/ops", page: Operations, signedIn: true },
 ];
 

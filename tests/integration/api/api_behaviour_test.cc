@@ -165,6 +165,52 @@ TEST_F(ApiBehaviourTest, AdminCreatesUsersWithClearErrors) {
   EXPECT_EQ(ErrorField(client_->Get("/api/v1/audit?from=yesterday", admin)), "from");
 }
 
+// The administrator's status page shows the configuration without secrets.
+TEST_F(ApiBehaviourTest, AdminStatusShowsConfigurationWithoutSecrets) {
+  CreateAccount("status.admin", auth::Role::kAdmin);
+  const std::string admin = Login("status.admin", auth::Role::kAdmin);
+  auto r = client_->Get("/api/v1/admin/status", admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const boost::json::value o = r.Json();
+  const std::string toml(o.at("configuration").as_string());
+  EXPECT_NE(toml.find("[server]"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("[database]"), std::string::npos) << toml;
+  EXPECT_EQ(toml.find("passphrase"), std::string::npos) << toml;
+  EXPECT_EQ(o.at("accounts").at("admin").at("accounts").as_int64(), 1);
+  EXPECT_EQ(client_->Get("/api/v1/admin/status?verbose=1", admin).status, 400);
+}
+
+// Every list with filters refuses a filter it does not know (a misspelt one would otherwise
+// silently list everything), naming it; the same list without it answers.
+TEST_F(ApiBehaviourTest, ListsRefuseUnknownFilters) {
+  CreateAccount("lists.admin", auth::Role::kAdmin);
+  const std::string admin = Login("lists.admin", auth::Role::kAdmin);
+  const char* lists[] = {
+      "/api/v1/users?limit=5",
+      "/api/v1/audit?limit=5",
+      "/api/v1/outbox?limit=5",
+      "/api/v1/corrections?status=open",
+      "/api/v1/corrections/report?by=province",
+      "/api/v1/identity/review?limit=5",
+      "/api/v1/identity/duplicates?limit=5",
+      "/api/v1/identity/quality?unit=01",
+      "/api/v1/quarantine?status=open",
+      "/api/v1/facilities?province=01",
+      "/api/v1/certificates?status=active",
+      "/api/v1/certificates/awaiting?limit=5",
+      "/api/v1/people/by-status?status=unvaccinated",
+      "/api/v1/ops/overview?province=01",
+      "/api/v1/stats/coverage?level=province",
+  };
+  for (const char* target : lists) {
+    auto ok = client_->Get(target, admin);
+    EXPECT_EQ(ok.status, 200) << target << ": " << ok.body;
+    auto bad = client_->Get(std::string(target) + "&sattus=open", admin);
+    EXPECT_EQ(bad.status, 400) << target << ": " << bad.body;
+    EXPECT_NE(bad.body.find("sattus"), std::string::npos) << target << ": " << bad.body;
+  }
+}
+
 TEST_F(ApiBehaviourTest, BadInputGetsClearJsonErrors) {
   struct Case {
     const char* name;

@@ -171,6 +171,8 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
        {"/api/v1/facilities/HN-BACHMAI/doses", "", 200, "/api/v1/facilities/SG-ONE/doses", ""}},
       {"GET /api/v1/facilities/{code}/day",
        {"/api/v1/facilities/HN-BACHMAI/day", "", 200, "/api/v1/facilities/SG-ONE/day", ""}},
+      {"GET /api/v1/users",
+       {"/api/v1/users?area=01", "", 200, "/api/v1/users?area=79", ""}},
       {"GET /api/v1/ops/overview",
        {"/api/v1/ops/overview?province=01", "", 200, "/api/v1/ops/overview?province=79", ""}},
       {"GET /api/v1/people/by-status",
@@ -366,6 +368,13 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
   for (const auto& [key, c] : cases) EXPECT_TRUE(checked.contains(key)) << "no route " << key;
   for (const auto& key : per_item) EXPECT_TRUE(checked.contains(key)) << "no route " << key;
   for (const auto& [key, c] : filtered) EXPECT_TRUE(checked.contains(key)) << "no route " << key;
+
+  // The accounts an authority lists are the facility staff of its area, nobody else.
+  auto accounts = Call(http_::verb::get, "/api/v1/users", "", authority_);
+  ASSERT_EQ(accounts.status, 200) << accounts.body;
+  EXPECT_NE(accounts.body.find("near.staff"), std::string::npos) << accounts.body;
+  EXPECT_EQ(accounts.body.find("far.staff"), std::string::npos) << accounts.body;
+  EXPECT_EQ(accounts.body.find("area.admin"), std::string::npos) << accounts.body;
 
   // Per-item routes: the outside item is refused, the inside one recorded.
   auto batch = Call(

@@ -106,6 +106,7 @@ std::map<std::string, Probe> Probes() {
       {"GET /api/v1/stats/corrections", {"/api/v1/stats/corrections", none}},
       {"GET /api/v1/audit", {"/api/v1/audit", none}},
       {"GET /api/v1/audit/verify", {"/api/v1/audit/verify", none}},
+      {"GET /api/v1/admin/status", {"/api/v1/admin/status", none}},
       // No checkpoint has been published in this database: 404 for everyone (public route).
       {"GET /api/v1/audit/checkpoint", {"/api/v1/audit/checkpoint", none, 404}},
       // Certificates: with no person and no certificate in this database, an allowed caller

@@ -72,3 +72,15 @@ export function searchAudit(f: AuditFilter, before: number, signal?: AbortSignal
   if (before) q.set("before", String(before));
   return api(`/api/v1/audit?${q}`, { signal });
 }
+
+export interface AdminStatus {
+  version: string;
+  database: string;
+  configuration: string;
+  signer: { kid: string; not_after: string | null; days_left: number; rotation_due: boolean; can_issue: boolean } | null;
+  accounts: Record<string, { accounts: number; disabled: number }>;
+}
+
+export function adminStatus(signal?: AbortSignal): Promise<AdminStatus> {
+  return api("/api/v1/admin/status", { signal });
+}

@@ -659,4 +659,17 @@ export const en: Record<MessageKey, string> = {
   "alloc.submit": "Allocate",
   "alloc.fill": "Choose a vaccine, enter the recipient and the number of doses (a whole number above 0)",
   "alloc.done": "{n} doses of {vaccine} allocated to {to}.",
+
+  "area.tab.staff": "Staff accounts",
+  "area.staffTitle": "Facility staff accounts in the area",
+  "area.staffLead": "Disable or enable, reset a password, move staff to another facility of the area, end sessions. New accounts are created by administrators.",
+  "admin.tab.status": "Configuration and keys",
+  "admin.statusTitle": "Configuration and key status",
+  "admin.version": "Version",
+  "admin.database": "Database",
+  "admin.signingKey": "Certificate signing key",
+  "admin.signerLine": "{kid}, expires {date} ({days} days left)",
+  "admin.accountsByRole": "Accounts by role",
+  "admin.configuration": "Configuration in effect",
+  "admin.configurationHint": "Read-only: configuration is changed in the config file or the environment; passwords and secret keys are not shown.",
 };

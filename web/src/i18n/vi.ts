@@ -658,6 +658,19 @@ export const vi = {
   "alloc.submit": "Phân bổ",
   "alloc.fill": "Chọn vắc xin, nhập nơi nhận và số liều (số nguyên dương)",
   "alloc.done": "Đã phân bổ {n} liều {vaccine} cho {to}.",
+
+  "area.tab.staff": "Tài khoản cán bộ",
+  "area.staffTitle": "Tài khoản cán bộ cơ sở tiêm trên địa bàn",
+  "area.staffLead": "Khóa hoặc mở khóa, đặt lại mật khẩu, chuyển cán bộ sang cơ sở khác trên địa bàn, kết thúc phiên đăng nhập. Tài khoản mới do quản trị viên tạo.",
+  "admin.tab.status": "Cấu hình và khóa",
+  "admin.statusTitle": "Cấu hình và trạng thái khóa",
+  "admin.version": "Phiên bản",
+  "admin.database": "Cơ sở dữ liệu",
+  "admin.signingKey": "Khóa ký chứng nhận",
+  "admin.signerLine": "{kid}, hết hạn {date} (còn {days} ngày)",
+  "admin.accountsByRole": "Tài khoản theo vai trò",
+  "admin.configuration": "Cấu hình đang dùng",
+  "admin.configurationHint": "Chỉ để xem: cấu hình được thay đổi trong tệp cấu hình hoặc biến môi trường; mật khẩu và khóa bí mật không hiển thị.",
 } as const;
 
 export type MessageKey = keyof typeof vi;

@@ -34,7 +34,7 @@ const TEXT = {
     disable: "Khóa tài khoản", disabled: "Đã khóa tài khoản", enable: "Mở khóa tài khoản", enabled: "Đã mở khóa tài khoản",
     newPassword: "Mật khẩu mới", reset: "Đặt lại mật khẩu", passwordSet: "Đã đặt mật khẩu mới", signerRole: "Cơ quan ký chứng nhận",
     changeRole: "Đổi vai trò", roleChanged: "Đã đổi vai trò", endSessions: "Kết thúc mọi phiên đăng nhập", ended: "Đã kết thúc mọi phiên",
-    auditTab: "Nhật ký kiểm toán", actor: "Người thực hiện", action: "Thao tác", search: "Tìm",
+    statusTab: "Cấu hình và khóa", auditTab: "Nhật ký kiểm toán", actor: "Người thực hiện", action: "Thao tác", search: "Tìm",
   },
   en: {
     title: "User accounts", create: "Create an account", username: "Username", displayName: "Display name",
@@ -43,7 +43,7 @@ const TEXT = {
     disable: "Disable account", disabled: "disabled;", enable: "Enable account", enabled: "enabled.",
     newPassword: "New password", reset: "Reset password", passwordSet: "New password set", signerRole: "Certificate signer",
     changeRole: "Change role", roleChanged: "changed.", endSessions: "End all sessions", ended: "All sessions of",
-    auditTab: "Audit log", actor: "Actor", action: "Action", search: "Search",
+    statusTab: "Configuration and keys", auditTab: "Audit log", actor: "Actor", action: "Action", search: "Search",
   },
 };
 
@@ -107,6 +107,14 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     const actions = await page.locator("tbody tr td:nth-child(4)").allTextContents();
     assert.ok(actions.length > 0 && actions.every((a) => a.startsWith("user.")), actions.join(","));
     await checkScreen(page, `admin-${lang}-${viewport.width}-audit`);
+
+    // Configuration and keys, read-only, secrets left out.
+    await page.getByRole("navigation", { name: /Quản trị hệ thống|Administration/ }).getByRole("link", { name: T.statusTab }).click();
+    const config = page.locator("pre.config");
+    await config.waitFor();
+    assert.match(await config.textContent(), /\[server\][\s\S]*\[database\]/);
+    assert.doesNotMatch(await config.textContent(), /passphrase/i);
+    await checkScreen(page, `admin-${lang}-${viewport.width}-status`);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -51,7 +51,7 @@ const TEXT = {
     facilitiesTab: "Cơ sở tiêm", approve: /Phê duyệt/, approved: /Đã phê duyệt/, peopleTab: "Người cần tiêm", people: "Người cần tiêm trên địa bàn",
     csv: "Tải về CSV", overdue: "Quá hạn tiêm mũi tiếp theo",
     qualityTab: "Chất lượng dữ liệu", quality: "Chất lượng dữ liệu trên địa bàn", merge: /Gộp hai hồ sơ/, undo: "Hoàn tác lần gộp vừa rồi", undone: /Đã hoàn tác/,
-    allocTab: "Phân bổ vắc xin", alloc: "Phân bổ vắc xin",
+    staffTab: "Tài khoản cán bộ", allocTab: "Phân bổ vắc xin", alloc: "Phân bổ vắc xin",
     opsTab: "Điều hành", ops: "Trung tâm điều hành", health: "Tình trạng máy chủ", silent: /Cơ sở chưa gửi dữ liệu hôm nay: \d+/,
   },
   en: {
@@ -61,7 +61,7 @@ const TEXT = {
     facilitiesTab: "Facilities", approve: /Approve/, approved: /approved\./, peopleTab: "People to reach", people: "People to reach in the area",
     csv: "Download CSV", overdue: "Overdue for their next dose",
     qualityTab: "Data quality", quality: "Data quality in the area", merge: /Merge the records/, undo: "Undo the last merge", undone: /Undone:/,
-    allocTab: "Allocations", alloc: "Vaccine allocations",
+    staffTab: "Staff accounts", allocTab: "Allocations", alloc: "Vaccine allocations",
     opsTab: "Operations", ops: "Response centre", health: "Server health", silent: /Facilities that have sent nothing today: \d+/,
   },
 };
@@ -156,6 +156,12 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     await page.locator("#alloc-quantity").fill("1");
     await page.locator("#alloc-quantity").press("Enter");
     await page.getByRole("status").filter({ hasText: /HN-BACHMAI/ }).waitFor();
+
+    // The facility staff accounts of the area (and only those).
+    await nav(T.staffTab).click();
+    await page.getByRole("row", { name: /bachmai\.staff/ }).waitFor();
+    assert.equal(await page.getByRole("row", { name: /dpm\.signer|admin/ }).count(), 0);
+    await checkScreen(page, `authority-${lang}-${viewport.width}-staff`);
 
     // The response centre: today's doses per hour, silent facilities, server health, live.
     await nav(T.opsTab).click();

@@ -19,11 +19,11 @@ function roleName(role: string): string {
   return hasMessage(key) ? t(key) : role;
 }
 
-function RoleSelect({ id, value, onChange, withAll }: { id: string; value: string; onChange: (v: string) => void; withAll?: boolean }) {
+function RoleSelect({ id, value, onChange, withAll, roles = ROLES }: { id: string; value: string; onChange: (v: string) => void; withAll?: boolean; roles?: string[] }) {
   return (
     <select id={id} class="input" value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
       {withAll && <option value="">{t("common.all")}</option>}
-      {ROLES.filter((r) => withAll || r !== "citizen").map((r) => <option key={r} value={r}>{roleName(r)}</option>)}
+      {roles.filter((r) => withAll || r !== "citizen").map((r) => <option key={r} value={r}>{roleName(r)}</option>)}
     </select>
   );
 }
@@ -55,7 +55,9 @@ function binding(role: string, facility: string, unit: string) {
   return {};
 }
 
-function Manage({ a, onDone }: { a: Account; onDone: (msg: string) => void }) {
+// What may be done to one account; `roles` are the roles it may be moved to (an authority moves
+// staff between facilities of its area only).
+export function Manage({ a, onDone, roles = ROLES }: { a: Account; onDone: (msg: string) => void; roles?: string[] }) {
   const [reason, setReason] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState(a.role === "citizen" ? "facility_staff" : a.role);
@@ -87,7 +89,7 @@ function Manage({ a, onDone }: { a: Account; onDone: (msg: string) => void }) {
       {a.role !== "citizen" && (
         <form onSubmit={(e) => { e.preventDefault(); run(() => changeRole(a.id, role, binding(role, facility, unit)), t("admin.roleChanged", { user: a.username })); }}>
           <Field id={`${p}-role`} label={t("admin.role")}>
-            <RoleSelect id={`${p}-role`} value={role} onChange={setRole} />
+            <RoleSelect id={`${p}-role`} value={role} onChange={setRole} roles={roles} />
           </Field>
           <Binding prefix={p} role={role} facility={facility} unit={unit} setFacility={setFacility} setUnit={setUnit} />
           <button type="submit" class="button button--secondary">{t("admin.changeRole")}</button>
@@ -139,12 +141,40 @@ function CreateForm({ onDone }: { onDone: (msg: string) => void }) {
   );
 }
 
+// Accounts in a table, each with its Manage panel behind a button.
+export function AccountsTable({ items, roles, onDone }: { items: Account[]; roles?: string[]; onDone: (msg: string) => void }) {
+  const [open, setOpen] = useState<number | null>(null);
+  return (
+    <div class="table-wrap">
+      <table class="table">
+        <caption class="visually-hidden">{t("admin.accountsTitle")}</caption>
+        <thead><tr><th scope="col">{t("admin.username")}</th><th scope="col">{t("admin.role")}</th><th scope="col">{t("admin.binding")}</th><th scope="col">{t("admin.state")}</th><th scope="col"><span class="visually-hidden">{t("work.action")}</span></th></tr></thead>
+        <tbody>
+          {items.map((a) => (
+            <tr key={a.id} class={a.disabled ? "row--muted" : undefined}>
+              <th scope="row">{a.username}{a.display_name ? <span class="hint"> — {a.display_name}</span> : null}</th>
+              <td>{roleName(a.role)}</td>
+              <td class="mono">{a.facility_code ?? a.admin_unit_code ?? "—"}</td>
+              <td>{a.disabled ? t("admin.stateDisabled") : t("admin.stateActive")}</td>
+              <td>
+                <button type="button" class="button button--secondary" aria-expanded={open === a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
+                  {t("admin.manage")}<span class="visually-hidden"> {a.username}</span>
+                </button>
+                {open === a.id && <Manage a={a} roles={roles} onDone={(msg) => { setOpen(null); onDone(msg); }} />}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function AdminAccounts(_: { params: Record<string, string> }) {
   const [role, setRole] = useState("");
   const list = useAsync((signal) => listAccounts(role, signal), [role]);
-  const [open, setOpen] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const done = (msg: string) => { setNotice(msg); setOpen(null); list.reload(); };
+  const done = (msg: string) => { setNotice(msg); list.reload(); };
   return (
     <AdminFrame title={t("admin.accountsTitle")}>
       {notice && <p class="notice" role="status">{notice}</p>}
@@ -158,30 +188,7 @@ export function AdminAccounts(_: { params: Record<string, string> }) {
         </Field>
       </div>
       <ListState state={list} empty={t("admin.noAccounts")} />
-      {list.data && list.data.items.length > 0 && (
-        <div class="table-wrap">
-          <table class="table">
-            <caption class="visually-hidden">{t("admin.accountsTitle")}</caption>
-            <thead><tr><th scope="col">{t("admin.username")}</th><th scope="col">{t("admin.role")}</th><th scope="col">{t("admin.binding")}</th><th scope="col">{t("admin.state")}</th><th scope="col"><span class="visually-hidden">{t("work.action")}</span></th></tr></thead>
-            <tbody>
-              {list.data.items.map((a) => (
-                <tr key={a.id} class={a.disabled ? "row--muted" : undefined}>
-                  <th scope="row">{a.username}{a.display_name ? <span class="hint"> — {a.display_name}</span> : null}</th>
-                  <td>{roleName(a.role)}</td>
-                  <td class="mono">{a.facility_code ?? a.admin_unit_code ?? "—"}</td>
-                  <td>{a.disabled ? t("admin.stateDisabled") : t("admin.stateActive")}</td>
-                  <td>
-                    <button type="button" class="button button--secondary" aria-expanded={open === a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
-                      {t("admin.manage")}<span class="visually-hidden"> {a.username}</span>
-                    </button>
-                    {open === a.id && <Manage a={a} onDone={done} />}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {list.data && list.data.items.length > 0 && <AccountsTable items={list.data.items} onDone={done} />}
     </AdminFrame>
   );
 }

@@ -10,6 +10,7 @@ import { t } from "../../i18n";
 const TABS: Tab[] = [
   { href: "/admin", key: "admin.tab.accounts" },
   { href: "/admin/audit", key: "admin.tab.audit" },
+  { href: "/admin/status", key: "admin.tab.status" },
 ];
 
 export function AdminFrame({ title, children }: { title: string; children: ComponentChildren }) {

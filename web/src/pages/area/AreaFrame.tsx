@@ -16,6 +16,7 @@ const TABS: Tab[] = [
   { href: "/area/facilities", key: "area.tab.facilities" },
   { href: "/area/people", key: "area.tab.people" },
   { href: "/area/allocations", key: "area.tab.allocations" },
+  { href: "/area/staff", key: "area.tab.staff" },
   { href: "/ops", key: "area.tab.ops" },
 ];
 
