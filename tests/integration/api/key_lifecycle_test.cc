@@ -108,8 +108,12 @@ TEST_F(KeyLifecycleTest, AWithdrawnDscLeavesBothServersAndItsCertificatesAreReis
     ASSERT_TRUE(chain.ok()) << chain.status().ToString();
     EXPECT_TRUE(chain->ok) << chain->first_bad_seq;
   }
-  EXPECT_EQ(VerifyVerdict(runtime_->port(), new_hc1), "valid");
-  EXPECT_EQ(VerifyVerdict(second_->port(), new_hc1), "valid");
+  // Each server trusts the replacement once it has read the key folder again (within seconds;
+  // on a loaded machine its verifier can lag the signer by one reload).
+  for (app::Runtime* rt : {runtime_.get(), second_.get()}) {
+    EXPECT_TRUE(Eventually([&] { return VerifyVerdict(rt->port(), new_hc1) == "valid"; }))
+        << VerifyVerdict(rt->port(), new_hc1);
+  }
   // Running it again (after an interrupted re-issue) is harmless.
   auto again = certs::KeyStore::Compromise(key_dir_, kKeyPassphrase, old_kid,
                                            SystemClock::Get().Now(), "");
