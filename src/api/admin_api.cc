@@ -8,6 +8,7 @@
 
 #include "api/async_bridge.h"
 #include "api/routes.h"
+#include "api/signer_json.h"
 #include "certs/service/certificate_authority.h"
 #include "http/json.h"
 
@@ -24,18 +25,8 @@ Result<boost::json::object> ReadStatus(ApiServices& s, const http::RequestContex
                                            ? "postgresql"
                                            : "sqlite"},
                           {"configuration", s.configuration_toml}};
-  if (s.certificates != nullptr) {
-    const auto h = s.certificates->signer_health();
-    out["signer"] = {{"kid", h.kid},
-                     {"not_after", h.not_after > 0 ? boost::json::value(FormatIso8601(
-                                                         FromUnixSeconds(h.not_after)))
-                                                   : boost::json::value(nullptr)},
-                     {"days_left", h.days_left},
-                     {"rotation_due", h.rotation_due},
-                     {"can_issue", s.certificates->can_issue()}};
-  } else {
-    out["signer"] = nullptr;
-  }
+  out["signer"] = s.certificates != nullptr ? boost::json::value(SignerHealthJson(*s.certificates))
+                                            : boost::json::value(nullptr);
   ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
   boost::json::object roles;
   RETURN_IF_ERROR(conn->ForEachRow(

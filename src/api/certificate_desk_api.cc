@@ -15,6 +15,7 @@
 #include "api/async_bridge.h"
 #include "api/query_params.h"
 #include "api/routes.h"
+#include "api/signer_json.h"
 #include "certs/service/certificate_authority.h"
 #include "certs/service/certificate_store.h"
 #include "http/json.h"
@@ -154,19 +155,7 @@ Result<boost::json::object> RevokeCertificate(ApiServices& s, const http::Reques
 Result<boost::json::object> SigningStatus(ApiServices& s, const http::RequestContext& ctx) {
   RETURN_IF_ERROR(http::OnlyQueryParams(ctx.request, {}));
   boost::json::object out{{"can_issue", s.certificates != nullptr && s.certificates->can_issue()}};
-  if (s.certificates != nullptr) {
-    const auto h = s.certificates->signer_health();
-    out["signer"] = {{"kid", h.kid},
-                     {"not_after", h.not_after > 0 ? boost::json::value(FormatIso8601(
-                                                         FromUnixSeconds(h.not_after)))
-                                                   : boost::json::value(nullptr)},
-                     {"days_left", h.days_left},
-                     {"rotation_due", h.rotation_due},
-                     {"status", h.kid.empty()          ? "none"
-                                : h.days_left < 0      ? "expired"
-                                : h.rotation_due       ? "rotation_due"
-                                                       : "ok"}};
-  }
+  if (s.certificates != nullptr) out["signer"] = SignerHealthJson(*s.certificates);
   ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
   ASSIGN_OR_RETURN(auto revoked,
                    certs::ListRevokedUvcis(*conn, ToUnixSeconds(s.clock.Now())));
