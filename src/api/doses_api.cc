@@ -70,7 +70,9 @@ awaitable<http::Response> RecordDose(ApiServices& s, http::RequestContext& ctx) 
                                OutcomeJson(*outcome), ctx.request);
 }
 
-// POST /api/v1/doses/batch {"items":[dose, ...]}: 200 with one result per item, in order.
+// POST /api/v1/doses/batch {"items":[dose, ...]}: 200 with one result per item, in order. A
+// refused item (but one its sender may not write) is also kept in the cleaning queue; its result
+// then carries "quarantine_id", and "quarantined" counts them.
 awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx) {
   auto body = http::ParseJsonObject(ctx.request);
   if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
@@ -108,15 +110,64 @@ awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx)
   const registry::DoseWriter writer = DoseWriterFor(ctx);
   const auto catalogue = s.vaccines.Get();
   Result<std::vector<Result<registry::RecordOutcome>>> results = InternalError("not run");
+  std::vector<int64_t> quarantine_ids(early.size(), 0);
   // The checks that need no database run here, on the I/O thread, not on the writer's.
   auto batch = registry::PrepareDoseBatch(*catalogue, std::move(doses), writer,
                                           registry::DayOf(ToUnixSeconds(s.clock.Now())));
   if (!batch.ok()) co_return http::ErrorResponse(batch.status(), ctx.request);
-  storage::WriteFn write = [&](storage::Connection& c) {
-    results = registry::RecordPreparedDoseBatch(c, s.clock, *catalogue, *batch, writer);
-    return results.status();
+  // Every refused item that may be kept goes to the cleaning queue in the same transaction as
+  // the recorded ones: nothing a facility sent is lost (registry/quarantine.h).
+  auto keep_refused = [&](storage::Connection& c) -> Status {
+    std::vector<registry::QuarantineEntry> entries;
+    std::vector<size_t> entry_item;
+    auto add = [&](size_t i, const Status& why) {
+      if (!registry::IsQuarantinable(why)) return;
+      registry::QuarantineEntry e;
+      e.channel = "batch";
+      e.line = i + 1;
+      e.row_text = boost::json::serialize((**items)[i]);
+      e.facility_code = ctx.principal->facility_code;
+      if (const auto* o = (**items)[i].if_object()) {
+        if (const auto* f = o->if_contains("facility_code");
+            f && f->is_string() && !f->as_string().empty()) {
+          e.facility_code = std::string(f->as_string());
+        }
+        if (const auto* k = o->if_contains("idempotency_key"); k && k->is_string()) {
+          e.record_id = std::string(k->as_string());
+        }
+      }
+      e.reason = why;
+      entries.push_back(std::move(e));
+      entry_item.push_back(i);
+    };
+    for (size_t i = 0; i < early.size(); ++i) {
+      if (!early[i].ok()) add(i, early[i]);
+    }
+    if (results.ok()) {
+      for (size_t k = 0; k < index_of.size(); ++k) {
+        if (!(*results)[k].ok()) add(index_of[k], (*results)[k].status());
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                     registry::QuarantineBatchItems(c, s.clock, entries, writer.actor));
+    for (size_t k = 0; k < ids.size(); ++k) quarantine_ids[entry_item[k]] = ids[k];
+    return Status::Ok();
   };
-  if (batch->items > 0) {
+  storage::WriteFn write = [&](storage::Connection& c) -> Status {
+    std::fill(quarantine_ids.begin(), quarantine_ids.end(), 0);
+    if (batch->items > 0) {
+      results = registry::RecordPreparedDoseBatch(c, s.clock, *catalogue, *batch, writer);
+      RETURN_IF_ERROR(results.status());
+    } else {
+      results = std::vector<Result<registry::RecordOutcome>>{};
+    }
+    return keep_refused(c);
+  };
+  const bool any_refused_early =
+      std::any_of(early.begin(), early.end(), [](const Status& st) {
+        return registry::IsQuarantinable(st);
+      });
+  if (batch->items > 0 || any_refused_early) {
     Status st = co_await AwaitWrite(s.writer, write);
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   }
@@ -137,11 +188,18 @@ awaitable<http::Response> RecordBatch(ApiServices& s, http::RequestContext& ctx)
       item["error"] = ItemError(r.status(), ctx.request);
     }
   }
-  co_return http::JsonResponse(
-      http_::status::ok,
-      boost::json::object{
-          {"recorded", recorded}, {"failed", early.size() - recorded}, {"results", std::move(out)}},
-      ctx.request);
+  size_t quarantined = 0;
+  for (size_t i = 0; i < early.size(); ++i) {
+    if (quarantine_ids[i] == 0) continue;
+    out[i].as_object()["quarantine_id"] = quarantine_ids[i];
+    ++quarantined;
+  }
+  co_return http::JsonResponse(http_::status::ok,
+                               boost::json::object{{"recorded", recorded},
+                                                   {"failed", early.size() - recorded},
+                                                   {"quarantined", quarantined},
+                                                   {"results", std::move(out)}},
+                               ctx.request);
 }
 
 // One CSV upload, read and checked a chunk at a time. The handler coroutine and the blocking

@@ -1,12 +1,14 @@
 // The cleaning queue of imports (registry/quarantine.h) over HTTP:
 //   GET  /api/v1/quarantine[?status=&facility=&area=&after_id=&limit=]
 //   GET  /api/v1/quarantine/{id}
-//   POST /api/v1/quarantine/{id}/release {"row"?: "the corrected line", "note"?}
+//   POST /api/v1/quarantine/{id}/release {"row"?: "the corrected line or item", "note"?,
+//                                          "override_reason"?: authorities and admins}
 //   POST /api/v1/quarantine/{id}/reject  {"reason"}
 // Facility staff see and handle the rows their facility sent; a health authority those routed
 // to its area; an admin all. A release runs the row, as sent or as corrected, through the same
-// checks as any import line (registry/dose_csv.h) and records it; a row that still fails stays
-// open and the answer says why.
+// checks as any import line (registry/dose_csv.h) or, for a batch item, as the batch endpoint
+// (registry/dose_batch.h), and records it; a row that still fails stays open and the answer says
+// why. An authority's override reason lifts a continuity conflict, as on a single dose.
 
 #include <boost/json.hpp>
 
@@ -16,6 +18,7 @@
 #include "api/registry_json.h"
 #include "api/routes.h"
 #include "http/json.h"
+#include "registry/dose_batch.h"
 #include "registry/dose_csv.h"
 #include "registry/quarantine.h"
 #include "registry/vaccine_store.h"
@@ -143,7 +146,72 @@ awaitable<http::Response> AnswerRow(ApiServices& s, http::RequestContext& ctx, i
   co_return RawJsonResponse(http_::status::ok, registry::QuarantinedRowJson(*q), ctx.request);
 }
 
-// POST /api/v1/quarantine/{id}/release
+// What a release needs besides the row: who releases it, as what writer, with which catalogue,
+// and the handler's override of a continuity conflict ("" for none).
+struct Release {
+  const auth::Principal& who;
+  const registry::DoseWriter& writer;
+  const std::vector<registry::VaccineProduct>& catalogue;
+  std::string override_reason;
+};
+
+// Records a kept CSV or file line (as sent or corrected) through the import's checks. Returns
+// the dose, or the reason it still fails as a non-OK inner Result (the row then stays open);
+// the outer Status is a failure of the write itself.
+Result<Result<int64_t>> ReleaseLine(storage::Connection& c, const Clock& clock,
+                                    const registry::QuarantinedRow& q, const std::string& line,
+                                    const Release& r, registry::RecordPeople& people,
+                                    std::vector<int64_t>& created) {
+  registry::DoseCsvDialect dialect;
+  if (q.separator == ";") dialect.separator = ';';
+  auto row = registry::ParseDoseCsvLine(line, static_cast<size_t>(q.line), dialect);
+  if (!row.ok()) return Result<int64_t>(row.status());
+  // Staff record for their own facility, as in an upload.
+  if (Status st = ApplyStaffFacility(r.who, row->facility_code); !st.ok()) {
+    return Result<int64_t>(st);
+  }
+  row->override_reason = r.override_reason;
+  registry::PreparedDoseRows prepared = registry::PrepareDoseRows(
+      {*row}, r.catalogue, registry::DayOf(ToUnixSeconds(clock.Now())));
+  std::vector<registry::RowError> errors;
+  std::vector<std::optional<registry::RecordOutcome>> outcomes;
+  ASSIGN_OR_RETURN(size_t recorded,
+                   registry::ImportDoseRows(c, clock, r.catalogue, prepared, r.writer, people,
+                                            errors, &outcomes, "import.quarantine_release",
+                                            &created));
+  if (recorded != 1 || outcomes.empty() || !outcomes[0]) {
+    return Result<int64_t>(errors.empty()
+                               ? InternalError("the row was neither recorded nor refused")
+                               : errors[0].status);
+  }
+  return Result<int64_t>(outcomes[0]->dose.id);
+}
+
+// Records a kept batch item (its JSON, as sent or corrected) as the batch endpoint would.
+Result<Result<int64_t>> ReleaseBatchItem(storage::Connection& c, const Clock& clock,
+                                         const std::string& text, const Release& r) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) {
+    return Result<int64_t>(InvalidArgumentError("row must be the dose as a JSON object", "row"));
+  }
+  auto d = NewDoseFromJson(v.as_object());
+  if (!d.ok()) return Result<int64_t>(d.status());
+  if (Status st = ApplyStaffFacility(r.who, d->facility_code); !st.ok()) {
+    return Result<int64_t>(st);
+  }
+  if (!r.override_reason.empty()) d->override_reason = r.override_reason;
+  auto batch = registry::PrepareDoseBatch(r.catalogue, {*d}, r.writer,
+                                          registry::DayOf(ToUnixSeconds(clock.Now())));
+  if (!batch.ok()) return Result<int64_t>(batch.status());
+  ASSIGN_OR_RETURN(auto results,
+                   registry::RecordPreparedDoseBatch(c, clock, r.catalogue, *batch, r.writer));
+  if (results.size() != 1) return InternalError("a batch of one gave no result");
+  if (!results[0].ok()) return Result<int64_t>(results[0].status());
+  return Result<int64_t>(results[0]->dose.id);
+}
+
+// POST /api/v1/quarantine/{id}/release {"row"?, "note"?, "override_reason"?}
 awaitable<http::Response> ReleaseRow(ApiServices& s, http::RequestContext& ctx) {
   auto id = IdPathParam(ctx, "id");
   if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
@@ -153,53 +221,53 @@ awaitable<http::Response> ReleaseRow(ApiServices& s, http::RequestContext& ctx) 
   if (!corrected.ok()) co_return http::ErrorResponse(corrected.status(), ctx.request);
   auto note = http::OptionalString(*body, "note");
   if (!note.ok()) co_return http::ErrorResponse(note.status(), ctx.request);
-  const auth::Principal& who = *ctx.principal;
+  auto override_reason = http::OptionalString(*body, "override_reason");
+  if (!override_reason.ok()) co_return http::ErrorResponse(override_reason.status(), ctx.request);
   const registry::DoseWriter writer = DoseWriterFor(ctx);
+  if (override_reason->has_value()) {
+    if ((*override_reason)->empty() || (*override_reason)->size() > 500) {
+      co_return http::ErrorResponse(
+          InvalidArgumentError("override_reason must be 1-500 bytes", "override_reason"),
+          ctx.request);
+    }
+    if (!writer.may_override) {
+      co_return http::ErrorResponse(
+          PermissionDeniedError("only a health authority or an admin may override a "
+                                "continuity conflict"),
+          ctx.request);
+    }
+  }
   const auto catalogue = s.vaccines.Get();
+  const Release release{*ctx.principal, writer, *catalogue, override_reason->value_or("")};
   registry::RecordPeople people;
   std::vector<int64_t> created;  // a person the released row created, to verify like any other
-  Result<int64_t> dose_id = InternalError("not run");
   Status refused;  // why the row still does not pass; the row stays open
   storage::WriteFn write = [&](storage::Connection& c) -> Status {
     refused = Status::Ok();
     created.clear();
-    ASSIGN_OR_RETURN(registry::QuarantinedRow q, FindHandleable(c, who, *id));
+    people.clear();
+    ASSIGN_OR_RETURN(registry::QuarantinedRow q, FindHandleable(c, release.who, *id));
     if (q.status != "open") {
       return FailedPreconditionError("quarantined row " + std::to_string(q.id) + " is " +
                                      q.status + ", not open");
     }
-    const std::string line = corrected->value_or(q.row_text);
-    registry::DoseCsvDialect dialect;
-    if (q.separator == ";") dialect.separator = ';';
-    auto row = registry::ParseDoseCsvLine(line, static_cast<size_t>(q.line), dialect);
-    if (!row.ok()) {
-      refused = row.status();
+    const std::string text = corrected->value_or(q.row_text);
+    ASSIGN_OR_RETURN(Result<int64_t> dose_id,
+                     q.channel == "batch" ? ReleaseBatchItem(c, s.clock, text, release)
+                                          : ReleaseLine(c, s.clock, q, text, release, people,
+                                                        created));
+    if (!dose_id.ok()) {
+      refused = dose_id.status();
       return Status::Ok();
     }
-    // Staff record for their own facility, as in an upload.
-    if (Status st = ApplyStaffFacility(who, row->facility_code); !st.ok()) {
-      refused = std::move(st);
-      return Status::Ok();
-    }
-    registry::PreparedDoseRows prepared = registry::PrepareDoseRows(
-        {*row}, *catalogue, registry::DayOf(ToUnixSeconds(s.clock.Now())));
-    std::vector<registry::RowError> errors;
-    std::vector<std::optional<registry::RecordOutcome>> outcomes;
-    ASSIGN_OR_RETURN(size_t recorded,
-                     registry::ImportDoseRows(c, s.clock, *catalogue, prepared, writer, people,
-                                              errors, &outcomes, "import.quarantine_release",
-                                              &created));
-    if (recorded != 1 || outcomes.empty() || !outcomes[0]) {
-      refused = errors.empty() ? InternalError("the row was neither recorded nor refused")
-                               : errors[0].status;
-      return Status::Ok();
-    }
-    dose_id = outcomes[0]->dose.id;
     std::string resolution = note->value_or("");
-    if (corrected->has_value()) {
-      resolution += (resolution.empty() ? "" : "; ") + std::string("released as: ") + line;
-    }
-    return registry::CloseQuarantined(c, s.clock, q.id, "released", resolution, *dose_id,
+    auto add = [&](const std::string& part) {
+      resolution += (resolution.empty() ? "" : "; ") + part;
+    };
+    if (!release.override_reason.empty()) add("override: " + release.override_reason);
+    const bool fixed = corrected->has_value() && **corrected != q.row_text;
+    if (fixed) add("released as: " + text);
+    return registry::CloseQuarantined(c, s.clock, q.id, "released", resolution, *dose_id, fixed,
                                       writer.actor);
   };
   Status st = co_await AwaitWrite(s.writer, write);
@@ -225,7 +293,7 @@ awaitable<http::Response> RejectRow(ApiServices& s, http::RequestContext& ctx) {
   storage::WriteFn write = [&](storage::Connection& c) -> Status {
     ASSIGN_OR_RETURN(registry::QuarantinedRow q, FindHandleable(c, *ctx.principal, *id));
     return registry::CloseQuarantined(c, s.clock, q.id, "rejected", *reason, std::nullopt,
-                                      actor);
+                                      /*fixed=*/false, actor);
   };
   Status st = co_await AwaitWrite(s.writer, write);
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);

@@ -15,7 +15,7 @@ using storage::Value;
 
 constexpr size_t kRowsPerStatement = 256;
 constexpr int kPersonColumns = 16;
-constexpr int kDoseColumns = 16;
+constexpr int kDoseColumns = 17;
 
 // "INSERT INTO t (cols) VALUES ($1..$k), ($k+1..$2k), ..." for `rows` rows.
 std::string BuildMultiRowInsert(std::string_view head, int columns, size_t rows) {
@@ -168,7 +168,7 @@ Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<cons
   static constexpr std::string_view kHead =
       "INSERT INTO doses (id, person_id, vaccine_code, lot, dose_number, administered_at, "
       "administered_day, facility_code, vaccinator, source, review_status, province_code, status, "
-      "recorded_by, created_at, idempotency_key) VALUES";
+      "recorded_by, created_at, idempotency_key, override_reason) VALUES";
   static const MultiRowInserts kSql(kHead, kDoseColumns);
   std::vector<Value> params;
   for (size_t start = 0, n = 0; start < doses.size(); start += n) {
@@ -181,7 +181,8 @@ Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<cons
                                    d.administered_at, FormatDay(DayOf(d.administered_at)),
                                    NullIfEmpty(d.facility_code), d.vaccinator, d.source,
                                    d.review_status, d.province_code, std::string("active"),
-                                   d.recorded_by, d.created_at, NullIfEmpty(d.idempotency_key)});
+                                   d.recorded_by, d.created_at, NullIfEmpty(d.idempotency_key),
+                                   NullIfEmpty(d.override_reason)});
     }
     RETURN_IF_ERROR(conn.Execute(kSql.For(n), params).status());
   }

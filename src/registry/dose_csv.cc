@@ -558,7 +558,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       }
     }
     Status st = CheckDoseDate(ci);
-    if (st.ok()) st = CheckDoseSequence(ci, catalogue);
+    if (st.ok() && row.override_reason.empty()) st = CheckDoseSequence(ci, catalogue);
     if (!st.ok()) {
       refuse(st);
       continue;
@@ -576,6 +576,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     d.recorded_by = writer.actor.id;
     d.vaccinator = row.vaccinator;
     d.idempotency_key = row.idempotency_key;
+    d.override_reason = row.override_reason;
     if (!row.idempotency_key.empty()) key_rows[row.idempotency_key] = r;
     placed[r] = {git->second, g.person.doses.size()};
     g.person.doses.push_back(std::move(d));

@@ -48,6 +48,10 @@ struct DoseCsvRow {
   // vaccinator and the idempotency key.
   int64_t person_id = 0;
   std::string vaccinator, idempotency_key;
+  // Set by a quarantine release, empty in a CSV: a health authority's reason to accept a
+  // continuity conflict (the sequence check is then skipped, as for RecordDose; the date check
+  // never is). The caller checks that the writer may override.
+  std::string override_reason;
 };
 
 struct RowError {

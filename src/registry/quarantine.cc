@@ -1,6 +1,7 @@
 #include "registry/quarantine.h"
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <map>
 #include <unordered_map>
 
@@ -13,7 +14,8 @@ namespace {
 constexpr char kColumns[] =
     "id, received_at, channel, submitted_by, facility_code, province_code, district_code, "
     "commune_code, line, record_id, separator, row_text, reason_code, reason_field, "
-    "reason_message, status, handled_by, handled_at, resolution, dose_id";
+    "reason_message, status, handled_by, handled_at, resolution, dose_id, fixed, match_status, "
+    "matched_cccd, match_score";
 
 QuarantinedRow FromRow(const storage::RowView& r) {
   QuarantinedRow q;
@@ -37,6 +39,10 @@ QuarantinedRow FromRow(const storage::RowView& r) {
   if (!r.IsNull(17)) q.handled_at = r.Int(17);
   q.resolution = r.Text(18);
   if (!r.IsNull(19)) q.dose_id = r.Int(19);
+  q.fixed = r.Int(20) != 0;
+  q.match_status = r.Text(21);
+  q.matched_cccd = r.Text(22);
+  if (!r.IsNull(23)) q.match_score = std::strtod(r.Text(23).c_str(), nullptr);  // REAL as text
   return q;
 }
 
@@ -91,6 +97,32 @@ Result<std::vector<int64_t>> QuarantineRows(storage::Connection& conn, const Clo
       {actor.id, "import.quarantine",
        "import_quarantine:" + std::to_string(ids.front()) + "-" + std::to_string(ids.back()),
        "null", after, actor.request_id}));
+  return ids;
+}
+
+Result<std::vector<int64_t>> QuarantineBatchItems(storage::Connection& conn, const Clock& clock,
+                                                  std::span<const QuarantineEntry> entries,
+                                                  const Actor& actor) {
+  std::vector<int64_t> ids(entries.size(), 0);
+  std::vector<QuarantineEntry> fresh;
+  std::vector<size_t> fresh_at;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const QuarantineEntry& e = entries[i];
+    CHECK(e.channel == "batch");
+    ASSIGN_OR_RETURN(storage::Rows open,
+                     conn.Query("SELECT id FROM import_quarantine WHERE facility_code = $1 AND "
+                                "status = 'open' AND channel = 'batch' AND row_text = $2 "
+                                "ORDER BY id LIMIT 1",
+                                {e.facility_code, e.row_text}));
+    if (!open.empty()) {
+      ids[i] = open.at(0).Int(0);
+      continue;
+    }
+    fresh.push_back(e);
+    fresh_at.push_back(i);
+  }
+  ASSIGN_OR_RETURN(std::vector<int64_t> added, QuarantineRows(conn, clock, fresh, actor));
+  for (size_t k = 0; k < added.size(); ++k) ids[fresh_at[k]] = added[k];
   return ids;
 }
 
@@ -164,21 +196,22 @@ Result<std::optional<QuarantinedRow>> FindQuarantined(storage::Connection& conn,
 
 Status CloseQuarantined(storage::Connection& conn, const Clock& clock, int64_t id,
                         std::string_view status, std::string_view resolution,
-                        std::optional<int64_t> dose_id, const Actor& actor) {
+                        std::optional<int64_t> dose_id, bool fixed, const Actor& actor) {
   CHECK(status == "released" || status == "rejected");
   ASSIGN_OR_RETURN(
       int64_t n,
       conn.Execute("UPDATE import_quarantine SET status = $1, resolution = $2, dose_id = $3, "
-                   "handled_by = $4, handled_at = $5 WHERE id = $6 AND status = 'open'",
+                   "handled_by = $4, handled_at = $5, fixed = $6 WHERE id = $7 AND status = 'open'",
                    {std::string(status), std::string(resolution),
                     dose_id ? storage::Value(*dose_id) : storage::Value(nullptr), actor.id,
-                    ToUnixSeconds(clock.Now()), id}));
+                    ToUnixSeconds(clock.Now()), int64_t{fixed ? 1 : 0}, id}));
   if (n != 1) {
     return FailedPreconditionError("quarantined row " + std::to_string(id) +
                                    " is no longer open: someone handled it first");
   }
   boost::json::object after{{"status", status}, {"resolution", resolution}};
   if (dose_id) after["dose_id"] = *dose_id;
+  if (fixed) after["fixed"] = true;
   return audit::AppendAudit(conn, clock,
                             {actor.id, "import.quarantine_" + std::string(status),
                              "import_quarantine:" + std::to_string(id), R"({"status":"open"})",
@@ -210,7 +243,12 @@ std::string QuarantinedRowJson(const QuarantinedRow& q) {
       {"handled_by", q.handled_by},
       {"handled_at", time(q.handled_at)},
       {"resolution", q.resolution},
-      {"dose_id", q.dose_id ? boost::json::value(*q.dose_id) : boost::json::value(nullptr)}});
+      {"dose_id", q.dose_id ? boost::json::value(*q.dose_id) : boost::json::value(nullptr)},
+      {"fixed", q.fixed},
+      {"match", boost::json::object{{"status", q.match_status},
+                                    {"matched_cccd", q.matched_cccd},
+                                    {"score", q.match_score ? boost::json::value(*q.match_score)
+                                                            : boost::json::value(nullptr)}}}});
 }
 
 }  // namespace vaxreg::registry

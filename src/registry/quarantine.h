@@ -27,7 +27,7 @@ namespace vaxreg::registry {
 
 // A refused import row on its way to the queue.
 struct QuarantineEntry {
-  std::string channel;        // "csv" (API upload) or "file" (vaxreg import doses)
+  std::string channel;  // "csv" (API upload), "file" (vaxreg import doses) or "batch" (JSON item)
   std::string facility_code;  // the facility the row names ("" when the line could not be read)
   std::string row_province_code;  // the row's own province, used when the facility is unknown
   size_t line = 0;
@@ -50,6 +50,11 @@ struct QuarantinedRow {
   std::optional<int64_t> handled_at;
   std::string resolution;
   std::optional<int64_t> dose_id;
+  bool fixed = false;  // released as corrected by the handler
+  // The row's person matched against the population register (identity verification):
+  // "" until matched, else verified | proposed | not_found.
+  std::string match_status, matched_cccd;
+  std::optional<double> match_score;
 };
 
 // Whether a refused row is kept for cleaning (see above: all but kPermissionDenied).
@@ -61,6 +66,14 @@ bool IsQuarantinable(const Status& reason);
 Result<std::vector<int64_t>> QuarantineRows(storage::Connection& conn, const Clock& clock,
                                             std::span<const QuarantineEntry> entries,
                                             const Actor& actor);
+
+// Refused items of the batch endpoint (channel "batch", row_text the item's JSON): as
+// QuarantineRows, except that an item still open in the queue from the same facility with the
+// same text (a client sending a batch again after a lost answer) is not queued a second time:
+// its existing id is returned.
+Result<std::vector<int64_t>> QuarantineBatchItems(storage::Connection& conn, const Clock& clock,
+                                                  std::span<const QuarantineEntry> entries,
+                                                  const Actor& actor);
 
 struct QuarantineFilter {
   std::string status;         // "" any, else open | released | rejected
@@ -74,12 +87,12 @@ Result<std::vector<QuarantinedRow>> ListQuarantine(storage::Connection& conn,
                                                    const QuarantineFilter& filter);
 Result<std::optional<QuarantinedRow>> FindQuarantined(storage::Connection& conn, int64_t id);
 
-// Ends an open row: "released" with the dose it became, or "rejected" with the handler's
-// reason. Audited. kFailedPrecondition when the row is no longer open (another handler, another
-// server was first).
+// Ends an open row: "released" with the dose it became (`fixed` when the handler corrected it
+// first), or "rejected" with the handler's reason. Audited. kFailedPrecondition when the row is
+// no longer open (another handler, another server was first).
 Status CloseQuarantined(storage::Connection& conn, const Clock& clock, int64_t id,
                         std::string_view status, std::string_view resolution,
-                        std::optional<int64_t> dose_id, const Actor& actor);
+                        std::optional<int64_t> dose_id, bool fixed, const Actor& actor);
 
 // Keeps the refused rows of one import chunk: each error in `errors` that IsQuarantinable is
 // stored and gets its quarantine_id (the others get 0). `rows` are the chunk's parsed rows (the

@@ -8,6 +8,7 @@
 #include "storage/schema_identity.h"
 #include "storage/schema_work_screens.h"
 #include "storage/schema_import_quarantine.h"
+#include "storage/schema_quarantine_round2.h"
 #include "storage/schema_job_leases.h"
 #include "storage/schema_corrections.h"
 #include "storage/schema_citizen_signup.h"
@@ -174,6 +175,7 @@ constexpr Migration kMigrations[] = {
     {18, "certificate_refresh", kCertificateRefreshSqlite, kCertificateRefreshPostgres},
     {19, "import_quarantine", kImportQuarantineSqlite, kImportQuarantinePostgres},
     {20, "work_screens", kWorkScreens, kWorkScreens},
+    {21, "quarantine_round2", kQuarantineRound2Sqlite, kQuarantineRound2Postgres},
 };
 
 }  // namespace

@@ -165,10 +165,96 @@ TEST_F(RegistryApiTest, BatchGivesOneResultPerItemAndKeepsTheGoodOnes) {
   ASSERT_EQ(results.size(), 4u);
   EXPECT_TRUE(results[0].as_object().contains("dose"));
   EXPECT_EQ(results[1].at("error").at("code").as_string(), "INVALID_ARGUMENT");
+  EXPECT_GT(results[1].at("quarantine_id").as_int64(), 0) << "a refused item is kept";
   EXPECT_EQ(results[2].at("error").at("code").as_string(), "PERMISSION_DENIED");
+  EXPECT_FALSE(results[2].as_object().contains("quarantine_id"))
+      << "another facility's dose is the sender's to fix, not kept";
   EXPECT_TRUE(results[3].as_object().contains("dose"));
-  EXPECT_EQ(r.Json().at("recorded").as_int64(), 2);
+  EXPECT_EQ(answer.at("recorded").as_int64(), 2);
+  EXPECT_EQ(answer.at("quarantined").as_int64(), 1);
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses"), 3);
+}
+
+// A batch's refused items are kept like an upload's rows; a batch sent again does not queue
+// them twice; a continuity conflict is released only with an authority's override reason; a
+// wrong item is fixed and released by the facility.
+TEST_F(RegistryApiTest, RefusedBatchItemsAreKeptAndReleasedWithAnOverrideOrAFix) {
+  // Person 1 has Comirnaty dose 1 on 2021-08-01: dose 2 on 08-10 is 21 days too soon.
+  const std::string too_soon = Dose(1, "COMIRNATY", 2, "2021-08-10");
+  const std::string body =
+      R"({"items":[)" + too_soon + "," + Dose(2, "Vaxzilla", 1, "2021-09-01") + "]}";
+  auto first = client_->Post("/api/v1/doses/batch", body, staff_);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const boost::json::value answer = first.Json();
+  EXPECT_EQ(answer.at("recorded").as_int64(), 0);
+  EXPECT_EQ(answer.at("quarantined").as_int64(), 2);
+  const int64_t conflict_row = answer.at("results").at(0).at("quarantine_id").as_int64();
+  const int64_t vaccine_row = answer.at("results").at(1).at("quarantine_id").as_int64();
+  auto retry = client_->Post("/api/v1/doses/batch", body, staff_);
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(retry.Json().at("results").at(0).at("quarantine_id").as_int64(), conflict_row);
+  EXPECT_EQ(retry.Json().at("results").at(1).at("quarantine_id").as_int64(), vaccine_row);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM import_quarantine WHERE channel = 'batch'"), 2);
+
+  auto listed = client_->Get("/api/v1/quarantine/" + std::to_string(conflict_row), authority_);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.Json().at("channel").as_string(), "batch");
+  EXPECT_EQ(listed.Json().at("facility_code").as_string(), "HN-BACHMAI");
+  EXPECT_EQ(listed.Json().at("reason").at("code").as_string(), "FAILED_PRECONDITION");
+
+  const std::string conflict = "/api/v1/quarantine/" + std::to_string(conflict_row) + "/release";
+  EXPECT_EQ(client_->Post(conflict, "{}", staff_).status, 409) << "the same check still fails";
+  const std::string with_override = R"({"override_reason":"brought forward for travel"})";
+  EXPECT_EQ(client_->Post(conflict, with_override, staff_).status, 403)
+      << "only an authority overrides";
+  EXPECT_EQ(client_->Post(conflict, R"({"override_reason":""})", authority_).status, 400);
+  auto overridden = client_->Post(conflict, with_override, authority_);
+  ASSERT_EQ(overridden.status, 200) << overridden.body;
+  const boost::json::value released = overridden.Json();
+  EXPECT_EQ(released.at("status").as_string(), "released");
+  EXPECT_FALSE(released.at("fixed").as_bool());
+  EXPECT_NE(released.at("resolution").as_string().find("brought forward"), std::string::npos);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses WHERE id = " +
+                      std::to_string(released.at("dose_id").as_int64()) +
+                      " AND person_id = 1 AND dose_number = 2 AND override_reason = "
+                      "'brought forward for travel'"),
+            1);
+
+  boost::json::object fix{{"row", Dose(2, "Pfizer", 1, "2021-09-01")}};
+  auto fixed = client_->Post("/api/v1/quarantine/" + std::to_string(vaccine_row) + "/release",
+                             boost::json::serialize(fix), staff_);
+  ASSERT_EQ(fixed.status, 200) << fixed.body;
+  EXPECT_TRUE(fixed.Json().at("fixed").as_bool());
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses WHERE person_id = 2 AND vaccine_code = "
+                      "'COMIRNATY' AND status = 'active'"),
+            1);
+  boost::json::object wrong{{"row", "not json"}};
+  auto ended = client_->Post(conflict, boost::json::serialize(wrong), authority_);
+  EXPECT_EQ(ended.status, 409) << "a released row is not released again";
+}
+
+// A CSV row refused for a continuity conflict is released by the area's authority with a
+// reason; the dose keeps the reason like one entered directly with an override.
+TEST_F(RegistryApiTest, AnUploadRowWithAContinuityConflictIsReleasedWithAnOverride) {
+  const std::string too_soon =
+      "r1,001090012345,Nguyễn Văn An,1990-05-01,M,,01,006,00199,COMIRNATY,L9,2,2021-08-10,"
+      "HN-BACHMAI";
+  auto upload = client_->Post(
+      "/api/v1/doses/csv", std::string(registry::kDoseCsvHeader) + "\n" + too_soon + "\n",
+      staff_);
+  ASSERT_EQ(upload.status, 200) << upload.body;
+  const boost::json::value report = upload.Json();
+  ASSERT_EQ(report.at("quarantined").as_int64(), 1) << upload.body;
+  const int64_t row = report.at("errors").at(0).at("quarantine_id").as_int64();
+  const std::string path = "/api/v1/quarantine/" + std::to_string(row) + "/release";
+  EXPECT_EQ(client_->Post(path, "{}", authority_).status, 409);
+  auto released =
+      client_->Post(path, R"({"override_reason":"the earlier date is on the paper card"})",
+                    authority_);
+  ASSERT_EQ(released.status, 200) << released.body;
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM doses WHERE person_id = 1 AND dose_number = 2 AND "
+                      "override_reason = 'the earlier date is on the paper card'"),
+            1);
 }
 
 TEST_F(RegistryApiTest, StaffCannotWriteForAnotherFacility) {
