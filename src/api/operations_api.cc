@@ -23,7 +23,6 @@ namespace http_ = boost::beast::http;
 using boost::asio::awaitable;
 
 constexpr int kSilentListed = 100;
-constexpr int64_t kVietnamUtcOffset = 7 * 3600;
 
 // The province the caller may see: an area-bound authority's own, whatever it asks.
 Result<std::string> ProvinceFor(const http::RequestContext& ctx) {
@@ -55,9 +54,7 @@ Result<boost::json::object> Overview(ApiServices& s, const http::RequestContext&
   ASSIGN_OR_RETURN(std::string province, ProvinceFor(ctx));
   const int64_t now = ToUnixSeconds(s.clock.Now());
   const auto today = registry::DayOf(now);
-  const int64_t day_start =
-      std::chrono::duration_cast<std::chrono::seconds>(today.time_since_epoch()).count() -
-      kVietnamUtcOffset;
+  const int64_t day_start = registry::StartOfDay(today);
   ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
   ASSIGN_OR_RETURN(auto doses, registry::DosesPerHour(*conn, now, province));
   ASSIGN_OR_RETURN(auto certificates, registry::CertificatesPerHour(*conn, now, province));

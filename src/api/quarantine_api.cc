@@ -4,6 +4,7 @@
 //   POST /api/v1/quarantine/{id}/release {"row"?: "the corrected line or item", "note"?,
 //                                          "override_reason"?: authorities and admins}
 //   POST /api/v1/quarantine/{id}/reject  {"reason"}
+//   GET  /api/v1/quarantine/quality[?area=&from=&to=]  (authorities of the area, admins)
 // Facility staff see and handle the rows their facility sent; a health authority those routed
 // to its area; an admin all. A release runs the row, as sent or as corrected, through the same
 // checks as any import line (registry/dose_csv.h) or, for a batch item, as the batch endpoint
@@ -17,9 +18,12 @@
 #include "api/query_params.h"
 #include "api/registry_json.h"
 #include "api/routes.h"
+#include "http/error_language.h"
 #include "http/json.h"
 #include "registry/dose_batch.h"
 #include "registry/dose_csv.h"
+#include "registry/import_quality.h"
+#include "registry/person.h"
 #include "registry/quarantine.h"
 #include "registry/vaccine_store.h"
 
@@ -28,6 +32,25 @@ namespace {
 
 namespace http_ = boost::beast::http;
 using boost::asio::awaitable;
+
+// A kept row's reason in the reader's language: it is stored in English, as the check wrote it,
+// and said in Vietnamese through the error catalogue (http/error_language.h) when the request
+// prefers it and the catalogue knows the message.
+std::string ReasonIn(std::string_view message, const http::Request& req) {
+  if (http::PreferredLanguage(req[http_::field::accept_language]) !=
+      http::Language::kVietnamese) {
+    return std::string(message);
+  }
+  http::ErrorParams params;
+  const http::ErrorText* entry = http::MatchErrorText(message, &params);
+  return entry != nullptr ? http::RenderVietnamese(*entry, params) : std::string(message);
+}
+
+boost::json::value RowJson(const registry::QuarantinedRow& q, const http::Request& req) {
+  boost::json::value row = boost::json::parse(registry::QuarantinedRowJson(q));
+  row.at("reason").as_object()["message"] = ReasonIn(q.reason_message, req);
+  return row;
+}
 
 // The most specific unit a row is routed to ("" for the national queue).
 std::string RoutedUnit(const registry::QuarantinedRow& q) {
@@ -110,7 +133,7 @@ awaitable<http::Response> ListRows(ApiServices& s, http::RequestContext& ctx) {
     ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
     ASSIGN_OR_RETURN(auto rows, registry::ListQuarantine(*conn, f));
     boost::json::array items;
-    for (const auto& q : rows) items.push_back(boost::json::parse(registry::QuarantinedRowJson(q)));
+    for (const auto& q : rows) items.push_back(RowJson(q, ctx.request));
     boost::json::value next = nullptr;
     if (static_cast<int>(rows.size()) == f.limit) next = rows.back().id;
     return boost::json::object{{"items", std::move(items)}, {"next_after_id", next}};
@@ -130,7 +153,7 @@ awaitable<http::Response> ReadRow(ApiServices& s, http::RequestContext& ctx) {
   };
   auto q = co_await RunBlocking(s.blocking_pool, read);
   if (!q.ok()) co_return http::ErrorResponse(q.status(), ctx.request);
-  co_return RawJsonResponse(http_::status::ok, registry::QuarantinedRowJson(*q), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, RowJson(*q, ctx.request), ctx.request);
 }
 
 // The row as it is now, after a decision.
@@ -143,7 +166,7 @@ awaitable<http::Response> AnswerRow(ApiServices& s, http::RequestContext& ctx, i
   };
   auto q = co_await RunBlocking(s.blocking_pool, read);
   if (!q.ok()) co_return http::ErrorResponse(q.status(), ctx.request);
-  co_return RawJsonResponse(http_::status::ok, registry::QuarantinedRowJson(*q), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, RowJson(*q, ctx.request), ctx.request);
 }
 
 // What a release needs besides the row: who releases it, as what writer, with which catalogue,
@@ -277,6 +300,51 @@ awaitable<http::Response> ReleaseRow(ApiServices& s, http::RequestContext& ctx) 
   co_return co_await AnswerRow(s, ctx, *id);
 }
 
+// GET /api/v1/quarantine/quality[?area=&from=&to=]: the area's import data quality
+// (registry/import_quality.h) over Viet Nam days [from, to], by default the last 7 days.
+Result<registry::ImportQualityQuery> ReadQualityQuery(const http::Request& req,
+                                                      const auth::Principal& who,
+                                                      const Clock& clock) {
+  RETURN_IF_ERROR(http::OnlyQueryParams(req, {"area", "from", "to"}));
+  registry::ImportQualityQuery q;
+  ASSIGN_OR_RETURN(auto area, http::OptionalQueryParam(req, "area"));
+  if (area && !area->empty() && *area != "VN") {
+    if (area->size() > 5 || area->find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgumentError("area must be a province, district or commune code", "area");
+    }
+    q.unit_code = *area;
+  }
+  if (who.role == auth::Role::kHealthAuthority) {
+    if (q.unit_code.empty()) {
+      q.unit_code = who.admin_unit_code;
+    } else {
+      RETURN_IF_ERROR(CheckUnitInArea(who, q.unit_code, "area " + q.unit_code));
+    }
+  }
+  ASSIGN_OR_RETURN(auto from, http::OptionalQueryParam(req, "from"));
+  ASSIGN_OR_RETURN(auto to, http::OptionalQueryParam(req, "to"));
+  RETURN_IF_ERROR(registry::SetImportQualityWindow(q, from.value_or(""), to.value_or(""),
+                                                   registry::DayOf(ToUnixSeconds(clock.Now()))));
+  return q;
+}
+
+awaitable<http::Response> Quality(ApiServices& s, http::RequestContext& ctx) {
+  auto answer = [&]() -> Result<boost::json::value> {
+    ASSIGN_OR_RETURN(auto q, ReadQualityQuery(ctx.request, *ctx.principal, s.clock));
+    ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+    ASSIGN_OR_RETURN(auto report, registry::ImportQualityOf(*conn, q));
+    boost::json::value json = boost::json::parse(registry::ImportQualityJson(report));
+    for (auto& reason : json.at("reasons").as_array()) {
+      auto& example = reason.as_object()["example"];
+      example = ReasonIn(example.as_string(), ctx.request);
+    }
+    return json;
+  };
+  auto out = co_await RunBlocking(s.blocking_pool, answer);
+  if (!out.ok()) co_return http::ErrorResponse(out.status(), ctx.request);
+  co_return http::JsonResponse(http_::status::ok, *out, ctx.request);
+}
+
 // POST /api/v1/quarantine/{id}/reject
 awaitable<http::Response> RejectRow(ApiServices& s, http::RequestContext& ctx) {
   auto id = IdPathParam(ctx, "id");
@@ -309,6 +377,11 @@ void RegisterQuarantineRoutes(http::Router& router, ApiServices& s) {
   router.Add({http_::verb::get, "/api/v1/quarantine", handlers,
               [&s](http::RequestContext& ctx) { return ListRows(s, ctx); }, 0,
               "import rows kept for cleaning: a facility's, an area's, or all"});
+  router.Add({http_::verb::get, "/api/v1/quarantine/quality",
+              auth::AccessRule::Roles({Role::kHealthAuthority, Role::kAdmin}),
+              [&s](http::RequestContext& ctx) { return Quality(s, ctx); }, 0,
+              "import data quality of an area: kept rows by reason and outcome, time to clean, "
+              "facilities ranked by kept rows per 1,000 doses (?area=&from=&to=)"});
   router.Add({http_::verb::get, "/api/v1/quarantine/{id}", handlers,
               [&s](http::RequestContext& ctx) { return ReadRow(s, ctx); }, 0,
               "one quarantined import row, with its reason"});

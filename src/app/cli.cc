@@ -13,6 +13,7 @@
 #include "app/cli_audit.h"
 #include "app/cli_corrections.h"
 #include "app/demo_certificates.h"
+#include "app/demo_cleaning.h"
 #include "app/demo_corrections.h"
 #include "app/demo_register.h"
 #include "app/demo_supply.h"
@@ -114,6 +115,8 @@ int Serve(const Config& config, bool demo) {
     auto requests = SeedDemoCorrections((*runtime)->db(), (*runtime)->writer(), SystemClock::Get(),
                                         config.corrections_photo_dir);
     if (!requests.ok()) return Fail(requests.status());
+    auto cleaning = SeedDemoCleaning((*runtime)->db(), (*runtime)->writer(), SystemClock::Get());
+    if (!cleaning.ok()) return Fail(cleaning.status());
     // Stock for the doses recorded since the last start (none are negative).
     auto supply = SeedDemoSupply((*runtime)->writer(), SystemClock::Get());
     if (!supply.ok()) return Fail(supply.status());
@@ -214,6 +217,10 @@ int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_dose
                                       config.corrections_photo_dir);
   if (!requests.ok()) return Fail(requests.status());
   std::cout << "demo correction requests: " << *requests << " created\n";
+  auto cleaning = SeedDemoCleaning(*store->db, *store->writer, SystemClock::Get());
+  if (!cleaning.ok()) return Fail(cleaning.status());
+  std::cout << "demo data cleaning: " << cleaning->rows_kept << " import rows kept for cleaning, "
+            << cleaning->merge_proposals << " duplicate records proposed for merging\n";
   auto supply = SeedDemoSupply(*store->writer, SystemClock::Get());
   if (!supply.ok()) return Fail(supply.status());
   std::cout << "demo vaccine supply: " << supply->shipments << " shipments ("

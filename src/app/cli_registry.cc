@@ -1,6 +1,7 @@
 #include "app/cli_registry.h"
 
 #include <chrono>
+#include <fmt/format.h>
 #include <condition_variable>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,8 @@
 #include "common/csv_writer.h"
 #include "identity/incremental.h"
 #include "registry/dose_csv.h"
+#include "registry/import_quality.h"
+#include "registry/person.h"
 #include "registry/quarantine.h"
 #include "registry/vaccine_store.h"
 #include "storage/migrate.h"
@@ -25,6 +28,9 @@ struct RegistryCliState {
   std::string file;
   std::string errors_file;
   bool no_verify = false;
+  // quarantine quality
+  std::string area, from, to;
+  bool json = false;
 };
 
 namespace {
@@ -305,6 +311,49 @@ int ImportDoses(const Config& config, const RegistryCliState& args) {
   return refused == 0 ? 0 : 1;
 }
 
+// `vaxreg quarantine quality`: the import data quality of an area as a table (or JSON).
+int QuarantineQuality(const Config& config, const RegistryCliState& args) {
+  registry::ImportQualityQuery q;
+  q.unit_code = args.area == "VN" ? "" : args.area;
+  if (Status st = registry::SetImportQualityWindow(
+          q, args.from, args.to, registry::DayOf(ToUnixSeconds(SystemClock::Get().Now())));
+      !st.ok()) {
+    std::cerr << "vaxreg: " << st.message() << "\n";
+    return 2;
+  }
+  auto store = OpenStore(config);
+  if (!store.ok()) return Failed(store.status());
+  auto conn = store->db->Acquire();
+  if (!conn.ok()) return Failed(conn.status());
+  auto report = registry::ImportQualityOf(**conn, q);
+  if (!report.ok()) return Failed(report.status());
+  if (args.json) {
+    std::cout << registry::ImportQualityJson(*report) << "\n";
+    return 0;
+  }
+  const auto& t = report->totals;
+  std::cout << "area " << (q.unit_code.empty() ? "VN" : q.unit_code) << ", "
+            << FormatIso8601(FromUnixSeconds(q.from)) << " to "
+            << FormatIso8601(FromUnixSeconds(q.to)) << "\n"
+            << "rows kept for cleaning: " << t.kept << " (open " << t.open << ", released as sent "
+            << t.released << ", fixed and released " << t.fixed << ", rejected " << t.rejected
+            << ")\n";
+  std::cout << fmt::format("time to clean: {} handled, median {:.1f} h, 90th percentile {:.1f} h\n",
+                           report->handled, report->median_hours_to_clean,
+                           report->p90_hours_to_clean);
+  std::cout << "\nby reason:\n";
+  for (const auto& r : report->reasons) {
+    std::cout << fmt::format("  {:>7}  {:<20} {:<14} {}\n", r.counts.kept, r.code, r.field,
+                             r.sample_message);
+  }
+  std::cout << "\nfacilities, most rows kept per 1,000 sent first:\n";
+  for (const auto& f : report->facilities) {
+    std::cout << fmt::format("  {:>8.1f}  {:<16} {:>7} kept {:>9} recorded  {}\n",
+                             f.kept_per_1000, f.code, f.rows_kept, f.doses_recorded, f.name);
+  }
+  return 0;
+}
+
 CLI::App* ImportCommand(CLI::App& app) {
   try {
     return app.get_subcommand("import");
@@ -331,6 +380,22 @@ RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const C
                   "do not verify the new people against the population register");
   doses->callback(
       [&action, state] { action = [state](const Config& c) { return ImportDoses(c, *state); }; });
+
+  CLI::App* quarantine =
+      app.add_subcommand("quarantine", "the cleaning queue of import rows that failed a check");
+  quarantine->require_subcommand(1);
+  CLI::App* quality = quarantine->add_subcommand(
+      "quality", "data quality of an area: rows kept by reason and outcome, time to clean, "
+                 "facilities ranked by rows kept per 1,000 doses sent");
+  quality->add_option("--area", state->area,
+                      "province (2 digits), district (3) or commune (5) code; VN for the country")
+      ->default_str("VN");
+  quality->add_option("--from", state->from, "first day, YYYY-MM-DD (default: 6 days ago)");
+  quality->add_option("--to", state->to, "last day, YYYY-MM-DD (default: today)");
+  quality->add_flag("--json", state->json, "print the report as GET /api/v1/quarantine/quality");
+  quality->callback([&action, state] {
+    action = [state](const Config& c) { return QuarantineQuality(c, *state); };
+  });
   return state;
 }
 

@@ -290,6 +290,9 @@ constexpr ErrorText kCatalogue[] = {
      "Ngày tiêm {date} là một ngày trong tương lai"},
     {"dose.date_before_birth", "the dose date {date} is before the person's date of birth",
      "Ngày tiêm {date} trước ngày sinh của người được tiêm"},
+    {"dose.number_taken_in_import",
+     "the person already has dose {dose} ({vaccine} on {date}) from an earlier row of this import",
+     "Hồ sơ đã có mũi {dose} ({vaccine}, ngày {date}) từ một dòng trước trong cùng tệp"},
     {"dose.number_taken",
      "the person already has dose {dose} ({vaccine} on {date}, dose id {id}); void it first if it "
      "was entered in error",

@@ -57,11 +57,17 @@ Status CheckDoseDate(const ContinuityInput& in) {
 Status CheckDoseSequence(const ContinuityInput& in, const std::vector<VaccineProduct>& catalogue) {
   for (const HistoryDose& h : in.history) {
     if (h.dose_number == in.dose.dose_number) {
-      return FailedPreconditionError(
-          "the person already has dose " + std::to_string(h.dose_number) + " (" + h.vaccine_code +
-              " on " + FormatDay(DayOf(h.administered_at)) + ", dose id " + std::to_string(h.id) +
-              "); void it first if it was entered in error",
-          "dose_number");
+      const std::string taken = "the person already has dose " + std::to_string(h.dose_number) +
+                                " (" + h.vaccine_code + " on " +
+                                FormatDay(DayOf(h.administered_at));
+      // A dose of the same import, not yet stored, has no id to name.
+      if (h.id == 0) {
+        return FailedPreconditionError(taken + ") from an earlier row of this import",
+                                       "dose_number");
+      }
+      return FailedPreconditionError(taken + ", dose id " + std::to_string(h.id) +
+                                         "); void it first if it was entered in error",
+                                     "dose_number");
     }
   }
   // The nearest earlier and later doses by dose number.

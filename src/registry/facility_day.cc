@@ -11,7 +11,6 @@ namespace {
 using storage::Value;
 
 constexpr size_t kMaxSearchBytes = 100;
-constexpr int64_t kVietnamUtcOffset = 7 * 3600;  // Viet Nam keeps UTC+7 all year
 
 constexpr std::string_view kPersonSummaryColumns =
     "p.id, p.full_name, COALESCE(p.cccd, ''), p.dob, p.phone, p.vax_status";
@@ -49,8 +48,7 @@ void AddSearch(const PersonSearch& search, std::string& sql, std::vector<Value>&
 bool DayBounds(std::string_view day, int64_t* start, int64_t* end) {
   std::chrono::sys_days d;
   if (!ParseDay(day, &d)) return false;
-  *start = std::chrono::duration_cast<std::chrono::seconds>(d.time_since_epoch()).count() -
-           kVietnamUtcOffset;
+  *start = StartOfDay(d);
   *end = *start + 86400;
   return true;
 }

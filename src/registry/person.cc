@@ -158,6 +158,10 @@ bool ParseDay(std::string_view t, sys_days* out) {
   return true;
 }
 
+int64_t StartOfDay(sys_days day) {
+  return duration_cast<seconds>(day.time_since_epoch()).count() - kVietnamUtcOffsetSeconds;
+}
+
 sys_days DayOf(int64_t unix_seconds) {
   // Days are Viet Nam's calendar days (UTC+7, no daylight saving).
   return floor<days>(sys_seconds(seconds(unix_seconds + kVietnamUtcOffsetSeconds)));

@@ -63,7 +63,9 @@ Result<Person> ValidateNewPerson(const NewPerson& in, std::chrono::sys_days toda
 // "YYYY-MM-DD" for a day, and its inverse (false on bad input).
 std::string FormatDay(std::chrono::sys_days day);
 bool ParseDay(std::string_view text, std::chrono::sys_days* out);
-// The calendar day in Viet Nam (UTC+7) of Unix seconds.
+// The calendar day in Viet Nam (UTC+7) of Unix seconds, and the Unix seconds at which a Viet
+// Nam day starts (00:00 UTC+7; Viet Nam keeps UTC+7 all year).
 std::chrono::sys_days DayOf(int64_t unix_seconds);
+int64_t StartOfDay(std::chrono::sys_days day);
 
 }  // namespace vaxreg::registry

@@ -47,4 +47,21 @@ grep -q "^$((bad + 3)),\"'=HYPERLINK(\"\"http://x\"\")\",INVALID_ARGUMENT,vaccin
 grep -q "^$((bad + 4)),r2,INVALID_ARGUMENT,lot," "$work/errors.csv" || fail "100-byte lot accepted"
 ! grep -q '^[0-9]*,=' "$work/errors.csv" || fail "a field starts with ="
 [ "$(sqlite3 "$work/import.db" "SELECT COUNT(*) FROM doses")" = 2 ] || fail "good rows not kept"
+
+# The kept rows in the data-quality report (this week, the whole country): all open; Bạch Mai
+# ranked with the 2 rows that named it beside its 2 recorded doses; Hà Nội (01) sees those 2
+# (the unreadable lines name no facility and go to the national queue).
+"$vaxreg" --db "$db" --log-level warn quarantine quality > "$work/quality.txt" ||
+  fail "quarantine quality: $(cat "$work/quality.txt")"
+grep -q "rows kept for cleaning: $((bad + 2)) (open $((bad + 2))," "$work/quality.txt" ||
+  fail "quality totals: $(head -n 3 "$work/quality.txt")"
+grep -Eq "HN-BACHMAI +2 kept +2 recorded" "$work/quality.txt" ||
+  fail "quality facilities: $(tail -n 3 "$work/quality.txt")"
+"$vaxreg" --db "$db" --log-level warn quarantine quality --area 01 --json |
+  grep -q '"totals":{"kept":2,' || fail "quality --json for Hà Nội"
+set +e
+"$vaxreg" --db "$db" --log-level warn quarantine quality --from 2021-02-30 > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "a bad day must exit 2, got $rc"
 echo "import errors e2e: OK"

@@ -307,6 +307,8 @@ TEST_F(AreaScopeTest, EveryAuthorityRouteAppliesTheAreaRule) {
   cases["GET /api/v1/quarantine"] = {"/api/v1/quarantine?area=01", "", 200,
                                      "/api/v1/quarantine?area=79", ""};
   cases["GET /api/v1/quarantine/{id}"] = {near_kept, "", 200, far_kept, ""};
+  cases["GET /api/v1/quarantine/quality"] = {"/api/v1/quarantine/quality?area=01", "", 200,
+                                             "/api/v1/quarantine/quality?area=79", ""};
   // Inside the area the release is tried, and the line still does not parse: 400.
   cases["POST /api/v1/quarantine/{id}/release"] = {near_kept + "/release", "{}", 400,
                                                    far_kept + "/release", "{}"};

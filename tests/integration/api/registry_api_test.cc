@@ -231,6 +231,35 @@ TEST_F(RegistryApiTest, RefusedBatchItemsAreKeptAndReleasedWithAnOverrideOrAFix)
   boost::json::object wrong{{"row", "not json"}};
   auto ended = client_->Post(conflict, boost::json::serialize(wrong), authority_);
   EXPECT_EQ(ended.status, 409) << "a released row is not released again";
+
+  // The area's data quality counts both rows, one released as sent and one fixed, and ranks
+  // the facility by rows kept per 1,000 it sent (2 kept beside the recorded doses).
+  auto quality = client_->Get("/api/v1/quarantine/quality", authority_);
+  ASSERT_EQ(quality.status, 200) << quality.body;
+  const boost::json::value q = quality.Json();
+  EXPECT_EQ(q.at("area").as_string(), "01");
+  EXPECT_EQ(q.at("totals").at("kept").as_int64(), 2);
+  EXPECT_EQ(q.at("totals").at("released").as_int64(), 1);
+  EXPECT_EQ(q.at("totals").at("fixed").as_int64(), 1);
+  EXPECT_EQ(q.at("totals").at("open").as_int64(), 0);
+  EXPECT_EQ(q.at("reasons").as_array().size(), 2u) << quality.body;
+  EXPECT_EQ(q.at("time_to_clean").at("handled").as_int64(), 2);
+  const auto& ranked = q.at("facilities").at(0);
+  EXPECT_EQ(ranked.at("facility_code").as_string(), "HN-BACHMAI");
+  EXPECT_EQ(ranked.at("rows_kept").as_int64(), 2);
+  const int64_t recorded = CountRows(
+      "SELECT COUNT(*) FROM doses WHERE facility_code = 'HN-BACHMAI'");
+  EXPECT_EQ(ranked.at("doses_recorded").as_int64(), recorded);
+  EXPECT_NEAR(ranked.at("kept_per_1000").as_double(), 2000.0 / (2.0 + double(recorded)), 1e-9);
+  EXPECT_EQ(client_->Get("/api/v1/quarantine/quality?area=79", authority_).status, 403);
+  EXPECT_EQ(client_->Get("/api/v1/quarantine/quality?from=2021-13-01", authority_).status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/quarantine/quality?from=2022-01-02&to=2022-01-01", admin_)
+                .status,
+            400);
+  EXPECT_EQ(client_->Get("/api/v1/quarantine/quality?since=2022-01-01", admin_).status, 400);
+  auto old = client_->Get("/api/v1/quarantine/quality?from=2020-01-01&to=2020-01-31", admin_);
+  ASSERT_EQ(old.status, 200) << old.body;
+  EXPECT_EQ(old.Json().at("totals").at("kept").as_int64(), 0) << "rows outside the window";
 }
 
 // A CSV row refused for a continuity conflict is released by the area's authority with a

@@ -162,6 +162,7 @@ std::map<std::string, Probe> Probes() {
       // once the role is allowed (quarantine_api_test covers real rows).
       {"GET /api/v1/quarantine", {"/api/v1/quarantine?status=open", none}},
       {"GET /api/v1/quarantine/{id}", {"/api/v1/quarantine/999999", none, 404}},
+      {"GET /api/v1/quarantine/quality", {"/api/v1/quarantine/quality", none}},
       {"POST /api/v1/quarantine/{id}/release",
        {"/api/v1/quarantine/999999/release", [](int) { return std::string("{}"); }, 404}},
       {"POST /api/v1/quarantine/{id}/reject",

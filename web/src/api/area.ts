@@ -171,6 +171,22 @@ export function qualityReport(signal?: AbortSignal): Promise<QualityReport> {
   return api("/api/v1/identity/quality", { signal });
 }
 
+// What facilities sent in the last 7 days (quarantine_api.cc GET /api/v1/quarantine/quality).
+export interface ImportCounts { kept: number; open: number; released: number; fixed: number; rejected: number }
+export interface ImportQuality {
+  area: string;
+  from: string;
+  to: string;
+  totals: ImportCounts;
+  reasons: (ImportCounts & { code: string; field: string; example: string })[];
+  time_to_clean: { handled: number; median_hours: number; p90_hours: number };
+  facilities: { facility_code: string; name: string; doses_recorded: number; rows_kept: number; kept_per_1000: number }[];
+}
+
+export function importQuality(signal?: AbortSignal): Promise<ImportQuality> {
+  return api("/api/v1/quarantine/quality", { signal });
+}
+
 export function mergeProposals(signal?: AbortSignal): Promise<{ items: MergeProposal[] }> {
   return api("/api/v1/identity/duplicates?limit=50", { signal });
 }

@@ -124,22 +124,68 @@ export function uploadCsv(file: Blob): Promise<UploadReport> {
   return api("/api/v1/doses/csv", { rawBody: file, contentType: "text/csv" });
 }
 
+// A batch file as facility software writes it: {"items":[dose, ...]} (or the bare array). The
+// answer is turned into the same report as a CSV upload's, numbered from 1 by item.
+export interface BatchAnswer {
+  recorded: number;
+  failed: number;
+  quarantined: number;
+  results: { index: number; quarantine_id?: number; error?: { code: string; message: string; field?: string } }[];
+}
+
+export async function uploadBatch(file: Blob): Promise<UploadReport> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await file.text());
+  } catch {
+    throw new BatchFileError();
+  }
+  const items = Array.isArray(parsed) ? parsed : (parsed as { items?: unknown })?.items;
+  if (!Array.isArray(items)) throw new BatchFileError();
+  const answer: BatchAnswer = await api("/api/v1/doses/batch", { body: { items } });
+  return {
+    rows: items.length,
+    recorded: answer.recorded,
+    failed: answer.failed,
+    quarantined: answer.quarantined,
+    errors: answer.results.filter((r) => r.error).map((r) => ({
+      line: r.index + 1,
+      record_id: "",
+      quarantine_id: r.quarantine_id,
+      error: r.error!,
+    })),
+    errors_truncated: false,
+  };
+}
+
+// A file that is not a batch: said to the user in their language (work.batchFileInvalid).
+export class BatchFileError extends Error {
+  constructor() {
+    super("batch file invalid");
+  }
+}
+
 export interface QuarantinedRow {
   id: number;
   received_at: string;
+  channel: "csv" | "file" | "batch";
   line: number;
   record_id: string;
   row: string;
   reason: { code: string; field: string; message: string };
   status: string;
+  fixed?: boolean;
+  match?: { status: string; matched_cccd: string; score: number | null };
 }
 
 export function quarantinedRows(status = "open", signal?: AbortSignal): Promise<Page<QuarantinedRow>> {
   return api(`/api/v1/quarantine?status=${enc(status)}`, { signal });
 }
 
-export function releaseRow(id: number, row: string): Promise<unknown> {
-  return api(`/api/v1/quarantine/${id}/release`, { body: { row } });
+export function releaseRow(id: number, row: string, overrideReason = ""): Promise<unknown> {
+  const body: Record<string, string> = { row };
+  if (overrideReason) body.override_reason = overrideReason;
+  return api(`/api/v1/quarantine/${id}/release`, { body });
 }
 
 export function rejectRow(id: number, reason: string): Promise<unknown> {

@@ -50,7 +50,7 @@ const TEXT = {
     cleaningTab: "Làm sạch dữ liệu", rowReason: "Lý do loại bỏ dòng", rejectRow: "Loại bỏ dòng", rowRejected: /đã được loại bỏ/,
     facilitiesTab: "Cơ sở tiêm", approve: /Phê duyệt/, approved: /Đã phê duyệt/, peopleTab: "Người cần tiêm", people: "Người cần tiêm trên địa bàn",
     csv: "Tải về CSV", overdue: "Quá hạn tiêm mũi tiếp theo",
-    qualityTab: "Chất lượng dữ liệu", quality: "Chất lượng dữ liệu trên địa bàn", merge: /Gộp hai hồ sơ/, undo: "Hoàn tác lần gộp vừa rồi", undone: /Đã hoàn tác/,
+    qualityTab: "Chất lượng dữ liệu", quality: "Chất lượng dữ liệu trên địa bàn", ranked: "Cơ sở tiêm, xếp theo số dòng giữ lại trên 1.000 mũi đã gửi", merge: /Gộp hai hồ sơ/, undo: "Hoàn tác lần gộp vừa rồi", undone: /Đã hoàn tác/,
     staffTab: "Tài khoản cán bộ", allocTab: "Phân bổ vắc xin", alloc: "Phân bổ vắc xin",
     opsTab: "Điều hành", ops: "Trung tâm điều hành", health: "Tình trạng máy chủ", silent: /Cơ sở chưa gửi dữ liệu hôm nay: \d+/,
   },
@@ -60,7 +60,7 @@ const TEXT = {
     cleaningTab: "Data cleaning", rowReason: "Reason for rejecting the line", rejectRow: "Reject the line", rowRejected: /was rejected/,
     facilitiesTab: "Facilities", approve: /Approve/, approved: /approved\./, peopleTab: "People to reach", people: "People to reach in the area",
     csv: "Download CSV", overdue: "Overdue for their next dose",
-    qualityTab: "Data quality", quality: "Data quality in the area", merge: /Merge the records/, undo: "Undo the last merge", undone: /Undone:/,
+    qualityTab: "Data quality", quality: "Data quality in the area", ranked: "Facilities, most rows kept per 1,000 doses sent first", merge: /Merge the records/, undo: "Undo the last merge", undone: /Undone:/,
     staffTab: "Staff accounts", allocTab: "Allocations", alloc: "Vaccine allocations",
     opsTab: "Operations", ops: "Response centre", health: "Server health", silent: /Facilities that have sent nothing today: \d+/,
   },
@@ -113,18 +113,16 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     await row.getByRole("button", { name: T.rejectRow }).click();
     await page.getByText(T.rowRejected).waitFor();
 
-    // Data quality: the area's figures; a proposed duplicate, if the demo has one, merged and
-    // the merge undone.
+    // Data quality: the area's figures, what facilities sent (Bạch Mai ranked by rows kept per
+    // 1,000), and one of the demo's two proposed duplicates merged and the merge undone.
     await nav(T.qualityTab).click();
     await page.getByRole("heading", { level: 1, name: T.quality }).waitFor();
     await page.locator(".stat-cards li").first().waitFor();
+    await page.getByRole("table", { name: T.ranked }).getByRole("rowheader", { name: "Bệnh viện Bạch Mai" }).waitFor();
     await checkScreen(page, `authority-${lang}-${viewport.width}-quality`);
-    const merge = page.getByRole("button", { name: T.merge }).first();
-    if (await merge.count()) {
-      await merge.click();
-      await page.getByRole("button", { name: T.undo }).click();
-      await page.getByRole("status").filter({ hasText: T.undone }).waitFor();
-    }
+    await page.getByRole("button", { name: T.merge }).first().click();
+    await page.getByRole("button", { name: T.undo }).click();
+    await page.getByRole("status").filter({ hasText: T.undone }).waitFor();
 
     await nav(T.facilitiesTab).click();
     const facility = page.getByRole("row", { name: new RegExp(`Trạm y tế mới ${lang}`) });

@@ -128,6 +128,27 @@ test("staff (vi): camera check-in, dose in three steps, void, CSV fixed in the b
     await page.getByText("Dòng 3 đã được ghi nhận.").waitFor();
     await page.getByText("Không có dòng nào đang chờ sửa.").waitFor();
 
+    // A batch file from facility software: the good item is recorded, the bad one kept and fixed.
+    const batchPerson = await apiJson("POST", "/api/v1/people", { cccd: "001185000904", full_name: "Lý Thị Lô", dob: "1985-01-04", sex: "F", province_code: "01" });
+    const other = await apiJson("POST", "/api/v1/people", { cccd: "001185000905", full_name: "Lý Thị Sửa", dob: "1985-01-05", sex: "F", province_code: "01" });
+    const at = `${today}T08:30:00+07:00`;
+    const batch = path.join(tmp, "day.json");
+    fs.writeFileSync(batch, JSON.stringify({ items: [
+      { person_id: batchPerson.body.id, vaccine: "COMIRNATY", dose_number: 1, administered_at: at, lot: "FK5004" },
+      { person_id: other.body.id, vaccine: "VACXINLA", dose_number: 1, administered_at: at, lot: "FK5005" },
+    ] }));
+    await page.locator("#csv").setInputFiles(batch);
+    await page.getByRole("button", { name: "Tải lên" }).click();
+    await page.getByText("2 mục: 1 mục đã ghi nhận, 1 mục được giữ lại để sửa.").waitFor();
+    await page.getByText(/^Mục 2: /).waitFor();
+    await page.getByRole("heading", { name: /Mục 2 của lô/ }).waitFor();
+    await checkScreen(page, "staff-vi-1280-batch");
+    const item = page.getByLabel("Nội dung dòng (sửa rồi gửi lại)");
+    await item.fill((await item.inputValue()).replace("VACXINLA", "COMIRNATY"));
+    await page.getByRole("button", { name: "Gửi lại dòng đã sửa" }).click();
+    await page.getByText("Dòng 2 đã được ghi nhận.").waitFor();
+    await page.getByText("Không có dòng nào đang chờ sửa.").waitFor();
+
     // Sign the day's doses (step 2 of a certificate).
     await tab(page, "Hôm nay").click();
     await page.getByRole("button", { name: "Ký số các mũi tiêm chưa ký" }).click();

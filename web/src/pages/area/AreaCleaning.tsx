@@ -11,7 +11,7 @@ export function AreaCleaning(_: { params: Record<string, string> }) {
   return (
     <AreaFrame title={t("area.cleaningTitle")}>
       <p>{t("area.cleaningLead")}</p>
-      <KeptRows kept={kept} />
+      <KeptRows kept={kept} mayOverride />
     </AreaFrame>
   );
 }

@@ -1,9 +1,10 @@
 // Data quality of the area: how many records are verified against the population register, how
 // many wait for review, suspected duplicates and continuity conflicts; and the duplicate records
-// proposed for merging, each merged (undoable at once) or rejected.
+// proposed for merging, each merged (undoable at once) or rejected; and what facilities sent this
+// week: rows kept for cleaning by reason and outcome, time to clean, facilities ranked by rows
+// kept per 1,000 doses they sent.
 import { useState } from "preact/hooks";
-import { decideDuplicate, mergeProposals, qualityReport, type MergePerson, type MergeProposal } from "../../api/area";
-import { quarantinedRows } from "../../api/work";
+import { decideDuplicate, importQuality, mergeProposals, qualityReport, type ImportQuality, type MergePerson, type MergeProposal } from "../../api/area";
 import { ListState } from "../../components/ListState";
 import { ErrorNotice } from "../../components/Status";
 import { useAction } from "../../components/use_action";
@@ -51,9 +52,61 @@ function Proposal({ m, onDone }: { m: MergeProposal; onDone: (msg: string, merge
   );
 }
 
+const OUTCOMES: { key: "kept" | "open" | "released" | "fixed" | "rejected"; label: MessageKey }[] = [
+  { key: "kept", label: "quality.importKept" },
+  { key: "open", label: "quality.importOpen" },
+  { key: "released", label: "quality.importReleased" },
+  { key: "fixed", label: "quality.importFixed" },
+  { key: "rejected", label: "quality.importRejected" },
+];
+
+function Imports({ q }: { q: ImportQuality }) {
+  return (
+    <>
+      <p>{t("quality.importsLead", { from: formatDate(q.from), to: formatDate(q.to) })}</p>
+      <ul class="stat-cards">
+        {OUTCOMES.map((o) => <li key={o.key}><span class="stat-value">{formatNumber(q.totals[o.key])}</span> <span class="stat-label">{t(o.label)}</span></li>)}
+      </ul>
+      <p>{t("quality.timeToClean", { n: formatNumber(q.time_to_clean.handled), median: q.time_to_clean.median_hours.toFixed(1), p90: q.time_to_clean.p90_hours.toFixed(1) })}</p>
+      {q.reasons.length > 0 && (
+        <div class="table-wrap">
+          <table class="table">
+            <caption>{t("quality.reasonsCaption")}</caption>
+            <thead><tr><th scope="col">{t("quality.reason")}</th><th scope="col" class="num">{t("quality.importKept")}</th><th scope="col" class="num">{t("quality.importOpen")}</th><th scope="col" class="num">{t("quality.importFixed")}</th><th scope="col" class="num">{t("quality.importRejected")}</th></tr></thead>
+            <tbody>
+              {q.reasons.map((r) => (
+                <tr key={`${r.code}/${r.field}`}>
+                  <th scope="row">{r.example}</th>
+                  <td class="num">{formatNumber(r.kept)}</td><td class="num">{formatNumber(r.open)}</td><td class="num">{formatNumber(r.fixed)}</td><td class="num">{formatNumber(r.rejected)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {q.facilities.length > 0 && (
+        <div class="table-wrap">
+          <table class="table">
+            <caption>{t("quality.facilitiesCaption")}</caption>
+            <thead><tr><th scope="col">{t("quality.facility")}</th><th scope="col" class="num">{t("quality.per1000")}</th><th scope="col" class="num">{t("quality.importKept")}</th><th scope="col" class="num">{t("quality.recorded")}</th></tr></thead>
+            <tbody>
+              {q.facilities.map((f) => (
+                <tr key={f.facility_code}>
+                  <th scope="row">{f.name || f.facility_code}</th>
+                  <td class="num">{f.kept_per_1000.toFixed(1)}</td><td class="num">{formatNumber(f.rows_kept)}</td><td class="num">{formatNumber(f.doses_recorded)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
 export function AreaQuality(_: { params: Record<string, string> }) {
   const report = useAsync((signal) => qualityReport(signal), []);
-  const kept = useAsync((signal) => quarantinedRows("open", signal), []);
+  const imports = useAsync((signal) => importQuality(signal), []);
   const proposals = useAsync((signal) => mergeProposals(signal), []);
   const [notice, setNotice] = useState<string | null>(null);
   const [lastMerged, setLastMerged] = useState<number | null>(null);
@@ -65,9 +118,11 @@ export function AreaQuality(_: { params: Record<string, string> }) {
       {q && (
         <ul class="stat-cards">
           {FIGURES.map((f) => <li key={f.key}><span class="stat-value">{formatNumber(q[f.key])}</span> <span class="stat-label">{t(f.label)}</span></li>)}
-          <li><span class="stat-value">{kept.data ? formatNumber(kept.data.items.length) + (kept.data.next_after_id ? "+" : "") : "—"}</span> <span class="stat-label">{t("quality.kept")}</span></li>
         </ul>
       )}
+      <h2>{t("quality.importsTitle")}</h2>
+      {imports.error !== undefined && <ErrorNotice error={imports.error} retry={imports.reload} />}
+      {imports.data && <Imports q={imports.data} />}
       <h2>{t("quality.duplicatesTitle")}</h2>
       {notice && <p class="notice" role="status">{notice}</p>}
       {lastMerged !== null && (

@@ -1,8 +1,9 @@
-// Uploading the day's doses as CSV (as a spreadsheet saves it): the answer counts recorded and
-// kept-back rows and says what is wrong with each; rows kept back for cleaning are listed below,
-// where staff correct a line and send it again, or reject it with a reason.
+// Uploading the day's doses as CSV (as a spreadsheet saves it) or as a batch file (JSON, as
+// facility software writes it): the answer counts recorded and kept-back rows and says what is
+// wrong with each; rows kept back for cleaning are listed below, where staff correct a line and
+// send it again, or reject it with a reason.
 import { useState } from "preact/hooks";
-import { quarantinedRows, uploadCsv, type UploadReport } from "../../api/work";
+import { BatchFileError, quarantinedRows, uploadBatch, uploadCsv, type UploadReport } from "../../api/work";
 import { KeptRows } from "../../components/KeptRow";
 import { Field } from "../../components/Field";
 import { ErrorNotice } from "../../components/Status";
@@ -12,7 +13,7 @@ import { WorkFrame } from "./WorkFrame";
 
 export function WorkUpload(_: { params: Record<string, string> }) {
   const [file, setFile] = useState<File | null>(null);
-  const [report, setReport] = useState<UploadReport | null>(null);
+  const [report, setReport] = useState<(UploadReport & { batch: boolean }) | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const kept = useAsync((signal) => quarantinedRows("open", signal), []);
@@ -24,7 +25,8 @@ export function WorkUpload(_: { params: Record<string, string> }) {
     setError(undefined);
     setReport(null);
     try {
-      setReport(await uploadCsv(file));
+      const batch = /\.json$/i.test(file.name) || file.type === "application/json";
+      setReport({ ...(batch ? await uploadBatch(file) : await uploadCsv(file)), batch });
       kept.reload();
     } catch (err) {
       setError(err);
@@ -38,18 +40,20 @@ export function WorkUpload(_: { params: Record<string, string> }) {
       <p>{t("work.uploadLead")}</p>
       <form onSubmit={upload}>
         <Field id="csv" label={t("work.csvFile")} hint={t("work.csvHint")}>
-          <input id="csv" type="file" accept=".csv,text/csv" aria-describedby="csv-hint"
+          <input id="csv" type="file" accept=".csv,text/csv,.json,application/json" aria-describedby="csv-hint"
             onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
         </Field>
         <button type="submit" class="button" disabled={!file || busy}>{busy ? t("common.loading") : t("work.upload")}</button>
       </form>
-      {error !== undefined && <ErrorNotice error={error} />}
+      {error instanceof BatchFileError
+        ? <p class="notice notice--error" role="alert">{t("work.batchFileInvalid")}</p>
+        : error !== undefined && <ErrorNotice error={error} />}
       {report && (
         <section class="panel" role="status" aria-labelledby="report-title">
           <h2 id="report-title">{t("work.reportTitle")}</h2>
-          <p>{t("work.reportCounts", { rows: report.rows, recorded: report.recorded, kept: report.quarantined })}</p>
+          <p>{t(report.batch ? "work.reportCountsItems" : "work.reportCounts", { rows: report.rows, recorded: report.recorded, kept: report.quarantined })}</p>
           {report.errors.length > 0 && (
-            <ul>{report.errors.map((e) => <li key={e.line}>{t("work.reportLine", { line: e.line })}: {e.error.message}</li>)}</ul>
+            <ul>{report.errors.map((e) => <li key={e.line}>{t(report.batch ? "work.reportItem" : "work.reportLine", { line: e.line })}: {e.error.message}</li>)}</ul>
           )}
         </section>
       )}
