@@ -72,6 +72,7 @@ void BackgroundVerifier::Run() {
                    "entries, about {} MB",
                    logged_entries, verifier_.memory_bytes() >> 20);
     }
+    if (!report->warning.empty()) spdlog::warn("identity: {}", report->warning);
     if (report->model_trained) {
       spdlog::info("identity: no stored matching model; estimated one from the register and "
                    "the person records (EM {} iterations, lambda {})",

@@ -45,7 +45,8 @@ int Match(const IdentityCliState& s) {
             << " rows without an identity number skipped)\nrecords: " << r.records << " people in "
             << r.record_rows << " rows\nverified " << r.verified << ", proposed corrections "
             << r.proposed << ", not found " << r.not_found << "\nEM: " << r.em.iterations
-            << " iterations, lambda " << r.em.lambda << "\nseconds: load " << r.load_seconds
+            << (r.em.converged ? " iterations (converged)" : " iterations (did not converge)")
+            << ", lambda " << r.em.lambda << "\nseconds: load " << r.load_seconds
             << ", train " << r.train_seconds << ", match " << r.match_seconds << ", write "
             << r.write_seconds << "\n";
   if (s.show_model) std::cerr << r.model;
@@ -86,6 +87,7 @@ int VerifyAll(const Config& config, const IdentityCliState& s) {
   std::cout << "people " << report->people << " against " << report->register_entries
             << " register entries: verified " << report->verified << ", proposed corrections "
             << report->proposed << ", not found " << report->not_found << "\n";
+  if (!report->warning.empty()) std::cerr << "vaxreg: warning: " << report->warning << "\n";
   if (s.show_model) std::cerr << report->model;
   return 0;
 }

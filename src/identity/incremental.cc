@@ -71,7 +71,7 @@ Status IncrementalVerifier::Refresh(VerifyReport& report, std::ostream* progress
   }
   matcher_->SetThresholds(options_);
   report.register_entries = register_.people.size();
-  ASSIGN_OR_RETURN(model_id_, TrainAndSaveModel(*matcher_, everyone.people, writer_, clock_,
+  ASSIGN_OR_RETURN(model_id_, TrainAndSaveModel(*matcher_, everyone.people, db_, writer_, clock_,
                                                 actor_, report));
   return Status::Ok();
 }

@@ -23,6 +23,12 @@ std::string_view MatchStatusName(MatchStatus s) {
   return "not_found";
 }
 
+bool MayVerify(const Comparison& c) {
+  const int8_t id = c.level[kFieldId], name = c.level[kFieldName], dob = c.level[kFieldDob];
+  if (name != kNull && name <= 4) return true;
+  return id == 0 && (name == kNull || name <= 5) && (dob == kNull || dob <= 3);
+}
+
 bool ConsistentWithCccd(const Comparison& c) {
   const int8_t name = c.level[kFieldName], dob = c.level[kFieldDob];
   return name != kNull && name <= 3 && (dob == kNull || dob <= 3);
@@ -60,7 +66,7 @@ EmReport Matcher::Train(std::span<const Person> records) {
     index_.Candidates(r, cands);
     for (uint32_t c : cands) ++candidate_pairs[Compare(r, register_[c]).level];
   }
-  return model_.EstimateM(candidate_pairs);
+  return model_.EstimateM(candidate_pairs, options_.em_max_iterations);
 }
 
 MatchResult Matcher::Match(const Person& record, std::vector<uint32_t>& cands) const {
@@ -75,7 +81,7 @@ MatchResult Matcher::Match(const Person& record, std::vector<uint32_t>& cands) c
       best.candidate = static_cast<int32_t>(c);
       best.comparison = cmp;
       best.weight = static_cast<float>(model_.Weight(cmp));
-      best.probability = static_cast<float>(model_.Probability(best.weight));
+      best.probability = static_cast<float>(model_.MatchProbability(cmp));
       best.candidates = 1;
       return best;
     }
@@ -98,8 +104,9 @@ MatchResult Matcher::Match(const Person& record, std::vector<uint32_t>& cands) c
   if (best.candidate < 0) return best;
   best.weight = static_cast<float>(best_w);
   best.runner_up = static_cast<float>(second_w);
-  best.probability = static_cast<float>(model_.Probability(best_w));
-  if (best_w >= options_.verify_weight && best_w - second_w >= options_.margin) {
+  best.probability = static_cast<float>(model_.MatchProbability(best.comparison));
+  if (best_w >= options_.verify_weight && best_w - second_w >= options_.margin &&
+      MayVerify(best.comparison)) {
     best.status = MatchStatus::kVerified;
   } else if (best_w >= options_.propose_weight) {
     best.status = MatchStatus::kProposed;

@@ -4,9 +4,11 @@
 //      birth date (equal, day/month swapped, year only or one digit off) is verified at once;
 //   2. otherwise the record is compared with every register entry that shares a blocking key
 //      (identity/blocking.h) and scored with the Fellegi-Sunter model (identity/model.h). The
-//      best candidate is verified when its match weight reaches verify_weight and beats the
-//      runner-up by margin, proposed as a correction when it reaches propose_weight, and the
-//      record is not found otherwise.
+//      best candidate is verified when its match weight reaches verify_weight, beats the
+//      runner-up by margin and MayVerify() holds; proposed as a correction when it reaches
+//      propose_weight (or would be verified but for MayVerify), and the record is not found
+//      otherwise. The probability reported is FsModel::MatchProbability, calibrated over
+//      blocked pairs.
 // Train() estimates the model from the records themselves (u from random pairs, m and lambda by
 // EM over blocked pairs of a sample of records).
 // Thread-safe after Train(): Match() may be called from many threads.
@@ -35,6 +37,7 @@ struct MatchOptions {
   size_t max_block = 150;        // name/date blocks larger than this are skipped
   int threads = 0;               // 0 = one per core
   size_t em_sample = 50000;      // records whose candidate pairs train m
+  int em_max_iterations = 200;   // EM stops here if it has not converged (see model_store.h)
   size_t u_pairs = 1000000;      // random pairs that estimate u
   uint64_t seed = 20210601;
 };
@@ -76,6 +79,14 @@ class Matcher {
   BlockingIndex index_;
   FsModel model_;
 };
+
+// Whether the evidence of `c` is of the kind a stranger cannot share: names that agree closely
+// (name level 0-4: same key, reordered, middle dropped, one typo, Jaro-Winkler >= 0.90), or an
+// identity number that agrees with a birth date consistent with it and names not far apart
+// (Jaro-Winkler >= 0.80). A shared birth date, sex and commune with different names is how a
+// neighbour, a relative or a namesake looks; a relative's CCCD comes with another birth date.
+// Such a candidate is at most proposed for review.
+bool MayVerify(const Comparison& c);
 
 // Whether a record with this comparison against the register entry holding its CCCD counts as
 // an exact-CCCD verification (name at most one edit apart, birth date consistent or missing).

@@ -126,9 +126,14 @@ EmReport FsModel::EstimateM(const PatternCounts& pairs, int max_iterations, doub
     lambda_ = std::clamp(match_mass / total, 1e-9, 1 - 1e-9);
     report.iterations = it + 1;
     report.last_change = change;
-    if (change < tolerance) break;
+    if (change < tolerance) {
+      report.converged = true;
+      break;
+    }
   }
   report.lambda = lambda_;
+  ub_ = u_em;
+  has_blocked_u_ = true;
   UpdateWeights();
   return report;
 }
@@ -153,6 +158,17 @@ double FsModel::Probability(double weight) const {
   return 1.0 / (1.0 + std::exp2(-(weight + prior)));
 }
 
+double FsModel::MatchProbability(const Comparison& c) const {
+  if (!has_blocked_u_) return Probability(Weight(c));
+  double log_odds = std::log(lambda_) - std::log(1 - lambda_);
+  for (int f = 0; f < kNumFields; ++f) {
+    const int8_t l = c.level[static_cast<size_t>(f)];
+    if (l == kNull) continue;
+    log_odds += std::log(m_[f][static_cast<size_t>(l)]) - std::log(ub_[f][static_cast<size_t>(l)]);
+  }
+  return 1.0 / (1.0 + std::exp(-log_odds));
+}
+
 std::string FsModel::Describe() const {
   std::string out;
   char buf[128];
@@ -173,12 +189,15 @@ std::string FsModel::Describe() const {
 std::string FsModel::ToJson() const {
   boost::json::object fields;
   for (int f = 0; f < kNumFields; ++f) {
-    boost::json::array m, u;
+    boost::json::array m, u, ub;
     for (int l = 0; l < kLevelCount[static_cast<size_t>(f)]; ++l) {
       m.push_back(m_[f][static_cast<size_t>(l)]);
       u.push_back(u_[f][static_cast<size_t>(l)]);
+      ub.push_back(ub_[f][static_cast<size_t>(l)]);
     }
-    fields[FieldName(static_cast<Field>(f))] = boost::json::object{{"m", m}, {"u", u}};
+    boost::json::object field{{"m", m}, {"u", u}};
+    if (has_blocked_u_) field["ub"] = ub;
+    fields[FieldName(static_cast<Field>(f))] = std::move(field);
   }
   return boost::json::serialize(
       boost::json::object{{"format", kJsonFormat}, {"lambda", lambda_}, {"fields", fields}});
@@ -215,6 +234,15 @@ Result<FsModel> FsModel::FromJson(std::string_view json) {
     const int levels = kLevelCount[static_cast<size_t>(f)];
     RETURN_IF_ERROR(ReadLevels(field->get_object(), name, "m", levels, model.m_[f]));
     RETURN_IF_ERROR(ReadLevels(field->get_object(), name, "u", levels, model.u_[f]));
+    if (field->get_object().contains("ub")) {
+      RETURN_IF_ERROR(ReadLevels(field->get_object(), name, "ub", levels, model.ub_[f]));
+      if (f > 0 && !model.has_blocked_u_) {
+        return InvalidArgumentError("model: ub is given for some fields only");
+      }
+      model.has_blocked_u_ = true;
+    } else if (model.has_blocked_u_) {
+      return InvalidArgumentError("model: field " + std::string(name) + ".ub is missing");
+    }
   }
   model.UpdateWeights();
   return model;

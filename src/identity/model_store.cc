@@ -17,11 +17,36 @@ Result<int64_t> SaveModel(storage::Connection& conn, const Clock& clock, const F
 }
 
 Result<int64_t> TrainAndSaveModel(Matcher& matcher, std::span<const Person> records,
-                                  storage::GroupCommitWriter& writer, const Clock& clock,
+                                  storage::Database& db, storage::GroupCommitWriter& writer,
+                                  const Clock& clock,
                                   const std::string& actor, VerifyReport& report) {
+  // The stored model, kept aside in case EM does not settle on this data.
+  std::optional<StoredModel> stored;
+  {
+    ASSIGN_OR_RETURN(auto conn, db.Acquire());
+    auto latest = LoadLatestModel(*conn);
+    if (latest.ok()) stored = std::move(*latest);
+  }
   report.em = matcher.Train(records);
-  report.model = matcher.model().Describe();
   report.model_trained = true;
+  if (!report.em.converged && stored) {
+    // An unsettled estimate is not trusted for decisions; the last stored model is.
+    report.model_trained = false;
+    report.model_fallback_id = stored->id;
+    report.warning = "the match model did not converge in " +
+                     std::to_string(report.em.iterations) + " EM iterations (last change " +
+                     std::to_string(report.em.last_change) + "); using stored model " +
+                     std::to_string(stored->id);
+    matcher.mutable_model() = stored->model;
+    report.model = matcher.model().Describe();
+    return stored->id;
+  }
+  if (!report.em.converged) {
+    report.warning = "the match model did not converge in " +
+                     std::to_string(report.em.iterations) +
+                     " EM iterations and no stored model exists; using the estimate";
+  }
+  report.model = matcher.model().Describe();
   int64_t id = 0;
   const Status saved = writer.SubmitAndWait([&](storage::Connection& c) -> Status {
     ASSIGN_OR_RETURN(id, SaveModel(c, clock, matcher.model(), matcher.options(),

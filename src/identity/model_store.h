@@ -35,9 +35,13 @@ Result<int64_t> SaveModel(storage::Connection& conn, const Clock& clock, const F
 
 // Estimates the matcher's model from `records` (Matcher::Train) and stores it, with the
 // matcher's thresholds and report.register_entries, through the writer. Sets report.em,
-// report.model and report.model_trained; returns the stored row's id.
+// report.model and report.model_trained; returns the stored row's id. When EM does not converge
+// and a model is stored, the matcher takes the stored model instead (report.model_fallback_id,
+// report.warning; nothing is stored); with no stored model the estimate is used and stored, with
+// a warning.
 Result<int64_t> TrainAndSaveModel(Matcher& matcher, std::span<const Person> records,
-                                  storage::GroupCommitWriter& writer, const Clock& clock,
+                                  storage::Database& db, storage::GroupCommitWriter& writer,
+                                  const Clock& clock,
                                   const std::string& actor, VerifyReport& report);
 
 // The newest stored model, nullopt when none was stored. kInvalidArgument if its JSON cannot be

@@ -26,9 +26,13 @@ namespace vaxreg::identity {
 // What a verification run did. em and model are set only when it estimated a model.
 struct VerifyReport {
   uint64_t register_entries = 0, people = 0, verified = 0, proposed = 0, not_found = 0;
+  // Import records kept for cleaning, matched too (identity/quarantine_match.h; full runs only).
+  uint64_t quarantined = 0, quarantined_verified = 0;
   bool model_trained = false;
   EmReport em;
-  std::string model;  // FsModel::Describe() of the model estimated
+  std::string model;  // FsModel::Describe() of the model estimated (or fallen back to)
+  int64_t model_fallback_id = 0;  // the stored model used because EM did not converge, else 0
+  std::string warning;            // said to the operator ("" when all went well)
 };
 
 // Person records as matching input: people[i] is person ids[i], living in provinces[i].

@@ -9,9 +9,11 @@
 // writer in batches; the run is audited (action identity.verify_all). kFailedPrecondition when
 // the register is empty.
 //
-// ExportIdentityCsv writes `record_id,status,matched_cccd,score`, one row per source record_id
-// (person_record_ids) or, for a person with none, per person with its id as record_id; persons
-// never verified have status "unverified".
+// ExportIdentityCsv writes `record_id,status,matched_cccd,score,record`, one row per source
+// record_id (person_record_ids) or, for a person with none, per person with its id as record_id
+// (record "recorded"); then one row per source record whose rows were all kept for cleaning
+// (record "quarantined"; record_id "quarantine:ROW" for a row without one). Records never
+// verified have status "unverified"; score is the calibrated match probability.
 // Thread-compatible.
 
 #include <cstdint>

@@ -4,7 +4,9 @@
 // it, and holds the outcome of matching the row's person against the population register.
 //   channel         adds 'batch' (POST /api/v1/doses/batch; row_text is the item's JSON)
 //   fixed           1 when the row was released as corrected by the handler, 0 otherwise
-//   match_status    '' (not matched yet), 'verified', 'proposed' or 'not_found', as for people
+//   match_status    '' (not matched yet), 'verified', 'proposed_correction' or 'not_found', as
+//                   identity_results.status (identity/quarantine_match.h); record_id is indexed
+//                   for it
 //   matched_cccd    the register entry the row's person matched ('' when none)
 //   match_score     the calibrated match probability, NULL until matched
 // SQLite cannot change a CHECK constraint in place, so its table is rebuilt.
@@ -52,6 +54,7 @@ ALTER TABLE import_quarantine_v2 RENAME TO import_quarantine;
 CREATE INDEX import_quarantine_province ON import_quarantine(status, province_code, id);
 CREATE INDEX import_quarantine_facility ON import_quarantine(facility_code, status, id);
 CREATE INDEX import_quarantine_received ON import_quarantine(province_code, received_at);
+CREATE INDEX import_quarantine_record ON import_quarantine(record_id);
 )sql";
 
 inline constexpr std::string_view kQuarantineRound2Postgres = R"sql(
@@ -63,6 +66,7 @@ ALTER TABLE import_quarantine ADD COLUMN match_status TEXT NOT NULL DEFAULT '';
 ALTER TABLE import_quarantine ADD COLUMN matched_cccd TEXT NOT NULL DEFAULT '';
 ALTER TABLE import_quarantine ADD COLUMN match_score DOUBLE PRECISION;
 CREATE INDEX import_quarantine_received ON import_quarantine(province_code, received_at);
+CREATE INDEX import_quarantine_record ON import_quarantine(record_id);
 )sql";
 
 }  // namespace vaxreg::storage

@@ -71,7 +71,7 @@ TEST_F(IncrementalVerifierTest, ModelRoundTripsThroughTheDatabase) {
   Matcher matcher(reg->people, Options());
   VerifyReport report;
   report.register_entries = reg->people.size();
-  auto id = TrainAndSaveModel(matcher, people->people, *writer_, clock_, "test", report);
+  auto id = TrainAndSaveModel(matcher, people->people, *db_, *writer_, clock_, "test", report);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   EXPECT_TRUE(report.model_trained);
 
@@ -93,6 +93,23 @@ TEST_F(IncrementalVerifierTest, ModelRoundTripsThroughTheDatabase) {
       EXPECT_DOUBLE_EQ(m.model.u(static_cast<Field>(f), l), matcher.model().u(static_cast<Field>(f), l));
     }
   }
+
+  // EM that does not settle (one iteration allowed) is not trusted: the stored model is used
+  // instead, with a warning, and nothing new is stored.
+  MatchOptions capped = Options();
+  capped.em_max_iterations = 1;
+  Matcher unsettled(reg->people, capped);
+  VerifyReport capped_report;
+  auto fallback =
+      TrainAndSaveModel(unsettled, people->people, *db_, *writer_, clock_, "test", capped_report);
+  ASSERT_TRUE(fallback.ok()) << fallback.status().ToString();
+  EXPECT_EQ(*fallback, *id);
+  EXPECT_FALSE(capped_report.em.converged);
+  EXPECT_FALSE(capped_report.model_trained);
+  EXPECT_EQ(capped_report.model_fallback_id, *id);
+  EXPECT_NE(capped_report.warning.find("did not converge"), std::string::npos);
+  EXPECT_EQ(*LatestModelId(**conn), *id);
+  EXPECT_DOUBLE_EQ(unsettled.model().lambda(), matcher.model().lambda());
 }
 
 TEST_F(IncrementalVerifierTest, VerifiesOnlyTheGivenRecordsWithTheStoredModel) {

@@ -96,6 +96,56 @@ TEST_F(MatcherTest, VerifiesExactAndFindsNoisyRecords) {
   EXPECT_EQ(r.candidate, 4);
 }
 
+// A person absent from the register who shares birth date, sex and commune with a registered
+// stranger, and has no CCCD on the record: at most proposed, and the calibrated probability says
+// it is far from certain (with the weights' random-pair u it scored 1.0000; here the training
+// records never show such a pair on either side, so the calibrated value stays undecided rather
+// than near 1). Close names still verify without a number.
+TEST_F(MatcherTest, AStrangerSharingBirthDateSexAndCommuneIsNeverVerified) {
+  Matcher matcher(reg_, options_);
+  const EmReport em = matcher.Train(records_);
+  EXPECT_TRUE(em.converged) << em.iterations << " iterations, last change " << em.last_change;
+  ASSERT_TRUE(matcher.model().has_blocked_u());
+  std::vector<uint32_t> scratch;
+  int verified = 0;
+  double max_probability = 0;
+  for (size_t i = 0; i < 200; ++i) {
+    Person twin = reg_[i];
+    twin.cccd = 0;
+    twin.name = text::NameKey(i % 2 ? "Quách Khắc Nguyên" : "Lưu Diễm Xuân");
+    const MatchResult r = matcher.Match(twin, scratch);
+    if (r.status == MatchStatus::kVerified) ++verified;
+    if (r.candidate == static_cast<int32_t>(i)) {
+      max_probability = std::max(max_probability, static_cast<double>(r.probability));
+    }
+  }
+  EXPECT_EQ(verified, 0);
+  EXPECT_GT(max_probability, 0.0) << "the stranger is the best candidate of some records";
+  EXPECT_LT(max_probability, 0.95);
+
+  Person typo = reg_[7];
+  typo.cccd = 0;
+  const MatchResult same = matcher.Match(typo, scratch);
+  EXPECT_EQ(same.status, MatchStatus::kVerified);
+  EXPECT_GT(same.probability, 0.99);
+}
+
+TEST(MayVerifyTest, NeedsCloseNamesOrAnAgreeingNumberWithItsBirthDate) {
+  auto cmp = [](int8_t id, int8_t name, int8_t dob) {
+    Comparison c;
+    c.level = {id, name, dob, 0, 0};
+    return c;
+  };
+  EXPECT_TRUE(MayVerify(cmp(kNull, 0, 0)));
+  EXPECT_TRUE(MayVerify(cmp(kNull, 4, 6)));   // Jaro-Winkler >= 0.90
+  EXPECT_FALSE(MayVerify(cmp(kNull, 5, 0)));  // names only loosely alike, no number
+  EXPECT_FALSE(MayVerify(cmp(kNull, 6, 0)));  // the neighbour with another name
+  EXPECT_FALSE(MayVerify(cmp(3, 6, 0)));
+  EXPECT_TRUE(MayVerify(cmp(0, 5, 0)));       // the number and its birth date agree
+  EXPECT_FALSE(MayVerify(cmp(0, 6, 6)));      // a household member's CCCD
+  EXPECT_FALSE(MayVerify(cmp(0, 6, 0)));      // the number on an entirely different name
+}
+
 TEST_F(MatcherTest, MatchAllAgreesWithMatchAndReportsProgress) {
   Matcher matcher(reg_, options_);
   EmReport em = matcher.Train(records_);

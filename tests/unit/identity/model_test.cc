@@ -87,6 +87,25 @@ TEST(FsModelTest, JsonRoundTrip) {
                   model.FieldWeight(field, static_cast<int8_t>(l)), 1e-9);
     }
   }
+  // The blocked-pair u comes back too: the calibrated probability of any pattern is the same.
+  ASSERT_TRUE(back->has_blocked_u());
+  for (const auto& [pattern, n] : candidates) {
+    Comparison c;
+    c.level = pattern;
+    EXPECT_NEAR(back->MatchProbability(c), model.MatchProbability(c), 1e-12);
+  }
+  // A model written before it kept ub still reads, and falls back to the weight's probability.
+  std::string old = model.ToJson();
+  for (size_t at; (at = old.find(",\"ub\":[")) != std::string::npos;) {
+    old.erase(at, old.find(']', at) + 1 - at);
+  }
+  auto legacy = FsModel::FromJson(old);
+  ASSERT_TRUE(legacy.ok()) << legacy.status().ToString() << old;
+  EXPECT_FALSE(legacy->has_blocked_u());
+  Comparison all_agree;
+  all_agree.level = {0, 0, 0, 0, 0};
+  EXPECT_DOUBLE_EQ(legacy->MatchProbability(all_agree),
+                   legacy->Probability(legacy->Weight(all_agree)));
 }
 
 TEST(FsModelTest, FromJsonRejectsMalformedModels) {

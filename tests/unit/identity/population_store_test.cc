@@ -9,6 +9,7 @@
 
 #include "identity/review.h"
 #include "identity/verification.h"
+#include "registry/quarantine.h"
 #include "identity_db_fixture.h"
 
 namespace vaxreg::identity {
@@ -74,6 +75,21 @@ TEST_F(PopulationStoreTest, VerifiesPeopleAndExports) {
                        return c.Execute("INSERT INTO person_record_ids (record_id, person_id) "
                                         "VALUES ('SRC-1', 1), ('SRC-1b', 1)", {}).status();
                      }).ok());
+  // A dose row refused by an import and kept for cleaning, about register entry 250 (not among
+  // the people): it is matched too, and exported under its source record id.
+  registry::QuarantineEntry kept;
+  kept.channel = "file";
+  kept.facility_code = "HN-BACHMAI";
+  kept.line = 2;
+  kept.record_id = "SRC-Q";
+  kept.row_text = "SRC-Q," + SyntheticCccd(250) + "," + SyntheticName(250) + "," +
+                  SyntheticDob(250) + ",M,,01,001,00001,COMIRNATY,FK1,1,2021-08-01,HN-BACHMAI";
+  kept.reason = InvalidArgumentError("vaccine: unknown", "vaccine");
+  ASSERT_TRUE(writer_->SubmitAndWait([&](storage::Connection& c) {
+                       return registry::QuarantineRows(c, clock_, {&kept, 1},
+                                                       registry::Actor{"test", ""})
+                           .status();
+                     }).ok());
 
   MatchOptions options;
   options.threads = 2;
@@ -81,6 +97,8 @@ TEST_F(PopulationStoreTest, VerifiesPeopleAndExports) {
   auto report = VerifyAllPeople(*db_, *writer_, clock_, options, "test", nullptr);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->people, 202u);
+  EXPECT_EQ(report->quarantined, 1u);
+  EXPECT_EQ(report->quarantined_verified, 1u);
   EXPECT_GE(report->verified, 200u);
   EXPECT_GE(report->not_found, 1u);
 
@@ -115,12 +133,22 @@ TEST_F(PopulationStoreTest, VerifiesPeopleAndExports) {
   std::ostringstream out;
   auto rows = ExportIdentityCsv(**conn, out);
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(*rows, 203u);  // person 1 has two source record ids
+  EXPECT_EQ(*rows, 204u);  // person 1 has two source record ids; one quarantined record
   const std::string text = out.str();
-  EXPECT_EQ(text.rfind("record_id,status,matched_cccd,score\n", 0), 0u);
+  EXPECT_EQ(text.rfind("record_id,status,matched_cccd,score,record\n", 0), 0u);
   EXPECT_NE(text.find("SRC-1,verified,001050100000,"), std::string::npos);
   EXPECT_NE(text.find("SRC-1b,verified,001050100000,"), std::string::npos);
   EXPECT_NE(text.find("1001,not_found,,"), std::string::npos);
+  EXPECT_NE(text.find(",recorded\n"), std::string::npos);
+  EXPECT_NE(text.find("SRC-Q,verified," + SyntheticCccd(250) + ","), std::string::npos) << text;
+  EXPECT_NE(text.find(",quarantined\n"), std::string::npos);
+  // The kept row itself shows the handler whom it is about.
+  auto match = (*conn)->Query("SELECT match_status, matched_cccd FROM import_quarantine "
+                              "WHERE record_id = 'SRC-Q'", {});
+  ASSERT_TRUE(match.ok());
+  ASSERT_EQ(match->size(), 1u);
+  EXPECT_EQ(match->at(0).Text(0), "verified");
+  EXPECT_EQ(match->at(0).Text(1), SyntheticCccd(250));
 }
 
 // Record ids come from imported files: one that a spreadsheet would run as a formula is written
@@ -142,10 +170,10 @@ TEST_F(PopulationStoreTest, ExportNeutralisesFormulaRecordIds) {
   std::ostringstream out;
   ASSERT_TRUE(ExportIdentityCsv(**conn, out).ok());
   const std::string text = out.str();
-  EXPECT_NE(text.find("\n\"'=HYPERLINK(\"\"http://x\"\")\",unverified,,0.0000\n"),
+  EXPECT_NE(text.find("\n\"'=HYPERLINK(\"\"http://x\"\")\",unverified,,0.0000,recorded\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("\n\"'@SUM(A1)\",unverified,,0.0000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n\"'@SUM(A1)\",unverified,,0.0000,recorded\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("\n="), std::string::npos);
   EXPECT_EQ(text.find("\n@"), std::string::npos);
 }

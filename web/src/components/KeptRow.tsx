@@ -15,7 +15,7 @@ import type { AsyncState } from "./use_async";
 // What matching the row's person against the population register found, in words.
 const MATCH_KEYS: Record<string, "work.match.verified" | "work.match.proposed" | "work.match.not_found" | undefined> = {
   verified: "work.match.verified",
-  proposed: "work.match.proposed",
+  proposed_correction: "work.match.proposed",
   not_found: "work.match.not_found",
 };
 
