@@ -8,13 +8,17 @@
 // DIR/register.csv  cccd,cmnd,full_name,dob,sex,province_code,district_code,commune_code
 // DIR/records.csv   record_id,cccd,full_name,dob,sex,phone,province_code,district_code,
 //                   commune_code,vaccine,lot,dose_number,date,facility_code
-// DIR/truth.csv     record_id,cccd (the register CCCD of the record's person; empty if the
-//                   person is not in the register)
+// DIR/truth.csv     record_id,cccd,kind (the register CCCD of the record's person, empty if the
+//                   person is not in the register; kind names the trap the record is, if any:
+//                   "twin" or "household_cccd", below)
 //
 // Population: households of 1-5 sharing a commune and (except the spouse) a family name; names
 // from national family-name shares and UIT-ViNames middle/given frequencies by sex; CCCD with the
 // structure of Decree 137/2015; a CMND for 60% of people born before 2000. 90% of the register
 // is vaccinated (one record each, 1-3 doses); 1.5% extra records are people not in the register.
+// Neighbour twins (0.5% of records at the medium tier): people not in the register, without an
+// identity number, born the same day as a registered person of the same sex and commune, with a
+// name of their own; any link of theirs is false, and a verified one is the worst error.
 // Errors per record at the medium tier (light halves, hard doubles), per issue 5:
 //   identity number: missing 8%, one wrong digit 3%, two adjacent digits swapped 1%, CMND instead
 //   3%, a household member's CCCD 0.5%;
@@ -23,9 +27,11 @@
 //   dropped 3%;
 //   birth date: day/month swapped 3% (day <= 12), year only 2%, wrong year 2%, missing 2%;
 //   sex flipped 0.5%; address abbreviated 20%, commune missing 10%, moved province 5%;
-//   the same dose recorded twice 3% (a second record_id for the person, separately noised).
+//   the same dose recorded twice 3% (a second record_id for the person, separately noised);
+//   a dose interval shorter than the product's minimum 1% of the gaps.
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -112,6 +118,7 @@ struct Citizen {
   size_t household_size = 1;
   std::string phone;
   bool in_register = true;
+  bool twin = false;  // a neighbour twin (see above)
 };
 
 bool Chance(Rng& rng, double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
@@ -230,6 +237,26 @@ class Generator {
       citizens_[i].in_register = false;
       who.push_back(i);
     }
+    // Neighbour twins of registered people.
+    const size_t twins = static_cast<size_t>(static_cast<double>(who.size()) * 0.005 * k_);
+    for (size_t t = 0; t < twins; ++t) {
+      Citizen c = citizens_[static_cast<size_t>(Uniform(rng_, 0, static_cast<int>(registered) - 1))];
+      const int s = c.female ? 1 : 0;
+      const std::string& middle = names_.middle[s].Draw(rng_);
+      std::string name = names_.family.Draw(rng_) + (middle.empty() ? "" : " " + middle) + " " +
+                         names_.given[s].Draw(rng_);
+      if (name == c.name) continue;
+      c.name = std::move(name);
+      c.cccd.clear();
+      c.cmnd.clear();
+      c.household = citizens_.size();
+      c.household_size = 1;
+      c.phone = "09" + Digits(rng_, 8);
+      c.in_register = false;
+      c.twin = true;
+      who.push_back(citizens_.size());
+      citizens_.push_back(std::move(c));
+    }
     std::vector<std::pair<size_t, bool>> records;  // (citizen, is_duplicate)
     for (size_t c : who) {
       records.emplace_back(c, false);
@@ -239,34 +266,47 @@ class Generator {
     std::ofstream out(records_path, std::ios::binary), truth(truth_path, std::ios::binary);
     out << "record_id,cccd,full_name,dob,sex,phone,province_code,district_code,commune_code,"
            "vaccine,lot,dose_number,date,facility_code\n";
-    truth << "record_id,cccd\n";
+    truth << "record_id,cccd,kind\n";
     static const char* kVaccines[] = {"COMIRNATY", "SPIKEVAX", "VAXZEVRIA", "BBIBP-CORV", "SPUTNIK-V", "ABDALA"};
     for (size_t r = 0; r < records.size(); ++r) {
       const Citizen& c = citizens_[records[r].first];
       const std::string id = "R" + std::to_string(r + 1);
-      truth << id << ',' << (c.in_register ? c.cccd : "") << '\n';
-      std::string person = NoisyPerson(c);
-      // Doses: the same vaccine, 28-90 days apart; a duplicate record repeats one dose.
+      bool household_cccd = false;
+      std::string person = NoisyPerson(c, household_cccd);
+      truth << id << ',' << (c.in_register ? c.cccd : "") << ','
+            << (c.twin ? "twin" : household_cccd ? "household_cccd" : "") << '\n';
+      // Doses: the same vaccine, the second 28-90 days after the first, a booster 90-180 days
+      // after that (each product's minimum); 1% of the gaps too short (an error of the data).
+      // A duplicate record repeats one dose.
       const int doses = records[r].second ? 1 : Uniform(rng_, 1, 3);
       const std::string vaccine = kVaccines[Uniform(rng_, 0, 5)];
-      int day_of_year = Uniform(rng_, 150, 300);
+      std::chrono::sys_days day = std::chrono::sys_days(std::chrono::year(2021) / 6 / 1) +
+                                  std::chrono::days(Uniform(rng_, 0, 150));
       for (int d = 1; d <= doses; ++d) {
-        const int month = std::min(12, day_of_year / 30 + 1), day = day_of_year % 28 + 1;
+        const std::chrono::year_month_day ymd(day);
         out << id << ',' << person << ',' << vaccine << ",L" << Digits(rng_, 5) << ',' << d << ','
-            << Date(2021, month, day) << ',' << (facility_.empty() ? "F" + c.commune->province_code + Digits(rng_, 3) : facility_) << '\n';
-        day_of_year = std::min(360, day_of_year + Uniform(rng_, 28, 90));
+            << Date(static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+                    static_cast<int>(static_cast<unsigned>(ymd.day())))
+            << ',' << (facility_.empty() ? "F" + c.commune->province_code + Digits(rng_, 3) : facility_) << '\n';
+        const bool too_short = Chance(rng_, 0.01 * k_);
+        day += std::chrono::days(too_short ? Uniform(rng_, 5, 13)
+                                 : d == 1  ? Uniform(rng_, 28, 90)
+                                           : Uniform(rng_, 90, 180));
       }
     }
   }
 
  private:
-  // cccd,full_name,dob,sex,phone,province_code,district_code,commune_code with errors.
-  std::string NoisyPerson(const Citizen& c) {
+  // cccd,full_name,dob,sex,phone,province_code,district_code,commune_code with errors;
+  // household_cccd tells whether the identity number written is a household member's.
+  std::string NoisyPerson(const Citizen& c, bool& household_cccd) {
     std::ostringstream o;
     // Identity number: one of the mutually exclusive errors.
     double u = std::uniform_real_distribution<double>(0, 1)(rng_);
     std::string id = c.cccd;
-    if ((u -= 0.08 * k_) < 0) {
+    if (id.empty()) {
+      // A neighbour twin: never had a number.
+    } else if ((u -= 0.08 * k_) < 0) {
       id = "";
     } else if ((u -= 0.03 * k_) < 0) {
       const size_t pos = static_cast<size_t>(Uniform(rng_, 0, 11));
@@ -279,7 +319,10 @@ class Generator {
       id = c.cmnd;  // empty when the person never had one: then the number is just missing
     } else if ((u -= 0.005 * k_) < 0 && c.household_size > 1) {
       size_t other = c.household + static_cast<size_t>(Uniform(rng_, 0, static_cast<int>(c.household_size) - 1));
-      if (other < citizens_.size() && citizens_[other].cccd != c.cccd) id = citizens_[other].cccd;
+      if (other < citizens_.size() && citizens_[other].cccd != c.cccd) {
+        id = citizens_[other].cccd;
+        household_cccd = true;
+      }
     }
     // Name.
     std::string name = c.name;

@@ -16,8 +16,10 @@
 #include "api/query_params.h"
 #include "api/routes.h"
 #include "api/signer_json.h"
+#include "certs/codec/base64.h"
 #include "certs/service/certificate_authority.h"
 #include "certs/service/certificate_store.h"
+#include "certs/trust/signed_lists.h"
 #include "http/json.h"
 
 namespace vaxreg::api {
@@ -119,9 +121,10 @@ Result<boost::json::object> IssueAwaiting(ApiServices& s, const http::RequestCon
   int64_t issued = 0;
   boost::json::array failed;
   for (const auto& p : batch) {
-    auto rec = s.certificates->IssueForPerson(p.person_id, actor);
+    // Another server may be issuing over the same people: one already issued is skipped.
+    auto rec = s.certificates->IssueFirstCertificate(p.person_id, actor);
     if (rec.ok()) {
-      ++issued;
+      issued += rec->has_value() ? 1 : 0;
     } else {
       failed.push_back({{"person_id", p.person_id}, {"error", rec.status().message()}});
     }
@@ -151,6 +154,30 @@ Result<boost::json::object> RevokeCertificate(ApiServices& s, const http::Reques
   return o;
 }
 
+// The published trust list as a verifier reads it: parsed and its signature checked, the DSCs
+// it holds and whether the active one is among them (a verifier trusts nothing else).
+boost::json::object TrustListStatusJson(const certs::CertificateAuthority& ca) {
+  boost::json::object out{{"published", false}};
+  auto text = ca.SignedTrustList();
+  if (!text.ok()) {
+    out["error"] = text.status().message();
+    return out;
+  }
+  auto list = certs::ParseSignedTrustList(*text);
+  if (!list.ok()) {
+    out["error"] = list.status().message();
+    return out;
+  }
+  const std::string active = ca.signer_health().kid;
+  bool has_active = false;
+  for (const auto& dsc : list->dscs) has_active = has_active || certs::Base64Encode(dsc->kid()) == active;
+  out["published"] = true;
+  out["dscs"] = list->dscs.size();
+  out["issued_at"] = FormatIso8601(list->issued_at);
+  out["has_active_dsc"] = has_active;
+  return out;
+}
+
 // GET /api/v1/signing/status
 Result<boost::json::object> SigningStatus(ApiServices& s, const http::RequestContext& ctx) {
   RETURN_IF_ERROR(http::OnlyQueryParams(ctx.request, {}));
@@ -162,6 +189,7 @@ Result<boost::json::object> SigningStatus(ApiServices& s, const http::RequestCon
   ASSIGN_OR_RETURN(int64_t epoch, certs::RevocationEpoch(*conn));
   ASSIGN_OR_RETURN(int64_t awaiting, certs::CountPeopleAwaitingCertificate(*conn));
   out["revocation_list"] = {{"entries", revoked.size()}, {"epoch", epoch}};
+  out["trust_list"] = TrustListStatusJson(*s.certificates);
   out["awaiting_certificate"] = awaiting;
   return out;
 }

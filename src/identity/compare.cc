@@ -123,6 +123,19 @@ int8_t CompareNames(std::string_view a, std::string_view b) {
   return 6;
 }
 
+bool GivenNamesAgree(std::string_view a, std::string_view b) {
+  const Tokens ta = Split(a), tb = Split(b);
+  if (ta.n == 0 || tb.n == 0) return false;
+  // Swapped means both ends swapped, or the given name written first and followed by the family
+  // name ("Tuyền Nguyễn Thị"): a family name may also be someone's given name ("Nguyễn", "Nguyên"
+  // fold alike), so one end alone proves nothing.
+  const auto given_first = [](const Tokens& x, const Tokens& y) {
+    return y.n >= 2 && x.last() == y.first() && x.first() == y.t[1];
+  };
+  return ta.last() == tb.last() || (ta.last() == tb.first() && ta.first() == tb.last()) ||
+         given_first(ta, tb) || given_first(tb, ta);
+}
+
 int8_t CompareBirthDates(const BirthDate& a, const BirthDate& b) {
   if (!a.known() || !b.known()) return kNull;
   if (!a.full() || !b.full()) return a.year == b.year ? 2 : 6;

@@ -40,6 +40,12 @@ Comparison Compare(const Person& a, const Person& b);
 
 int8_t CompareId(const Person& a, const Person& b);
 int8_t CompareNames(std::string_view a, std::string_view b);
+// Whether the given names (the last syllable of a Vietnamese name key, or the first when family
+// and given name were written the other way round) are the same. Exactly, not within one edit: one
+// letter turns a given name into another ("tuyen", "quyen"; "lan", "lam"). Family and middle names
+// are shared by millions ("Nguyễn Thị"): a Jaro-Winkler score over the whole name rewards them,
+// so a name level of 4 or 5 alone says little about the person.
+bool GivenNamesAgree(std::string_view a, std::string_view b);
 int8_t CompareBirthDates(const BirthDate& a, const BirthDate& b);
 int8_t CompareSex(SexCode a, SexCode b);
 int8_t CompareAddresses(const Person& a, const Person& b);

@@ -23,10 +23,14 @@ std::string_view MatchStatusName(MatchStatus s) {
   return "not_found";
 }
 
-bool MayVerify(const Comparison& c) {
+bool MayVerify(const Comparison& c, bool given_names_agree) {
   const int8_t id = c.level[kFieldId], name = c.level[kFieldName], dob = c.level[kFieldDob];
-  if (name != kNull && name <= 4) return true;
-  return id == 0 && (name == kNull || name <= 5) && (dob == kNull || dob <= 3);
+  // Without an agreeing number: names close and a birth date that agrees or is a slip away
+  // (equal, day and month swapped, year only and equal, one digit).
+  const bool close = name != kNull && (name <= 2 || (name <= 4 && given_names_agree));
+  if (close && dob != kNull && dob <= 3) return true;
+  const bool not_far = name == kNull || name <= 3 || (name <= 5 && given_names_agree);
+  return id == 0 && not_far && (dob == kNull || dob <= 3);
 }
 
 bool ConsistentWithCccd(const Comparison& c) {
@@ -106,7 +110,10 @@ MatchResult Matcher::Match(const Person& record, std::vector<uint32_t>& cands) c
   best.runner_up = static_cast<float>(second_w);
   best.probability = static_cast<float>(model_.MatchProbability(best.comparison));
   if (best_w >= options_.verify_weight && best_w - second_w >= options_.margin &&
-      MayVerify(best.comparison)) {
+      best.probability >= options_.verify_probability &&
+      MayVerify(best.comparison,
+                GivenNamesAgree(record.name,
+                                register_[static_cast<size_t>(best.candidate)].name))) {
     best.status = MatchStatus::kVerified;
   } else if (best_w >= options_.propose_weight) {
     best.status = MatchStatus::kProposed;

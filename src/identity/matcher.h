@@ -5,7 +5,7 @@
 //   2. otherwise the record is compared with every register entry that shares a blocking key
 //      (identity/blocking.h) and scored with the Fellegi-Sunter model (identity/model.h). The
 //      best candidate is verified when its match weight reaches verify_weight, beats the
-//      runner-up by margin and MayVerify() holds; proposed as a correction when it reaches
+//      runner-up by margin, its probability reaches verify_probability and MayVerify() holds; proposed as a correction when it reaches
 //      propose_weight (or would be verified but for MayVerify), and the record is not found
 //      otherwise. The probability reported is FsModel::MatchProbability, calibrated over
 //      blocked pairs.
@@ -34,6 +34,10 @@ struct MatchOptions {
   double verify_weight = 18.0;   // upper threshold on the match weight (log2 units)
   double propose_weight = 6.0;   // lower threshold
   double margin = 4.0;           // verified also needs best - runner-up >= margin
+  // Verified also needs this calibrated match probability: a pattern that blocked strangers
+  // share often enough (the same name and birth date in another province, when people move)
+  // goes to review, however high its weight.
+  double verify_probability = 0.9;
   size_t max_block = 150;        // name/date blocks larger than this are skipped
   int threads = 0;               // 0 = one per core
   size_t em_sample = 50000;      // records whose candidate pairs train m
@@ -81,12 +85,16 @@ class Matcher {
 };
 
 // Whether the evidence of `c` is of the kind a stranger cannot share: names that agree closely
-// (name level 0-4: same key, reordered, middle dropped, one typo, Jaro-Winkler >= 0.90), or an
-// identity number that agrees with a birth date consistent with it and names not far apart
-// (Jaro-Winkler >= 0.80). A shared birth date, sex and commune with different names is how a
-// neighbour, a relative or a namesake looks; a relative's CCCD comes with another birth date.
-// Such a candidate is at most proposed for review.
-bool MayVerify(const Comparison& c);
+// (name level 0-2: same key, reordered, middle dropped or family/given swapped; or level 3-4,
+// one typo or Jaro-Winkler >= 0.90, with the same given name, `given_names_agree`:
+// GivenNamesAgree) together with a birth date that agrees or is a slip away (dob level 0-3);
+// or an identity number that
+// agrees, with a birth date consistent with it (or none) and names not far apart (level 0-3, or
+// Jaro-Winkler >= 0.80 with the same given name). A shared birth date, sex and commune with
+// different names is how a neighbour, a relative or a namesake looks; so is a shared family and
+// middle name ("Nguyễn Thị ...") with another given name, a common name without a birth date,
+// and a relative's CCCD written on the record. Such a candidate is at most proposed for review.
+bool MayVerify(const Comparison& c, bool given_names_agree);
 
 // Whether a record with this comparison against the register entry holding its CCCD counts as
 // an exact-CCCD verification (name at most one edit apart, birth date consistent or missing).

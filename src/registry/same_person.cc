@@ -14,14 +14,20 @@ namespace {
 // country, and a few family names by most of it): the names differ when their given names are
 // more than one slip apart and neither given name appears anywhere in the other name (which
 // allows for family and given name written the other way round).
+// Given names one letter apart are often two names ("Hạnh", "Hằng"): then the family names
+// decide, and they differ when neither appears anywhere in the other name.
 bool NamesClearlyDiffer(std::string_view a, std::string_view b) {
   const std::vector<std::string> x = text::NameKeyTokens(a);
   const std::vector<std::string> y = text::NameKeyTokens(b);
   if (x.empty() || y.empty()) return false;  // nothing to compare: no evidence of a conflict
-  if (text::WithinOneEdit(x.back(), y.back())) return false;
   const auto contains = [](const std::vector<std::string>& tokens, const std::string& t) {
     return std::find(tokens.begin(), tokens.end(), t) != tokens.end();
   };
+  if (x.back() == y.back()) return false;
+  if (text::WithinOneEdit(x.back(), y.back())) {
+    return x.size() >= 2 && y.size() >= 2 && !text::WithinOneEdit(x.front(), y.front()) &&
+           !contains(y, x.front()) && !contains(x, y.front());
+  }
   return !contains(y, x.back()) && !contains(x, y.back());
 }
 
@@ -39,18 +45,45 @@ bool YearsClearlyDiffer(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Whether two birth dates differ beyond a slip. Full dates ("YYYY-MM-DD" both) agree when equal,
+// with day and month swapped, with one digit of YYYYMMDD different or two adjacent digits
+// swapped; otherwise (a year on either side) the years decide.
+bool DatesClearlyDiffer(std::string_view a, std::string_view b) {
+  if (a.size() != 10 || b.size() != 10) return YearsClearlyDiffer(a, b);
+  const std::string x = std::string(a.substr(0, 4)) + std::string(a.substr(5, 2)) +
+                        std::string(a.substr(8, 2));
+  const std::string y = std::string(b.substr(0, 4)) + std::string(b.substr(5, 2)) +
+                        std::string(b.substr(8, 2));
+  if (x == y) return false;
+  if (x.substr(0, 4) == y.substr(0, 4) && x.substr(4, 2) == y.substr(6, 2) &&
+      x.substr(6, 2) == y.substr(4, 2)) {
+    return false;  // day and month swapped
+  }
+  int differing = 0;
+  size_t first = x.size();
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i] != y[i]) {
+      ++differing;
+      first = std::min(first, i);
+    }
+  }
+  if (differing <= 1) return false;
+  return !(differing == 2 && first + 1 < x.size() && x[first] == y[first + 1] &&
+           x[first + 1] == y[first]);
+}
+
 }  // namespace
 
 Status CheckSamePerson(std::string_view cccd, std::string_view full_name, std::string_view dob,
                        const Person& stored) {
   const bool names_conflict = NamesClearlyDiffer(full_name, stored.name_folded);
-  const bool years_conflict = YearsClearlyDiffer(dob, stored.dob);
-  if (!names_conflict && !years_conflict) return Status::Ok();
+  const bool dates_conflict = DatesClearlyDiffer(dob, stored.dob);
+  if (!names_conflict && !dates_conflict) return Status::Ok();
   return FailedPreconditionError(
       "identity conflict: CCCD " + std::string(cccd) + " belongs to a person with a different " +
-          (names_conflict && years_conflict ? "name and birth year"
+          (names_conflict && dates_conflict ? "name and birth date"
            : names_conflict                 ? "name"
-                                            : "birth year") +
+                                            : "birth date") +
           "; the dose was not added to them. Check the number on the card",
       "cccd");
 }

@@ -550,7 +550,9 @@ Result<CertificateRecord> CertificateAuthority::IssueForPerson(int64_t person_id
                                                               const registry::Actor& actor) {
   if (!can_issue_) return FailedPreconditionError("certificate signing keys are not open");
   Result<CertificateRecord> out = InternalError("not run");
-  Status st = writer_.SubmitAndWait([&](storage::Connection& conn) {
+  Status st = writer_.SubmitAndWait([&](storage::Connection& conn) -> Status {
+    const int64_t people[] = {person_id};
+    RETURN_IF_ERROR(registry::LockPeopleForDoseWrites(conn, people));
     auto active = ActiveCertificate(conn, person_id);
     if (!active.ok()) return active.status();
     out = IssueLocked(conn, person_id,
@@ -559,6 +561,23 @@ Result<CertificateRecord> CertificateAuthority::IssueForPerson(int64_t person_id
   });
   if (!st.ok()) return st;
   if (out.ok() && out->supersedes) RETURN_IF_ERROR(ReloadRevocations());
+  return out;
+}
+
+Result<std::optional<CertificateRecord>> CertificateAuthority::IssueFirstCertificate(
+    int64_t person_id, const registry::Actor& actor) {
+  if (!can_issue_) return FailedPreconditionError("certificate signing keys are not open");
+  std::optional<CertificateRecord> out;
+  Status st = writer_.SubmitAndWait([&](storage::Connection& conn) -> Status {
+    const int64_t people[] = {person_id};
+    RETURN_IF_ERROR(registry::LockPeopleForDoseWrites(conn, people));
+    ASSIGN_OR_RETURN(auto active, ActiveCertificate(conn, person_id));
+    if (active) return Status::Ok();
+    ASSIGN_OR_RETURN(CertificateRecord rec, IssueLocked(conn, person_id, std::nullopt, actor));
+    out = std::move(rec);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
   return out;
 }
 

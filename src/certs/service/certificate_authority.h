@@ -175,8 +175,14 @@ class CertificateAuthority final {
   Result<CertificateRecord> Revoke(int64_t id, std::string_view reason,
                                    const registry::Actor& actor);
   // Issues (re-issues) the person's certificate. kNotFound for an unknown person;
-  // kFailedPrecondition without counted doses or without signing keys.
+  // kFailedPrecondition without counted doses or without signing keys. The person's row is
+  // locked first (PostgreSQL), so servers issuing for the same person at once take turns.
   Result<CertificateRecord> IssueForPerson(int64_t person_id, const registry::Actor& actor);
+  // As IssueForPerson, but only for a person who has no active certificate once locked: the
+  // bulk issue of those awaiting one, which another server may be running over the same people.
+  // nullopt when the person already has one.
+  Result<std::optional<CertificateRecord>> IssueFirstCertificate(int64_t person_id,
+                                                                 const registry::Actor& actor);
   Result<RenewalReport> RenewDue(const registry::Actor& actor);
 
   // Brings the person's active certificate in line with the record at once, after a change to

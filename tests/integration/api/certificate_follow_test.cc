@@ -138,6 +138,52 @@ TEST_F(CertificateFollowTest, TwoServersHandlingTheSameDutyReissueOnce) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM certificates WHERE person_id = 1"), 2);
 }
 
+// The signer's bulk issue pressed on two servers at once (two signers, or a retry through the
+// other server of the load balancer): every person awaiting gets exactly one certificate.
+TEST_F(CertificateFollowTest, BulkIssueOnTwoServersAtOnceGivesEachPersonOneCertificate) {
+  constexpr int kPeople = 12;
+  for (int i = 0; i < kPeople; ++i) {
+    const std::string cccd = "00108000" + std::to_string(4100 + i);
+    auto p = client_->Post("/api/v1/people",
+                           R"({"cccd":")" + cccd +
+                               R"(","full_name":"Hoàng Văn Hai","dob":"1980-02-02","sex":"M","province_code":"01"})",
+                           staff_);
+    ASSERT_EQ(p.status, 201) << p.body;
+    auto d = client_->Post("/api/v1/doses",
+                           R"({"person_id":)" + std::to_string(p.Json().at("id").as_int64()) +
+                               R"(,"vaccine":"COMIRNATY","lot":"FK9","dose_number":1,"administered_at":"2021-09-01T08:00:00+07:00"})",
+                           staff_);
+    ASSERT_EQ(d.status, 201) << d.body;
+  }
+  ASSERT_EQ(client_->Post("/api/v1/facilities/HN-BACHMAI/sign-doses", "{}", staff_).status, 200);
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM certificates"), 1);
+
+  std::atomic<int> ready{0};
+  std::vector<int64_t> issued(2, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] {
+      TestHttpClient client(i == 0 ? runtime_->port() : second_->port());
+      ready.fetch_add(1);
+      while (ready.load() < 2) std::this_thread::yield();
+      auto r = client.Post("/api/v1/certificates/issue-awaiting", "{}", signer_);
+      ASSERT_EQ(r.status, 200) << r.body;
+      issued[static_cast<size_t>(i)] = r.Json().at("issued").as_int64();
+    });
+  }
+  for (auto& t : threads) t.join();
+  // A person both servers picked is issued by whichever locks them first; the other sees the
+  // certificate and leaves it: the two counts add up to the people, never a second certificate.
+  EXPECT_EQ(issued[0] + issued[1], kPeople);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM certificates"), kPeople + 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM certificates WHERE status = 'active'"), kPeople + 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM (SELECT person_id FROM certificates WHERE status = "
+                  "'active' GROUP BY person_id HAVING COUNT(*) > 1) twice"),
+            0);
+  EXPECT_EQ(client_->Get("/api/v1/certificates/awaiting", signer_).Json().at("total").as_int64(),
+            0);
+}
+
 TEST_F(CertificateFollowTest, AChangeDuringAClaimIsNotLost) {
   VoidWithoutFollowing(/*grace_seconds=*/600);
   std::vector<certs::RefreshDuty> first;

@@ -195,6 +195,12 @@ TEST_F(CertificatesApiTest, TheSignersDeskIssuesWhatAwaitsAndRevokesWithAReason)
   EXPECT_EQ(status.Json().at("signer").at("status").as_string(), "ok");
   EXPECT_GE(status.Json().at("revocation_list").at("entries").as_int64(), 1);
   EXPECT_EQ(status.Json().at("awaiting_certificate").as_int64(), 1);
+  // The published trust list, as a verifier parses it, holds the active signer certificate.
+  const boost::json::value status_json = status.Json();
+  const auto& trust = status_json.at("trust_list");
+  EXPECT_TRUE(trust.at("published").as_bool()) << status.body;
+  EXPECT_GE(trust.at("dscs").as_int64(), 1);
+  EXPECT_TRUE(trust.at("has_active_dsc").as_bool());
 
   EXPECT_EQ(client_->Get("/api/v1/certificates?state=active", token_).status, 400);
   EXPECT_EQ(client_->Get("/api/v1/certificates?status=valid", token_).status, 400);

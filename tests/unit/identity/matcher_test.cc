@@ -136,14 +136,34 @@ TEST(MayVerifyTest, NeedsCloseNamesOrAnAgreeingNumberWithItsBirthDate) {
     c.level = {id, name, dob, 0, 0};
     return c;
   };
-  EXPECT_TRUE(MayVerify(cmp(kNull, 0, 0)));
-  EXPECT_TRUE(MayVerify(cmp(kNull, 4, 6)));   // Jaro-Winkler >= 0.90
-  EXPECT_FALSE(MayVerify(cmp(kNull, 5, 0)));  // names only loosely alike, no number
-  EXPECT_FALSE(MayVerify(cmp(kNull, 6, 0)));  // the neighbour with another name
-  EXPECT_FALSE(MayVerify(cmp(3, 6, 0)));
-  EXPECT_TRUE(MayVerify(cmp(0, 5, 0)));       // the number and its birth date agree
-  EXPECT_FALSE(MayVerify(cmp(0, 6, 6)));      // a household member's CCCD
-  EXPECT_FALSE(MayVerify(cmp(0, 6, 0)));      // the number on an entirely different name
+  EXPECT_TRUE(MayVerify(cmp(kNull, 0, 0), true));
+  EXPECT_TRUE(MayVerify(cmp(kNull, 2, 0), false));  // middle name dropped
+  EXPECT_TRUE(MayVerify(cmp(kNull, 3, 3), true));   // one typo, not in the given name
+  EXPECT_FALSE(MayVerify(cmp(kNull, 0, 4), true));  // same name and birthday, 23 years apart
+  EXPECT_FALSE(MayVerify(cmp(kNull, 3, 0), false)); // "Nguyễn Thị Tuyền" / "Nguyễn Thị Quyên"
+  EXPECT_FALSE(MayVerify(cmp(kNull, 0, kNull), true));  // a name alone, no birth date
+  EXPECT_FALSE(MayVerify(cmp(kNull, 2, 6), true));  // a relative's name, another birth date
+  EXPECT_TRUE(MayVerify(cmp(kNull, 4, 3), true));   // Jaro-Winkler >= 0.90, same given name
+  EXPECT_FALSE(MayVerify(cmp(kNull, 4, 0), false)); // "Nguyễn Thị Tuyền" / "Nguyễn Thị Hương"
+  EXPECT_FALSE(MayVerify(cmp(kNull, 5, 0), true));  // names only loosely alike, no number
+  EXPECT_FALSE(MayVerify(cmp(kNull, 6, 0), false)); // the neighbour with another name
+  EXPECT_FALSE(MayVerify(cmp(3, 6, 0), false));
+  EXPECT_TRUE(MayVerify(cmp(0, 5, 0), true));       // the number and its birth date agree
+  EXPECT_FALSE(MayVerify(cmp(0, 5, kNull), false)); // a household member's CCCD, no birth date
+  EXPECT_FALSE(MayVerify(cmp(0, 6, 6), false));     // a household member's CCCD
+  EXPECT_FALSE(MayVerify(cmp(0, 6, 0), false));     // the number on an entirely different name
+}
+
+TEST(GivenNamesAgreeTest, LastSyllableOrNameOrderSwapped) {
+  EXPECT_TRUE(GivenNamesAgree("nguyen thi tuyen", "nguyen tuyen"));
+  EXPECT_TRUE(GivenNamesAgree("nguyen thi tuyen", "tuyen nguyen thi"));
+  EXPECT_FALSE(GivenNamesAgree("nguyen thi tuyen", "nguyen thi quyen"));
+  EXPECT_FALSE(GivenNamesAgree("nguyen thi tuyen", "nguyen thi huong"));
+  EXPECT_FALSE(GivenNamesAgree("pham thi bich ngoc", "pham thi ngoc quynh"));
+  EXPECT_FALSE(GivenNamesAgree("", "an"));
+  // "Nguyễn" is a family name and, folded, the given name "Nguyên": one end proves nothing.
+  EXPECT_FALSE(GivenNamesAgree("nguyen duy thanh", "nguyen thi ngoc nguyen"));
+  EXPECT_FALSE(GivenNamesAgree("ngo huyen nguyen", "nguyen tuong phan"));
 }
 
 TEST_F(MatcherTest, MatchAllAgreesWithMatchAndReportsProgress) {

@@ -222,6 +222,12 @@ TEST(SamePersonTest, AStrangerConflictsATypoDoesNot) {
   EXPECT_TRUE(check("Nguyễn Thị Kim Trangg", "1944-04-12").ok());  // one letter, one digit
   EXPECT_TRUE(check("Nguyễn Thị Kim Trang", "1934-04-12").ok());   // two digits swapped
   EXPECT_TRUE(check("Nguyễn Thị Kim Trang", "1943").ok());
+  EXPECT_TRUE(check("Nguyễn Thị Kim Trang", "1943-04-21").ok());  // two digits swapped
+  // A household member's CCCD: a name close enough, another birthday in the same year.
+  EXPECT_FALSE(check("Nguyễn Thị Kim Thư", "1943-11-30").ok());
+  EXPECT_FALSE(check("Đặng Thị Thu Tranh", "1943-04-12").ok());  // another family, given a slip apart
+  EXPECT_TRUE(check("Nguyễn Thị Kim Tranh", "1943-04-12").ok());  // the same family: a slip
+  EXPECT_FALSE(check("Nguyễn Thị Kim Trang", "1943-07-26").ok());
   EXPECT_TRUE(check("Kim Trang Nguyễn Thị", "1943-04-12").ok());  // written the other way round
   EXPECT_FALSE(check("Nguyễn Thị Kim Hoa", "1943-04-12").ok());  // same family, another person
   EXPECT_FALSE(check("Trần Thị Khác", "1943-04-12").ok());  // "Thị" in common is no evidence

@@ -5,6 +5,8 @@ export interface SigningStatus {
   can_issue: boolean;
   signer?: { kid: string; not_after: string | null; days_left: number; rotation_due: boolean; status: string };
   revocation_list: { entries: number; epoch: number };
+  // The published trust list as verifiers read it (signature checked).
+  trust_list?: { published: boolean; dscs?: number; issued_at?: string; has_active_dsc?: boolean; error?: string };
   awaiting_certificate: number;
 }
 

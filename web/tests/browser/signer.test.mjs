@@ -42,8 +42,8 @@ after(async () => {
 });
 
 const TEXT = {
-  vi: { title: "Ký và cấp chứng nhận tiêm chủng", issueAll: /Cấp chứng nhận cho tất cả/, finished: /Hoàn tất: đã cấp \d+ chứng nhận, 0 người/, person: "Mã hồ sơ người được tiêm", search: "Tìm", reason: "Lý do thu hồi", revoke: /Thu hồi chứng nhận/, revoked: "đã thu hồi" },
-  en: { title: "Sign and issue vaccination certificates", issueAll: /Issue certificates for everyone/, finished: /Done: \d+ certificates issued, 0 people/, person: "Person record number", search: "Search", reason: "Reason for revoking", revoke: /Revoke certificate/, revoked: "revoked" },
+  vi: { title: "Ký và cấp chứng nhận tiêm chủng", issueAll: /Cấp chứng nhận cho tất cả/, finished: /Hoàn tất: đã cấp \d+ chứng nhận, 0 người/, person: "Mã hồ sơ người được tiêm", search: "Tìm", reason: "Lý do thu hồi", revoke: /Thu hồi chứng nhận/, revoked: "đã thu hồi", trust: /chứng thư ký trong danh sách tin cậy đã công bố/ },
+  en: { title: "Sign and issue vaccination certificates", issueAll: /Issue certificates for everyone/, finished: /Done: \d+ certificates issued, 0 people/, person: "Person record number", search: "Search", reason: "Reason for revoking", revoke: /Revoke certificate/, revoked: "revoked", trust: /signer certificates on the published trust list/ },
 };
 
 for (const [lang, viewport, first] of [["vi", { width: 1280, height: 900 }, 1080000001], ["en", { width: 768, height: 1024 }, 1080000101]]) {
@@ -62,6 +62,9 @@ for (const [lang, viewport, first] of [["vi", { width: 1280, height: 900 }, 1080
     const before = await api("GET", "/api/v1/certificates/awaiting", undefined, await tokenOf(SIGNER));
     assert.ok(before.body.total >= 3, JSON.stringify(before.body));
     await page.getByRole("button", { name: new RegExp(`\\(${before.body.total}\\s`) }).waitFor();
+    // The trust list verifiers download, checked as they check it, holds the signing key.
+    const trustCard = page.locator(".stat-cards li").filter({ hasText: T.trust });
+    assert.match(await trustCard.locator(".stat-value").innerText(), /^[1-9]/);
     await checkScreen(page, `signer-${lang}-${viewport.width}-desk`);
 
     await page.getByRole("button", { name: T.issueAll }).click();

@@ -124,12 +124,16 @@ export function SignDesk(_: { params: Record<string, string> }) {
                 <span class="stat-value">{st.signer ? formatNumber(st.signer.days_left) : "—"}</span>
                 <span class="stat-label">{t("sign.daysLeft", { date: st.signer?.not_after ? formatDate(st.signer.not_after) : "—" })}</span>
               </li>
+              <li><span class="stat-value">{st.trust_list?.published ? formatNumber(st.trust_list.dscs ?? 0) : "—"}</span> <span class="stat-label">{t("sign.trustList", { date: st.trust_list?.issued_at ? formatDate(st.trust_list.issued_at) : "—" })}</span></li>
               <li><span class="stat-value">{formatNumber(st.revocation_list.entries)}</span> <span class="stat-label">{t("sign.revoked")}</span></li>
               <li><span class="stat-value">{formatNumber(st.awaiting_certificate)}</span> <span class="stat-label">{t("sign.awaiting")}</span></li>
             </ul>
           )}
           {st?.signer && st.signer.status !== "ok" && <p class="notice notice--error" role="alert">{t(st.signer.status === "expired" ? "sign.expired" : "sign.rotationDue")}</p>}
           {st && !st.can_issue && <p class="notice notice--error" role="alert">{t("sign.noKeys")}</p>}
+          {st?.trust_list && (!st.trust_list.published || st.trust_list.has_active_dsc === false) && (
+            <p class="notice notice--error" role="alert">{t(st.trust_list.published ? "sign.trustMissingActive" : "sign.trustUnpublished")}</p>
+          )}
           <h2>{t("sign.awaitingTitle")}</h2>
           <BulkIssue total={list.data?.total ?? 0} onDone={() => { list.reload(); status.reload(); }} />
           <ListState state={list} empty={t("sign.noneAwaiting")} />
