@@ -26,3 +26,10 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
   // The same object until the state changes, so memoised children that take it skip renders.
   return useMemo(() => ({ ...state, reload }), [state, reload]);
 }
+
+// True once every one of `states` has answered at least once (data or error). A page made of
+// several requests draws its sections together after that, so a section that answers late does
+// not push the others down (a layout shift under the reader's eyes).
+export function allAnswered(...states: AsyncState<unknown>[]): boolean {
+  return states.every((s) => s.data !== undefined || s.error !== undefined);
+}

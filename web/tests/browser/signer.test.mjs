@@ -63,6 +63,7 @@ for (const [lang, viewport, first] of [["vi", { width: 1280, height: 900 }, 1080
     assert.ok(before.body.total >= 3, JSON.stringify(before.body));
     await page.getByRole("button", { name: new RegExp(`\\(${before.body.total}\\s`) }).waitFor();
     // The trust list verifiers download, checked as they check it, holds the signing key.
+    await page.locator('.stat-cards[aria-busy="false"]').waitFor();
     const trustCard = page.locator(".stat-cards li").filter({ hasText: T.trust });
     assert.match(await trustCard.locator(".stat-value").innerText(), /^[1-9]/);
     await checkScreen(page, `signer-${lang}-${viewport.width}-desk`);

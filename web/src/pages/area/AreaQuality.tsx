@@ -6,9 +6,9 @@
 import { useState } from "preact/hooks";
 import { decideDuplicate, importQuality, mergeProposals, qualityReport, type ImportQuality, type MergePerson, type MergeProposal } from "../../api/area";
 import { ListState } from "../../components/ListState";
-import { ErrorNotice } from "../../components/Status";
+import { ErrorNotice, Loading } from "../../components/Status";
 import { useAction } from "../../components/use_action";
-import { useAsync } from "../../components/use_async";
+import { allAnswered, useAsync } from "../../components/use_async";
 import { formatDate, formatNumber } from "../../format";
 import { t, type MessageKey } from "../../i18n";
 import { AreaFrame } from "./AreaFrame";
@@ -114,6 +114,7 @@ export function AreaQuality(_: { params: Record<string, string> }) {
   const q = report.data;
   return (
     <AreaFrame title={t("quality.title")}>
+      {!allAnswered(report, imports, proposals) ? <Loading /> : <>
       {report.error !== undefined && <ErrorNotice error={report.error} retry={report.reload} />}
       {q && (
         <ul class="stat-cards">
@@ -139,6 +140,7 @@ export function AreaQuality(_: { params: Record<string, string> }) {
           ))}
         </ul>
       )}
+      </>}
     </AreaFrame>
   );
 }

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { correctionReport, opsOverview, serverMetrics, sum, type HourCount, type Sample } from "../../api/ops";
 import { ErrorNotice, Loading } from "../../components/Status";
-import { useAsync } from "../../components/use_async";
+import { allAnswered, useAsync } from "../../components/use_async";
 import { formatDateTime, formatNumber } from "../../format";
 import { t } from "../../i18n";
 import { AreaFrame } from "./AreaFrame";
@@ -89,8 +89,8 @@ export function Operations(_: { params: Record<string, string> }) {
         {o ? t("ops.asOf", { at: formatDateTime(o.as_of) }) : ""}{" "}
         <button type="button" class="link-button" aria-pressed={live} onClick={() => setLive(!live)}>{live ? t("ops.pause") : t("ops.resume")}</button>
       </p>
+      {!allAnswered(overview, report, metrics) ? <Loading /> : <>
       {overview.error !== undefined && <ErrorNotice error={overview.error} retry={overview.reload} />}
-      {!o && overview.loading && <Loading />}
       {o && (
         <div class="side-by-side">
           <Hours id="doses-title" title={t("ops.doses")} hours={o.doses_per_hour} />
@@ -125,6 +125,7 @@ export function Operations(_: { params: Record<string, string> }) {
         </section>
       )}
       {metrics.data && <Health now={metrics.data} before={rates.before} seconds={rates.seconds} />}
+      </>}
     </AreaFrame>
   );
 }

@@ -118,15 +118,17 @@ export function SignDesk(_: { params: Record<string, string> }) {
       {!allowed ? <p class="notice" role="status">{t("sign.only")}</p> : (
         <>
           {status.error !== undefined && <ErrorNotice error={status.error} retry={status.reload} />}
-          {st && (
-            <ul class="stat-cards">
+          {/* The cards are drawn at once, with dashes until the status arrives, so nothing below
+              them moves when it does. */}
+          {status.error === undefined && (
+            <ul class="stat-cards" aria-busy={!st}>
               <li>
-                <span class="stat-value">{st.signer ? formatNumber(st.signer.days_left) : "—"}</span>
-                <span class="stat-label">{t("sign.daysLeft", { date: st.signer?.not_after ? formatDate(st.signer.not_after) : "—" })}</span>
+                <span class="stat-value">{st?.signer ? formatNumber(st.signer.days_left) : "—"}</span>
+                <span class="stat-label">{t("sign.daysLeft", { date: st?.signer?.not_after ? formatDate(st.signer.not_after) : "—" })}</span>
               </li>
-              <li><span class="stat-value">{st.trust_list?.published ? formatNumber(st.trust_list.dscs ?? 0) : "—"}</span> <span class="stat-label">{t("sign.trustList", { date: st.trust_list?.issued_at ? formatDate(st.trust_list.issued_at) : "—" })}</span></li>
-              <li><span class="stat-value">{formatNumber(st.revocation_list.entries)}</span> <span class="stat-label">{t("sign.revoked")}</span></li>
-              <li><span class="stat-value">{formatNumber(st.awaiting_certificate)}</span> <span class="stat-label">{t("sign.awaiting")}</span></li>
+              <li><span class="stat-value">{st?.trust_list?.published ? formatNumber(st.trust_list.dscs ?? 0) : "—"}</span> <span class="stat-label">{t("sign.trustList", { date: st?.trust_list?.issued_at ? formatDate(st.trust_list.issued_at) : "—" })}</span></li>
+              <li><span class="stat-value">{st ? formatNumber(st.revocation_list.entries) : "—"}</span> <span class="stat-label">{t("sign.revoked")}</span></li>
+              <li><span class="stat-value">{st ? formatNumber(st.awaiting_certificate) : "—"}</span> <span class="stat-label">{t("sign.awaiting")}</span></li>
             </ul>
           )}
           {st?.signer && st.signer.status !== "ok" && <p class="notice notice--error" role="alert">{t(st.signer.status === "expired" ? "sign.expired" : "sign.rotationDue")}</p>}
