@@ -23,8 +23,19 @@ std::string_view MatchStatusName(MatchStatus s) {
   return "not_found";
 }
 
+namespace {
+
+// Another middle name (or none), or names only alike, together with a birth date one digit
+// off: each alone is a slip, both at once is how a sibling looks ("Ngô Thị Anh Thảo" 2009-12-30
+// against her sister "Ngô Mỹ Thảo" 2009-12-10, whose CCCD she wrote). A one-letter typo (level
+// 3) with one wrong digit is a careless clerk, not another person.
+bool TwoSlips(int8_t name, int8_t dob) { return dob == 3 && (name == 2 || (name != kNull && name >= 4)); }
+
+}  // namespace
+
 bool MayVerify(const Comparison& c, bool given_names_agree) {
   const int8_t id = c.level[kFieldId], name = c.level[kFieldName], dob = c.level[kFieldDob];
+  if (TwoSlips(name, dob)) return false;
   // Without an agreeing number: names close and a birth date that agrees or is a slip away
   // (equal, day and month swapped, year only and equal, one digit).
   const bool close = name != kNull && (name <= 2 || (name <= 4 && given_names_agree));
@@ -35,7 +46,7 @@ bool MayVerify(const Comparison& c, bool given_names_agree) {
 
 bool ConsistentWithCccd(const Comparison& c) {
   const int8_t name = c.level[kFieldName], dob = c.level[kFieldDob];
-  return name != kNull && name <= 3 && (dob == kNull || dob <= 3);
+  return name != kNull && name <= 3 && (dob == kNull || dob <= 3) && !TwoSlips(name, dob);
 }
 
 Matcher::Matcher(std::span<const Person> register_people, MatchOptions options)

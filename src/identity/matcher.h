@@ -93,11 +93,15 @@ class Matcher {
 // Jaro-Winkler >= 0.80 with the same given name). A shared birth date, sex and commune with
 // different names is how a neighbour, a relative or a namesake looks; so is a shared family and
 // middle name ("Nguyễn Thị ...") with another given name, a common name without a birth date,
-// and a relative's CCCD written on the record. Such a candidate is at most proposed for review.
+// and a relative's CCCD written on the record. Another middle name or names only alike (level
+// 2, 4 or 5) together with a birth date one digit off (level 3) is never enough, with or
+// without a number: a sibling looks like that.
+// Such a candidate is at most proposed for review.
 bool MayVerify(const Comparison& c, bool given_names_agree);
 
 // Whether a record with this comparison against the register entry holding its CCCD counts as
-// an exact-CCCD verification (name at most one edit apart, birth date consistent or missing).
+// an exact-CCCD verification (name at most one edit apart, birth date consistent or missing,
+// not both another middle name and a birth date one digit off).
 bool ConsistentWithCccd(const Comparison& c);
 
 }  // namespace vaxreg::identity

@@ -143,7 +143,16 @@ TEST(MayVerifyTest, NeedsCloseNamesOrAnAgreeingNumberWithItsBirthDate) {
   EXPECT_FALSE(MayVerify(cmp(kNull, 3, 0), false)); // "Nguyễn Thị Tuyền" / "Nguyễn Thị Quyên"
   EXPECT_FALSE(MayVerify(cmp(kNull, 0, kNull), true));  // a name alone, no birth date
   EXPECT_FALSE(MayVerify(cmp(kNull, 2, 6), true));  // a relative's name, another birth date
-  EXPECT_TRUE(MayVerify(cmp(kNull, 4, 3), true));   // Jaro-Winkler >= 0.90, same given name
+  EXPECT_TRUE(MayVerify(cmp(kNull, 4, 0), true));   // Jaro-Winkler >= 0.90, same given name
+  EXPECT_FALSE(MayVerify(cmp(kNull, 4, 3), true));  // ... and a birth date one digit off
+  // A sister's CCCD: "Ngô Thị Anh Thảo" 2009-12-30 on "Ngô Mỹ Thảo" 2009-12-10's number.
+  EXPECT_FALSE(MayVerify(cmp(0, 2, 3), true));
+  EXPECT_TRUE(MayVerify(cmp(0, 2, 0), true));       // the middle name only differs
+  EXPECT_TRUE(MayVerify(cmp(0, 3, 3), true));       // a typo and one wrong digit
+  // The exact-CCCD fast path takes the same view of a sibling.
+  EXPECT_FALSE(ConsistentWithCccd(cmp(0, 2, 3)));
+  EXPECT_TRUE(ConsistentWithCccd(cmp(0, 3, 3)));
+  EXPECT_TRUE(ConsistentWithCccd(cmp(0, 2, kNull)));
   EXPECT_FALSE(MayVerify(cmp(kNull, 4, 0), false)); // "Nguyễn Thị Tuyền" / "Nguyễn Thị Hương"
   EXPECT_FALSE(MayVerify(cmp(kNull, 5, 0), true));  // names only loosely alike, no number
   EXPECT_FALSE(MayVerify(cmp(kNull, 6, 0), false)); // the neighbour with another name
