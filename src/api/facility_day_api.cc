@@ -6,7 +6,8 @@
 //       the doses given or recorded on a day (default: given today)
 //   GET /api/v1/facilities/{code}/day[?day=]
 //       the day's tally (given, recorded, late, checked in without a dose, unsigned), the
-//       facility's stock per vaccine and the lots it used in the last 30 days
+//       facility's stock per vaccine, the lots it holds with doses left (first to expire
+//       first) and the lots it used in the last 30 days
 // Lists page by id (`next_after_id`); an unknown parameter is a 400.
 
 #include <boost/json.hpp>
@@ -20,6 +21,7 @@
 #include "registry/facility_day.h"
 #include "registry/person_store.h"
 #include "registry/statistics.h"
+#include "registry/supply.h"
 
 namespace vaxreg::api {
 namespace {
@@ -159,6 +161,16 @@ Result<boost::json::object> Day(ApiServices& s, const http::RequestContext& ctx)
   ASSIGN_OR_RETURN(registry::FacilityDayTally t, registry::TallyFacilityDay(*conn, code, day));
   ASSIGN_OR_RETURN(auto lots, registry::ListLotsInUse(*conn, code, day, kLotDays));
   ASSIGN_OR_RETURN(auto stock, registry::ReadStock(*conn, code));
+  ASSIGN_OR_RETURN(auto lots_held, registry::ListLotsInStock(*conn, code));
+  boost::json::array held_items;
+  for (const auto& l : lots_held) {
+    if (l.available() <= 0) continue;
+    held_items.push_back({{"vaccine", l.vaccine_code},
+                          {"lot", l.lot},
+                          {"expires_on", l.expires_on},
+                          {"available", l.available()},
+                          {"expired", !l.expires_on.empty() && l.expires_on < today}});
+  }
   boost::json::array lot_items;
   for (const auto& l : lots) {
     lot_items.push_back({{"vaccine", l.vaccine_code},
@@ -186,6 +198,7 @@ Result<boost::json::object> Day(ApiServices& s, const http::RequestContext& ctx)
         {"checked_in_without_dose", t.checked_in_without_dose},
         {"unsigned_doses", t.unsigned_doses}}},
       {"stock", std::move(stock_items)},
+      {"lots_in_stock", std::move(held_items)},
       {"lots", std::move(lot_items)}};
 }
 

@@ -15,7 +15,7 @@ namespace {
 namespace http_ = boost::beast::http;
 using http::asio::awaitable;
 
-// POST /api/v1/shipments {"vaccine","quantity","reference","received_day"}
+// POST /api/v1/shipments {"vaccine","quantity","reference","received_day"[,"lot","expires_on"]}
 awaitable<http::Response> AddShipment(ApiServices& s, http::RequestContext& ctx) {
   auto body = http::ParseJsonObject(ctx.request);
   if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
@@ -25,10 +25,14 @@ awaitable<http::Response> AddShipment(ApiServices& s, http::RequestContext& ctx)
     auto quantity = http::RequireInt(*body, "quantity");
     auto day = http::RequireString(*body, "received_day");
     auto reference = http::OptionalString(*body, "reference");
-    for (const Status& st : {vaccine.status(), quantity.status(), day.status(), reference.status()}) {
+    auto lot = http::OptionalString(*body, "lot");
+    auto expires_on = http::OptionalString(*body, "expires_on");
+    for (const Status& st : {vaccine.status(), quantity.status(), day.status(), reference.status(),
+                             lot.status(), expires_on.status()}) {
       if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     }
-    shipment = {*vaccine, *quantity, reference->value_or(""), *day};
+    shipment = {*vaccine, *quantity, reference->value_or(""), *day, lot->value_or(""),
+                expires_on->value_or("")};
   }
   const auto catalogue = s.vaccines.Get();
   const registry::Actor actor{ctx.principal->ActorId(), ctx.request_id};
@@ -42,11 +46,13 @@ awaitable<http::Response> AddShipment(ApiServices& s, http::RequestContext& ctx)
   co_return http::JsonResponse(http_::status::created,
                                boost::json::object{{"id", *id},
                                                    {"vaccine", shipment.vaccine_code},
-                                                   {"quantity", shipment.quantity}},
+                                                   {"quantity", shipment.quantity},
+                                                   {"lot", shipment.lot},
+                                                   {"expires_on", shipment.expires_on}},
                                ctx.request);
 }
 
-// POST /api/v1/allocations {"vaccine","from","to","quantity"}
+// POST /api/v1/allocations {"vaccine","from","to","quantity"[,"lot"]}
 awaitable<http::Response> AddAllocation(ApiServices& s, http::RequestContext& ctx) {
   auto body = http::ParseJsonObject(ctx.request);
   if (!body.ok()) co_return http::ErrorResponse(body.status(), ctx.request);
@@ -56,10 +62,12 @@ awaitable<http::Response> AddAllocation(ApiServices& s, http::RequestContext& ct
     auto from = http::RequireString(*body, "from");
     auto to = http::RequireString(*body, "to");
     auto quantity = http::RequireInt(*body, "quantity");
-    for (const Status& st : {vaccine.status(), from.status(), to.status(), quantity.status()}) {
+    auto lot = http::OptionalString(*body, "lot");
+    for (const Status& st :
+         {vaccine.status(), from.status(), to.status(), quantity.status(), lot.status()}) {
       if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     }
-    allocation = {*vaccine, *from, *to, *quantity};
+    allocation = {*vaccine, *from, *to, *quantity, lot->value_or("")};
   }
   if (!registry::CanAllocateFrom(*ctx.principal, allocation.from)) {
     co_return http::ErrorResponse(
@@ -79,7 +87,8 @@ awaitable<http::Response> AddAllocation(ApiServices& s, http::RequestContext& ct
                                                    {"vaccine", allocation.vaccine_code},
                                                    {"from", allocation.from},
                                                    {"to", allocation.to},
-                                                   {"quantity", allocation.quantity}},
+                                                   {"quantity", allocation.quantity},
+                                                   {"lot", allocation.lot}},
                                ctx.request);
 }
 

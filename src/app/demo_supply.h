@@ -6,7 +6,10 @@
 // holder's available stock is negative. Idempotent: tops up only holders that have less than
 // their margin (a facility 10% of what it used, at least 2 doses, or 500 at a facility with a
 // demo staff account, which records doses while the demo runs; a province 5% of what its
-// facilities were given; the national store 10% of what it sent, in whole boxes of 100). `vaxreg demo seed` and
+// facilities were given; the national store 10% of what it sent, in whole boxes of 100). A
+// facility with a demo staff account also holds a labelled lot (with an expiry date 180 days
+// ahead) of each vaccine it stocks, shipped and allocated down the chain by lot, when it has
+// fewer than 60 doses of one left. `vaxreg demo seed` and
 // `vaxreg serve --demo` (at every start) call it after the demo's other data.
 
 #include <cstdint>

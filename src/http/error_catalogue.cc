@@ -382,6 +382,18 @@ constexpr ErrorText kCatalogue[] = {
     {"stats.by", "by must be province, district, commune or facility",
      "Tham số by phải là province, district, commune hoặc facility"},
 
+    // ---- Vaccine supply (registry/supply.cc), read by health authorities ---------------------
+    {"supply.lot_too_long", "lot must be at most 64 characters", "Số lô dài tối đa 64 ký tự"},
+    {"supply.lot_control", "lot must not contain control characters",
+     "Số lô không được chứa ký tự điều khiển"},
+    {"supply.expiry_needs_lot", "expires_on needs a lot", "Hạn dùng chỉ ghi được cùng với số lô"},
+    {"supply.lot_expiry_differs", "lot {lot} was recorded expiring on '{recorded}', not '{given}'",
+     "Lô {lot} đã được ghi hạn dùng '{recorded}', không phải '{given}'"},
+    {"supply.lot_short", "{holder} has {n} doses of {vaccine} lot {lot}, fewer than {quantity}",
+     "{holder} chỉ còn {n} liều {vaccine} thuộc lô {lot}, ít hơn {quantity} liều cần phân bổ"},
+    {"supply.short", "{holder} has {n} doses of {vaccine} available, fewer than {quantity}",
+     "{holder} chỉ còn {n} liều {vaccine}, ít hơn {quantity} liều cần phân bổ"},
+
     // ---- General patterns, after every specific entry ------------------------------------------
     {"field.day_format", "{field} must be YYYY-MM-DD", "{field} phải viết theo dạng YYYY-MM-DD"},
     {"field.date_format", "{field} must be a date, dd/mm/yyyy or YYYY-MM-DD",

@@ -161,6 +161,8 @@ constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
     {"date", "ngày tiêm"},
     {"vaccine", "vắc xin"},
     {"lot", "số lô"},
+    {"expires_on", "hạn dùng"},
+    {"quantity", "số liều"},
     {"country", "quốc gia"},
     {"recorded_to_cccd", "số CCCD của hồ sơ ghi nhận mũi tiêm"},
     {"owner_cccd", "số CCCD của người được tiêm"},

@@ -17,6 +17,7 @@
 #include "storage/schema_certificate_renewals.h"
 #include "storage/schema_certificate_refresh.h"
 #include "storage/schema_smart_health_cards.h"
+#include "storage/schema_stock_lots.h"
 #include "storage/schema_identity_model.h"
 #include "storage/schema_certificates.h"
 #include "storage/schema_duplicates.h"
@@ -176,6 +177,7 @@ constexpr Migration kMigrations[] = {
     {19, "import_quarantine", kImportQuarantineSqlite, kImportQuarantinePostgres},
     {20, "work_screens", kWorkScreens, kWorkScreens},
     {21, "quarantine_round2", kQuarantineRound2Sqlite, kQuarantineRound2Postgres},
+    {22, "stock_lots", kStockLots, kStockLots},
 };
 
 }  // namespace

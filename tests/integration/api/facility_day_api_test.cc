@@ -161,6 +161,65 @@ TEST_F(FacilityDayApiTest, CheckInFromTheListAndTheDayTally) {
   EXPECT_EQ(client_->Get(doses + "?day=" + Day(0), staff_).status, 400);
 }
 
+TEST_F(FacilityDayApiTest, LotsComeDownTheChainAndTheDeskPicksFromWhatTheFacilityHolds) {
+  const auto post = [&](const std::string& path, const std::string& body) {
+    return client_->Post(path, body, admin_);
+  };
+  const auto shipment = [&](int quantity, const std::string& lot, const std::string& expires) {
+    return post("/api/v1/shipments", R"({"vaccine":"COMIRNATY","quantity":)" +
+                                         std::to_string(quantity) + R"(,"received_day":")" +
+                                         Day(0) + R"(","lot":")" + lot + R"(","expires_on":")" +
+                                         expires + R"("})");
+  };
+  const auto allocate = [&](const std::string& from, const std::string& to, int quantity) {
+    return post("/api/v1/allocations", R"({"vaccine":"COMIRNATY","from":")" + from +
+                                           R"(","to":")" + to + R"(","quantity":)" +
+                                           std::to_string(quantity) + R"(,"lot":"FK1234"})");
+  };
+  const std::string expires = Day(200);
+  ASSERT_EQ(shipment(300, "FK1234", expires).status, 201);
+  // One lot has one expiry date; a date needs a lot.
+  auto bad = shipment(10, "FK1234", Day(100));
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.Json().at("error").at("field").as_string(), "expires_on");
+  EXPECT_EQ(shipment(10, "", expires).status, 400);
+  // A lot moves down only as far as it was received: VN holds 300 of FK1234.
+  auto too_many = allocate("VN", "01", 301);
+  EXPECT_EQ(too_many.status, 409) << too_many.body;
+  EXPECT_NE(too_many.body.find("lot FK1234"), std::string::npos) << too_many.body;
+  ASSERT_EQ(allocate("VN", "01", 200).status, 201);
+  ASSERT_EQ(allocate("01", "HN-BACHMAI", 150).status, 201);
+  EXPECT_EQ(allocate("01", "HN-BACHMAI", 51).status, 409);  // 50 left in the province
+  // The authority reads why in Vietnamese.
+  auto vi = client_->Send(boost::beast::http::verb::post, "/api/v1/allocations",
+                          R"({"vaccine":"COMIRNATY","from":"01","to":"HN-BACHMAI","quantity":51,)"
+                          R"("lot":"FK1234"})",
+                          {{"Authorization", "Bearer " + admin_},
+                           {"Content-Type", "application/json"},
+                           {"Accept-Language", "vi"}});
+  EXPECT_EQ(vi.status, 409);
+  EXPECT_EQ(vi.Json().at("error").at("message").as_string(),
+            "01 chỉ còn 50 liều COMIRNATY thuộc lô FK1234, ít hơn 51 liều cần phân bổ")
+      << vi.body;
+
+  const auto held = [&]() -> boost::json::array {
+    auto day = client_->Get("/api/v1/facilities/HN-BACHMAI/day", staff_);
+    EXPECT_EQ(day.status, 200) << day.body;
+    return day.Json().at("lots_in_stock").as_array();
+  };
+  boost::json::array lots = held();
+  ASSERT_EQ(lots.size(), 1u);
+  EXPECT_EQ(lots[0].at("lot").as_string(), "FK1234");
+  EXPECT_EQ(lots[0].at("vaccine").as_string(), "COMIRNATY");
+  EXPECT_EQ(lots[0].at("expires_on").as_string(), expires);
+  EXPECT_EQ(lots[0].at("available").as_int64(), 150);
+  EXPECT_FALSE(lots[0].at("expired").as_bool());
+  // Each dose recorded from the lot (RecordDose names FK1234) leaves one fewer on the shelf.
+  ASSERT_EQ(RecordDose(2, 1, 0).status, 201);
+  ASSERT_EQ(RecordDose(3, 1, 0).status, 201);
+  EXPECT_EQ(held()[0].at("available").as_int64(), 148);
+}
+
 TEST_F(FacilityDayApiTest, TheDeskIsWarnedBeforeADose) {
   // A booking for tomorrow, scanned today.
   const int64_t tomorrow = Book(3, Day(1));

@@ -319,9 +319,9 @@ TEST_F(PortalStatsTest, SupplyRanksProvincesAndStockIsCountedOnce) {
     const registry::Actor sys{"test", ""};
     const auto& vaccines = registry::BuiltInVaccines();
     for (const registry::Allocation& a :
-         {registry::Allocation{"COMIRNATY", "01", "HN-BACHMAI", 100},
-          registry::Allocation{"COMIRNATY", "VN", "79", 200},
-          registry::Allocation{"COMIRNATY", "79", "SG-ONE", 10}}) {
+         {registry::Allocation{"COMIRNATY", "01", "HN-BACHMAI", 100, ""},
+          registry::Allocation{"COMIRNATY", "VN", "79", 200, ""},
+          registry::Allocation{"COMIRNATY", "79", "SG-ONE", 10, ""}}) {
       RETURN_IF_ERROR(registry::RecordAllocation(c, SystemClock::Get(), vaccines, a, sys).status());
     }
     return Status::Ok();

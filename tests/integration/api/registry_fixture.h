@@ -80,10 +80,10 @@ inline void SeedRegistryFixture(app::Runtime& rt, int extra_people) {
     EXPECT_TRUE(dose.ok()) << dose.status().ToString();
     // 1,000 Comirnaty doses received, 500 of them allocated to Hà Nội.
     EXPECT_TRUE(registry::RecordShipment(c, SystemClock::Get(), registry::BuiltInVaccines(),
-                                         {"COMIRNATY", 1000, "COVAX", "2021-07-01"}, sys)
+                                         {"COMIRNATY", 1000, "COVAX", "2021-07-01", "", ""}, sys)
                     .ok());
     EXPECT_TRUE(registry::RecordAllocation(c, SystemClock::Get(), registry::BuiltInVaccines(),
-                                           {"COMIRNATY", "VN", "01", 500}, sys)
+                                           {"COMIRNATY", "VN", "01", 500, ""}, sys)
                     .ok());
     return Status::Ok();
   });

@@ -210,6 +210,7 @@ export async function stockOf(holder: string, signal?: AbortSignal): Promise<Sto
   return r.items;
 }
 
-export function allocate(vaccine: string, from: string, to: string, quantity: number): Promise<{ id: number }> {
-  return api("/api/v1/allocations", { body: { vaccine, from, to, quantity } });
+// `lot` "" moves doses without naming their lot; a named lot moves only as far as it was received.
+export function allocate(vaccine: string, from: string, to: string, quantity: number, lot = ""): Promise<{ id: number }> {
+  return api("/api/v1/allocations", { body: lot ? { vaccine, from, to, quantity, lot } : { vaccine, from, to, quantity } });
 }

@@ -35,6 +35,8 @@ export interface FacilityDay {
     unsigned_doses: number;
   };
   stock: { vaccine: string; received: number; used: number; available: number }[];
+  // Lots the facility holds with doses left, first to expire first.
+  lots_in_stock: { vaccine: string; lot: string; expires_on: string; available: number; expired: boolean }[];
   lots: { vaccine: string; lot: string; last_day: string; doses: number }[];
 }
 

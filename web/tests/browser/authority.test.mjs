@@ -152,6 +152,11 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     await page.locator("#alloc-vaccine").selectOption({ index: 1 });
     await page.locator("#alloc-to").fill("HN-BACHMAI");
     await page.locator("#alloc-quantity").fill("1");
+    // A lot the province never received is refused with the reason; without a lot it goes.
+    await page.locator("#alloc-lot").fill("KHONGCO1");
+    await page.locator("#alloc-quantity").press("Enter");
+    await page.getByRole("alert").filter({ hasText: /KHONGCO1/ }).first().waitFor();
+    await page.locator("#alloc-lot").fill("");
     await page.locator("#alloc-quantity").press("Enter");
     await page.getByRole("status").filter({ hasText: /HN-BACHMAI/ }).waitFor();
 

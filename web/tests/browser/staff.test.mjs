@@ -1,8 +1,8 @@
 // Facility staff's day in a real browser (Debian's chromium) against a real vaxreg on port 0:
 // sign in with a username, check a booked person in with the camera (fake camera showing the
-// booking's QR), read the desk's warnings, record the dose with the lot chosen, void a dose
-// entered in error, upload a CSV whose bad row is kept back and fixed in the browser, sign the
-// day's doses. In Vietnamese and English; axe-core on every screen at 1280 px and on a 768 px
+// booking's QR), read the desk's warnings, record the dose with the lot picked from the
+// facility's stock, void a dose entered in error, upload a CSV whose bad row is kept back and
+// fixed in the browser, sign the day's doses. In Vietnamese and English; axe-core on every screen at 1280 px and on a 768 px
 // tablet.
 // Run: VAXREG_BIN=build/debug/src/app/vaxreg node --test web/tests/browser/
 import { after, before, test } from "node:test";
@@ -98,10 +98,16 @@ test("staff (vi): camera check-in, dose in three steps, void, CSV fixed in the b
     assert.ok(elapsed < 10000, `camera check-in took ${elapsed} ms`);
     await checkScreen(page, "staff-vi-1280-person");
 
-    // Interaction 2: the lot; interaction 3: record.
-    await page.locator("#lot").fill("FK5001");
+    // Interaction 2: the lot, already picked from the facility's shelf (first to expire first);
+    // interaction 3: record. The shelf then holds one dose fewer of that lot.
+    assert.match(await page.locator("#lot-choice option:checked").innerText(), / · lô \S+ · còn [\d.]+ liều · hạn dùng \d/);
+    const shelfLot = await page.locator("#lot").inputValue();
+    assert.ok(shelfLot.length > 0, "no lot picked from stock");
+    const onShelf = async () => (await apiJson("GET", "/api/v1/facilities/HN-BACHMAI/day")).body.lots_in_stock.find((l) => l.lot === shelfLot)?.available;
+    const before = await onShelf();
     await page.getByRole("button", { name: "Ghi nhận mũi 1" }).click();
     await page.getByText("Đã ghi nhận mũi 1 cho Đặng Thị Camera.").waitFor();
+    assert.equal(await onShelf(), before - 1);
 
     // The dose is in today's list; void it with a reason.
     await tab(page, "Mũi tiêm").click();

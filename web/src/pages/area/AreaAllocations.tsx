@@ -19,6 +19,7 @@ export function AreaAllocations(_: { params: Record<string, string> }) {
   const [vaccine, setVaccine] = useState("");
   const [to, setTo] = useState("");
   const [quantity, setQuantity] = useState("");
+  const [lot, setLot] = useState("");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const available = (stock.data ?? []).filter((s) => s.available > 0);
@@ -31,13 +32,13 @@ export function AreaAllocations(_: { params: Record<string, string> }) {
       return;
     }
     try {
-      await allocate(vaccine, holder, to.trim().toUpperCase(), n);
+      await allocate(vaccine, holder, to.trim().toUpperCase(), n, lot.trim());
       setErrors([]);
       setNotice(t("alloc.done", { n: formatNumber(n), vaccine, to: to.trim().toUpperCase() }));
       setQuantity("");
       stock.reload();
     } catch (err) {
-      setErrors([toFieldError(err, { vaccine: "alloc-vaccine", to: "alloc-to", quantity: "alloc-quantity" })]);
+      setErrors([toFieldError(err, { vaccine: "alloc-vaccine", to: "alloc-to", quantity: "alloc-quantity", lot: "alloc-lot" })]);
     }
   }
   const err = (f: string) => errors.find((x) => x.field === f)?.message;
@@ -70,6 +71,9 @@ export function AreaAllocations(_: { params: Record<string, string> }) {
         </Field>
         <Field id="alloc-quantity" label={t("alloc.quantity")} error={err("alloc-quantity")}>
           <input id="alloc-quantity" class="input input--10" inputMode="numeric" value={quantity} onInput={(e) => setQuantity((e.target as HTMLInputElement).value)} />
+        </Field>
+        <Field id="alloc-lot" label={t("alloc.lot")} hint={t("alloc.lotHint")} error={err("alloc-lot")}>
+          <input id="alloc-lot" class="input input--10" value={lot} maxLength={64} aria-describedby="alloc-lot-hint" onInput={(e) => setLot((e.target as HTMLInputElement).value)} />
         </Field>
         <button type="submit" class="button">{t("alloc.submit")}</button>
       </form>

@@ -18,7 +18,7 @@ import { ErrorNotice } from "../../components/Status";
 import { ListState } from "../../components/ListState";
 import { useAsync } from "../../components/use_async";
 import { errorMessage } from "../../components/errors";
-import { formatDate } from "../../format";
+import { formatDate, formatNumber } from "../../format";
 import { hasMessage, t } from "../../i18n";
 import { WorkFrame, myFacility } from "./WorkFrame";
 
@@ -32,12 +32,27 @@ function statusText(status: string): string {
   return hasMessage(key) ? t(key) : status;
 }
 
-// The lots to offer: those the facility used lately, then every vaccine in stock without one.
+// The lots to offer: those on the facility's shelf and not expired, first to expire first (the
+// first is chosen); then lots it used lately that it did not receive by lot; then every vaccine
+// in stock without a lot on the shelf.
 function lotChoices(day: FacilityDay | undefined): { value: string; label: string }[] {
   if (!day) return [];
-  const out = day.lots.map((l) => ({ value: `${l.vaccine}|${l.lot}`, label: `${l.vaccine} — ${t("work.lot")} ${l.lot}` }));
+  const out: { value: string; label: string }[] = [];
+  const seen = new Set<string>();
+  for (const l of day.lots_in_stock ?? []) {
+    if (l.expired) continue;
+    seen.add(`${l.vaccine}|${l.lot}`);
+    out.push({
+      value: `${l.vaccine}|${l.lot}`,
+      label: t("work.lotInStock", { vaccine: l.vaccine, lot: l.lot, n: formatNumber(l.available), date: l.expires_on ? formatDate(l.expires_on) : "—" }),
+    });
+  }
+  for (const l of day.lots) {
+    if (seen.has(`${l.vaccine}|${l.lot}`)) continue;
+    out.push({ value: `${l.vaccine}|${l.lot}`, label: `${l.vaccine} — ${t("work.lot")} ${l.lot}` });
+  }
   for (const s of day.stock) {
-    if (s.available > 0 && !day.lots.some((l) => l.vaccine === s.vaccine)) {
+    if (s.available > 0 && !out.some((c) => c.value.startsWith(`${s.vaccine}|`))) {
       out.push({ value: `${s.vaccine}|`, label: s.vaccine });
     }
   }
@@ -92,14 +107,14 @@ function Person({ a, day, onDone }: { a: CheckInAnswer; day: FacilityDay | undef
         <h3 class="h3">{t("work.recordTitle", { n: next })}</h3>
         {choices.length === 0 ? <p class="notice">{t("work.noStock")}</p> : (
           <Field id="lot-choice" label={t("work.vaccineAndLot")}>
-            <select id="lot-choice" class="input" value={choice}
+            <select id="lot-choice" class="input input--wide" value={choice}
               onChange={(e) => { const v = (e.target as HTMLSelectElement).value; setChoice(v); setLot(v.split("|")[1] ?? ""); }}>
               {choices.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
             </select>
           </Field>
         )}
         <Field id="lot" label={t("work.lot")}>
-          <input id="lot" class="input input--10" value={lot} maxLength={64} onInput={(e) => setLot((e.target as HTMLInputElement).value)} />
+          <input id="lot" class="input input--20" value={lot} maxLength={64} onInput={(e) => setLot((e.target as HTMLInputElement).value)} />
         </Field>
         {error !== undefined && <ErrorNotice error={error} />}
         <button type="submit" class="button" disabled={busy || !choice}>{t("work.record", { n: next })}</button>
