@@ -9,7 +9,9 @@
 #
 # usage: bench/registry/run.sh [--pg DSN] [--people N] [--seconds S] [--import-rows N]
 #                               [--wrk-threads N]
-#   --pg DSN   also run (a) and (c) on PostgreSQL (DSN of a role that may create databases)
+#   --pg DSN   also run (a) and (c) on PostgreSQL (DSN of a role that may create databases),
+#              beside PostgreSQL's raw limits: durable single-row INSERTs from 64 connections
+#              (pgbench) and COPY of the CSV import's rows
 #   --pg-only  skip the SQLite runs
 #   --wrk-threads N  threads of the load generator (1): it shares the server's two cores, so one
 #              thread leaves the server more of them; /healthz is measured with the same number
@@ -150,11 +152,35 @@ if [ "$SQLITE" = 1 ]; then
   checkin_bench "sqlite:$WORK/people.db" sqlite
   import_bench
 fi
+pg_raw() {  # pg_raw DB_URL: PostgreSQL's own limits on this machine, no vaxreg in between
+  local url=$1
+  local pgbench; pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1)
+  echo "== (postgresql) raw limits"
+  psql -q "$url" -c "CREATE TABLE raw_doses (person_id BIGINT, vaccine TEXT, dose_number INT,
+    administered_at TEXT, facility_code TEXT, idempotency_key TEXT)"
+  # Durable single-row autocommit INSERTs from 64 connections (PostgreSQL's own group commit).
+  printf '%s\n' '\set p random(1, 100000000)' \
+    "INSERT INTO raw_doses VALUES (:p, 'COMIRNATY', 1, '2021-07-01T09:00:00+07:00', 'HN-BACHMAI', 'k' || :p);" \
+    > "$WORK/insert.sql"
+  local inserts; inserts=$("$pgbench" -n -c 64 -j 2 -T "$SECONDS_RUN" -f "$WORK/insert.sql" "$url" 2>/dev/null |
+    sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+  echo "  single-row autocommit INSERT: ${inserts%.*}/s (64 connections)"
+  # COPY of the CSV import's rows into a table of the same columns, indexed like doses.
+  python3 bench/registry/gen_doses_csv.py "$IMPORT_ROWS" "$WORK/pg-doses.csv" 5
+  local cols; cols=$(head -n 1 "$WORK/pg-doses.csv" | sed 's/,/ TEXT, /g; s/$/ TEXT/')
+  psql -q "$url" -c "CREATE TABLE raw_copy ($cols)" -c "CREATE INDEX ON raw_copy (cccd)"
+  local start end; start=$(date +%s.%N)
+  psql -q "$url" -c "\\copy raw_copy FROM '$WORK/pg-doses.csv' WITH (FORMAT csv, HEADER true)"
+  end=$(date +%s.%N)
+  echo "  COPY: $(echo "$IMPORT_ROWS / ($end - $start)" | bc) rows/s ($IMPORT_ROWS rows, one index)"
+}
+
 if [ -n "$PG" ]; then
-  for db in vaxreg_bench_doses vaxreg_bench_people; do
+  for db in vaxreg_bench_doses vaxreg_bench_people vaxreg_bench_raw; do
     psql "$PG" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
   done
   base=${PG%/*}
+  pg_raw "$base/vaxreg_bench_raw"
   dose_bench "$base/vaxreg_bench_doses" postgresql
   checkin_bench "$base/vaxreg_bench_people" postgresql
 fi
