@@ -9,9 +9,10 @@
 #
 # usage: bench/registry/run.sh [--pg DSN] [--people N] [--seconds S] [--import-rows N]
 #                               [--wrk-threads N]
-#   --pg DSN   also run (a) and (c) on PostgreSQL (DSN of a role that may create databases),
+#   --pg DSN   also run (a)-(d) on PostgreSQL (DSN of a role that may create databases),
 #              beside PostgreSQL's raw limits: durable single-row INSERTs from 64 connections
-#              (pgbench) and COPY of the CSV import's rows
+#              (pgbench) and COPY of the CSV import's rows (SKIP_CHECKIN=1 skips (c), whose
+#              1,000,000-person seed takes minutes)
 #   --pg-only  skip the SQLite runs
 #   --wrk-threads N  threads of the load generator (1): it shares the server's two cores, so one
 #              thread leaves the server more of them; /healthz is measured with the same number
@@ -84,11 +85,9 @@ dose_bench() {  # dose_bench DB_URL LABEL
     -s bench/registry/post_dose.lua "http://127.0.0.1:$PORT" | tee "$WORK/a-$label.txt" | rps)
   echo "  single-dose POST: $single doses/s  (GET /healthz $hello_rps req/s, fsync $FSYNC/s)"
   grep -A4 'Latency Distribution' "$WORK/a-$label.txt" || true
-  if [ "$label" = sqlite ]; then
-    local batch; batch=$(TOKEN=$t FIRST=150002 PEOPLE=150000 BATCH=1000 THREADS=$WT wrk -t$WT -c8 \
-      -d"${SECONDS_RUN}s" -s bench/registry/post_dose.lua "http://127.0.0.1:$PORT" | rps)
-    echo "  batch: $batch requests/s x 1000 = $(echo "$batch * 1000" | bc) doses/s"
-  fi
+  local batch; batch=$(TOKEN=$t FIRST=150002 PEOPLE=150000 BATCH=1000 THREADS=$WT wrk -t$WT -c8 \
+    -d"${SECONDS_RUN}s" -s bench/registry/post_dose.lua "http://127.0.0.1:$PORT" | rps)
+  echo "  batch: $batch requests/s x 1000 = $(echo "$batch * 1000" | bc) doses/s"
   stop
 }
 
@@ -130,21 +129,24 @@ checkin_bench() {  # checkin_bench DB_URL LABEL
   fi
 }
 
-import_bench() {
-  echo "== (d) CSV import of $IMPORT_ROWS rows"
-  python3 bench/registry/gen_doses_csv.py "$IMPORT_ROWS" "$WORK/doses.csv" 5
-  "$BUILD/bench/registry/bench_raw_insert" --csv "$WORK/doses.csv" --db "sqlite:$WORK/raw.db" |
-    tee "$WORK/raw.txt"
+import_bench() {  # import_bench [DB_URL RAW_ROWS_PER_S]: SQLite (raw: batched insert) or the given database
+  local url=${1:-sqlite:$WORK/import.db} raw=${2:-}
+  echo "== (d) CSV import of $IMPORT_ROWS rows into $url"
+  [ -f "$WORK/doses.csv" ] || python3 bench/registry/gen_doses_csv.py "$IMPORT_ROWS" "$WORK/doses.csv" 5
+  if [ -z "$raw" ]; then
+    "$BUILD/bench/registry/bench_raw_insert" --csv "$WORK/doses.csv" --db "sqlite:$WORK/raw.db" |
+      tee "$WORK/raw.txt"
+    raw=$(sed -n 's/.*raw_rows_per_s=\([0-9]*\).*/\1/p' "$WORK/raw.txt")
+  fi
   # The demo facilities (HN-BACHMAI) and accounts, and one synthetic person.
-  "$BIN" --db "sqlite:$WORK/import.db" --log-level warn demo seed --people 1 > /dev/null
+  "$BIN" --db "$url" --log-level warn demo seed --people 1 > /dev/null
   local start end
   start=$(date +%s.%N)
-  "$BIN" --db "sqlite:$WORK/import.db" --log-level warn import doses "$WORK/doses.csv" \
+  "$BIN" --db "$url" --log-level warn import doses "$WORK/doses.csv" \
     --errors "$WORK/import-errors.csv" 2> /dev/null | tee "$WORK/import.txt" || true
   end=$(date +%s.%N)
-  local raw; raw=$(sed -n 's/.*raw_rows_per_s=\([0-9]*\).*/\1/p' "$WORK/raw.txt")
   local rate; rate=$(echo "$IMPORT_ROWS / ($end - $start)" | bc)
-  echo "  import: $rate rows/s, raw batched insert $raw rows/s, ratio $(echo "scale=3; $rate / $raw" | bc)"
+  echo "  import: $rate rows/s, raw $raw rows/s, ratio $(echo "scale=3; $rate / $raw" | bc)"
 }
 
 if [ "$SQLITE" = 1 ]; then
@@ -172,16 +174,18 @@ pg_raw() {  # pg_raw DB_URL: PostgreSQL's own limits on this machine, no vaxreg 
   local start end; start=$(date +%s.%N)
   psql -q "$url" -c "\\copy raw_copy FROM '$WORK/pg-doses.csv' WITH (FORMAT csv, HEADER true)"
   end=$(date +%s.%N)
-  echo "  COPY: $(echo "$IMPORT_ROWS / ($end - $start)" | bc) rows/s ($IMPORT_ROWS rows, one index)"
+  PG_COPY=$(echo "$IMPORT_ROWS / ($end - $start)" | bc)
+  echo "  COPY: $PG_COPY rows/s ($IMPORT_ROWS rows, one index)"
 }
 
 if [ -n "$PG" ]; then
-  for db in vaxreg_bench_doses vaxreg_bench_people vaxreg_bench_raw; do
+  for db in vaxreg_bench_doses vaxreg_bench_people vaxreg_bench_raw vaxreg_bench_import; do
     psql "$PG" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
   done
   base=${PG%/*}
   pg_raw "$base/vaxreg_bench_raw"
   dose_bench "$base/vaxreg_bench_doses" postgresql
-  checkin_bench "$base/vaxreg_bench_people" postgresql
+  import_bench "$base/vaxreg_bench_import" "$PG_COPY"
+  [ "${SKIP_CHECKIN:-0}" = 1 ] || checkin_bench "$base/vaxreg_bench_people" postgresql
 fi
 rm -rf "$WORK"
