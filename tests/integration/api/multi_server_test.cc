@@ -1,7 +1,7 @@
 // Two vaxreg servers on one database, as a ministry runs them behind a load balancer: concurrent
 // writes for the same people race through both, and every invariant holds as with one server:
-// one "dose N" per person, one dose per idempotency key, counters equal to COUNT(*), no answer
-// other than 2xx or 4xx. Built for SQLite (label integration) and PostgreSQL (label pg); on
+// one "dose N" per person, one dose per idempotency key, counters equal to COUNT(*), stock and
+// lots never allocated beyond what was received, no answer other than 2xx or 4xx. Built for SQLite (label integration) and PostgreSQL (label pg); on
 // PostgreSQL the two writers really run at the same time.
 
 #include <atomic>
@@ -22,6 +22,8 @@ class MultiServerTest : public TwoServerTest {
     SeedRegistryFixture(*runtime_, kPeople);
     CreateAccount("race.staff", auth::Role::kFacilityStaff);
     staff_ = Login("race.staff", auth::Role::kFacilityStaff);
+    CreateAccount("race.admin", auth::Role::kAdmin);
+    admin_ = Login("race.admin", auth::Role::kAdmin);
     StartSecondServer();
   }
 
@@ -33,10 +35,10 @@ class MultiServerTest : public TwoServerTest {
            extra + "}";
   }
 
-  // Sends `bodies[i]` to `target` from one thread per body, alternating between the servers;
-  // returns the answers in order.
-  std::vector<TestResponse> Race(const std::string& target,
-                                 const std::vector<std::string>& bodies) {
+  // Sends `bodies[i]` to `target` from one thread per body, alternating between the servers,
+  // as `token` (the staff member by default); returns the answers in order.
+  std::vector<TestResponse> Race(const std::string& target, const std::vector<std::string>& bodies,
+                                 const std::string& token = "") {
     std::vector<TestResponse> answers(bodies.size());
     std::vector<std::thread> threads;
     std::atomic<int> ready{0};
@@ -45,7 +47,7 @@ class MultiServerTest : public TwoServerTest {
         TestHttpClient client(i % 2 == 0 ? runtime_->port() : second_->port());
         ready.fetch_add(1);
         while (ready.load() < static_cast<int>(bodies.size())) std::this_thread::yield();
-        answers[i] = client.Post(target, bodies[i], staff_);
+        answers[i] = client.Post(target, bodies[i], token.empty() ? staff_ : token);
       });
     }
     for (auto& t : threads) t.join();
@@ -53,7 +55,7 @@ class MultiServerTest : public TwoServerTest {
   }
 
   static constexpr int kPeople = 80;
-  std::string staff_;
+  std::string staff_, admin_;
 };
 
 TEST_F(MultiServerTest, OneDoseNumberPerPersonWhateverServerWins) {
@@ -75,6 +77,45 @@ TEST_F(MultiServerTest, OneDoseNumberPerPersonWhateverServerWins) {
                     std::to_string(number)),
               1);
   }
+}
+
+TEST_F(MultiServerTest, AllocationsNeverOverdrawAStockOrALotAcrossServers) {
+  // VN holds 500 Comirnaty of no named lot (the fixture: 1,000 received, 500 sent to Hà Nội),
+  // plus 100 of lot FK-RACE.
+  TestHttpClient client(runtime_->port());
+  auto shipped = client.Post("/api/v1/shipments",
+                             R"({"vaccine":"COMIRNATY","quantity":100,"received_day":"2021-08-01",)"
+                             R"("lot":"FK-RACE","expires_on":"2022-02-01"})",
+                             admin_);
+  ASSERT_EQ(shipped.status, 201) << shipped.body;
+  const auto allocation = [](int quantity, const std::string& lot) {
+    return R"({"vaccine":"COMIRNATY","from":"VN","to":"79","quantity":)" +
+           std::to_string(quantity) + (lot.empty() ? "" : R"(,"lot":")" + lot + R"(")") + "}";
+  };
+  const auto created = [](const std::vector<TestResponse>& answers) {
+    int n = 0;
+    for (const auto& a : answers) {
+      EXPECT_TRUE(a.status == 201 || a.status == 409) << a.status << " " << a.body;
+      n += a.status == 201;
+    }
+    return n;
+  };
+  // 20 allocations of 10 doses of the lot race through both servers: the lot's 100 go exactly.
+  EXPECT_EQ(created(Race("/api/v1/allocations",
+                         std::vector<std::string>(20, allocation(10, "FK-RACE")), admin_)),
+            10);
+  EXPECT_EQ(Count("SELECT allocated_out FROM stock_lots WHERE holder = 'VN' AND lot = 'FK-RACE'"),
+            100);
+  EXPECT_EQ(Count("SELECT received FROM stock_lots WHERE holder = '79' AND lot = 'FK-RACE'"), 100);
+  // The rest of VN's stock (1,100 received, 600 sent on) in allocations of 25 without a lot.
+  EXPECT_EQ(created(Race("/api/v1/allocations", std::vector<std::string>(30, allocation(25, "")),
+                         admin_)),
+            20);
+  EXPECT_EQ(Count("SELECT received - allocated_out - used FROM stock WHERE holder = 'VN' AND "
+                  "vaccine_code = 'COMIRNATY'"),
+            0);
+  EXPECT_EQ(Count("SELECT received FROM stock WHERE holder = '79'"), 600);
+  EXPECT_EQ(Count("SELECT SUM(quantity) FROM allocations WHERE from_holder = 'VN'"), 1100);
 }
 
 TEST_F(MultiServerTest, OneDosePerIdempotencyKeyAcrossServers) {
