@@ -2,7 +2,8 @@
 # Soak: three vaxreg servers on one PostgreSQL database, as a ministry runs them. Concurrent dose
 # writes race on the same people through all three (with idempotency keys, some replayed),
 # batches, CSV uploads, check-ins and logins run beside them, and one server is killed with
-# SIGKILL mid-run and started again. Then: no duplicate dose, every acknowledged dose present,
+# SIGKILL mid-run and started again. Then: no duplicate dose, every acknowledged dose present
+# (single writes and batch items, and batch items acknowledged as kept for cleaning),
 # every counter equal to the rows it counts, the audit chain intact, and no answer but 2xx/4xx,
 # except 503 or a refused connection from the server while it is down.
 #   soak_pg_test.sh PATH_TO_VAXREG    (VAXREG_PG_DSN names the server; VAXREG_SOAK_SECONDS the
@@ -69,6 +70,11 @@ post() {  # post WORKER I PATH BODY
   id=-
   if [ "$3" = /api/v1/doses ] && { [ "$code" = 200 ] || [ "$code" = 201 ]; }; then
     id=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' <<< "${body%$'\n'*}")
+  fi
+  # A batch acknowledges each item: a dose recorded, or a row kept for cleaning.
+  if [ "$3" = /api/v1/doses/batch ] && [ "$code" = 200 ]; then
+    grep -o '"dose":{"id":[0-9]*' <<< "${body%$'\n'*}" | sed 's/.*://' >> "$work/batch_doses" || true
+    grep -o '"quarantine_id":[0-9]*' <<< "${body%$'\n'*}" | sed 's/.*://' >> "$work/batch_kept" || true
   fi
   echo "$1 $2 $code $id" >> "$work/answers"
 }
@@ -139,6 +145,21 @@ n_acked=$(grep -c . <<< "$acked" || true)
 [ "$n_acked" -gt 10 ] || fail "only $n_acked doses acknowledged"
 present=$(sql "SELECT COUNT(*) FROM doses WHERE status = 'active' AND id IN ($(paste -sd, <<< "$acked"))")
 [ "$present" = "$n_acked" ] || fail "$n_acked doses acknowledged, $present of them stored"
+# Every batch item acknowledged as recorded is a stored dose (still active, or voided by
+# nothing: the soak voids none), and every item acknowledged as kept is in the cleaning queue.
+touch "$work/batch_doses" "$work/batch_kept"
+batch_acked=$(sort -u "$work/batch_doses" | grep . || true)
+n_batch=$(grep -c . <<< "$batch_acked" || true)
+if [ "$n_batch" -gt 0 ]; then
+  stored=$(sql "SELECT COUNT(*) FROM doses WHERE id IN ($(paste -sd, <<< "$batch_acked"))")
+  [ "$stored" = "$n_batch" ] || fail "$n_batch batch doses acknowledged, $stored of them stored"
+fi
+kept_acked=$(sort -u "$work/batch_kept" | grep . || true)
+n_kept=$(grep -c . <<< "$kept_acked" || true)
+if [ "$n_kept" -gt 0 ]; then
+  stored=$(sql "SELECT COUNT(*) FROM import_quarantine WHERE id IN ($(paste -sd, <<< "$kept_acked"))")
+  [ "$stored" = "$n_kept" ] || fail "$n_kept batch items acknowledged as kept, $stored of them stored"
+fi
 dups=$(sql "SELECT COUNT(*) FROM (SELECT person_id, dose_number FROM doses WHERE status = 'active' GROUP BY 1, 2 HAVING COUNT(*) > 1) d")
 [ "$dups" = 0 ] || fail "$dups duplicate doses"
 keys=$(sql "SELECT COUNT(*) FROM (SELECT idempotency_key FROM doses WHERE idempotency_key IS NOT NULL GROUP BY 1 HAVING COUNT(*) > 1) k")
@@ -153,4 +174,4 @@ active=$(sql "SELECT COUNT(*) FROM doses WHERE status = 'active' AND (source = '
 [ "$(sql "SELECT COALESCE(SUM(fully), 0) FROM stat_coverage")" = \
   "$(sql "SELECT COUNT(*) FROM people WHERE vax_status IN ('fully', 'booster')")" ] || fail "coverage (fully)"
 prints "audit log OK" "$vaxreg" --db "$db" --log-level warn audit verify || fail "audit verify"
-echo "soak: $total answers in ${seconds}s over 3 servers (one killed and restarted), $n_acked doses acknowledged and stored, $active active, no duplicates, counters exact"
+echo "soak: $total answers in ${seconds}s over 3 servers (one killed and restarted), $n_acked single doses and $n_batch batch doses acknowledged and stored, $n_kept batch items kept for cleaning and stored, $active active, no duplicates, counters exact"
