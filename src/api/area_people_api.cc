@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/read_fence.h"
 #include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
@@ -75,7 +76,7 @@ std::string Day(int64_t t) {
 
 Result<http::Response> Answer(ApiServices& s, const http::RequestContext& ctx) {
   ASSIGN_OR_RETURN(Ask a, ReadAsk(s, ctx));
-  ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+  ASSIGN_OR_RETURN(auto conn, AcquireForRead(s, ctx.request));
   if (!a.csv) {
     ASSIGN_OR_RETURN(auto rows, registry::ListAreaPeople(*conn, a.query));
     boost::json::array items;

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <functional>
 
+#include "api/read_fence.h"
 #include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
@@ -208,7 +209,7 @@ awaitable<http::Response> Book(ApiServices& s, http::RequestContext& ctx) {
 
 // GET /api/v1/me/bookings: the citizen's own bookings.
 awaitable<http::Response> ListMyBookings(ApiServices& s, http::RequestContext& ctx) {
-  auto conn = s.db.Acquire();
+  auto conn = AcquireForRead(s, ctx.request);
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto me = CitizenPersonId(**conn, *ctx.principal);
   if (!me.ok()) co_return http::ErrorResponse(me.status(), ctx.request);
@@ -223,7 +224,7 @@ awaitable<http::Response> ListMyBookings(ApiServices& s, http::RequestContext& c
 awaitable<http::Response> ListPersonBookings(ApiServices& s, http::RequestContext& ctx) {
   auto id = IdPathParam(ctx, "id");
   if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
-  auto conn = s.db.Acquire();
+  auto conn = AcquireForRead(s, ctx.request);
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto person = registry::FindPersonById(**conn, *id);
   if (!person.ok()) co_return http::ErrorResponse(person.status(), ctx.request);
@@ -314,7 +315,7 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
   std::optional<registry::ChipCardQr> card;
   bool created = false;
   {
-    auto conn = s.db.Acquire();
+    auto conn = AcquireForRead(s, ctx.request);
     if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
     const auto catalogue = s.vaccines.Get();
     // The common case, a known person and nothing to write: answered from this connection
@@ -404,8 +405,19 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
   }
   if (to_create || (registration && registration->status == "booked")) {
     Result<registry::Person> inserted = InternalError("not run");
+    bool found_on_primary = false;
     storage::WriteFn write = [&](storage::Connection& c) {
+      found_on_primary = false;  // the writer may run this more than once
       if (to_create) {
+        // The first read may have come from a replica a few milliseconds behind: a person just
+        // created from the same card elsewhere is found here, on the primary, not duplicated.
+        auto existing = registry::FindPersonByIdentityNumber(c, to_create->cccd);
+        if (!existing.ok()) return existing.status();
+        if (*existing) {
+          inserted = **existing;
+          found_on_primary = true;
+          return Status::Ok();
+        }
         inserted = registry::InsertPerson(c, s.clock, *to_create, actor);
         return inserted.status();
       }
@@ -415,8 +427,8 @@ awaitable<http::Response> CheckIn(ApiServices& s, http::RequestContext& ctx) {
     if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
     if (to_create) {
       person = *inserted;
-      created = true;
-      NotifyPeopleCreated(s, {&person->id, 1});
+      created = !found_on_primary;
+      if (created) NotifyPeopleCreated(s, {&person->id, 1});
     }
     if (registration) registration->status = "checked_in";
   }

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/read_fence.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
 #include "api/registry_json.h"
@@ -144,7 +145,7 @@ Result<FacilityListQuery> ParseFacilityList(const Clock& clock, const http::Requ
 awaitable<http::Response> ListFacilities(ApiServices& s, http::RequestContext& ctx) {
   Result<FacilityListQuery> q = ParseFacilityList(s.clock, ctx.request);
   if (!q.ok()) co_return http::ErrorResponse(q.status(), ctx.request);
-  auto conn = s.db.Acquire();
+  auto conn = AcquireForRead(s, ctx.request);
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto list = registry::ListFacilities(**conn, q->filter);
   if (!list.ok()) co_return http::ErrorResponse(list.status(), ctx.request);
@@ -170,7 +171,7 @@ awaitable<http::Response> ListFacilities(ApiServices& s, http::RequestContext& c
 // GET /api/v1/facilities/{code}
 awaitable<http::Response> GetFacility(ApiServices& s, http::RequestContext& ctx) {
   const std::string code = ctx.path_params.at("code");
-  auto conn = s.db.Acquire();
+  auto conn = AcquireForRead(s, ctx.request);
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto f = registry::FindFacility(**conn, code);
   if (!f.ok()) co_return http::ErrorResponse(f.status(), ctx.request);

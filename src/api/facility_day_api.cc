@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/read_fence.h"
 #include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
@@ -99,7 +100,7 @@ Result<boost::json::object> Bookings(ApiServices& s, const http::RequestContext&
   }
   ASSIGN_OR_RETURN(q.after_id, NonNegativeIntParam(ctx.request, "after_id"));
   ASSIGN_OR_RETURN(q.limit, PageLimit(ctx.request));
-  ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+  ASSIGN_OR_RETURN(auto conn, AcquireForRead(s, ctx.request));
   RETURN_IF_ERROR(FacilityToView(*conn, *ctx.principal, q.facility_code).status());
   ASSIGN_OR_RETURN(auto rows, registry::ListBookingsOfDay(*conn, q));
   boost::json::array items;
@@ -133,7 +134,7 @@ Result<boost::json::object> Doses(ApiServices& s, const http::RequestContext& ct
   }
   ASSIGN_OR_RETURN(q.after_id, NonNegativeIntParam(ctx.request, "after_id"));
   ASSIGN_OR_RETURN(q.limit, PageLimit(ctx.request));
-  ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+  ASSIGN_OR_RETURN(auto conn, AcquireForRead(s, ctx.request));
   RETURN_IF_ERROR(FacilityToView(*conn, *ctx.principal, q.facility_code).status());
   ASSIGN_OR_RETURN(auto rows, registry::ListFacilityDoses(*conn, q));
   boost::json::array items;
@@ -156,7 +157,7 @@ Result<boost::json::object> Day(ApiServices& s, const http::RequestContext& ctx)
   const std::string code = ctx.path_params.at("code");
   const std::string today = Today(s);
   ASSIGN_OR_RETURN(std::string day, DayParam(ctx.request, "day", today));
-  ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+  ASSIGN_OR_RETURN(auto conn, AcquireForRead(s, ctx.request));
   ASSIGN_OR_RETURN(registry::Facility f, FacilityToView(*conn, *ctx.principal, code));
   ASSIGN_OR_RETURN(registry::FacilityDayTally t, registry::TallyFacilityDay(*conn, code, day));
   ASSIGN_OR_RETURN(auto lots, registry::ListLotsInUse(*conn, code, day, kLotDays));

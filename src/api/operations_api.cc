@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/read_fence.h"
 #include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
@@ -55,7 +56,7 @@ Result<boost::json::object> Overview(ApiServices& s, const http::RequestContext&
   const int64_t now = ToUnixSeconds(s.clock.Now());
   const auto today = registry::DayOf(now);
   const int64_t day_start = registry::StartOfDay(today);
-  ASSIGN_OR_RETURN(auto conn, s.db.Acquire());
+  ASSIGN_OR_RETURN(auto conn, AcquireForRead(s, ctx.request));
   ASSIGN_OR_RETURN(auto doses, registry::DosesPerHour(*conn, now, province));
   ASSIGN_OR_RETURN(auto certificates, registry::CertificatesPerHour(*conn, now, province));
   ASSIGN_OR_RETURN(auto silent,

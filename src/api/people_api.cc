@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/read_fence.h"
 #include "api/area_access.h"
 #include "api/async_bridge.h"
 #include "api/query_params.h"
@@ -48,7 +49,7 @@ awaitable<http::Response> CreatePerson(ApiServices& s, http::RequestContext& ctx
 awaitable<http::Response> GetPerson(ApiServices& s, http::RequestContext& ctx) {
   auto id = IdPathParam(ctx, "id");
   if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
-  auto conn = s.db.Acquire();
+  auto conn = AcquireForRead(s, ctx.request);
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto p = registry::FindPersonById(**conn, *id);
   if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
@@ -66,7 +67,7 @@ awaitable<http::Response> FindPerson(ApiServices& s, http::RequestContext& ctx) 
   }
   auto number = http::QueryParam(ctx.request, "number");
   if (!number.ok()) co_return http::ErrorResponse(number.status(), ctx.request);
-  auto conn = s.db.Acquire();
+  auto conn = AcquireForRead(s, ctx.request);
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto p = registry::FindPersonByIdentityNumber(**conn, *number);
   if (!p.ok()) co_return http::ErrorResponse(p.status(), ctx.request);
@@ -81,7 +82,7 @@ awaitable<http::Response> FindPerson(ApiServices& s, http::RequestContext& ctx) 
 awaitable<http::Response> GetRecord(ApiServices& s, http::RequestContext& ctx) {
   auto id = IdPathParam(ctx, "id");
   if (!id.ok()) co_return http::ErrorResponse(id.status(), ctx.request);
-  auto conn = s.db.Acquire();
+  auto conn = AcquireForRead(s, ctx.request);
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto record = registry::LoadPersonRecord(**conn, *id, *s.vaccines.Get());
   if (!record.ok()) co_return http::ErrorResponse(record.status(), ctx.request);
@@ -95,7 +96,7 @@ awaitable<http::Response> GetRecord(ApiServices& s, http::RequestContext& ctx) {
 
 // GET /api/v1/me/record: the citizen's own doses and status.
 awaitable<http::Response> GetMyRecord(ApiServices& s, http::RequestContext& ctx) {
-  auto conn = s.db.Acquire();
+  auto conn = AcquireForRead(s, ctx.request);
   if (!conn.ok()) co_return http::ErrorResponse(conn.status(), ctx.request);
   auto mine = CitizenPersonId(**conn, *ctx.principal);
   if (!mine.ok()) co_return http::ErrorResponse(mine.status(), ctx.request);

@@ -18,6 +18,10 @@
 #include "storage/database.h"
 #include "storage/group_commit.h"
 
+namespace vaxreg::storage {
+class ReadRouting;
+}  // namespace vaxreg::storage
+
 namespace vaxreg::certs {
 class CertificateAuthority;
 }  // namespace vaxreg::certs
@@ -42,6 +46,9 @@ struct ApiServices {
   boost::asio::thread_pool& blocking_pool;
   // The vaccine products, refreshed when an admin adds one.
   registry::VaccineCatalogueCache& vaccines;
+  // Read-only handlers take their connection through AcquireForRead (api/read_fence.h), which
+  // goes to a streaming replica when one is configured. Null: everything on `db`.
+  storage::ReadRouting* reads = nullptr;
   // Certificate keys, issuing and revocation state; null when certs.key_dir is not set.
   certs::CertificateAuthority* certificates = nullptr;
   // Password hashing and checking run here and only here: no other CPU-heavy work can queue

@@ -23,6 +23,7 @@
 #include <variant>
 
 #include "api/query_params.h"
+#include "api/read_fence.h"
 #include "api/routes.h"
 #include "common/csv_writer.h"
 #include "geo/admin_units.h"
@@ -183,7 +184,7 @@ http::Response Respond(StatsState& st, const http::Request& req, const std::stri
   const auto now = st.s.clock.SteadyNow();
   std::shared_ptr<const http::PreparedBody> body = st.cache.Find(key, now);
   if (body == nullptr) {
-    auto conn = st.s.db.Acquire();
+    auto conn = AcquireForRead(st.s, req);
     if (!conn.ok()) return http::ErrorResponse(conn.status(), req);
     Result<Answer> answer = compute(**conn);
     if (!answer.ok()) return http::ErrorResponse(answer.status(), req);

@@ -94,6 +94,9 @@ const std::vector<Setter>& Setters() {
       Str("server.web_root", "VAXREG_WEB_ROOT", "folder of static files to serve",
           &Config::web_root),
       Str("database.url", "VAXREG_DB", "sqlite:PATH or postgresql://...", &Config::db_url),
+      Str("database.read_url", "VAXREG_DB_READ_URL",
+          "postgresql://... of a streaming replica for read-only work (\"\" = none)",
+          &Config::db_read_url),
       Num<int>("database.pool_size", "VAXREG_DB_POOL_SIZE", "database connections for readers",
                &Config::db_pool_size, 1, 1000),
       Num<int>("database.busy_timeout_ms", "VAXREG_DB_BUSY_TIMEOUT_MS",
@@ -344,6 +347,17 @@ Status ValidateConfig(const Config& c) {
                                 "server.tls_cert");
   }
   if (c.db_url.empty()) return InvalidArgumentError("database.url is empty", "database.url");
+  if (!c.db_read_url.empty()) {
+    const auto is_pg = [](const std::string& u) {
+      return u.starts_with("postgresql://") || u.starts_with("postgres://");
+    };
+    if (!is_pg(c.db_url) || !is_pg(c.db_read_url)) {
+      return InvalidArgumentError(
+          "database.read_url needs PostgreSQL: a postgresql:// replica of a postgresql:// "
+          "database.url",
+          "database.read_url");
+    }
+  }
   if (c.notify_backoff_initial_seconds > c.notify_backoff_max_seconds) {
     return InvalidArgumentError(
         "notify.backoff_initial_seconds must not exceed notify.backoff_max_seconds",
@@ -373,14 +387,17 @@ std::string EffectiveConfigToml(const Config& config) {
             << "\nshutdown_grace_ms = " << config.shutdown_grace_ms << "\ntls_cert = \""
             << config.tls_cert_file << "\"\ntls_key = \"" << config.tls_key_file
             << "\"\nweb_root = \"" << config.web_root << "\"\n\n[database]\nurl = \"";
-  // The URL may carry a password; show it only through the database's redacted form.
-  auto db_url = config.db_url;
-  if (auto at = db_url.find('@'); at != std::string::npos) {
-    auto scheme_end = db_url.find("://");
-    auto colon = db_url.find(':', scheme_end == std::string::npos ? 0 : scheme_end + 3);
-    if (colon != std::string::npos && colon < at) db_url.replace(colon + 1, at - colon - 1, "***");
-  }
-  out << db_url << "\"\npool_size = " << config.db_pool_size
+  // The URLs may carry a password; show them only with it masked.
+  const auto masked = [](std::string url) {
+    if (auto at = url.find('@'); at != std::string::npos) {
+      auto scheme_end = url.find("://");
+      auto colon = url.find(':', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+      if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
+    }
+    return url;
+  };
+  out << masked(config.db_url) << "\"\nread_url = \"" << masked(config.db_read_url)
+      << "\"\npool_size = " << config.db_pool_size
             << "\nbusy_timeout_ms = " << config.db_busy_timeout_ms
             << "\nsqlite_mmap_mib = " << config.db_sqlite_mmap_mib
             << "\n\n[auth]\nsession_ttl_minutes = " << config.session_ttl_minutes

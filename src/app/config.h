@@ -30,6 +30,7 @@ struct Config {
   std::string web_root;  // static files; "" = none
   // [database]
   std::string db_url = "sqlite:vaxreg.db";
+  std::string db_read_url;  // a streaming replica for read-only work; "" = none
   int db_pool_size = 8;
   int db_busy_timeout_ms = 5000;
   int db_sqlite_mmap_mib = 2048;

@@ -87,6 +87,19 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   }
   rt->services_.reset(new api::ApiServices{*rt->db_, *rt->writer_, *rt->accounts_, *rt->clock_,
                                            rt->metrics_, *rt->blocking_pool_, rt->vaccines_});
+  {
+    std::unique_ptr<storage::Database> replica;
+    if (!config.db_read_url.empty()) {
+      ASSIGN_OR_RETURN(replica,
+                       storage::OpenDatabase(config.db_read_url, DatabaseOptionsFromConfig(config)));
+      spdlog::info("read-only work goes to the replica {} once it has caught up with the caller",
+                   replica->DisplayUrl());
+    }
+    rt->reads_ = std::make_unique<storage::ReadRouting>(*rt->db_, std::move(replica));
+    rt->services_->reads = rt->reads_.get();
+    rt->metrics_.RegisterCounter("vaxreg_db_reads_total",
+                                 "read-only requests' connections, by target (replica, primary)");
+  }
   rt->services_->password_pool = rt->password_pool_.get();
   rt->services_->image_pool = rt->image_pool_.get();
   rt->services_->image_admission = rt->image_admission_.get();

@@ -24,6 +24,7 @@
 #include "media/photo_store.h"
 #include "notify/outbound.h"
 #include "storage/database.h"
+#include "storage/read_routing.h"
 #include "storage/group_commit.h"
 
 namespace vaxreg::app {
@@ -66,6 +67,8 @@ class Runtime final {
   accounts::Notifier* notifier_ = nullptr;  // deps.notifier, or outbound_'s
   MetricsRegistry metrics_;
   std::unique_ptr<storage::Database> db_;
+  // Read-only work: on the replica of database.read_url when set, else on db_.
+  std::unique_ptr<storage::ReadRouting> reads_;
   std::unique_ptr<storage::GroupCommitWriter> writer_;
   // The default notifier and, with notify.gateway_url, the delivery worker. Declared after
   // writer_ (the worker writes through it, so it stops first) and before accounts_ (which uses

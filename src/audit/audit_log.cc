@@ -54,12 +54,18 @@ std::string ComputeAuditHash(const AuditRecord& r) {
 }
 
 Status AppendAudit(storage::Connection& conn, const Clock& clock, const AuditEntry& entry) {
+  static constexpr std::string_view kHead = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+  storage::Rows head;
   if (conn.dialect() == storage::Dialect::kPostgres) {
-    // Serialises appenders across processes until this transaction ends.
-    RETURN_IF_ERROR(conn.Query("SELECT pg_advisory_xact_lock(7001)").status());
+    // The lock serialises appenders across processes until this transaction ends; the head is
+    // read after it, in the same round trip.
+    const storage::Connection::Statement steps[] = {{"SELECT pg_advisory_xact_lock(7001)", {}},
+                                                    {kHead, {}}};
+    ASSIGN_OR_RETURN(std::vector<storage::Rows> results, conn.QueryPipelined(steps));
+    head = std::move(results[1]);
+  } else {
+    ASSIGN_OR_RETURN(head, conn.Query(kHead));
   }
-  ASSIGN_OR_RETURN(storage::Rows head,
-                   conn.Query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
   AuditRecord r;
   r.seq = head.empty() ? 1 : head[0].Int(0) + 1;
   r.prev_hash = head.empty() ? kGenesisHash : head[0].Text(1);

@@ -1,6 +1,7 @@
 #include "registry/bulk_load.h"
 
 #include <functional>
+#include <iterator>
 #include <string_view>
 #include <unordered_map>
 
@@ -16,6 +17,15 @@ using storage::Value;
 constexpr size_t kRowsPerStatement = 256;
 constexpr int kPersonColumns = 16;
 constexpr int kDoseColumns = 17;
+// The columns written, in order: PostgreSQL takes the rows by COPY (an order of magnitude faster
+// than INSERT), SQLite by multi-row prepared INSERTs.
+constexpr std::string_view kPeopleColumns =
+    "id, cccd, cmnd, passport, full_name, name_folded, dob, birth_year, sex, phone, "
+    "province_code, district_code, commune_code, vax_status, created_by, created_at, updated_at";
+constexpr std::string_view kDosesColumns =
+    "id, person_id, vaccine_code, lot, dose_number, administered_at, administered_day, "
+    "facility_code, vaccinator, source, review_status, province_code, status, recorded_by, "
+    "created_at, idempotency_key, override_reason";
 
 // "INSERT INTO t (cols) VALUES ($1..$k), ($k+1..$2k), ..." for `rows` rows.
 std::string BuildMultiRowInsert(std::string_view head, int columns, size_t rows) {
@@ -139,54 +149,62 @@ Result<BulkLoader> BulkLoader::Start(storage::Connection& conn) {
   return l;
 }
 
-Status BulkLoader::InsertPeople(storage::Connection& conn,
-                                const std::vector<const BulkPerson*>& people) {
-  static constexpr std::string_view kHead =
-      "INSERT INTO people (id, cccd, cmnd, passport, full_name, name_folded, dob, birth_year, sex, "
-      "phone, province_code, district_code, commune_code, vax_status, created_by, created_at, "
-      "updated_at) VALUES";
-  static const MultiRowInserts kSql(kHead, kPersonColumns + 1);
+namespace {
+
+// One row of people / doses in the order of kPeopleColumns / kDosesColumns.
+std::vector<Value> PersonRow(const Person& p) {
+  return {p.id, NullIfEmpty(p.cccd), NullIfEmpty(p.cmnd), NullIfEmpty(p.passport), p.full_name,
+          p.name_folded, p.dob, int64_t{p.birth_year}, std::string(SexCode(p.sex)), p.phone,
+          p.province_code, p.district_code, p.commune_code, p.vax_status,
+          std::string("system:bulk-load"), p.created_at, p.created_at};
+}
+
+std::vector<Value> DoseRow(const Dose& d) {
+  return {d.id, d.person_id, d.vaccine_code, d.lot, int64_t{d.dose_number}, d.administered_at,
+          FormatDay(DayOf(d.administered_at)), NullIfEmpty(d.facility_code), d.vaccinator,
+          d.source, d.review_status, d.province_code, std::string("active"), d.recorded_by,
+          d.created_at, NullIfEmpty(d.idempotency_key), NullIfEmpty(d.override_reason)};
+}
+
+// Writes `items` as rows of `table`: COPY on PostgreSQL, multi-row INSERTs elsewhere.
+template <typename T, typename RowOf>
+Status InsertRows(storage::Connection& conn, std::string_view table, std::string_view columns,
+                  const MultiRowInserts& sql, size_t width, const std::vector<T>& items,
+                  RowOf row_of) {
+  if (conn.dialect() == storage::Dialect::kPostgres) {
+    storage::CopyBuffer rows;
+    for (const auto& item : items) rows.Row(row_of(item));
+    return conn.CopyRows(table, columns, rows);
+  }
   std::vector<Value> params;
-  for (size_t start = 0, n = 0; start < people.size(); start += n) {
-    n = StatementRows(people.size() - start);
+  for (size_t start = 0, n = 0; start < items.size(); start += n) {
+    n = StatementRows(items.size() - start);
     params.clear();
-    params.reserve(n * (kPersonColumns + 1));
+    params.reserve(n * width);
     for (size_t i = start; i < start + n; ++i) {
-      const Person& p = people[i]->person;
-      params.insert(params.end(), {p.id, NullIfEmpty(p.cccd), NullIfEmpty(p.cmnd),
-                                   NullIfEmpty(p.passport), p.full_name, p.name_folded, p.dob,
-                                   int64_t{p.birth_year}, std::string(SexCode(p.sex)), p.phone,
-                                   p.province_code, p.district_code, p.commune_code, p.vax_status,
-                                   std::string("system:bulk-load"), p.created_at, p.created_at});
+      std::vector<Value> row = row_of(items[i]);
+      std::move(row.begin(), row.end(), std::back_inserter(params));
     }
-    RETURN_IF_ERROR(conn.Execute(kSql.For(n), params).status());
+    RETURN_IF_ERROR(conn.Execute(sql.For(n), params).status());
   }
   return Status::Ok();
 }
 
+}  // namespace
+
+Status BulkLoader::InsertPeople(storage::Connection& conn,
+                                const std::vector<const BulkPerson*>& people) {
+  static const std::string kHead = "INSERT INTO people (" + std::string(kPeopleColumns) + ") VALUES";
+  static const MultiRowInserts kSql(kHead, kPersonColumns + 1);
+  return InsertRows(conn, "people", kPeopleColumns, kSql, kPersonColumns + 1, people,
+                    [](const BulkPerson* bp) { return PersonRow(bp->person); });
+}
+
 Status BulkLoader::InsertDoses(storage::Connection& conn, const std::vector<const Dose*>& doses) {
-  static constexpr std::string_view kHead =
-      "INSERT INTO doses (id, person_id, vaccine_code, lot, dose_number, administered_at, "
-      "administered_day, facility_code, vaccinator, source, review_status, province_code, status, "
-      "recorded_by, created_at, idempotency_key, override_reason) VALUES";
+  static const std::string kHead = "INSERT INTO doses (" + std::string(kDosesColumns) + ") VALUES";
   static const MultiRowInserts kSql(kHead, kDoseColumns);
-  std::vector<Value> params;
-  for (size_t start = 0, n = 0; start < doses.size(); start += n) {
-    n = StatementRows(doses.size() - start);
-    params.clear();
-    params.reserve(n * kDoseColumns);
-    for (size_t i = start; i < start + n; ++i) {
-      const Dose& d = *doses[i];
-      params.insert(params.end(), {d.id, d.person_id, d.vaccine_code, d.lot, int64_t{d.dose_number},
-                                   d.administered_at, FormatDay(DayOf(d.administered_at)),
-                                   NullIfEmpty(d.facility_code), d.vaccinator, d.source,
-                                   d.review_status, d.province_code, std::string("active"),
-                                   d.recorded_by, d.created_at, NullIfEmpty(d.idempotency_key),
-                                   NullIfEmpty(d.override_reason)});
-    }
-    RETURN_IF_ERROR(conn.Execute(kSql.For(n), params).status());
-  }
-  return Status::Ok();
+  return InsertRows(conn, "doses", kDosesColumns, kSql, kDoseColumns, doses,
+                    [](const Dose* d) { return DoseRow(*d); });
 }
 
 Status BulkLoader::Load(storage::Connection& conn, std::vector<BulkPerson>& people,

@@ -1,6 +1,6 @@
 #pragma once
 // Bulk loading of people with their dose histories (synthetic populations, operator loads):
-// multi-row prepared INSERTs with explicit ids (PostgreSQL: reserved from the tables' sequences,
+// COPY on PostgreSQL, multi-row prepared INSERTs on SQLite, with explicit ids (PostgreSQL: reserved from the tables' sequences,
 // so several processes may load at once) inside the caller's write transaction, and the
 // statistics counters added once per chunk from in-memory tallies instead of per row.
 // The rows must already be valid (the generator or the caller checked them); no continuity check

@@ -125,28 +125,73 @@ std::vector<DoseFacts> ToDoseFacts(const std::vector<Dose>& doses) {
   return facts;
 }
 
+namespace {
+
+// What a single dose write reads before its checks.
+struct DoseWriteReads {
+  std::optional<Person> person;
+  std::vector<Dose> doses;          // every dose of the person, oldest first
+  std::optional<Dose> by_key;       // the dose already holding the (scoped) idempotency key
+  std::optional<Facility> facility;
+};
+
+// Reads them in one round trip on PostgreSQL (Connection::QueryPipelined). Several processes may
+// write doses of one person at once there: the person's row is locked (FOR UPDATE) by the first
+// statement, before their doses and the idempotency key are read, so the continuity check and
+// the replay lookup see every dose committed before and none can slip in between. (SQLite has
+// one writer; BEGIN IMMEDIATE already serialises it.)
+Result<DoseWriteReads> ReadForDoseWrite(storage::Connection& conn, const NewDose& in) {
+  const bool pg = conn.dialect() == storage::Dialect::kPostgres;
+  static const std::string kPerson = "SELECT " + PersonColumns("") + " FROM people WHERE id = $1";
+  static const std::string kPersonLocked = kPerson + " FOR UPDATE";
+  static const std::string kDoses = "SELECT " + DoseColumns("") +
+                                    " FROM doses WHERE person_id = $1 ORDER BY administered_at, id";
+  static const std::string kByKey =
+      "SELECT " + DoseColumns("") + " FROM doses WHERE idempotency_key = $1";
+  std::vector<storage::Connection::Statement> steps;
+  steps.push_back({pg ? kPersonLocked : kPerson, {in.person_id}});
+  steps.push_back({kDoses, {in.person_id}});
+  if (!in.idempotency_key.empty()) steps.push_back({kByKey, {in.idempotency_key}});
+  if (!in.facility_code.empty()) steps.push_back({FacilityByCodeSql(), {in.facility_code}});
+  ASSIGN_OR_RETURN(std::vector<storage::Rows> results, conn.QueryPipelined(steps));
+  DoseWriteReads out;
+  size_t next = 0;
+  if (const storage::Rows& rows = results[next++]; !rows.empty()) {
+    out.person = PersonFromRow(rows[0], 0);
+  }
+  for (const storage::Row& r : results[next++]) out.doses.push_back(DoseFromRow(r, 0));
+  if (!in.idempotency_key.empty()) {
+    if (const storage::Rows& rows = results[next++]; !rows.empty()) {
+      out.by_key = DoseFromRow(rows[0], 0);
+    }
+  }
+  if (!in.facility_code.empty()) {
+    if (const storage::Rows& rows = results[next++]; !rows.empty()) {
+      out.facility = FacilityFromRow(rows[0]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<RecordOutcome> RecordDose(storage::Connection& conn, const Clock& clock,
                                  const std::vector<VaccineProduct>& catalogue, NewDose in,
                                  const DoseWriter& writer) {
-  // Several processes may write doses of one person at once (PostgreSQL): the person's row is
-  // locked before anything about their doses is read, so the continuity check and the
-  // idempotency lookup below see every dose committed before and none can slip in between.
-  // (SQLite has one writer; BEGIN IMMEDIATE already serialises it.)
-  RETURN_IF_ERROR(LockPeopleForDoseWrites(conn, {&in.person_id, 1}));
   std::string client_key;
   if (!in.idempotency_key.empty()) {
     RETURN_IF_ERROR(ValidateIdempotencyKey(in.idempotency_key));
     client_key = in.idempotency_key;
     in.idempotency_key = ScopeIdempotencyKey(writer.IdempotencyScope(), client_key);
-    ASSIGN_OR_RETURN(auto existing, FindDoseByIdempotencyKey(conn, in.idempotency_key));
-    if (existing) {
-      if (!SameDose(*existing, in)) {
-        return AlreadyExistsError(
-            "idempotency key '" + client_key + "' was already used for a different dose",
-            "idempotency_key");
-      }
-      return RecordOutcome{*existing, true};
+  }
+  ASSIGN_OR_RETURN(DoseWriteReads reads, ReadForDoseWrite(conn, in));
+  if (reads.by_key) {
+    if (!SameDose(*reads.by_key, in)) {
+      return AlreadyExistsError(
+          "idempotency key '" + client_key + "' was already used for a different dose",
+          "idempotency_key");
     }
+    return RecordOutcome{*reads.by_key, true};
   }
   RETURN_IF_ERROR(ValidateNewDose(in, catalogue));
   if (writer.is_citizen && in.source != "self_declared") {
@@ -155,14 +200,13 @@ Result<RecordOutcome> RecordDose(storage::Connection& conn, const Clock& clock,
   if (!in.override_reason.empty() && !writer.may_override) {
     return PermissionDeniedError("only a health authority may override the continuity check");
   }
-  ASSIGN_OR_RETURN(std::optional<Person> person, FindPersonById(conn, in.person_id));
+  std::optional<Person>& person = reads.person;
   if (!person) return NotFoundError("no person with id " + std::to_string(in.person_id));
   if (writer.is_citizen && person->cccd != writer.citizen_cccd) {
     return PermissionDeniedError("citizens may only declare doses in their own record");
   }
-  std::optional<Facility> facility;
+  std::optional<Facility>& facility = reads.facility;
   if (!in.facility_code.empty()) {
-    ASSIGN_OR_RETURN(facility, FindFacility(conn, in.facility_code));
     if (!facility) {
       return InvalidArgumentError("unknown facility '" + in.facility_code + "'",
                                   "facility_code");
@@ -176,7 +220,7 @@ Result<RecordOutcome> RecordDose(storage::Connection& conn, const Clock& clock,
   RETURN_IF_ERROR(CheckWriterForFacility(writer, facility ? &*facility : nullptr));
 
   const int64_t now = ToUnixSeconds(clock.Now());
-  ASSIGN_OR_RETURN(std::vector<Dose> doses, ListPersonDoses(conn, person->id));
+  std::vector<Dose>& doses = reads.doses;
   ContinuityInput ci;
   ci.dose = {0, in.vaccine_code, in.dose_number, in.administered_at};
   ci.now = now;

@@ -16,12 +16,19 @@ constexpr std::string_view kSelect =
     "SELECT code, name, province_code, district_code, commune_code, address, status, "
     "daily_capacity, contact, created_at FROM facilities ";
 
-Facility FromRow(const storage::Row& r) {
+Facility FromRow(const storage::Row& r) { return FacilityFromRow(r); }
+
+}  // namespace
+
+const std::string& FacilityByCodeSql() {
+  static const std::string sql = std::string(kSelect) + "WHERE code = $1";
+  return sql;
+}
+
+Facility FacilityFromRow(const storage::RowView& r) {
   return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),
           r.Text(5), r.Text(6), r.Int(7),  r.Text(8), r.Int(9)};
 }
-
-}  // namespace
 
 std::string FacilityJson(const Facility& f) {
   return boost::json::serialize(boost::json::object{{"code", f.code},
@@ -106,8 +113,7 @@ Result<Facility> DecideFacility(storage::Connection& conn, const Clock& clock,
 }
 
 Result<std::optional<Facility>> FindFacility(storage::Connection& conn, std::string_view code) {
-  ASSIGN_OR_RETURN(storage::Rows rows,
-                   conn.Query(std::string(kSelect) + "WHERE code = $1", {std::string(code)}));
+  ASSIGN_OR_RETURN(storage::Rows rows, conn.Query(FacilityByCodeSql(), {std::string(code)}));
   if (rows.empty()) return std::optional<Facility>();
   return std::optional<Facility>(FromRow(rows[0]));
 }

@@ -44,6 +44,10 @@ Result<Facility> DecideFacility(storage::Connection& conn, const Clock& clock,
                                 std::string_view reason, const Actor& actor);
 
 Result<std::optional<Facility>> FindFacility(storage::Connection& conn, std::string_view code);
+// FindFacility's statement (the code as $1) and its row, for callers that send it along with
+// other statements (storage::Connection::QueryPipelined).
+const std::string& FacilityByCodeSql();
+Facility FacilityFromRow(const storage::RowView& row);
 
 // Filters of ListFacilities; "" = any.
 struct FacilityFilter {

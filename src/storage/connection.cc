@@ -6,6 +6,74 @@
 
 namespace vaxreg::storage {
 
+void CopyBuffer::Separate() {
+  if (row_open_) data_ += '\t';
+  row_open_ = true;
+}
+
+void CopyBuffer::Int(int64_t v) {
+  Separate();
+  data_ += std::to_string(v);
+}
+
+void CopyBuffer::Text(std::string_view v) {
+  Separate();
+  for (char c : v) {
+    switch (c) {
+      case '\\': data_ += "\\\\"; break;
+      case '\t': data_ += "\\t"; break;
+      case '\n': data_ += "\\n"; break;
+      case '\r': data_ += "\\r"; break;
+      default: data_ += c;
+    }
+  }
+}
+
+void CopyBuffer::Null() {
+  Separate();
+  data_ += "\\N";
+}
+
+void CopyBuffer::EndRow() {
+  data_ += '\n';
+  row_open_ = false;
+  ++rows_;
+}
+
+void CopyBuffer::Row(std::span<const Value> values) {
+  for (const Value& v : values) {
+    if (const auto* i = std::get_if<int64_t>(&v)) {
+      Int(*i);
+    } else if (const auto* t = std::get_if<std::string>(&v)) {
+      Text(*t);
+    } else {
+      CHECK(std::holds_alternative<std::nullptr_t>(v));  // no COPY caller writes blobs or doubles
+      Null();
+    }
+  }
+  EndRow();
+}
+
+void CopyBuffer::Clear() {
+  data_.clear();
+  row_open_ = false;
+  rows_ = 0;
+}
+
+Result<std::vector<Rows>> Connection::QueryPipelined(std::span<const Statement> statements) {
+  std::vector<Rows> out;
+  out.reserve(statements.size());
+  for (const Statement& st : statements) {
+    ASSIGN_OR_RETURN(Rows rows, Query(st.sql, st.params));
+    out.push_back(std::move(rows));
+  }
+  return out;
+}
+
+Status Connection::CopyRows(std::string_view, std::string_view, const CopyBuffer&) {
+  return FailedPreconditionError("bulk COPY is PostgreSQL's; use multi-row INSERTs");
+}
+
 Status Connection::Begin() {
   RETURN_IF_ERROR(DoBegin());
   ClearCounters();

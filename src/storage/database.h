@@ -81,6 +81,29 @@ using Rows = std::vector<Row>;
 // `alias` is empty), comma-separated.
 std::string ColumnList(std::span<const std::string_view> columns, std::string_view alias);
 
+// Rows for Connection::CopyRows, built in memory in PostgreSQL's COPY text format (tab-separated
+// fields, "\N" for NULL, backslash escapes for tab, newline, carriage return and backslash).
+class CopyBuffer {
+ public:
+  void Int(int64_t v);
+  void Text(std::string_view v);
+  void Null();
+  // NULL when `v` is empty.
+  void TextOrNull(std::string_view v) { v.empty() ? Null() : Text(v); }
+  void EndRow();
+  // Appends one whole row (blobs and doubles are refused: no COPY caller writes them).
+  void Row(std::span<const Value> values);
+  const std::string& data() const { return data_; }
+  size_t rows() const { return rows_; }
+  void Clear();
+
+ private:
+  void Separate();
+  std::string data_;
+  bool row_open_ = false;
+  size_t rows_ = 0;
+};
+
 // A session on one database connection. Not thread-safe: used by one thread at a time.
 class Connection {
  public:
@@ -100,6 +123,25 @@ class Connection {
   virtual Result<int64_t> Execute(std::string_view sql, std::span<const Value> params = {}) = 0;
   // Runs several ';'-separated statements without parameters (migrations only).
   virtual Status ExecuteScript(std::string_view sql) = 0;
+  // Runs `statements` in order and answers each one's rows (an INSERT/UPDATE without RETURNING
+  // answers none). PostgreSQL sends them all in one round trip (libpq pipeline mode), so a later
+  // statement may rely on an earlier one's effects (a lock taken, a row inserted) but its
+  // parameters cannot come from an earlier one's results. The first failure is returned and the
+  // statements after it do not run; inside a transaction, roll back as after any failed
+  // statement. SQLite runs them one by one.
+  struct Statement {
+    std::string_view sql;
+    std::vector<Value> params;
+  };
+  virtual Result<std::vector<Rows>> QueryPipelined(std::span<const Statement> statements);
+  // Appends the rows of `rows` to `table` with one bulk statement (PostgreSQL: COPY FROM STDIN,
+  // inside the current transaction if one is open). `table` and `columns` ("a, b, c", in the
+  // buffer's field order) are identifiers fixed in code, never input. kFailedPrecondition on SQLite,
+  // whose multi-row prepared INSERTs are as fast.
+  virtual Status CopyRows(std::string_view table, std::string_view columns, const CopyBuffer& rows);
+  // True when the session is known to be lost (the server went away during the last call); the
+  // next call tries to reconnect. SQLite connections are never lost.
+  virtual bool Broken() const { return false; }
 
   // Transactions. Begin() takes the write lock up front on SQLite (BEGIN IMMEDIATE) so a writer
   // never fails half-way with SQLITE_BUSY on upgrade. Commit() first writes the counters of

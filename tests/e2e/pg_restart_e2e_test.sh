@@ -14,27 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 root=$(cd "$here/../.." && pwd)
 vaxreg=$1
-if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
-  [ "${VAXREG_REQUIRE_PG:-0}" = 1 ] && { echo "FAIL: PostgreSQL is not installed" >&2; exit 1; }
-  echo "SKIPPED: PostgreSQL is not installed"
-  exit 77
-fi
-bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-work=$(mktemp -d)
-chmod 755 "$work"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  "$root/scripts/pg-test-server.sh" stop "$work/pg" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -20 "$work/server.log" >&2 2>/dev/null || true; exit 1; }
-
-pg_port=$(free_port)
-db=$("$root/scripts/pg-test-server.sh" start "$work/pg" "$pg_port") || fail "start PostgreSQL"
+find_pg_bindir
+start_own_pg
 sql() { psql "$db" -XAtqc "$1"; }
 export VAXREG_PASSWORD_COST=min
 "$vaxreg" --db "$db" --log-level warn demo seed --people 400 --seed 7 --without-doses >/dev/null 2>&1 ||

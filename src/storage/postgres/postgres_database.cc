@@ -168,6 +168,8 @@ void PostgresConnection::ForgetStatements() {
   next_statement_ = 0;
 }
 
+bool PostgresConnection::Broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
 Status PostgresConnection::EnsureConnected() {
   if (PQstatus(conn_) == CONNECTION_OK && PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) {
     return Status::Ok();
@@ -256,34 +258,15 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::Run(std::string_view s
     return InvalidArgumentError("statement takes " + std::to_string(statement.parameters) +
                                 " parameters, " + std::to_string(n) + " given");
   }
-  std::vector<std::string> text(n);  // storage for numbers rendered as text
-  std::vector<const char*> values(n, nullptr);
-  std::vector<int> lengths(n, 0);
-  std::vector<int> formats(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    const Value& v = params[i];
-    if (const auto* iv = std::get_if<int64_t>(&v)) {
-      text[i] = std::to_string(*iv);
-      values[i] = text[i].c_str();
-    } else if (const auto* d = std::get_if<double>(&v)) {
-      char buf[64];
-      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), *d);  // shortest exact form
-      text[i].assign(buf, ec == std::errc() ? end : buf);
-      values[i] = text[i].c_str();
-    } else if (const auto* s = std::get_if<std::string>(&v)) {
-      values[i] = s->c_str();
-      lengths[i] = static_cast<int>(s->size());
-    } else if (const auto* b = std::get_if<Blob>(&v)) {
-      values[i] = b->bytes.data();
-      lengths[i] = static_cast<int>(b->bytes.size());
-      formats[i] = 1;  // binary: raw bytes, NULs included
-    }
-  }
-  const char* const* value_ptr = n == 0 ? nullptr : values.data();
-  const int* length_ptr = n == 0 ? nullptr : lengths.data();
-  const int* format_ptr = n == 0 ? nullptr : formats.data();
+  WireParams wire;
+  ToWire(params, wire);
+  const char* const* value_ptr = wire.value_ptr();
+  const int* length_ptr = wire.length_ptr();
+  const int* format_ptr = wire.format_ptr();
   if (!deferred_.empty()) {
-    return ExecPipelined(statement.name, static_cast<int>(n), value_ptr, length_ptr, format_ptr);
+    const PipelinedStatement one[] = {{&statement, params}};
+    ASSIGN_OR_RETURN(std::vector<ResultPtr> results, SendPipeline(one));
+    return std::move(results[0]);
   }
   ResultPtr res(PQexecPrepared(conn_, statement.name.c_str(), static_cast<int>(n), value_ptr,
                                length_ptr, format_ptr, /*resultFormat=*/0));
@@ -294,9 +277,99 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::Run(std::string_view s
   return res;
 }
 
-Result<PostgresConnection::ResultPtr> PostgresConnection::ExecPipelined(
-    const std::string& statement, int n, const char* const* values, const int* lengths,
-    const int* formats) {
+void PostgresConnection::ToWire(std::span<const Value> params, WireParams& wire) {
+  const size_t n = params.size();
+  wire.text.assign(n, std::string());
+  wire.values.assign(n, nullptr);
+  wire.lengths.assign(n, 0);
+  wire.formats.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const Value& v = params[i];
+    if (const auto* iv = std::get_if<int64_t>(&v)) {
+      wire.text[i] = std::to_string(*iv);
+      wire.values[i] = wire.text[i].c_str();
+    } else if (const auto* d = std::get_if<double>(&v)) {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), *d);  // shortest exact form
+      wire.text[i].assign(buf, ec == std::errc() ? end : buf);
+      wire.values[i] = wire.text[i].c_str();
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+      wire.values[i] = s->c_str();
+      wire.lengths[i] = static_cast<int>(s->size());
+    } else if (const auto* b = std::get_if<Blob>(&v)) {
+      wire.values[i] = b->bytes.data();
+      wire.lengths[i] = static_cast<int>(b->bytes.size());
+      wire.formats[i] = 1;  // binary: raw bytes, NULs included
+    }
+  }
+}
+
+Rows PostgresConnection::RowsOf(const PGresult* res) {
+  const int nrows = PQntuples(res);
+  const int ncols = PQnfields(res);
+  std::vector<Oid> types(static_cast<size_t>(ncols));
+  for (int c = 0; c < ncols; ++c) types[static_cast<size_t>(c)] = PQftype(res, c);
+  Rows rows;
+  rows.reserve(static_cast<size_t>(nrows));
+  for (int r = 0; r < nrows; ++r) {
+    std::vector<Value> values;
+    values.reserve(static_cast<size_t>(ncols));
+    for (int c = 0; c < ncols; ++c) {
+      if (PQgetisnull(res, r, c)) {
+        values.emplace_back(nullptr);
+        continue;
+      }
+      values.push_back(DecodeValue(types[static_cast<size_t>(c)], PQgetvalue(res, r, c),
+                                   static_cast<size_t>(PQgetlength(res, r, c))));
+    }
+    rows.emplace_back(std::move(values));
+  }
+  return rows;
+}
+
+Result<std::vector<Rows>> PostgresConnection::QueryPipelined(
+    std::span<const Statement> statements) {
+  RETURN_IF_ERROR(EnsureConnected());
+  RETURN_IF_ERROR(deferred_failure_);
+  // Statements are prepared (once per connection) before the pipeline, one round trip each the
+  // first time; a PREPARE that fails aborts the transaction, so deferred savepoints go first.
+  if (statements.size() >= kMaxCachedStatements) {
+    return InvalidArgumentError("too many statements for one pipeline");
+  }
+  if (statements_.size() + statements.size() >= kMaxCachedStatements) {
+    // Making room inside the loop below would drop statements prepared earlier in it.
+    RETURN_IF_ERROR(FlushDeferred());
+    ResultPtr res(PQexec(conn_, "DEALLOCATE ALL"));
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+      return ResultError(res.get(), "cannot drop cached statements");
+    }
+    ForgetStatements();
+  }
+  std::vector<PreparedStatement> prepared;
+  prepared.reserve(statements.size());
+  for (const Statement& st : statements) {
+    if (!deferred_.empty() && !statements_.contains(st.sql)) RETURN_IF_ERROR(FlushDeferred());
+    ASSIGN_OR_RETURN(PreparedStatement p, Prepare(st.sql, st.params));
+    if (p.parameters != static_cast<int>(st.params.size())) {
+      return InvalidArgumentError("statement takes " + std::to_string(p.parameters) +
+                                  " parameters, " + std::to_string(st.params.size()) + " given");
+    }
+    prepared.push_back(std::move(p));
+  }
+  std::vector<PipelinedStatement> items;
+  items.reserve(statements.size());
+  for (size_t i = 0; i < statements.size(); ++i) {
+    items.push_back({&prepared[i], statements[i].params});
+  }
+  ASSIGN_OR_RETURN(std::vector<ResultPtr> results, SendPipeline(items));
+  std::vector<Rows> out;
+  out.reserve(results.size());
+  for (const ResultPtr& res : results) out.push_back(RowsOf(res.get()));
+  return out;
+}
+
+Result<std::vector<PostgresConnection::ResultPtr>> PostgresConnection::SendPipeline(
+    std::span<const PipelinedStatement> items) {
   const std::vector<std::string> commands = std::move(deferred_);
   deferred_.clear();
   if (PQenterPipelineMode(conn_) != 1) {
@@ -309,15 +382,21 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::ExecPipelined(
     sent = sent &&
            PQsendQueryParams(conn_, command.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
   }
-  sent = sent && PQsendQueryPrepared(conn_, statement.c_str(), n, values, lengths, formats,
-                                     /*resultFormat=*/0) == 1;
+  WireParams wire;
+  for (size_t i = 0; sent && i < items.size(); ++i) {
+    ToWire(items[i].params, wire);  // libpq copies the values into its buffer at once
+    sent = PQsendQueryPrepared(conn_, items[i].statement->name.c_str(),
+                               static_cast<int>(items[i].params.size()), wire.value_ptr(),
+                               wire.length_ptr(), wire.format_ptr(), /*resultFormat=*/0) == 1;
+  }
   sent = sent && PQpipelineSync(conn_) == 1;
 
   // One result (then a null) per command, then the sync point. After the first error the
   // server skips the rest (PGRES_PIPELINE_ABORTED) up to the sync.
   Status error;
-  ResultPtr last;
-  const size_t total = commands.size() + 1;
+  std::vector<ResultPtr> out;
+  out.reserve(items.size());
+  const size_t total = commands.size() + items.size();
   for (size_t i = 0; sent && i < total; ++i) {
     ResultPtr res(PQgetResult(conn_));
     if (res == nullptr) {
@@ -325,12 +404,15 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::ExecPipelined(
       break;
     }
     const ExecStatusType status = PQresultStatus(res.get());
-    if (error.ok() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      error = ResultError(res.get(), i < commands.size() ? commands[i] : "statement failed");
-      if (i < commands.size()) deferred_failure_ = error;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      if (error.ok()) {
+        error = ResultError(res.get(), i < commands.size() ? commands[i] : "statement failed");
+        if (i < commands.size()) deferred_failure_ = error;
+      }
+    } else if (i >= commands.size()) {
+      out.push_back(std::move(res));
     }
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
-    if (i + 1 == total) last = std::move(res);
   }
   if (sent) {
     ResultPtr sync(PQgetResult(conn_));
@@ -350,7 +432,7 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::ExecPipelined(
     if (error.ok()) error = deferred_failure_;
   }
   if (!error.ok()) return error;
-  return last;
+  return out;
 }
 
 Status PostgresConnection::FlushDeferred() {
@@ -371,26 +453,7 @@ Status PostgresConnection::FlushDeferred() {
 
 Result<Rows> PostgresConnection::Query(std::string_view sql, std::span<const Value> params) {
   ASSIGN_OR_RETURN(ResultPtr res, Run(sql, params));
-  const int nrows = PQntuples(res.get());
-  const int ncols = PQnfields(res.get());
-  std::vector<Oid> types(static_cast<size_t>(ncols));
-  for (int c = 0; c < ncols; ++c) types[static_cast<size_t>(c)] = PQftype(res.get(), c);
-  Rows rows;
-  rows.reserve(static_cast<size_t>(nrows));
-  for (int r = 0; r < nrows; ++r) {
-    std::vector<Value> values;
-    values.reserve(static_cast<size_t>(ncols));
-    for (int c = 0; c < ncols; ++c) {
-      if (PQgetisnull(res.get(), r, c)) {
-        values.emplace_back(nullptr);
-        continue;
-      }
-      values.push_back(DecodeValue(types[static_cast<size_t>(c)], PQgetvalue(res.get(), r, c),
-                                   static_cast<size_t>(PQgetlength(res.get(), r, c))));
-    }
-    rows.emplace_back(std::move(values));
-  }
-  return rows;
+  return RowsOf(res.get());
 }
 
 Result<int64_t> PostgresConnection::Execute(std::string_view sql, std::span<const Value> params) {
@@ -414,6 +477,39 @@ Status PostgresConnection::ExecuteScript(std::string_view sql) {
     return ResultError(res.get(), "script failed");
   }
   return Status::Ok();
+}
+
+Status PostgresConnection::CopyRows(std::string_view table, std::string_view columns,
+                                    const CopyBuffer& rows) {
+  if (rows.rows() == 0) return Status::Ok();
+  RETURN_IF_ERROR(EnsureConnected());
+  RETURN_IF_ERROR(deferred_failure_);
+  RETURN_IF_ERROR(FlushDeferred());
+  const std::string sql =
+      "COPY " + std::string(table) + " (" + std::string(columns) + ") FROM STDIN";
+  ResultPtr start(PQexec(conn_, sql.c_str()));
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) return ResultError(start.get(), sql);
+  // In pieces of 1 MiB: libpq queues what it cannot send at once, and one huge call would make
+  // it hold a second copy of the whole buffer.
+  constexpr size_t kPiece = size_t{1} << 20;
+  const std::string& data = rows.data();
+  bool sent = true;
+  for (size_t at = 0; sent && at < data.size(); at += kPiece) {
+    const size_t n = std::min(kPiece, data.size() - at);
+    sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
+  }
+  // Ending with an error message makes the server abandon the COPY (and the transaction).
+  if (PQputCopyEnd(conn_, sent ? nullptr : "vaxreg could not send every row") != 1) {
+    return UnavailableError("COPY into " + std::string(table) + ": " + Trimmed(PQerrorMessage(conn_)));
+  }
+  Status status = Status::Ok();
+  while (PGresult* r = PQgetResult(conn_)) {
+    ResultPtr res(r);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && status.ok()) {
+      status = ResultError(r, "COPY into " + std::string(table));
+    }
+  }
+  return status;
 }
 
 Status PostgresConnection::Command(const std::string& sql) {

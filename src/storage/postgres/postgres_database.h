@@ -50,6 +50,9 @@ class PostgresConnection final : public Connection {
   Result<Rows> Query(std::string_view sql, std::span<const Value> params) override;
   Result<int64_t> Execute(std::string_view sql, std::span<const Value> params) override;
   Status ExecuteScript(std::string_view sql) override;
+  bool Broken() const override;
+  Result<std::vector<Rows>> QueryPipelined(std::span<const Statement> statements) override;
+  Status CopyRows(std::string_view table, std::string_view columns, const CopyBuffer& rows) override;
   Status DoBegin() override;
   Status DoCommit() override;
   Status DoRollback() override;
@@ -85,13 +88,29 @@ class PostgresConnection final : public Connection {
   Result<PreparedStatement> Prepare(std::string_view sql, std::span<const Value> params);
   // Prepares (once) and runs `sql`; the result has status TUPLES_OK or COMMAND_OK.
   Result<ResultPtr> Run(std::string_view sql, std::span<const Value> params);
+  // Parameters in libpq's form, pointing into `params` and into `text` (numbers rendered).
+  struct WireParams {
+    std::vector<std::string> text;
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    const char* const* value_ptr() const { return values.empty() ? nullptr : values.data(); }
+    const int* length_ptr() const { return lengths.empty() ? nullptr : lengths.data(); }
+    const int* format_ptr() const { return formats.empty() ? nullptr : formats.data(); }
+  };
+  static void ToWire(std::span<const Value> params, WireParams& wire);
+  static Rows RowsOf(const PGresult* res);
   // Runs a parameterless command with the simple protocol (transaction control).
   Status Command(const std::string& sql);
   Status ResultError(const PGresult* res, std::string_view context) const;
-  // Sends the deferred commands followed by the prepared statement in one libpq pipeline (one
-  // round trip); the first error among them is returned.
-  Result<ResultPtr> ExecPipelined(const std::string& statement, int n, const char* const* values,
-                                  const int* lengths, const int* formats);
+  // A prepared statement with its parameters, for SendPipeline.
+  struct PipelinedStatement {
+    const PreparedStatement* statement;
+    std::span<const Value> params;
+  };
+  // Sends the deferred commands followed by `items` in one libpq pipeline (one round trip);
+  // answers each item's result, or the first error among them all.
+  Result<std::vector<ResultPtr>> SendPipeline(std::span<const PipelinedStatement> items);
   // Sends the deferred commands now (before a script, a new PREPARE or a ROLLBACK TO).
   Status FlushDeferred();
   Status CheckSavepointUsable(std::string_view name) const;

@@ -9,6 +9,7 @@
 
 #include "storage/database.h"
 #include "storage/group_commit.h"
+#include "storage/read_routing.h"
 #include "support/test_db.h"
 #include "unit/storage/test_util.h"
 
@@ -228,6 +229,96 @@ TEST_F(PostgresConnectionTest, WriteThatSwallowsAnErrorCannotCommitItsBatch) {
     return c.Execute("INSERT INTO t (name) VALUES ($1)", {std::string("after")}).status();
   }));
   EXPECT_EQ(Count(), 2);
+}
+
+// A read_url that names a server not replaying WAL (a primary, say one promoted after a failover)
+// cannot prove that it holds a caller's write: reads without a fence may use it, fenced reads go
+// to the primary. The fence itself is the primary's WAL position and grows with writes.
+TEST_F(PostgresConnectionTest, ReadRoutingSendsFencedReadsToThePrimaryUnlessTheReplicaReplays) {
+  auto other = OpenDatabase(test_db_.url(), {.pool_size = 2, .busy_timeout_ms = 5000});
+  STORAGE_ASSERT_OK(other);
+  ReadRouting routing(*db_, std::move(*other));
+  ASSERT_TRUE(routing.has_replica());
+  auto before = routing.WriteFence();
+  STORAGE_ASSERT_OK(before);
+  ASSERT_TRUE(ParseLsn(*before).has_value()) << *before;
+  {
+    auto conn = db_->Acquire();
+    STORAGE_ASSERT_OK(conn);
+    STORAGE_ASSERT_OK((*conn)->Execute("INSERT INTO t (name) VALUES ('fenced')"));
+  }
+  auto after = routing.WriteFence();
+  STORAGE_ASSERT_OK(after);
+  ASSERT_TRUE(ParseLsn(*after).has_value()) << *after;
+  EXPECT_GT(*ParseLsn(*after), *ParseLsn(*before));
+
+  bool on_replica = false;
+  {
+    auto conn = routing.AcquireForRead("", &on_replica);
+    STORAGE_ASSERT_OK(conn);
+    EXPECT_TRUE(on_replica);
+  }
+  {
+    auto conn = routing.AcquireForRead(*after, &on_replica);
+    STORAGE_ASSERT_OK(conn);
+    EXPECT_FALSE(on_replica);
+    auto rows = (*conn)->Query("SELECT COUNT(*) FROM t WHERE name = 'fenced'");
+    STORAGE_ASSERT_OK(rows);
+    EXPECT_EQ((*rows)[0].Int(0), 1);
+  }
+  EXPECT_EQ(routing.reads_on_replica(), 1);
+  EXPECT_EQ(routing.reads_on_primary(), 1);
+}
+
+// A pooled session the server dropped is reported, and the next statement reconnects it.
+TEST_F(PostgresConnectionTest, ADroppedSessionIsBrokenUntilItsNextUse) {
+  auto conn = db_->Acquire();
+  STORAGE_ASSERT_OK(conn);
+  EXPECT_FALSE((*conn)->Broken());
+  Terminate(BackendPid(**conn));
+  // The first statement may notice the dead session; then the connection says so.
+  if (!(*conn)->Query("SELECT 1").ok()) {
+    EXPECT_TRUE((*conn)->Broken());
+  }
+  STORAGE_EXPECT_OK((*conn)->Query("SELECT 1"));
+  EXPECT_FALSE((*conn)->Broken());
+}
+
+// COPY carries every character a name or an address can hold, NULL apart from "", and reports a
+// duplicate key like an INSERT would, leaving the transaction to be rolled back.
+TEST_F(PostgresConnectionTest, CopyRowsRoundTripsAwkwardTextAndReportsDuplicates) {
+  auto conn = db_->Acquire();
+  STORAGE_ASSERT_OK(conn);
+  STORAGE_ASSERT_OK((*conn)->ExecuteScript("CREATE TABLE c (id BIGINT PRIMARY KEY, v TEXT)"));
+  const std::vector<std::string> texts = {"Nguyễn Văn An", "tab\there", "line\nbreak\r",
+                                          "back\\slash \\N", "", "\\."};
+  CopyBuffer rows;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    rows.Int(static_cast<int64_t>(i));
+    rows.Text(texts[i]);
+    rows.EndRow();
+  }
+  rows.Int(100);
+  rows.TextOrNull("");
+  rows.EndRow();
+  EXPECT_EQ(rows.rows(), texts.size() + 1);
+  STORAGE_ASSERT_OK((*conn)->CopyRows("c", "id, v", rows));
+  auto got = (*conn)->Query("SELECT id, v FROM c ORDER BY id");
+  STORAGE_ASSERT_OK(got);
+  ASSERT_EQ(got->size(), texts.size() + 1);
+  for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ((*got)[i].Text(1), texts[i]) << i;
+  EXPECT_TRUE((*got)[texts.size()].IsNull(1));
+
+  STORAGE_ASSERT_OK((*conn)->Begin());
+  CopyBuffer again;
+  again.Int(100);
+  again.Text("taken");
+  again.EndRow();
+  STORAGE_EXPECT_CODE((*conn)->CopyRows("c", "id, v", again), StatusCode::kAlreadyExists);
+  STORAGE_EXPECT_OK((*conn)->Rollback());
+  auto count = (*conn)->Query("SELECT COUNT(*) FROM c");
+  STORAGE_ASSERT_OK(count);
+  EXPECT_EQ((*count)[0].Int(0), static_cast<int64_t>(texts.size() + 1));
 }
 
 }  // namespace
