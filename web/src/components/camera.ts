@@ -76,6 +76,10 @@ export function useQrCamera(onFound: (text: string) => void): QrCamera {
       const tick = () => {
         if (!streamRef.current) return;
         if (video.readyState >= 2 && video.videoWidth > 0) {
+          // The first frame the camera delivers: from here on whatever it shows can be read.
+          if (performance.getEntriesByName("qr-camera-first-frame").length === 0) {
+            performance.mark("qr-camera-first-frame");
+          }
           const text = decodeImage(decoder, video, video.videoWidth, video.videoHeight);
           if (text) {
             stop();
