@@ -5,43 +5,21 @@
 #include <boost/beast/http/field.hpp>
 #include <string_view>
 
+#include "http/header_value.h"
 #include "storage/read_routing.h"
 
 namespace vaxreg::api {
 
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".
-std::string_view CookieValue(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    const size_t semi = header.find(';');
-    std::string_view pair = Trim(header.substr(0, semi));
-    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
-    const size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && Trim(pair.substr(0, eq)) == name) {
-      return Trim(pair.substr(eq + 1));
-    }
-  }
-  return {};
-}
-
-}  // namespace
-
 std::string ReadFenceOf(const http::Request& request) {
   if (auto it = request.find(kReadAfterHeader); it != request.end()) {
-    std::string_view v = Trim(std::string_view(it->value().data(), it->value().size()));
+    std::string_view v = http::TrimOws(std::string_view(it->value().data(), it->value().size()));
     if (storage::ParseLsn(v)) return std::string(v);
   }
   for (auto it = request.find(boost::beast::http::field::cookie); it != request.end(); ++it) {
     if (it->name() != boost::beast::http::field::cookie) break;
     std::string_view v =
-        CookieValue(std::string_view(it->value().data(), it->value().size()), kReadAfterCookie);
+        http::CookieValue(std::string_view(it->value().data(), it->value().size()),
+                          kReadAfterCookie);
     if (storage::ParseLsn(v)) return std::string(v);
   }
   return {};

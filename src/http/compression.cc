@@ -7,18 +7,14 @@
 #include <climits>
 #include <optional>
 
+#include "http/header_value.h"
+
 namespace vaxreg::http {
 namespace {
 
 // windowBits + 16 selects the gzip wrapper (deflateInit2 / inflateInit2).
 constexpr int kGzipWindowBits = 15 + 16;
 constexpr size_t kChunk = 64 * 1024;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -32,13 +28,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 double QValue(std::string_view params) {
   while (!params.empty()) {
     const size_t semi = params.find(';');
-    const std::string_view param = Trim(params.substr(0, semi));
+    const std::string_view param = TrimOws(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view() : params.substr(semi + 1);
     const size_t eq = param.find('=');
-    if (eq == std::string_view::npos || !EqualsIgnoreCase(Trim(param.substr(0, eq)), "q")) {
+    if (eq == std::string_view::npos || !EqualsIgnoreCase(TrimOws(param.substr(0, eq)), "q")) {
       continue;
     }
-    const std::string_view value = Trim(param.substr(eq + 1));
+    const std::string_view value = TrimOws(param.substr(eq + 1));
     double q = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
     if (ec != std::errc() || ptr != value.data() + value.size()) return 0;
@@ -71,7 +67,7 @@ bool AcceptsEncoding(std::string_view accept_encoding, std::string_view coding) 
     accept_encoding =
         comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
     const size_t semi = element.find(';');
-    const std::string_view name = Trim(element.substr(0, semi));
+    const std::string_view name = TrimOws(element.substr(0, semi));
     const double q = semi == std::string_view::npos ? 1 : QValue(element.substr(semi + 1));
     if (EqualsIgnoreCase(name, coding) ||
         (EqualsIgnoreCase(coding, "gzip") && EqualsIgnoreCase(name, "x-gzip"))) {

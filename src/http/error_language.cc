@@ -3,16 +3,12 @@
 #include <algorithm>
 #include <optional>
 
+#include "http/header_value.h"
+
 namespace vaxreg::http {
 namespace {
 
 // ---- Accept-Language --------------------------------------------------------------------------
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -288,21 +284,21 @@ Language PreferredLanguage(std::string_view header) {
   size_t position = 0;
   while (!header.empty()) {
     const size_t comma = header.find(',');
-    std::string_view item = Trim(header.substr(0, comma));
+    std::string_view item = TrimOws(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     if (item.empty()) continue;
     ++position;
     const size_t semi = item.find(';');
-    const std::string_view range = Trim(item.substr(0, semi));
+    const std::string_view range = TrimOws(item.substr(0, semi));
     int q = 1000;
     bool valid = IsLanguageRange(range);
     for (std::string_view rest = semi == std::string_view::npos ? "" : item.substr(semi + 1);
          valid && !rest.empty();) {
       const size_t next = rest.find(';');
-      const std::string_view param = Trim(rest.substr(0, next));
+      const std::string_view param = TrimOws(rest.substr(0, next));
       rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
       if (param.size() >= 2 && Lower(param[0]) == 'q' && param[1] == '=') {
-        std::optional<int> parsed = ParseQ(Trim(param.substr(2)));
+        std::optional<int> parsed = ParseQ(TrimOws(param.substr(2)));
         if (!parsed)
           valid = false;
         else
