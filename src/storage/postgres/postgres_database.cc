@@ -258,18 +258,16 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::Run(std::string_view s
     return InvalidArgumentError("statement takes " + std::to_string(statement.parameters) +
                                 " parameters, " + std::to_string(n) + " given");
   }
-  WireParams wire;
-  ToWire(params, wire);
-  const char* const* value_ptr = wire.value_ptr();
-  const int* length_ptr = wire.length_ptr();
-  const int* format_ptr = wire.format_ptr();
   if (!deferred_.empty()) {
     const PipelinedStatement one[] = {{&statement, params}};
     ASSIGN_OR_RETURN(std::vector<ResultPtr> results, SendPipeline(one));
     return std::move(results[0]);
   }
-  ResultPtr res(PQexecPrepared(conn_, statement.name.c_str(), static_cast<int>(n), value_ptr,
-                               length_ptr, format_ptr, /*resultFormat=*/0));
+  WireParams wire;
+  ToWire(params, wire);
+  ResultPtr res(PQexecPrepared(conn_, statement.name.c_str(), static_cast<int>(n),
+                               wire.value_ptr(), wire.length_ptr(), wire.format_ptr(),
+                               /*resultFormat=*/0));
   const ExecStatusType status = PQresultStatus(res.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     return ResultError(res.get(), "statement failed");
