@@ -13,7 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang-14 libclang-rt-14-dev
   postgresql postgresql-client
-  wrk curl
+  wrk curl python3
   chromium fonts-noto-core
 )
 
