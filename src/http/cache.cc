@@ -26,6 +26,26 @@ bool WantsGzip(const Request& req) {
   return it != req.end() && AcceptsEncoding(it->value(), "gzip");
 }
 
+bool IsTextType(std::string_view type) {
+  for (std::string_view prefix : {"application/json", "application/fhir+json", "text/",
+                                  "application/javascript", "image/svg+xml", "application/xml"}) {
+    if (type.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
+}
+
+// Adds Accept-Encoding to the Vary header, keeping what is there (Accept-Language on errors).
+void VaryOnEncoding(Response& res) {
+  auto it = res.find(bhttp::field::vary);
+  if (it == res.end()) {
+    res.set(bhttp::field::vary, kVary);
+    return;
+  }
+  const std::string_view now = it->value();
+  if (now.find(kVary) != std::string_view::npos || now == "*") return;
+  res.set(bhttp::field::vary, std::string(now) + ", " + std::string(kVary));
+}
+
 }  // namespace
 
 PreparedBody::PreparedBody(std::string body, std::string content_type,
@@ -153,6 +173,20 @@ size_t BodyCache::size() const {
 size_t BodyCache::bytes() const {
   std::lock_guard lock(mu_);
   return bytes_;
+}
+
+void CompressLargeTextResponse(const Request& req, Response& res) {
+  if (res.body().size() < kGzipAnyResponseBytes ||
+      res.find(bhttp::field::content_encoding) != res.end() ||
+      !IsTextType(res[bhttp::field::content_type])) {
+    return;
+  }
+  VaryOnEncoding(res);
+  if (!WantsGzip(req)) return;
+  Result<std::string> z = GzipCompress(res.body());
+  if (!z.ok()) return;
+  res.body() = std::move(*z);
+  res.set(bhttp::field::content_encoding, "gzip");
 }
 
 }  // namespace vaxreg::http

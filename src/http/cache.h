@@ -60,6 +60,16 @@ Response PreparedResponse(const Request& req, const PreparedBody& body,
 // and the body is long enough; always adds Vary: Accept-Encoding.
 void CompressIfAccepted(const Request& req, Response& res);
 
+// Bodies of at least this many bytes are worth compressing on any route: a body that fits one
+// TCP segment (~1,460 bytes) arrives in the same round trip either way, so below it compression
+// costs CPU on the hot small answers (check-in, a dose) and saves the reader nothing.
+inline constexpr size_t kGzipAnyResponseBytes = 1400;
+
+// The server's last step for every answer: gzip-encodes a text body (JSON, text/*, JavaScript,
+// SVG, XML) of at least kGzipAnyResponseBytes when the request accepts gzip and the handler did
+// not encode it itself, and names Accept-Encoding in Vary whenever the coding depended on it.
+void CompressLargeTextResponse(const Request& req, Response& res);
+
 // Prepared bodies by key, each kept for `ttl` after it was stored; at most `max_entries` bodies
 // of at most `max_bytes` together (identity bodies counted; the expired and then the oldest make
 // room, and a body larger than max_bytes is not kept). A ttl of zero stores nothing.

@@ -42,6 +42,7 @@
 
 #include "common/crypto_util.h"
 #include "common/logging.h"
+#include "http/cache.h"
 #include "http/json.h"
 #pragma GCC diagnostic pop
 
@@ -501,6 +502,7 @@ void FinishResponse(Response& res, const Request& req, const std::string& reques
   res.set("X-Content-Type-Options", "nosniff");
   res.version(req.version() == 10 ? 10 : 11);
   res.keep_alive(!close && res.keep_alive() && req.keep_alive());
+  CompressLargeTextResponse(req, res);
   try {
     res.prepare_payload();
   } catch (const std::exception& e) {

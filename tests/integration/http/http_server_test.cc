@@ -28,6 +28,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/json/parse.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -35,6 +36,7 @@
 #include <thread>
 
 #include "common/metrics.h"
+#include "http/compression.h"
 #include "http/json.h"
 #include "http/server.h"
 #include "http/static_files.h"
@@ -559,6 +561,32 @@ TEST_F(HttpServerTest, PortalBuildOutputIsServedWithCachingCompressionAndPolicy)
   EXPECT_EQ(client_->Get("/assets/missing").status, 404);
   EXPECT_EQ(client_->Get("/missing.js").status, 404);
   EXPECT_EQ(client_->Get("/.well-known/jwks").status, 404);
+}
+
+TEST_F(HttpServerTest, LargeJsonAnswersAreGzippedForClientsThatAcceptIt) {
+  StartServer();
+  const std::string id(3000, 'a');
+  auto gz = client_->Send(bhttp::verb::get, "/items/" + id, "", {{"Accept-Encoding", "gzip"}});
+  ASSERT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.headers["Content-Encoding"], "gzip");
+  EXPECT_EQ(gz.headers["Vary"], "Accept-Encoding");
+  EXPECT_LT(gz.body.size(), id.size() / 4);
+  auto body = http::GzipDecompress(gz.body, 1 << 20);
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(boost::json::parse(*body).at("id").as_string(), id);
+
+  // A client that does not accept gzip gets the same JSON as it is; caches still learn the
+  // answer depends on Accept-Encoding.
+  auto plain = client_->Get("/items/" + id);
+  EXPECT_EQ(plain.headers.count("Content-Encoding"), 0u);
+  EXPECT_EQ(plain.headers["Vary"], "Accept-Encoding");
+  EXPECT_EQ(plain.Json().at("id").as_string(), id);
+  EXPECT_EQ(plain.body, *body);
+
+  // A small answer fits one packet: sent as it is.
+  auto small = client_->Send(bhttp::verb::get, "/hello", "", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(small.headers.count("Content-Encoding"), 0u);
+  EXPECT_EQ(small.Json().at("hello"), "world");
 }
 
 TEST_F(HttpServerTest, MetricsRecordRoutePatterns) {

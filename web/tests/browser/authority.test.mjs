@@ -52,7 +52,7 @@ const TEXT = {
     csv: "Tải về CSV", overdue: "Quá hạn tiêm mũi tiếp theo",
     qualityTab: "Chất lượng dữ liệu", quality: "Chất lượng dữ liệu trên địa bàn", ranked: "Cơ sở tiêm, xếp theo số dòng giữ lại trên 1.000 mũi đã gửi", merge: /Gộp hai hồ sơ/, undo: "Hoàn tác lần gộp vừa rồi", undone: /Đã hoàn tác/,
     staffTab: "Tài khoản cán bộ", allocTab: "Phân bổ vắc xin", alloc: "Phân bổ vắc xin",
-    opsTab: "Điều hành", ops: "Trung tâm điều hành", health: "Tình trạng máy chủ", silent: /Cơ sở chưa gửi dữ liệu hôm nay: \d+/,
+    opsTab: "Điều hành", ops: "Trung tâm điều hành", opsTable: "Xem dạng bảng", health: "Tình trạng máy chủ", silent: /Cơ sở chưa gửi dữ liệu hôm nay: \d+/,
   },
   en: {
     queue: "Correction requests in the area", zoomIn: "Zoom in", rotate: "Rotate 90°", reason: "Reason for rejecting", reject: "Reject the request",
@@ -62,7 +62,7 @@ const TEXT = {
     csv: "Download CSV", overdue: "Overdue for their next dose",
     qualityTab: "Data quality", quality: "Data quality in the area", ranked: "Facilities, most rows kept per 1,000 doses sent first", merge: /Merge the records/, undo: "Undo the last merge", undone: /Undone:/,
     staffTab: "Staff accounts", allocTab: "Allocations", alloc: "Vaccine allocations",
-    opsTab: "Operations", ops: "Response centre", health: "Server health", silent: /Facilities that have sent nothing today: \d+/,
+    opsTab: "Operations", ops: "Response centre", opsTable: "Show as a table", health: "Server health", silent: /Facilities that have sent nothing today: \d+/,
   },
 };
 
@@ -171,6 +171,11 @@ for (const [lang, viewport] of [["vi", { width: 1280, height: 900 }], ["en", { w
     await page.getByRole("heading", { level: 1, name: T.ops }).waitFor();
     await page.getByRole("heading", { level: 2, name: T.health }).waitFor();
     await page.getByRole("heading", { level: 2, name: T.silent }).waitFor();
+    // The doses per hour as a table (built when opened): a header row and one row per hour.
+    await page.getByText(T.opsTable).first().click();
+    const hourRows = page.locator("section[aria-labelledby=doses-title] table tbody tr");
+    await hourRows.first().waitFor();
+    assert.equal(await hourRows.count(), 25);  // the 24 hours before this one, and this one
     await checkScreen(page, `authority-${lang}-${viewport.width}-ops`);
     assert.deepEqual(errors, []);
     await context.close();

@@ -5,36 +5,37 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { correctionReport, opsOverview, serverMetrics, sum, type HourCount, type Sample } from "../../api/ops";
 import { ErrorNotice, Loading } from "../../components/Status";
 import { allAnswered, useAsync } from "../../components/use_async";
-import { formatDateTime, formatNumber } from "../../format";
+import { formatDateTime, formatHour, formatNumber } from "../../format";
 import { t } from "../../i18n";
 import { AreaFrame } from "./AreaFrame";
 
 const REFRESH_MS = 15000;
 
-function hourLabel(iso: string): string {
-  return new Date(iso).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" });
-}
-
 // Bars per hour with the same numbers in a table for screen readers and keyboard users.
 function Hours({ id, title, hours }: { id: string; title: string; hours: HourCount[] }) {
   const max = Math.max(1, ...hours.map((h) => h.count));
   const total = hours.reduce((a, h) => a + h.count, 0);
+  const [opened, setOpened] = useState(false);
   return (
     <section aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       <p>{t("ops.last24", { n: formatNumber(total) })}</p>
       <div class="hour-bars" aria-hidden="true">
-        {hours.map((h) => <span key={h.hour} style={{ height: `${(100 * h.count) / max}%` }} title={`${hourLabel(h.hour)}: ${h.count}`} />)}
+        {hours.map((h) => <span key={h.hour} style={{ height: `${(100 * h.count) / max}%` }} title={`${formatHour(h.hour)}: ${h.count}`} />)}
       </div>
-      <details>
+      {/* The table is built when first opened: most visits never open it, and the page refreshes
+          every 15 s. */}
+      <details onToggle={(e) => setOpened(opened || (e.currentTarget as HTMLDetailsElement).open)}>
         <summary>{t("ops.table")}</summary>
-        <div class="table-wrap">
-          <table class="table">
-            <caption class="visually-hidden">{title}</caption>
-            <thead><tr><th scope="col">{t("ops.hour")}</th><th scope="col">{t("ops.count")}</th></tr></thead>
-            <tbody>{hours.map((h) => <tr key={h.hour}><th scope="row">{hourLabel(h.hour)}</th><td>{formatNumber(h.count)}</td></tr>)}</tbody>
-          </table>
-        </div>
+        {opened && (
+          <div class="table-wrap">
+            <table class="table">
+              <caption class="visually-hidden">{title}</caption>
+              <thead><tr><th scope="col">{t("ops.hour")}</th><th scope="col">{t("ops.count")}</th></tr></thead>
+              <tbody>{hours.map((h) => <tr key={h.hour}><th scope="row">{formatHour(h.hour)}</th><td>{formatNumber(h.count)}</td></tr>)}</tbody>
+            </table>
+          </div>
+        )}
       </details>
     </section>
   );
@@ -72,16 +73,18 @@ export function Operations(_: { params: Record<string, string> }) {
   const overview = useAsync((signal) => opsOverview(signal), [tick]);
   const report = useAsync((signal) => correctionReport(signal), [tick]);
   const metrics = useAsync((signal) => serverMetrics(signal), [tick]);
-  // The previous scrape and when it was taken, for rates.
-  const previous = useRef<{ at: number; samples: Sample[] } | null>(null);
-  const [rates, setRates] = useState<{ before: Sample[] | null; seconds: number }>({ before: null, seconds: 0 });
-  useEffect(() => {
-    if (!metrics.data) return;
+  // The scrape before the current one and the seconds between them, for rates; worked out in
+  // render when a new scrape arrives (a state update would draw the whole page twice).
+  const scrapes = useRef<{ now: Sample[] | null; at: number; before: Sample[] | null; seconds: number }>(
+    { now: null, at: 0, before: null, seconds: 0 });
+  if (metrics.data && metrics.data !== scrapes.current.now) {
     const at = Date.now();
-    const p = previous.current;
-    setRates(p ? { before: p.samples, seconds: (at - p.at) / 1000 } : { before: null, seconds: 0 });
-    previous.current = { at, samples: metrics.data };
-  }, [metrics.data]);
+    const last = scrapes.current;
+    scrapes.current = last.now
+      ? { now: metrics.data, at, before: last.now, seconds: (at - last.at) / 1000 }
+      : { now: metrics.data, at, before: null, seconds: 0 };
+  }
+  const rates = scrapes.current;
   const o = overview.data;
   return (
     <AreaFrame title={t("ops.title")}>
