@@ -30,7 +30,9 @@ export async function findFacilities(
   if (filter.q.trim()) p.set("q", filter.q.trim());
   if (filter.after) p.set("after", filter.after);
   p.set("status", "active");
-  p.set("limit", "20");
+  // Ten a page ("more" appends the next ten): a phone shows three at a time, and each carries a
+  // week of free places, so a longer first page only delays the first screen.
+  p.set("limit", "10");
   const r = await api<Json>(`/api/v1/facilities?${p}`, { signal, anonymous: true });
   const items = ((r.items as Json[]) ?? []).map((f) => {
     const cap = (f.capacity ?? f.remaining ?? []) as Json[];

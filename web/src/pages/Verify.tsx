@@ -27,21 +27,17 @@ interface Lists {
   shc: ShcKeys | null;  // null until vaxreg publishes SMART Health Card keys
 }
 
-// The SMART Health Card keys (/.well-known/jwks.json) and each key's revocation list.
-async function loadShcKeys(): Promise<ShcKeys | null> {
+// The SMART Health Card keys (/.well-known/jwks.json, fetched by the caller) and each key's
+// revocation list, those fetched side by side.
+async function loadShcKeys(jwksText: Promise<string>): Promise<ShcKeys | null> {
   try {
-    const jwks = await fetchText("/.well-known/jwks.json");
+    const jwks = await jwksText;
     const first = parseShcKeys(jwks);
     if (!first) return null;
-    const crls: string[] = [];
-    for (const kid of first.byKid.keys()) {
-      try {
-        crls.push(await fetchText(`/.well-known/crl/${encodeURIComponent(kid)}.json`));
-      } catch {
-        // No list for this key: nothing it signed is revoked.
-      }
-    }
-    return parseShcKeys(jwks, crls);
+    const lists = await Promise.all([...first.byKid.keys()].map((kid) =>
+      // No list for a key: nothing it signed is revoked.
+      fetchText(`/.well-known/crl/${encodeURIComponent(kid)}.json`).catch(() => null)));
+    return parseShcKeys(jwks, lists.filter((l): l is string => l !== null));
   } catch {
     return null;
   }
@@ -54,19 +50,25 @@ async function fetchText(path: string): Promise<string> {
 }
 
 // Loads both lists (network first; the service worker answers from its cache when offline).
+// The three documents are requested at once: on a slow mobile link each round trip costs more
+// than reading them.
 async function loadLists(): Promise<Lists | null> {
+  const trustText = fetchText("/api/v1/trust-list");
+  const revocationText = fetchText("/api/v1/revocation-list");
+  const shc = loadShcKeys(fetchText("/.well-known/jwks.json"));
+  // Awaited below or dropped with the trust list; never an unhandled rejection.
+  revocationText.catch(() => undefined);
   try {
-    const trustText = await fetchText("/api/v1/trust-list");
-    const trust = await parseTrustList(trustText);
+    const trust = await parseTrustList(await trustText);
     if (!trust.ok) return null;
     let revoked = emptyRevocationList();
     try {
-      const rev = await parseRevocationList(await fetchText("/api/v1/revocation-list"), trust.value);
+      const rev = await parseRevocationList(await revocationText, trust.value);
       if (rev.ok) revoked = rev.value;
     } catch {
       // No revocation list reachable: verified without it (the trust list still applies).
     }
-    return { trust: trust.value, revoked, shc: await loadShcKeys() };
+    return { trust: trust.value, revoked, shc: await shc };
   } catch {
     return null;
   }
