@@ -4,6 +4,8 @@
 #   scripts/pg-test-server.sh start [DIR] [PORT]   (defaults: build/pg-test, 55432)
 #   scripts/pg-test-server.sh stop  [DIR]
 # PostgreSQL refuses to run as root, so when run as root the server runs as the 'postgres' user.
+# PG_SERVER_OPTIONS adds server settings, e.g. a benchmark's sizing:
+#   PG_SERVER_OPTIONS="-c shared_buffers=4GB -c max_wal_size=16GB" scripts/pg-test-server.sh start build/pg-bench 55433
 set -euo pipefail
 
 cmd=${1:-start}
@@ -32,7 +34,7 @@ case "$cmd" in
       || { cat "$dir/initdb.log" >&2; exit 1; }
     # Durability stays on (fsync) so the tests exercise what production runs.
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" start >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 ${PG_SERVER_OPTIONS:-}" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     "$bindir/createdb" -h 127.0.0.1 -p "$port" -U vaxreg vaxreg_test
     echo "postgresql://vaxreg@127.0.0.1:$port/vaxreg_test"

@@ -192,10 +192,14 @@ int UserAdd(const Config& config, const UserAddArgs& a) {
   return 0;
 }
 
-int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_doses) {
+int DemoSeed(const Config& config, int64_t people, uint64_t seed, bool with_doses,
+             bool population_only, bool initial_load) {
   if (people > 0) {
-    if (int rc = SeedDemoPopulation(config, people, seed, with_doses); rc != 0) return rc;
+    if (int rc = SeedDemoPopulation(config, people, seed, with_doses, initial_load); rc != 0) {
+      return rc;
+    }
   }
+  if (population_only) return 0;
   auto store = OpenStore(config);
   if (!store.ok()) return Fail(store.status());
   auto created = SeedDemoAccounts(*store->db, *store->writer, SystemClock::Get(),
@@ -335,9 +339,19 @@ int RunCli(int argc, char** argv) {
   bool demo_without_doses = false;
   seed_cmd->add_flag("--without-doses", demo_without_doses,
                      "synthetic people without dose histories (for benchmarks)");
+  bool demo_initial_load = false;
+  seed_cmd->add_flag("--initial-load", demo_initial_load,
+                     "PostgreSQL, empty database: load the people in one transaction, with the "
+                     "indexes and constraints of people and doses built again at the end (much "
+                     "faster; other sessions wait until it commits)");
+  bool demo_population_only = false;
+  seed_cmd->add_flag("--population-only", demo_population_only,
+                     "only the synthetic people and their facilities: no accounts, population "
+                     "register, corrections, supply or certificates (bulk-load measurements)");
   seed_cmd->callback([&] {
     action = [&](const Config& c) {
-      return DemoSeed(c, demo_people, demo_seed, !demo_without_doses);
+      return DemoSeed(c, demo_people, demo_seed, !demo_without_doses, demo_population_only,
+                      demo_initial_load);
     };
   });
 

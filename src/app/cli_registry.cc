@@ -399,14 +399,21 @@ RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const C
   return state;
 }
 
-int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool with_doses) {
+int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool with_doses,
+                       bool initial_load) {
   auto store = OpenStore(config, StoreUse::kBulkLoad);
   if (!store.ok()) return Failed(store.status());
   PopulationOptions o;
   o.people = people;
   o.seed = seed;
   o.with_doses = with_doses;
+  o.initial_load = initial_load;
   const auto start = std::chrono::steady_clock::now();
+  o.stage = [&](std::string_view line) {
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << "\ndemo seed: " << line << " (at " << secs << " s)" << std::flush;
+  };
   o.progress = [&](int64_t p, int64_t d) {
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -23,6 +23,7 @@ using RegistryCliStatePtr = std::shared_ptr<RegistryCliState>;
 RegistryCliStatePtr AddRegistryCommands(CLI::App& app, std::function<int(const Config&)>& action);
 
 // `demo seed --people N`: demo facilities plus N synthetic people with dose histories.
-int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool with_doses);
+int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool with_doses,
+                       bool initial_load = false);
 
 }  // namespace vaxreg::app

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <algorithm>
 #include <condition_variable>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -307,14 +308,136 @@ Result<int64_t> SeedDemoFacilities(storage::GroupCommitWriter& writer, const Clo
   return created;
 }
 
+namespace {
+
+// The statements that drop the secondary indexes and the unique and foreign-key constraints of
+// people and doses, and those that create them again (unique before foreign keys, which may
+// refer to them). Primary keys stay: the loader's ids ascend, so their B-trees only append.
+struct IndexPlan {
+  std::vector<std::string> drop, create;
+};
+
+Result<IndexPlan> PlanIndexRebuild(storage::Connection& conn) {
+  IndexPlan plan;
+  ASSIGN_OR_RETURN(
+      storage::Rows constraints,
+      conn.Query("SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname), "
+                 "format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, "
+                 "pg_get_constraintdef(oid)) "
+                 "FROM pg_constraint WHERE conrelid IN ('people'::regclass, 'doses'::regclass) "
+                 "AND contype IN ('u', 'f') ORDER BY contype = 'u', conname"));
+  ASSIGN_OR_RETURN(
+      storage::Rows indexes,
+      conn.Query("SELECT format('DROP INDEX %s', i.indexrelid::regclass), "
+                 "pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                 "WHERE i.indrelid IN ('people'::regclass, 'doses'::regclass) "
+                 "AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                 "WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) "
+                 "ORDER BY i.indexrelid"));
+  // Foreign keys first when dropping (ORDER BY put them first), unique ones first when adding.
+  for (size_t i = 0; i < constraints.size(); ++i) plan.drop.push_back(constraints[i].Text(0));
+  for (size_t i = 0; i < indexes.size(); ++i) {
+    plan.drop.push_back(indexes[i].Text(0));
+    plan.create.push_back(indexes[i].Text(1));
+  }
+  for (size_t i = constraints.size(); i-- > 0;) plan.create.push_back(constraints[i].Text(1));
+  return plan;
+}
+
+Result<PopulationReport> InitialLoad(storage::Database& db, const Clock& clock,
+                                     const PopulationOptions& options,
+                                     const std::vector<registry::VaccineProduct>& catalogue) {
+  auto say = [&](std::string_view line) {
+    if (options.stage) options.stage(line);
+  };
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Connection> conn, db.OpenWriterConnection());
+  RETURN_IF_ERROR(conn->Begin());
+  // Rolled back unless committed below (a failed statement, a full disk, the process killed).
+  struct Rollback {
+    storage::Connection* conn;
+    bool done = false;
+    ~Rollback() {
+      if (!done) (void)conn->Rollback();
+    }
+  } rollback{conn.get()};
+  RETURN_IF_ERROR(conn->ExecuteScript("LOCK TABLE people, doses IN ACCESS EXCLUSIVE MODE"));
+  ASSIGN_OR_RETURN(IndexPlan plan, PlanIndexRebuild(*conn));
+  say("dropping " + std::to_string(plan.drop.size()) + " indexes and constraints of people and doses");
+  for (const std::string& sql : plan.drop) RETURN_IF_ERROR(conn->ExecuteScript(sql));
+
+  ASSIGN_OR_RETURN(registry::BulkLoader loader, registry::BulkLoader::Start(*conn));
+  PersonGenerator generator(options.seed, options.with_doses, catalogue);
+  const int64_t now = ToUnixSeconds(clock.Now());
+  // The next chunk is generated on this thread while the previous one is written on another;
+  // the connection is used by one thread at a time (each write is awaited before the next).
+  std::future<Status> writing;
+  std::shared_ptr<std::vector<registry::BulkPerson>> in_flight;
+  auto await_write = [&]() -> Status {
+    if (!writing.valid()) return Status::Ok();
+    RETURN_IF_ERROR(writing.get());
+    if (options.progress) options.progress(loader.people_loaded(), loader.doses_loaded());
+    return Status::Ok();
+  };
+  for (int64_t done = 0; done < options.people;) {
+    const size_t n = static_cast<size_t>(std::min<int64_t>(options.chunk, options.people - done));
+    auto chunk = std::make_shared<std::vector<registry::BulkPerson>>();
+    chunk->reserve(n);
+    for (size_t i = 0; i < n; ++i) chunk->push_back(generator.Next());
+    done += static_cast<int64_t>(n);
+    RETURN_IF_ERROR(await_write());
+    in_flight = chunk;
+    writing = std::async(std::launch::async, [&loader, &conn, chunk, &catalogue, now] {
+      return loader.Load(*conn, *chunk, catalogue, now);
+    });
+  }
+  RETURN_IF_ERROR(await_write());
+
+  say("building " + std::to_string(plan.create.size()) + " indexes and constraints again");
+  for (const std::string& sql : plan.create) RETURN_IF_ERROR(conn->ExecuteScript(sql));
+  RETURN_IF_ERROR(loader.Finish(*conn));
+  PopulationReport report;
+  report.people = loader.people_loaded();
+  report.doses = loader.doses_loaded();
+  const std::string after = boost::json::serialize(boost::json::object{
+      {"people", report.people}, {"doses", report.doses}, {"seed", options.seed},
+      {"initial_load", true}});
+  RETURN_IF_ERROR(audit::AppendAudit(
+      *conn, clock, {"system:demo-seed", "demo.seed_population", "people", "null", after, ""}));
+  say("committing");
+  RETURN_IF_ERROR(conn->Commit());
+  rollback.done = true;
+  return report;
+}
+
+}  // namespace
+
 Result<PopulationReport> SeedPopulation(storage::Database& db, storage::GroupCommitWriter& writer,
                                         const Clock& clock, const PopulationOptions& options) {
+  if (options.initial_load && db.dialect() != storage::Dialect::kPostgres) {
+    return FailedPreconditionError("--initial-load is for PostgreSQL (SQLite loads in chunks)");
+  }
+  if (options.initial_load) {
+    // Checked before the demo facilities add the demo citizen: an initial load is for a
+    // database that has no people yet, where holding the tables for the load harms no one.
+    ASSIGN_OR_RETURN(auto conn, db.Acquire());
+    ASSIGN_OR_RETURN(storage::Rows any, conn->Query("SELECT EXISTS (SELECT 1 FROM people)"));
+    if (any.at(0).Int(0) != 0) {
+      return FailedPreconditionError(
+          "an initial load needs an empty people table; this database already holds people "
+          "(load more without --initial-load)");
+    }
+  }
   PopulationReport report;
   ASSIGN_OR_RETURN(report.facilities_created, SeedDemoFacilities(writer, clock));
   std::vector<registry::VaccineProduct> catalogue;
   {
     ASSIGN_OR_RETURN(auto conn, db.Acquire());
     ASSIGN_OR_RETURN(catalogue, registry::LoadVaccineProducts(*conn));
+  }
+  if (options.initial_load) {
+    ASSIGN_OR_RETURN(PopulationReport loaded, InitialLoad(db, clock, options, catalogue));
+    loaded.facilities_created = report.facilities_created;
+    return loaded;
   }
   PersonGenerator generator(options.seed, options.with_doses, catalogue);
   // Only the writer thread touches the loader, in submission order.

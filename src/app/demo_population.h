@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string_view>
 
 #include "common/clock.h"
 #include "storage/database.h"
@@ -25,6 +26,15 @@ struct PopulationOptions {
   bool with_doses = true;  // false: people only (benchmarks record their doses through the API)
   // Called after each chunk with (people done, doses done).
   std::function<void(int64_t, int64_t)> progress;
+  // PostgreSQL only, into a database without people (checked first): the whole population in one transaction, with
+  // the secondary indexes and the unique and foreign-key constraints of people and doses dropped
+  // first and built again at the end (a sorted build instead of one random B-tree insert per row
+  // and index, and one join instead of a lookup per row for each foreign key). Other sessions
+  // wait for the tables until it commits; a failure anywhere rolls everything back, the indexes
+  // included. kFailedPrecondition on SQLite or when people is not empty.
+  bool initial_load = false;
+  // Called with a line when an initial load moves to its next stage (dropping, rebuilding).
+  std::function<void(std::string_view)> stage;
 };
 
 struct PopulationReport {

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 namespace vaxreg::storage {
@@ -331,10 +333,16 @@ Result<std::vector<Rows>> PostgresConnection::QueryPipelined(
   RETURN_IF_ERROR(deferred_failure_);
   // Statements are prepared (once per connection) before the pipeline, one round trip each the
   // first time; a PREPARE that fails aborts the transaction, so deferred savepoints go first.
-  if (statements.size() >= kMaxCachedStatements) {
-    return InvalidArgumentError("too many statements for one pipeline");
+  // The distinct texts not prepared yet on this connection (a pipeline often repeats one
+  // statement, e.g. a counter upsert for many keys).
+  std::unordered_set<std::string_view> fresh;
+  for (const Statement& st : statements) {
+    if (!statements_.contains(st.sql)) fresh.insert(st.sql);
   }
-  if (statements_.size() + statements.size() >= kMaxCachedStatements) {
+  if (fresh.size() >= kMaxCachedStatements) {
+    return InvalidArgumentError("too many distinct statements for one pipeline");
+  }
+  if (statements_.size() + fresh.size() >= kMaxCachedStatements) {
     // Making room inside the loop below would drop statements prepared earlier in it.
     RETURN_IF_ERROR(FlushDeferred());
     ResultPtr res(PQexec(conn_, "DEALLOCATE ALL"));
