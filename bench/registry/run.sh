@@ -14,9 +14,8 @@
 #              (pgbench) and COPY of the CSV import's rows (SKIP_CHECKIN=1 skips (c), whose
 #              1,000,000-person seed takes minutes)
 #   --pg-only  skip the SQLite runs
-#   SKIP_DOSES=1 / SKIP_IMPORT=1 skip (a)+(b) / (d): with --people 10000000 the run is the bulk
-#              scale measurement alone (seed time through COPY, table and index bytes per row,
-#              check-in on that database)
+#   SKIP_DOSES=1 / SKIP_IMPORT=1 skip (a)+(b) / (d). The 10 M bulk-scale measurement (initial
+#              load, bytes per row, check-in on it) is bench/registry/scale_pg.sh
 #   --wrk-threads N  threads of the load generator (1): it shares the server's two cores, so one
 #              thread leaves the server more of them; /healthz is measured with the same number
 # Needs a release build (cmake --preset release; cmake --build --preset release) and wrk.
@@ -99,20 +98,6 @@ checkin_bench() {  # checkin_bench DB_URL LABEL
   echo "== ($label) check-in lookup: seeding $PEOPLE people with dose histories"
   /usr/bin/time -f "  demo seed: %e s elapsed, %M KiB max RSS" \
     "$BIN" --db "$url" --log-level warn demo seed --people "$PEOPLE" --seed 1 2> /dev/null
-  if [ "$label" = postgresql ]; then
-    # What each row costs on disk once loaded: heap and indexes per table (ANALYZE first, so
-    # the row counts are PostgreSQL's own estimates over the whole table).
-    psql -q "$url" -c "ANALYZE"
-    psql "$url" -c "SELECT c.relname AS table, c.reltuples::bigint AS rows,
-        pg_size_pretty(pg_relation_size(c.oid)) AS heap,
-        pg_size_pretty(pg_indexes_size(c.oid)) AS indexes,
-        round(pg_relation_size(c.oid)::numeric / greatest(c.reltuples, 1)) AS heap_bytes_per_row,
-        round(pg_indexes_size(c.oid)::numeric / greatest(c.reltuples, 1)) AS index_bytes_per_row
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.reltuples > 1000
-      ORDER BY pg_total_relation_size(c.oid) DESC"
-    psql -Atq "$url" -c "SELECT '  database: ' || pg_size_pretty(pg_database_size(current_database()))"
-  fi
   serve "$url"
   local t; t=$(token)
   # 100,000 chip-card QR texts of seeded people: CCCD|CMND|name|ddmmyyyy|sex|address|issued
