@@ -370,8 +370,9 @@ Result<PopulationReport> InitialLoad(storage::Database& db, const Clock& clock,
   const int64_t now = ToUnixSeconds(clock.Now());
   // The next chunk is generated on this thread while the previous one is written on another;
   // the connection is used by one thread at a time (each write is awaited before the next).
+  // Declared after the loader and the connection: its destructor waits for a write still
+  // running when an error returns early, before they are destroyed.
   std::future<Status> writing;
-  std::shared_ptr<std::vector<registry::BulkPerson>> in_flight;
   auto await_write = [&]() -> Status {
     if (!writing.valid()) return Status::Ok();
     RETURN_IF_ERROR(writing.get());
@@ -385,7 +386,6 @@ Result<PopulationReport> InitialLoad(storage::Database& db, const Clock& clock,
     for (size_t i = 0; i < n; ++i) chunk->push_back(generator.Next());
     done += static_cast<int64_t>(n);
     RETURN_IF_ERROR(await_write());
-    in_flight = chunk;
     writing = std::async(std::launch::async, [&loader, &conn, chunk, &catalogue, now] {
       return loader.Load(*conn, *chunk, catalogue, now);
     });
