@@ -409,24 +409,21 @@ int SeedDemoPopulation(const Config& config, int64_t people, uint64_t seed, bool
   o.with_doses = with_doses;
   o.initial_load = initial_load;
   const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   o.stage = [&](std::string_view line) {
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << "\ndemo seed: " << line << " (at " << secs << " s)" << std::flush;
+    std::cerr << "\ndemo seed: " << line << " (at " << elapsed() << " s)" << std::flush;
   };
   o.progress = [&](int64_t p, int64_t d) {
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << "\rdemo seed: " << p << " people, " << d << " doses, " << secs << " s"
+    std::cerr << "\rdemo seed: " << p << " people, " << d << " doses, " << elapsed() << " s"
               << std::flush;
   };
   auto report = SeedPopulation(*store->db, *store->writer, SystemClock::Get(), o);
   std::cerr << "\n";
   if (!report.ok()) return Failed(report.status());
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "demo population: " << report->people << " people, " << report->doses << " doses, "
-            << report->facilities_created << " facilities created, in " << secs << " s\n";
+            << report->facilities_created << " facilities created, in " << elapsed() << " s\n";
   store->writer->Stop();
   return 0;
 }

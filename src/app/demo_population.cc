@@ -310,6 +310,18 @@ Result<int64_t> SeedDemoFacilities(storage::GroupCommitWriter& writer, const Clo
 
 namespace {
 
+// The next chunk of at most options.chunk people (fewer at the end); advances `done`.
+std::shared_ptr<std::vector<registry::BulkPerson>> NextChunk(PersonGenerator& generator,
+                                                              const PopulationOptions& options,
+                                                              int64_t& done) {
+  const size_t n = static_cast<size_t>(std::min<int64_t>(options.chunk, options.people - done));
+  auto chunk = std::make_shared<std::vector<registry::BulkPerson>>();
+  chunk->reserve(n);
+  for (size_t i = 0; i < n; ++i) chunk->push_back(generator.Next());
+  done += static_cast<int64_t>(n);
+  return chunk;
+}
+
 // The statements that drop the secondary indexes and the unique and foreign-key constraints of
 // people and doses, and those that create them again (unique before foreign keys, which may
 // refer to them). Primary keys stay: the loader's ids ascend, so their B-trees only append.
@@ -380,11 +392,7 @@ Result<PopulationReport> InitialLoad(storage::Database& db, const Clock& clock,
     return Status::Ok();
   };
   for (int64_t done = 0; done < options.people;) {
-    const size_t n = static_cast<size_t>(std::min<int64_t>(options.chunk, options.people - done));
-    auto chunk = std::make_shared<std::vector<registry::BulkPerson>>();
-    chunk->reserve(n);
-    for (size_t i = 0; i < n; ++i) chunk->push_back(generator.Next());
-    done += static_cast<int64_t>(n);
+    auto chunk = NextChunk(generator, options, done);
     RETURN_IF_ERROR(await_write());
     writing = std::async(std::launch::async, [&loader, &conn, chunk, &catalogue, now] {
       return loader.Load(*conn, *chunk, catalogue, now);
@@ -448,11 +456,7 @@ Result<PopulationReport> SeedPopulation(storage::Database& db, storage::GroupCom
   Status first_error;
   const int64_t now = ToUnixSeconds(clock.Now());
   for (int64_t done = 0; done < options.people;) {
-    const size_t n = static_cast<size_t>(std::min<int64_t>(options.chunk, options.people - done));
-    auto chunk = std::make_shared<std::vector<registry::BulkPerson>>();
-    chunk->reserve(n);
-    for (size_t i = 0; i < n; ++i) chunk->push_back(generator.Next());
-    done += static_cast<int64_t>(n);
+    auto chunk = NextChunk(generator, options, done);
     {
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return in_flight < 2; });

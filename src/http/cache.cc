@@ -46,6 +46,16 @@ void VaryOnEncoding(Response& res) {
   res.set(bhttp::field::vary, std::string(now) + ", " + std::string(kVary));
 }
 
+// Replaces the body by its gzip member and says so in Content-Encoding; false (body untouched)
+// only if zlib fails.
+bool GzipBodyInPlace(Response& res) {
+  Result<std::string> z = GzipCompress(res.body());
+  if (!z.ok()) return false;
+  res.body() = std::move(*z);
+  res.set(bhttp::field::content_encoding, "gzip");
+  return true;
+}
+
 }  // namespace
 
 PreparedBody::PreparedBody(std::string body, std::string content_type,
@@ -120,11 +130,7 @@ void CompressIfAccepted(const Request& req, Response& res) {
       res.find(bhttp::field::content_encoding) != res.end()) {
     return;
   }
-  Result<std::string> z = GzipCompress(res.body());
-  if (!z.ok()) return;
-  res.body() = std::move(*z);
-  res.set(bhttp::field::content_encoding, "gzip");
-  res.prepare_payload();
+  if (GzipBodyInPlace(res)) res.prepare_payload();
 }
 
 std::shared_ptr<const PreparedBody> BodyCache::Find(const std::string& key, Clock::time_point now) {
@@ -182,11 +188,7 @@ void CompressLargeTextResponse(const Request& req, Response& res) {
     return;
   }
   VaryOnEncoding(res);
-  if (!WantsGzip(req)) return;
-  Result<std::string> z = GzipCompress(res.body());
-  if (!z.ok()) return;
-  res.body() = std::move(*z);
-  res.set(bhttp::field::content_encoding, "gzip");
+  if (WantsGzip(req)) GzipBodyInPlace(res);
 }
 
 }  // namespace vaxreg::http
