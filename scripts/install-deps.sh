@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl zlib1g-dev libdeflate-dev libsqlite3-dev sqlite3 libpq-dev
   libcbor-dev libqrencode-dev libzxing-dev libpng-dev libicu-dev libsodium-dev

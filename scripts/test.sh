@@ -20,6 +20,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 jobs=$(nproc)
+# Compiled objects are kept by ccache (CMakeLists.txt) and reused by the next run, also from
+# another checkout of the same sources: paths under this checkout are hashed as relative ones.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-20G}"
 
 scripts/install-deps.sh
 
