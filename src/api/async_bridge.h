@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "common/status.h"
+#include "registry/dose_group.h"
 #include "storage/group_commit.h"
 
 namespace vaxreg::api {
@@ -39,6 +40,30 @@ inline asio::awaitable<Status> AwaitWrite(storage::GroupCommitWriter& writer,
             (*shared)(std::move(status));
           });
         });
+      },
+      asio::use_awaitable);
+}
+
+// Submits a groupable dose (registry::DoseGroupWriter::Groupable) and resumes the caller on its
+// own executor once its group is durable, with the dose's outcome in `outcome` (the caller's
+// local: the caller is suspended until it is set).
+inline asio::awaitable<Status> AwaitGroupedDose(registry::DoseGroupWriter& groups,
+                                                const registry::NewDose& dose,
+                                                const registry::DoseWriter& writer,
+                                                const registry::VaccineCatalogueCache::Snapshot& catalogue,
+                                                Result<registry::RecordOutcome>& outcome) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(Status)>(
+      [&groups, &dose, &writer, &catalogue, &outcome](auto handler) {
+        auto executor = asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        groups.Submit(dose, writer, catalogue,
+                      [shared, executor, &outcome](Result<registry::RecordOutcome> result) {
+                        Status status = result.status();
+                        outcome = std::move(result);
+                        asio::post(executor, [shared, status = std::move(status)]() mutable {
+                          (*shared)(std::move(status));
+                        });
+                      });
       },
       asio::use_awaitable);
 }

@@ -60,11 +60,16 @@ awaitable<http::Response> RecordDose(ApiServices& s, http::RequestContext& ctx) 
   const registry::DoseWriter writer = DoseWriterFor(ctx);
   const auto catalogue = s.vaccines.Get();
   Result<registry::RecordOutcome> outcome = InternalError("not run");
-  storage::WriteFn write = [&](storage::Connection& c) {
-    outcome = registry::RecordDose(c, s.clock, *catalogue, *dose, writer);
-    return outcome.status();
-  };
-  Status st = co_await AwaitWrite(s.writer, write);
+  Status st;
+  if (s.dose_groups != nullptr && registry::DoseGroupWriter::Groupable(*dose, writer)) {
+    st = co_await AwaitGroupedDose(*s.dose_groups, *dose, writer, catalogue, outcome);
+  } else {
+    storage::WriteFn write = [&](storage::Connection& c) {
+      outcome = registry::RecordDose(c, s.clock, *catalogue, *dose, writer);
+      return outcome.status();
+    };
+    st = co_await AwaitWrite(s.writer, write);
+  }
   if (!st.ok()) co_return http::ErrorResponse(st, ctx.request);
   co_return http::JsonResponse(outcome->replayed ? http_::status::ok : http_::status::created,
                                OutcomeJson(*outcome), ctx.request);

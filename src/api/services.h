@@ -22,6 +22,10 @@ namespace vaxreg::storage {
 class ReadRouting;
 }  // namespace vaxreg::storage
 
+namespace vaxreg::registry {
+class DoseGroupWriter;
+}  // namespace vaxreg::registry
+
 namespace vaxreg::certs {
 class CertificateAuthority;
 }  // namespace vaxreg::certs
@@ -76,6 +80,9 @@ struct ApiServices {
   // administrator's read-only status page.
   std::string configuration_toml = "";
   bool serves_tls = false;
+  // Single facility doses are written in groups through it (registry/dose_group.h); null: each
+  // dose is one write of its own.
+  registry::DoseGroupWriter* dose_groups = nullptr;
 };
 
 inline boost::asio::thread_pool& PasswordPool(const ApiServices& s) {

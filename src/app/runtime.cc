@@ -87,6 +87,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Start(const Config& config, RuntimeDep
   }
   rt->services_.reset(new api::ApiServices{*rt->db_, *rt->writer_, *rt->accounts_, *rt->clock_,
                                            rt->metrics_, *rt->blocking_pool_, rt->vaccines_});
+  rt->dose_groups_ = std::make_unique<registry::DoseGroupWriter>(*rt->writer_, *rt->clock_);
+  rt->services_->dose_groups = rt->dose_groups_.get();
   {
     std::unique_ptr<storage::Database> replica;
     if (!config.db_read_url.empty()) {

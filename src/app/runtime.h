@@ -23,6 +23,7 @@
 #include "http/server.h"
 #include "media/photo_store.h"
 #include "notify/outbound.h"
+#include "registry/dose_group.h"
 #include "storage/database.h"
 #include "storage/read_routing.h"
 #include "storage/group_commit.h"
@@ -70,6 +71,9 @@ class Runtime final {
   // Read-only work: on the replica of database.read_url when set, else on db_.
   std::unique_ptr<storage::ReadRouting> reads_;
   std::unique_ptr<storage::GroupCommitWriter> writer_;
+  // Single facility doses written in groups through writer_ (stopped in Shutdown before this
+  // goes: its queued group writes refer to it).
+  std::unique_ptr<registry::DoseGroupWriter> dose_groups_;
   // The default notifier and, with notify.gateway_url, the delivery worker. Declared after
   // writer_ (the worker writes through it, so it stops first) and before accounts_ (which uses
   // the notifier).

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,10 @@ struct AuditRecord {
 
 // Appends one row in the caller's transaction. Errors come from the connection.
 Status AppendAudit(storage::Connection& conn, const Clock& clock, const AuditEntry& entry);
+// Appends `entries` as consecutive rows, in order, in the caller's transaction: one read of the
+// head and, on PostgreSQL, one round trip for all the inserts (a group of writes audited at once).
+Status AppendAuditEntries(storage::Connection& conn, const Clock& clock,
+                          std::span<const AuditEntry> entries);
 
 // The hash a row must carry, given its fields (exposed for tests).
 std::string ComputeAuditHash(const AuditRecord& record);

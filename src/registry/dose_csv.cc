@@ -178,16 +178,17 @@ Result<ChunkLookups> LookUpChunk(storage::Connection& conn, const PreparedDoseRo
       if (seen.insert("p:" + std::to_string(it->second)).second) ids.push_back(it->second);
     }
   }
-  ASSIGN_OR_RETURN(out.doses_by_key, FindDosesByIdempotencyKeys(conn, keys));
   if (conn.dialect() == storage::Dialect::kPostgres) {
     // Another process may write doses of the same people now: lock them (ascending ids) before
-    // their doses and statuses are read below, as RecordDose does.
+    // their doses, statuses and the idempotency keys are read below, as RecordDose does, so a
+    // retry racing its original through another server sees the original's dose under its key.
     ASSIGN_OR_RETURN(std::vector<Person> named, FindPeopleForDoseWrites(conn, ids, cccds));
     std::vector<int64_t> lock;
     lock.reserve(named.size());
     for (const Person& p : named) lock.push_back(p.id);
     RETURN_IF_ERROR(LockPeopleForDoseWrites(conn, lock));
   }
+  ASSIGN_OR_RETURN(out.doses_by_key, FindDosesByIdempotencyKeys(conn, keys));
   ASSIGN_OR_RETURN(std::vector<Person> found, FindPeopleForDoseWrites(conn, ids, cccds));
   std::vector<int64_t> found_ids;
   for (Person& p : found) {
@@ -262,8 +263,9 @@ Status CheckFacility(const std::optional<Facility>& f, const std::string& code,
                      const DoseWriter& writer) {
   if (!f) return InvalidArgumentError("unknown facility '" + code + "'", "facility_code");
   if (f->status != "active") {
-    return FailedPreconditionError("facility " + code + " is " + f->status + ", not active",
-                                   "facility_code");
+    return FailedPreconditionError(
+        "facility " + code + " is " + f->status + ", not active; it cannot record doses",
+        "facility_code");
   }
   return CheckWriterForFacility(writer, &*f);
 }
@@ -482,9 +484,10 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     const auto refuse = [&](const Status& st) { errors.push_back({row.line, row.record_id, st}); };
     if (!row.idempotency_key.empty()) {
       const auto refuse_reused_key = [&] {
-        refuse(AlreadyExistsError(
-            "idempotency key '" + row.idempotency_key + "' was used for a different dose",
-            "idempotency_key"));
+        refuse(AlreadyExistsError("idempotency key '" +
+                                      std::string(ClientIdempotencyKey(row.idempotency_key)) +
+                                      "' was already used for a different dose",
+                                  "idempotency_key"));
       };
       if (auto k = key_rows.find(row.idempotency_key); k != key_rows.end()) {
         const DoseCsvRow& first = rows[k->second];
@@ -512,8 +515,9 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       refuse(prepared.refusal[r]);
       continue;
     }
+    const DoseWriter& row_writer = row.writer != nullptr ? *row.writer : writer;
     const std::optional<Facility>& facility = looked_up.facilities.at(row.facility_code);
-    if (Status st = CheckFacility(facility, row.facility_code, writer); !st.ok()) {
+    if (Status st = CheckFacility(facility, row.facility_code, row_writer); !st.ok()) {
       refuse(st);
       continue;
     }
@@ -573,7 +577,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     d.review_status = "none";
     d.status = "active";
     d.province_code = facility->province_code;
-    d.recorded_by = writer.actor.id;
+    d.recorded_by = row_writer.actor.id;
     d.vaccinator = row.vaccinator;
     d.idempotency_key = row.idempotency_key;
     d.override_reason = row.override_reason;
@@ -615,6 +619,18 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     }
   }
   RETURN_IF_ERROR(MapRecordIds(conn, rows, placed, load_of_group, load));
+  if (audit_action == kAuditEachDose) {
+    std::vector<audit::AuditEntry> entries;
+    entries.reserve(recorded);
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (placed[r].first == SIZE_MAX) continue;
+      const DoseWriter& w = rows[r].writer != nullptr ? *rows[r].writer : writer;
+      const Dose& d = load[load_of_group[placed[r].first]].doses[placed[r].second];
+      entries.push_back({w.actor.id, std::string(kAuditEachDose), "dose:" + std::to_string(d.id),
+                         "null", DoseJson(d), w.actor.request_id});
+    }
+    RETURN_IF_ERROR(audit::AppendAuditEntries(conn, clock, entries));
+  }
   if (outcomes != nullptr) {
     // The loaded doses are not needed after this: they move into the outcomes.
     for (size_t r = 0; r < rows.size(); ++r) {
@@ -629,6 +645,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       }
     }
   }
+  if (audit_action == kAuditEachDose) return recorded;
   const std::string after =
       boost::json::serialize(boost::json::object{{"rows", rows.size()},
                                                  {"recorded", recorded},

@@ -52,6 +52,9 @@ struct DoseCsvRow {
   // continuity conflict (the sequence check is then skipped, as for RecordDose; the date check
   // never is). The caller checks that the writer may override.
   std::string override_reason;
+  // Set when the rows of one import come from different writers (single-dose requests written
+  // together, registry/dose_group.h): this row's writer, instead of the one ImportDoseRows gets.
+  const DoseWriter* writer = nullptr;
 };
 
 struct RowError {
@@ -147,6 +150,9 @@ PreparedDoseRows PrepareDoseRows(std::vector<DoseCsvRow> rows,
 // `outcomes`, when given, receives one entry per row (nullopt for a refused row);
 // `created_people`, when given, gets the ids of the persons this call created appended (for
 // identity verification of new records).
+// With `audit_action` kAuditEachDose every recorded dose gets its own audit row, as RecordDose
+// writes it (actor and request of the row's writer), instead of one row for the chunk.
+inline constexpr std::string_view kAuditEachDose = "dose.record";
 Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
                               const std::vector<VaccineProduct>& catalogue,
                               const PreparedDoseRows& prepared, const DoseWriter& writer,

@@ -142,6 +142,12 @@ class Connection {
   // True when the session is known to be lost (the server went away during the last call); the
   // next call tries to reconnect. SQLite connections are never lost.
   virtual bool Broken() const { return false; }
+  // While on, Query/ForEachRow/Execute plan each statement for its parameter values at every
+  // call instead of reusing the connection's plan (PostgreSQL's unnamed statement; SQLite plans
+  // once either way). For batched lookups (in_list.h): a generic plan made while a table was
+  // nearly empty scans it in full, comparing every row with every key, until the table is next
+  // analysed; an import's lookup of 256 CCCDs did so once per chunk.
+  virtual void SetPlanPerCall(bool on) { (void)on; }
 
   // Transactions. Begin() takes the write lock up front on SQLite (BEGIN IMMEDIATE) so a writer
   // never fails half-way with SQLITE_BUSY on upgrade. Commit() first writes the counters of

@@ -56,11 +56,24 @@ Status ForEachChunk(std::string_view head, std::string_view tail, std::span<cons
   return Status::Ok();
 }
 
+// Batched lookups are planned for their keys at every call (Connection::SetPlanPerCall).
+class PlanPerCall {
+ public:
+  explicit PlanPerCall(Connection& conn) : conn_(conn) { conn_.SetPlanPerCall(true); }
+  ~PlanPerCall() { conn_.SetPlanPerCall(false); }
+  PlanPerCall(const PlanPerCall&) = delete;
+  PlanPerCall& operator=(const PlanPerCall&) = delete;
+
+ private:
+  Connection& conn_;
+};
+
 }  // namespace
 
 Result<Rows> QueryIn(Connection& conn, std::string_view head, std::string_view tail,
                      std::span<const Value> keys, std::span<const Value> leading) {
   Rows all;
+  const PlanPerCall plan(conn);
   RETURN_IF_ERROR(ForEachChunk(head, tail, keys, leading,
                                [&](const std::string& sql, std::span<const Value> params) {
                                  ASSIGN_OR_RETURN(Rows rows, conn.Query(sql, params));
@@ -77,6 +90,7 @@ Result<Rows> QueryIn(Connection& conn, std::string_view head, std::string_view t
 Status ForEachRowIn(Connection& conn, std::string_view head, std::string_view tail,
                     std::span<const Value> keys, const Connection::RowVisitor& visit,
                     std::span<const Value> leading) {
+  const PlanPerCall plan(conn);
   return ForEachChunk(head, tail, keys, leading,
                       [&](const std::string& sql, std::span<const Value> params) {
                         return conn.ForEachRow(sql, params, visit);
@@ -86,6 +100,7 @@ Status ForEachRowIn(Connection& conn, std::string_view head, std::string_view ta
 Result<int64_t> ExecuteIn(Connection& conn, std::string_view head, std::string_view tail,
                           std::span<const Value> keys, std::span<const Value> leading) {
   int64_t changed = 0;
+  const PlanPerCall plan(conn);
   RETURN_IF_ERROR(ForEachChunk(head, tail, keys, leading,
                                [&](const std::string& sql, std::span<const Value> params) {
                                  ASSIGN_OR_RETURN(int64_t n, conn.Execute(sql, params));

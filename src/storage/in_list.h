@@ -3,8 +3,9 @@
 // chunks, so a chunk of an import costs a handful of statements instead of one per key.
 //
 // Each chunk is padded to a power of two (at most kInListChunk) with NULLs, which match nothing,
-// so a query comes in at most nine shapes that stay in the connection's prepared-statement cache
-// instead of one shape per key count.
+// so a query comes in at most nine shapes that stay in SQLite's prepared-statement cache instead
+// of one shape per key count. PostgreSQL plans each chunk for its keys (Connection::
+// SetPlanPerCall): a plan kept from when the table was small would scan it in full.
 
 #include <span>
 #include <string_view>

@@ -252,6 +252,7 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::Run(std::string_view s
                                                               std::span<const Value> params) {
   RETURN_IF_ERROR(EnsureConnected());
   RETURN_IF_ERROR(deferred_failure_);
+  if (plan_per_call_) return RunPlannedPerCall(sql, params);
   // A PREPARE that fails aborts the transaction, so a deferred SAVEPOINT must exist before it.
   if (!deferred_.empty() && !statements_.contains(sql)) RETURN_IF_ERROR(FlushDeferred());
   ASSIGN_OR_RETURN(PreparedStatement statement, Prepare(sql, params));
@@ -270,6 +271,22 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::Run(std::string_view s
   ResultPtr res(PQexecPrepared(conn_, statement.name.c_str(), static_cast<int>(n),
                                wire.value_ptr(), wire.length_ptr(), wire.format_ptr(),
                                /*resultFormat=*/0));
+  const ExecStatusType status = PQresultStatus(res.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    return ResultError(res.get(), "statement failed");
+  }
+  return res;
+}
+
+Result<PostgresConnection::ResultPtr> PostgresConnection::RunPlannedPerCall(
+    std::string_view sql, std::span<const Value> params) {
+  RETURN_IF_ERROR(FlushDeferred());
+  WireParams wire;
+  ToWire(params, wire);
+  const std::string text(sql);
+  ResultPtr res(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()),
+                             /*paramTypes=*/nullptr, wire.value_ptr(), wire.length_ptr(),
+                             wire.format_ptr(), /*resultFormat=*/0));
   const ExecStatusType status = PQresultStatus(res.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     return ResultError(res.get(), "statement failed");

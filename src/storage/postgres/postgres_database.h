@@ -51,6 +51,7 @@ class PostgresConnection final : public Connection {
   Result<int64_t> Execute(std::string_view sql, std::span<const Value> params) override;
   Status ExecuteScript(std::string_view sql) override;
   bool Broken() const override;
+  void SetPlanPerCall(bool on) override { plan_per_call_ = on; }
   Result<std::vector<Rows>> QueryPipelined(std::span<const Statement> statements) override;
   Status CopyRows(std::string_view table, std::string_view columns, const CopyBuffer& rows) override;
   Status DoBegin() override;
@@ -81,6 +82,8 @@ class PostgresConnection final : public Connection {
   static constexpr size_t kMaxCachedStatements = 512;
 
   explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
+  // Runs `sql` as libpq's unnamed statement, planned for these values (SetPlanPerCall).
+  Result<ResultPtr> RunPlannedPerCall(std::string_view sql, std::span<const Value> params);
 
   // Re-establishes a broken session (outside a transaction); kUnavailable if it cannot.
   Status EnsureConnected();
@@ -122,6 +125,7 @@ class PostgresConnection final : public Connection {
   // Set by Begin(), cleared by Commit()/Rollback(); lets a lost session be told apart from "no
   // transaction was ever opened".
   bool in_transaction_ = false;
+  bool plan_per_call_ = false;  // SetPlanPerCall
   // SAVEPOINT / RELEASE SAVEPOINT commands not yet sent. They travel with the next statement or
   // the COMMIT, so a group-commit write costs one round trip instead of three.
   std::vector<std::string> deferred_;

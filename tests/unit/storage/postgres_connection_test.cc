@@ -9,6 +9,7 @@
 
 #include "storage/database.h"
 #include "storage/group_commit.h"
+#include "storage/in_list.h"
 #include "storage/read_routing.h"
 #include "support/test_db.h"
 #include "unit/storage/test_util.h"
@@ -319,6 +320,37 @@ TEST_F(PostgresConnectionTest, CopyRowsRoundTripsAwkwardTextAndReportsDuplicates
   auto count = (*conn)->Query("SELECT COUNT(*) FROM c");
   STORAGE_ASSERT_OK(count);
   EXPECT_EQ((*count)[0].Int(0), static_cast<int64_t>(texts.size() + 1));
+}
+
+// Batched lookups are planned for their keys at every call: none of them is kept as a prepared
+// statement whose generic plan was made while the table was empty (it would go on scanning the
+// whole table as it grows), while an ordinary statement still is.
+TEST_F(PostgresConnectionTest, BatchedLookupsArePlannedForTheirKeysAtEveryCall) {
+  auto conn = db_->OpenWriterConnection();
+  STORAGE_ASSERT_OK(conn);
+  Connection& c = **conn;
+  const std::vector<Value> keys = {std::string("a"), std::string("b"), std::string("c")};
+  for (int i = 0; i < 8; ++i) {  // PostgreSQL turns to a generic plan after five executions
+    auto rows = QueryIn(c, "SELECT name FROM t WHERE name", "", keys);
+    STORAGE_ASSERT_OK(rows);
+    EXPECT_TRUE(rows->empty());
+  }
+  STORAGE_ASSERT_OK(c.ExecuteScript(
+      "INSERT INTO t SELECT 'n' || g FROM generate_series(1, 20000) AS g; ANALYZE t"));
+  auto found = QueryIn(c, "SELECT name FROM t WHERE name", "",
+                       std::vector<Value>{std::string("n7"), std::string("n19999"), std::string("x")});
+  STORAGE_ASSERT_OK(found);
+  EXPECT_EQ(found->size(), 2u);
+  auto kept = c.Query("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE $1",
+                      {std::string("SELECT name FROM t WHERE name IN (%")});
+  STORAGE_ASSERT_OK(kept);
+  EXPECT_EQ((*kept)[0].Int(0), 0);
+  // The same text through Query is prepared and kept, as every ordinary statement is.
+  STORAGE_ASSERT_OK(c.Query("SELECT name FROM t WHERE name IN ($1)", {std::string("n1")}));
+  kept = c.Query("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE $1",
+                 {std::string("SELECT name FROM t WHERE name IN (%")});
+  STORAGE_ASSERT_OK(kept);
+  EXPECT_EQ((*kept)[0].Int(0), 1);
 }
 
 }  // namespace
