@@ -10,7 +10,7 @@
 // and a refused dose leaves the others recorded. Only facility records without an override are
 // grouped (Groupable); the caller writes the others with RecordDose.
 //
-// Batching needs no timer, as in the group-commit writer below it: a group is one write queued on
+// Batching needs no timer, as in the group-commit writer it writes through: a group is one write queued on
 // the GroupCommitWriter, and it takes every dose submitted until it runs. Under light load a dose
 // is written alone; under load the group grows with the writer's queue.
 //
@@ -18,8 +18,9 @@
 // reads and the insert), its effects are rolled back and the group's doses are written one by one
 // with RecordDose, each in its own savepoint.
 //
-// Thread-safe. The writer must be stopped before this object is destroyed (its queued group
-// writes refer to it); Submit after the writer stopped answers kUnavailable.
+// Thread-safe. Queued group writes share this object's state, so they may outlive it, but they
+// use the clock given here: stop the writer before the clock goes. Submit after the writer
+// stopped answers kUnavailable.
 
 #include <cstddef>
 #include <functional>
