@@ -259,6 +259,11 @@ bool IsSameDose(const DoseCsvRow& row, int64_t person_id, const std::string& vac
          row.administered_at == administered_at;
 }
 
+// Who writes `row`: its own writer (single doses written in a group), else the import's.
+const DoseWriter& WriterOf(const DoseCsvRow& row, const DoseWriter& import_writer) {
+  return row.writer != nullptr ? *row.writer : import_writer;
+}
+
 Status CheckFacility(const std::optional<Facility>& f, const std::string& code,
                      const DoseWriter& writer) {
   if (!f) return InvalidArgumentError("unknown facility '" + code + "'", "facility_code");
@@ -515,7 +520,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
       refuse(prepared.refusal[r]);
       continue;
     }
-    const DoseWriter& row_writer = row.writer != nullptr ? *row.writer : writer;
+    const DoseWriter& row_writer = WriterOf(row, writer);
     const std::optional<Facility>& facility = looked_up.facilities.at(row.facility_code);
     if (Status st = CheckFacility(facility, row.facility_code, row_writer); !st.ok()) {
       refuse(st);
@@ -624,7 +629,7 @@ Result<size_t> ImportDoseRows(storage::Connection& conn, const Clock& clock,
     entries.reserve(recorded);
     for (size_t r = 0; r < rows.size(); ++r) {
       if (placed[r].first == SIZE_MAX) continue;
-      const DoseWriter& w = rows[r].writer != nullptr ? *rows[r].writer : writer;
+      const DoseWriter& w = WriterOf(rows[r], writer);
       const Dose& d = load[load_of_group[placed[r].first]].doses[placed[r].second];
       entries.push_back({w.actor.id, std::string(kAuditEachDose), "dose:" + std::to_string(d.id),
                          "null", DoseJson(d), w.actor.request_id});
