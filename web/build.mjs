@@ -1,4 +1,5 @@
-// Builds the portal into dist/: one hashed JavaScript bundle and stylesheet under dist/assets/,
+// Builds the portal into dist/: one hashed JavaScript bundle and stylesheet under dist/assets/
+// (with the QR decoder as a chunk loaded on first use, and the verifier's worker script),
 // index.html that names them, the service worker (dist/sw.js, unhashed so its scope is "/"), the
 // files of public/, and a .gz and .br beside every text file so vaxreg serves them precompressed.
 // Nothing is fetched at build or run time: every byte comes from this folder and node_modules.
@@ -19,6 +20,23 @@ const dev = args.includes("--dev");
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, "assets"), { recursive: true });
 
+// The verifier's worker (src/verify/worker.ts) is a script of its own: the app names it by its
+// hashed path, so the page downloads none of the verification code.
+const worker = await esbuild.build({
+  entryPoints: { "verify-worker": path.join(here, "src/verify/worker.ts") },
+  bundle: true,
+  format: "iife",
+  target: ["es2020"],
+  minify: !dev,
+  sourcemap: false,
+  outdir: path.join(out, "assets"),
+  entryNames: "[name]-[hash]",
+  metafile: true,
+  legalComments: "none",
+  logLevel: "warning",
+});
+const workerScript = Object.keys(worker.metafile.outputs).map((p) => path.relative(out, path.resolve(p)))[0];
+
 const app = await esbuild.build({
   entryPoints: { app: path.join(here, "src/main.tsx") },
   bundle: true,
@@ -36,9 +54,10 @@ const app = await esbuild.build({
   metafile: true,
   legalComments: "none",
   logLevel: "warning",
+  define: { __VERIFY_WORKER__: JSON.stringify("/" + workerScript) },
 });
 
-const outputs = Object.keys(app.metafile.outputs).map((p) => path.relative(out, path.resolve(p)));
+const outputs = [...Object.keys(app.metafile.outputs), ...Object.keys(worker.metafile.outputs)].map((p) => path.relative(out, path.resolve(p)));
 const entry = outputs.find((p) => /^assets\/app-[^/]+\.js$/.test(p));
 const css = outputs.find((p) => /^assets\/app-[^/]+\.css$/.test(p));
 if (!entry || !css) throw new Error(`build: no app bundle among ${outputs.join(", ")}`);

@@ -1,12 +1,10 @@
-// The portal's pages by path. Pages are small components in pages/; the verifier (with its QR
-// decoder and crypto) is loaded only when opened, so the other pages stay light.
+// The portal's pages by path. Pages are small components in pages/; the verifier's QR decoder and
+// crypto (components/camera.ts, verify/) are fetched by the pages that use them, so pages stay light.
 import type { FunctionComponent } from "preact";
-import { lazy, Suspense } from "preact/compat";
 import { useSignal } from "./components/use_signal";
 import { lang } from "./i18n";
 import { location, match } from "./router";
 import { session } from "./api/session";
-import { Loading } from "./components/Status";
 import { Home } from "./pages/Home";
 import { Stats } from "./pages/Stats";
 import { Facilities } from "./pages/Facilities";
@@ -39,8 +37,7 @@ import { AreaQuality } from "./pages/area/AreaQuality";
 import { AreaAllocations } from "./pages/area/AreaAllocations";
 import { AreaStaff } from "./pages/area/AreaStaff";
 import { AdminStatus } from "./pages/admin/AdminStatus";
-
-const Verify = lazy(() => import("./pages/Verify").then((m) => m.Verify));
+import { Verify } from "./pages/Verify";
 
 type Page = FunctionComponent<{ params: Record<string, string> }>;
 
@@ -48,7 +45,7 @@ const ROUTES: { path: string; page: Page; signedIn?: boolean }[] = [
   { path: "/", page: Home },
   { path: "/stats", page: Stats },
   { path: "/facilities", page: Facilities },
-  { path: "/verify", page: Verify as unknown as Page },
+  { path: "/verify", page: Verify },
   { path: "/login", page: Login },
   { path: "/signup", page: Signup },
   { path: "/me", page: MyRecord, signedIn: true },
@@ -88,11 +85,7 @@ export function App() {
     if (!params) continue;
     if (r.signedIn && !s) return <Login params={{ next: loc.path }} />;
     const P = r.page;
-    return (
-      <Suspense fallback={<Loading />}>
-        <P params={params} />
-      </Suspense>
-    );
+    return <P params={params} />;
   }
   return <NotFound params={{}} />;
 }

@@ -304,6 +304,7 @@ export const en: Record<MessageKey, string> = {
   "verify.scan": "Scan with the camera",
   "verify.stopScan": "Stop scanning",
   "verify.scanning": "Point the camera at the QR code…",
+  "verify.checkFailed": "This code could not be checked. Reload the page and try again.",
   "verify.cameraError": "The camera could not be opened. You can paste the code's text or choose a picture.",
   "verify.paste": "QR code text",
   "verify.pasteHint": "Starts with HC1: (EU DCC) or shc:/ (SMART Health Card)",

@@ -303,6 +303,7 @@ export const vi = {
   "verify.scan": "Quét bằng camera",
   "verify.stopScan": "Dừng quét",
   "verify.scanning": "Đưa mã QR vào khung hình…",
+  "verify.checkFailed": "Không kiểm tra được mã này. Hãy tải lại trang rồi thử lại.",
   "verify.cameraError": "Không mở được camera. Bạn có thể dán nội dung mã hoặc chọn ảnh.",
   "verify.paste": "Nội dung mã QR",
   "verify.pasteHint": "Bắt đầu bằng HC1: (EU DCC) hoặc shc:/ (SMART Health Card)",

@@ -1,47 +1,17 @@
 // The verifier: scan a certificate QR with the camera (jsQR: Chromium on Linux has no
 // BarcodeDetector), paste its text or pick a picture; the EU DCC is verified here, in the
-// browser, against the trust and revocation lists (kept by the service worker for offline use).
+// browser, against the trust and revocation lists (kept by the service worker for offline use),
+// by a worker (verify/worker.ts) so the parsing and signature checks never hold up the page.
 // The verdict lives only in this component's state: nothing about the person is stored.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { Layout } from "../components/Layout";
 import { Field } from "../components/Field";
 import { decodeFile, useQrCamera } from "../components/camera";
 import { formatDate, formatDateTime } from "../format";
 import { t, hasMessage } from "../i18n";
-import {
-  parseRevocationList,
-  parseShcKeys,
-  parseTrustList,
-  verifyShc,
-  type ShcKeys,
-  emptyRevocationList,
-  verifyDcc,
-  type RevocationList,
-  type TrustList,
-  type Verdict,
-} from "../verify";
-
-interface Lists {
-  trust: TrustList;
-  revoked: RevocationList;
-  shc: ShcKeys | null;  // null until vaxreg publishes SMART Health Card keys
-}
-
-// The SMART Health Card keys (/.well-known/jwks.json, fetched by the caller) and each key's
-// revocation list, those fetched side by side.
-async function loadShcKeys(jwksText: Promise<string>): Promise<ShcKeys | null> {
-  try {
-    const jwks = await jwksText;
-    const first = parseShcKeys(jwks);
-    if (!first) return null;
-    const lists = await Promise.all([...first.byKid.keys()].map((kid) =>
-      // No list for a key: nothing it signed is revoked.
-      fetchText(`/.well-known/crl/${encodeURIComponent(kid)}.json`).catch(() => null)));
-    return parseShcKeys(jwks, lists.filter((l): l is string => l !== null));
-  } catch {
-    return null;
-  }
-}
+import type { Verdict } from "../verify";
+import type { ListsSummary } from "../verify/worker_protocol";
+import { loadLists as parseLists, shcKids, verifyQr } from "../verify/worker_client";
 
 async function fetchText(path: string): Promise<string> {
   const res = await fetch(path, { cache: "no-cache" });
@@ -49,26 +19,39 @@ async function fetchText(path: string): Promise<string> {
   return res.text();
 }
 
-// Loads both lists (network first; the service worker answers from its cache when offline).
-// The three documents are requested at once: on a slow mobile link each round trip costs more
-// than reading them.
-async function loadLists(): Promise<Lists | null> {
-  const trustText = fetchText("/api/v1/trust-list");
-  const revocationText = fetchText("/api/v1/revocation-list");
-  const shc = loadShcKeys(fetchText("/.well-known/jwks.json"));
-  // Awaited below or dropped with the trust list; never an unhandled rejection.
-  revocationText.catch(() => undefined);
+// The SMART Health Card keys (/.well-known/jwks.json, fetched by the caller) and the revocation
+// list of each key, those fetched side by side; null when no keys are published or reachable.
+async function fetchShcKeys(jwksText: Promise<string>): Promise<{ jwks: string; crls: string[] } | null> {
   try {
-    const trust = await parseTrustList(await trustText);
-    if (!trust.ok) return null;
-    let revoked = emptyRevocationList();
-    try {
-      const rev = await parseRevocationList(await revocationText, trust.value);
-      if (rev.ok) revoked = rev.value;
-    } catch {
-      // No revocation list reachable: verified without it (the trust list still applies).
-    }
-    return { trust: trust.value, revoked, shc: await shc };
+    const jwks = await jwksText;
+    const kids = await shcKids(jwks);
+    if (kids.length === 0) return null;
+    const crls = await Promise.all(kids.map((kid) =>
+      // No list for a key: nothing it signed is revoked.
+      fetchText(`/.well-known/crl/${encodeURIComponent(kid)}.json`).catch(() => null)));
+    return { jwks, crls: crls.filter((l): l is string => l !== null) };
+  } catch {
+    return null;
+  }
+}
+
+// Fetches the lists (network first; the service worker answers from its cache when offline) and
+// has the verifier's worker parse and verify them; null when there is no usable trust list.
+// The documents are requested at once: on a slow mobile link each round trip costs more than
+// reading them.
+async function loadLists(): Promise<ListsSummary | null> {
+  const trustText = fetchText("/api/v1/trust-list");
+  const revocationText = fetchText("/api/v1/revocation-list").catch(() => null);
+  const shc = fetchShcKeys(fetchText("/.well-known/jwks.json"));
+  try {
+    const keys = await shc;
+    const summary = await parseLists({
+      trust: await trustText,
+      revocation: await revocationText,  // null: verified without it (the trust list still applies)
+      jwks: keys?.jwks ?? null,
+      crls: keys?.crls ?? [],
+    });
+    return summary.ok ? summary : null;
   } catch {
     return null;
   }
@@ -105,15 +88,18 @@ function VerdictView({ v, onClear }: { v: Verdict; onClear: () => void }) {
 }
 
 export function Verify(_: { params: Record<string, string> }) {
-  const [lists, setLists] = useState<Lists | null | undefined>(undefined);
+  const [lists, setLists] = useState<ListsSummary | null | undefined>(undefined);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [text, setText] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
   const [online, setOnline] = useState(navigator.onLine);
   const camera = useQrCamera((found) => { check(found); });
+  // The lists being loaded: a code pasted before they are ready waits for them.
+  const loading = useRef<Promise<ListsSummary | null> | null>(null);
 
   useEffect(() => {
-    loadLists().then(setLists);
+    loading.current = loadLists();
+    loading.current.then(setLists);
     const on = () => setOnline(navigator.onLine);
     window.addEventListener("online", on);
     window.addEventListener("offline", on);
@@ -125,23 +111,24 @@ export function Verify(_: { params: Record<string, string> }) {
 
   async function check(qr: string) {
     const trimmed = qr.trim();
-    if (!lists) {
+    const ready = await loading.current;
+    if (!ready) {
       setNotice(t("verify.reason.no_trust_list"));
       return;
     }
-    if (trimmed.toLowerCase().startsWith("shc:/")) {
-      if (!lists.shc) {
-        setNotice(t("verify.shcUnsupported"));
-        return;
-      }
-      setNotice(null);
-      setVerdict(await verifyShc(trimmed.toLowerCase(), lists.shc));
-      setText("");
+    const isShc = trimmed.toLowerCase().startsWith("shc:/");
+    if (isShc && !ready.shc) {
+      setNotice(t("verify.shcUnsupported"));
       return;
     }
     setNotice(null);
-    setVerdict(await verifyDcc(trimmed, lists.trust, lists.revoked));
-    setText("");
+    try {
+      setVerdict(isShc ? await verifyQr("shc", trimmed.toLowerCase()) : await verifyQr("dcc", trimmed));
+      setText("");
+    } catch {
+      // The worker failed (it answers every code, valid or not, with a verdict otherwise).
+      setNotice(t("verify.checkFailed"));
+    }
   }
 
   async function fromFile(file: File | undefined) {
@@ -193,9 +180,9 @@ export function Verify(_: { params: Record<string, string> }) {
       {lists && (
         <p class="hint">
           {t("verify.lists", {
-            at: lists.trust.issuedAt ? formatDateTime(lists.trust.issuedAt) : "—",
-            dsc: lists.trust.dscs.length,
-            revoked: lists.revoked.hashes.size,
+            at: lists.issuedAt ? formatDateTime(lists.issuedAt) : "—",
+            dsc: lists.dscs,
+            revoked: lists.revoked,
           })}
         </p>
       )}
