@@ -10,20 +10,16 @@
 #include "fakes/fake_notifier.h"
 #include "storage/group_commit.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 
 namespace vaxreg::accounts {
 namespace {
 
-using testing::kTestBackend;
-
-class AccountServiceTest : public ::testing::Test {
+class AccountServiceTest : public testing::MigratedDbTest {
  protected:
   void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    writer_ = storage::GroupCommitWriter::Start(*db_).value();
+    MigratedDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     AccountOptions o;
     o.password_cost = PasswordCost::MinimumForTest();
     service_ = std::make_unique<AccountService>(*db_, clock_, notifier_, o);
@@ -96,9 +92,6 @@ class AccountServiceTest : public ::testing::Test {
     return std::make_unique<AccountService>(*db_, clock_, notifier_, o);
   }
 
-  testing::TestDatabase test_db_{kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
   testing::FakeClock clock_;
   testing::FakeNotifier notifier_;
   PasswordCost cost_ = PasswordCost::MinimumForTest();

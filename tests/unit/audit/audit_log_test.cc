@@ -8,24 +8,15 @@
 #include "fakes/fake_clock.h"
 #include "storage/group_commit.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 
 namespace vaxreg::audit {
 namespace {
 
 using testing::kTestBackend;
 
-class AuditLogTest : public ::testing::Test {
+class AuditLogTest : public testing::MigratedDbTest {
  protected:
-  void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    auto writer = storage::GroupCommitWriter::Start(*db_);
-    ASSERT_TRUE(writer.ok());
-    writer_ = std::move(writer).value();
-  }
-
   void Append(int n) {
     for (int i = 0; i < n; ++i) {
       AuditEntry e{"admin:alice", "user.create", "user:" + std::to_string(i), "null",
@@ -60,9 +51,6 @@ class AuditLogTest : public ::testing::Test {
     }
   }
 
-  testing::TestDatabase test_db_{kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
   testing::FakeClock clock_;
 };
 

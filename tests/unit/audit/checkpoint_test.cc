@@ -16,7 +16,7 @@
 #include "fakes/fake_clock.h"
 #include "storage/group_commit.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 
 namespace vaxreg::audit {
 namespace {
@@ -24,16 +24,12 @@ namespace {
 namespace fs = std::filesystem;
 using testing::kTestBackend;
 
-class CheckpointTest : public ::testing::Test {
+class CheckpointTest : public testing::MigratedDbTest {
  protected:
   void SetUp() override {
     InitCrypto();
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    auto writer = storage::GroupCommitWriter::Start(*db_);
-    ASSERT_TRUE(writer.ok());
-    writer_ = std::move(writer).value();
+    MigratedDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     dir_ = fs::temp_directory_path() / ("vaxreg-checkpoints-" + HexEncode(RandomBytes(6)));
     auto key = CheckpointKey::LoadOrCreate(dir_ / "keys" / "checkpoint.key");
     ASSERT_TRUE(key.ok()) << key.status().ToString();
@@ -116,9 +112,6 @@ class CheckpointTest : public ::testing::Test {
     Tamper(sql);
   }
 
-  testing::TestDatabase test_db_{kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
   testing::FakeClock clock_;
   fs::path dir_;
   fs::path file_;

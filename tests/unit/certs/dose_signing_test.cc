@@ -20,23 +20,20 @@
 #include "registry/vaccine_store.h"
 #include "storage/group_commit.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 
 namespace vaxreg::certs {
 namespace {
 
-using testing::kTestBackend;
 namespace fs = std::filesystem;
 
 constexpr char kPass[] = "a dose signing test passphrase";
 
-class DoseSigningTest : public ::testing::Test {
+class DoseSigningTest : public testing::MigratedDbTest {
  protected:
   void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    writer_ = storage::GroupCommitWriter::Start(*db_).value();
+    MigratedDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     clock_.Set(SystemClock::Get().Now());
     key_dir_ = fs::temp_directory_path() /
                ("vaxreg_dose_sign_" + std::to_string(::getpid()) + "_" +
@@ -87,8 +84,6 @@ class DoseSigningTest : public ::testing::Test {
     fs::remove_all(key_dir_, ec);
   }
 
-  Status Write(const storage::WriteFn& fn) { return writer_->SubmitAndWait(fn); }
-
   int64_t AddDose(const std::string& facility, int number, int64_t at) {
     registry::Dose d;
     d.person_id = person_;
@@ -128,9 +123,6 @@ class DoseSigningTest : public ::testing::Test {
     return (*conn)->Execute(sql, {}).status();
   }
 
-  testing::TestDatabase test_db_{kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
   testing::FakeClock clock_;
   fs::path key_dir_;
   std::unique_ptr<CertificateAuthority> ca_;

@@ -15,7 +15,7 @@
 #include "fakes/fake_clock.h"
 #include "identity/population_store.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 
 namespace vaxreg::identity {
 
@@ -31,18 +31,10 @@ inline std::string WriteFile(const std::string& content) {
 
 inline constexpr const char* kHeader = "cccd,cmnd,full_name,dob,sex,province_code,district_code,commune_code\n";
 
-class IdentityDbTest : public ::testing::Test {
+class IdentityDbTest : public testing::MigratedDbTest {
  protected:
-  void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    auto writer = storage::GroupCommitWriter::Start(*db_);
-    ASSERT_TRUE(writer.ok());
-    writer_ = std::move(*writer);
-  }
   void TearDown() override {
-    if (writer_) writer_->Stop();
+    MigratedDbTest::TearDown();
     for (const auto& f : files_) std::remove(f.c_str());
   }
   Result<SnapshotReport> Import(const std::string& csv) {
@@ -94,9 +86,6 @@ class IdentityDbTest : public ::testing::Test {
     AddPerson(id, SyntheticCccd(i), SyntheticName(i), SyntheticDob(i), "M");
   }
 
-  testing::TestDatabase test_db_{testing::kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
   testing::FakeClock clock_;
   std::vector<std::string> files_;
 };

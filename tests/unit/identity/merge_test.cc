@@ -15,7 +15,7 @@
 #include "registry/vaccine_store.h"
 #include "storage/group_commit.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 
 namespace vaxreg::identity {
 namespace {
@@ -23,13 +23,11 @@ namespace {
 constexpr int64_t kAug1 = 1627779600;  // 2021-08-01 08:00 ICT
 constexpr int64_t kDay = 86400;
 
-class MergeTest : public ::testing::Test {
+class MergeTest : public testing::MigratedDbTest {
  protected:
   void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    writer_ = storage::GroupCommitWriter::Start(*db_).value();
+    MigratedDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     clock_.Set(FromUnixSeconds(1646100000));  // 2022-03-01
     const registry::Actor sys{"test", ""};
     ASSERT_TRUE(Write([&](storage::Connection& c) {
@@ -40,14 +38,6 @@ class MergeTest : public ::testing::Test {
                   return registry::DecideFacility(c, clock_, "HN-A", "active", "", sys).status();
                 }).ok());
   }
-  void TearDown() override {
-    if (writer_) writer_->Stop();
-  }
-
-  Status Write(const std::function<Status(storage::Connection&)>& fn) {
-    return writer_->SubmitAndWait(fn);
-  }
-
   int64_t AddPerson(const std::string& cccd, const std::string& cmnd, const std::string& name,
                     const std::string& dob, const std::string& sex, const std::string& phone,
                     const std::string& province = "01", const std::string& district = "001",
@@ -160,9 +150,6 @@ class MergeTest : public ::testing::Test {
     return out;
   }
 
-  testing::TestDatabase test_db_{testing::kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
   testing::FakeClock clock_;
 };
 

@@ -18,7 +18,7 @@
 #include "notify/outbox_queue.h"
 #include "storage/group_commit.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 #include "support/test_gateway.h"
 
 namespace vaxreg::notify {
@@ -54,13 +54,11 @@ struct Deliverer {
   std::unique_ptr<DeliveryWorker> worker;
 };
 
-class OutboxDeliveryTest : public ::testing::Test {
+class OutboxDeliveryTest : public testing::MigratedDbTest {
  protected:
   void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    writer_ = storage::GroupCommitWriter::Start(*db_).value();
+    MigratedDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     options_.backoff_initial = std::chrono::seconds(10);
     options_.backoff_max = std::chrono::seconds(60);
     options_.max_attempts = 5;
@@ -152,13 +150,10 @@ class OutboxDeliveryTest : public ::testing::Test {
     return m;
   }
 
-  testing::TestDatabase test_db_{kTestBackend};
   testing::FakeClock clock_;
   MetricsRegistry metrics_;
   TestGateway gateway_;
   DeliveryOptions options_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
 };
 
 TEST_F(OutboxDeliveryTest, SendsTheTemplateWithEscapedVietnameseAndTheAuthHeader) {

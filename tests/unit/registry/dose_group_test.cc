@@ -17,7 +17,7 @@
 #include "registry/vaccine_store.h"
 #include "storage/group_commit.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 
 namespace vaxreg::registry {
 namespace {
@@ -27,13 +27,11 @@ using testing::kTestBackend;
 constexpr int64_t kAug1 = 1627779600;  // 2021-08-01 08:00 ICT
 constexpr int64_t kDay = 86400;
 
-class DoseGroupTest : public ::testing::Test {
+class DoseGroupTest : public testing::MigratedDbTest {
  protected:
   void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    writer_ = storage::GroupCommitWriter::Start(*db_).value();
+    MigratedDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     groups_ = std::make_unique<DoseGroupWriter>(*writer_, clock_);
     clock_.Set(FromUnixSeconds(1646100000));  // 2022-03-01
     ASSERT_TRUE(writer_
@@ -49,10 +47,6 @@ class DoseGroupTest : public ::testing::Test {
                       return DecideFacility(c, clock_, "HN-C", "active", "", sys_.actor).status();
                     })
                     .ok());
-  }
-
-  void TearDown() override {
-    if (writer_) writer_->Stop();  // before groups_ goes: queued group writes refer to it
   }
 
   int64_t AddPerson(int n) {
@@ -118,9 +112,6 @@ class DoseGroupTest : public ::testing::Test {
     return (*conn)->Query(sql).value()[0].Int(0);
   }
 
-  testing::TestDatabase test_db_{kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
   std::unique_ptr<DoseGroupWriter> groups_;
   testing::FakeClock clock_;
   DoseWriter sys_ = DoseWriter::System("test");

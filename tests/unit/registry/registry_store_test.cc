@@ -18,20 +18,16 @@
 #include "registry/vaccine_store.h"
 #include "storage/group_commit.h"
 #include "storage/migrate.h"
-#include "support/backend.h"
+#include "support/migrated_db.h"
 
 namespace vaxreg::registry {
 namespace {
 
-using testing::kTestBackend;
-
-class RegistryStoreTest : public ::testing::Test {
+class RegistryStoreTest : public testing::MigratedDbTest {
  protected:
   void SetUp() override {
-    VAXREG_REQUIRE_BACKEND(test_db_);
-    db_ = test_db_.Open();
-    ASSERT_TRUE(storage::Migrate(*db_).ok());
-    writer_ = storage::GroupCommitWriter::Start(*db_).value();
+    MigratedDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     clock_.Set(FromUnixSeconds(1646100000));  // 2022-03-01
     ASSERT_TRUE(Write([&](storage::Connection& c) {
                   RETURN_IF_ERROR(SeedBuiltInVaccines(c, clock_));
@@ -40,10 +36,6 @@ class RegistryStoreTest : public ::testing::Test {
                   return ApplyFacility(c, clock_, Fac("HN-B", 2), sys_.actor).status();
                 }).ok());
     person_ = AddPerson("001090012345");
-  }
-
-  Status Write(const std::function<Status(storage::Connection&)>& fn) {
-    return writer_->SubmitAndWait(fn);
   }
 
   static Facility Fac(const std::string& code, int capacity) {
@@ -94,9 +86,6 @@ class RegistryStoreTest : public ::testing::Test {
     return (*conn)->Query(sql).value()[0].Int(0);
   }
 
-  testing::TestDatabase test_db_{kTestBackend};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::GroupCommitWriter> writer_;
   testing::FakeClock clock_;
   DoseWriter sys_ = DoseWriter::System("test");
   int64_t person_ = 0;
