@@ -1,12 +1,17 @@
 // The catalogue of error messages a citizen or the public can meet (http/error_language.h), in
-// both languages. The English text is exactly what the code produces; when a message changes
-// there, change it here too (tests/unit/http/error_catalogue_test.cc checks the entries, and
+// both languages (officials' messages are in error_catalogue_staff.cc). The English text is
+// exactly what the code produces; when a message changes there, change it here too
+// (tests/unit/http/error_catalogue_test.cc checks the entries, and
 // tests/integration/api/error_language_test.cc that real errors are found here).
 //
 // Order matters: entries are tried from the top, so a specific template comes before a general
 // one ("{field} must be YYYY-MM-DD" last). Vietnamese is written for a citizen: plain words,
 // with diacritics, the field named as a person knows it ({field} is rendered as a label).
 
+#include <iterator>
+#include <vector>
+
+#include "http/error_catalogue_staff.h"
 #include "http/error_language.h"
 
 namespace vaxreg::http {
@@ -393,8 +398,10 @@ constexpr ErrorText kCatalogue[] = {
      "{holder} chỉ còn {n} liều {vaccine} thuộc lô {lot}, ít hơn {quantity} liều cần phân bổ"},
     {"supply.short", "{holder} has {n} doses of {vaccine} available, fewer than {quantity}",
      "{holder} chỉ còn {n} liều {vaccine}, ít hơn {quantity} liều cần phân bổ"},
+};
 
-    // ---- General patterns, after every specific entry ------------------------------------------
+// General patterns, after every specific entry (the officials' ones included).
+constexpr ErrorText kGeneralPatterns[] = {
     {"field.day_format", "{field} must be YYYY-MM-DD", "{field} phải viết theo dạng YYYY-MM-DD"},
     {"field.date_format", "{field} must be a date, dd/mm/yyyy or YYYY-MM-DD",
      "{field} phải là một ngày, viết theo dạng dd/mm/yyyy hoặc YYYY-MM-DD"},
@@ -408,6 +415,16 @@ constexpr ErrorText kCatalogue[] = {
 
 }  // namespace
 
-std::span<const ErrorText> ErrorCatalogue() { return kCatalogue; }
+std::span<const ErrorText> ErrorCatalogue() {
+  // Built once; entries keep their addresses for the life of the process.
+  static const std::vector<ErrorText> kAll = [] {
+    std::vector<ErrorText> all(std::begin(kCatalogue), std::end(kCatalogue));
+    const std::span<const ErrorText> staff = StaffErrorTexts();
+    all.insert(all.end(), staff.begin(), staff.end());
+    all.insert(all.end(), std::begin(kGeneralPatterns), std::end(kGeneralPatterns));
+    return all;
+  }();
+  return kAll;
+}
 
 }  // namespace vaxreg::http

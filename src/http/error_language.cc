@@ -191,6 +191,26 @@ std::string KindLabel(std::string_view kind) {
   return std::string(kind);
 }
 
+// Status values (of a facility, a request, a row kept for cleaning, a proposal, a booking, a
+// dose) and correction levels as words; a value not listed stays as it is.
+std::string StatusLabel(std::string_view status) {
+  constexpr std::pair<std::string_view, std::string_view> kStatuses[] = {
+      {"applied", "chờ duyệt"},          {"active", "đang hoạt động"},
+      {"suspended", "tạm ngừng"},        {"open", "đang chờ xử lý"},
+      {"info_needed", "chờ bổ sung"},    {"approved", "đã chấp thuận"},
+      {"rejected", "đã từ chối"},        {"released", "đã đưa vào hồ sơ"},
+      {"proposed", "đang đề xuất"},      {"merged", "đã gộp"},
+      {"undone", "đã hoàn tác"},         {"voided", "đã hủy"},
+      {"cancelled", "đã hủy"},           {"booked", "đã đặt lịch"},
+      {"checked_in", "đã đến tiêm"},     {"missed", "vắng mặt"},
+      {"facility", "cơ sở"},             {"commune", "xã"},
+      {"district", "huyện"},             {"province", "tỉnh"}};
+  for (const auto& [en, vi] : kStatuses) {
+    if (en == status) return std::string(vi);
+  }
+  return std::string(status);
+}
+
 bool IsDayName(std::string_view name) {
   return name == "day" || name == "date" || name == "dob" || name == "birth_date" ||
          name.ends_with("_day") || name.ends_with("_date");
@@ -228,6 +248,7 @@ std::string VietnameseValue(std::string_view name, std::string_view value) {
   if (name == "field") return FieldLabel(value);
   if (name == "kind") return KindLabel(value);
   if (name == "seconds") return Wait(value);
+  if (name == "status" || name == "wanted" || name == "level") return StatusLabel(value);
   if (IsDayName(name)) return DayMonthYear(value);
   return std::string(value);
 }

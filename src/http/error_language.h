@@ -1,8 +1,9 @@
 #pragma once
-// API errors in the reader's language. Every error message a citizen or the public can cause is
-// an entry of one catalogue (error_catalogue.cc): a stable reason code, the English template the
-// code produces ("facility {facility} is fully booked on {day} ({places} places)") and the same
-// sentence in Vietnamese with the same {placeholders}. ErrorResponse (http/json.h) matches each
+// API errors in the reader's language. Every error message a citizen or the public can cause, and
+// those officials meet in their daily work, is an entry of one catalogue (error_catalogue.cc,
+// error_catalogue_staff.cc): a stable reason code, the English template the code produces
+// ("facility {facility} is fully booked on {day} ({places} places)") and the same sentence in
+// Vietnamese with the same {placeholders}. ErrorResponse (http/json.h) matches each
 // error's English message against the templates, so the code that builds errors stays as it is
 // and the catalogue is the one place that knows both languages:
 //
@@ -10,7 +11,8 @@
 //     are added to every error body whose message has an entry, whatever the language;
 //   - when the request's Accept-Language prefers Vietnamese, "message" is the Vietnamese text
 //     (field names read as words: "birth_date" -> "ngày sinh", days as dd/mm/yyyy, waits in
-//     minutes or hours); English stays the default, for API clients that send nothing.
+//     minutes or hours, statuses and levels as words: "suspended" -> "tạm ngừng"); English
+//     stays the default, for API clients that send nothing.
 //
 // Server-side failures whose text has no entry (5xx: a database down, a bug) get a generic
 // reason and, in Vietnamese, a generic sentence. Any other message without an entry stays in

@@ -116,6 +116,27 @@ TEST_F(ErrorLanguageTest, CitizensErrorsInVietnameseWhenAskedAndEnglishOtherwise
          "field.day_format");
 }
 
+// The officials' screens send Accept-Language as the citizens' do: their errors come back in
+// Vietnamese too (error_catalogue_staff.cc).
+TEST_F(ErrorLanguageTest, OfficialsErrorsInVietnameseWhenAskedToo) {
+  CreateAccount("staff.bachmai", auth::Role::kFacilityStaff);
+  const std::string staff = Login("staff.bachmai", auth::Role::kFacilityStaff);
+  CreateAccount("admin.one", auth::Role::kAdmin);
+  const std::string admin = Login("admin.one", auth::Role::kAdmin);
+  Expect(Call(http_::verb::post, "/api/v1/checkin",
+              R"({"qr":"001090012345||Nguyễn Văn An|01051990|X|Hà Nội|01072021"})", staff),
+         400, "the card QR's sex must be Nam or Nữ",
+         "Giới tính trong mã QR trên thẻ phải là Nam hoặc Nữ", "checkin.card_sex");
+  Expect(Call(http_::verb::post, "/api/v1/doses/999999/void", R"({"reason":""})", staff), 400,
+         "a reason (1-500 bytes) is required to void a dose",
+         "Cần ghi lý do (1-500 byte) để hủy mũi tiêm", "dose.void_reason");
+  Expect(Call(http_::verb::get, "/api/v1/quarantine/999999", "", staff), 404,
+         "no quarantined row 999999", "Không có dòng bị giữ lại số 999999",
+         "quarantine.not_found");
+  Expect(Call(http_::verb::get, "/api/v1/users/999999", "", admin), 404,
+         "no user with id 999999", "Không có tài khoản nào mang mã 999999", "users.not_found");
+}
+
 TEST_F(ErrorLanguageTest, ParamsCarryTheValuesForClientsThatTranslateThemselves) {
   auto r = Call(http_::verb::post, "/api/v1/registrations",
                 R"({"facility_code":"HN-SMALL","day":")" + Tomorrow() + "\"}", citizen_);

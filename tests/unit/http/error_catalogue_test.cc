@@ -127,6 +127,22 @@ TEST(ErrorCatalogueTest, VietnameseReadsFieldsDaysAndWaitsAsWords) {
             "Tài khoản này đã đăng nhập sai quá nhiều lần; vui lòng thử lại sau 24 giờ");
 }
 
+TEST(ErrorCatalogueTest, StatusesAndLevelsReadAsWords) {
+  const auto vi = [](std::string message, StatusCode code = StatusCode::kFailedPrecondition) {
+    return LocalizeError(Status(code, std::move(message)), Language::kVietnamese).message;
+  };
+  EXPECT_EQ(vi("facility HN-A is suspended, not active; it cannot record doses"),
+            "Cơ sở tiêm chủng HN-A đang ở trạng thái tạm ngừng, không thể ghi nhận mũi tiêm");
+  EXPECT_EQ(vi("this request is assigned to 01 (province level); you may not decide it",
+               StatusCode::kPermissionDenied),
+            "Đề nghị này được giao cho 01 (cấp tỉnh); bạn không có quyền quyết định");
+  EXPECT_EQ(vi("duplicate proposal 7 is merged, not proposed"),
+            "Đề xuất gộp hồ sơ số 7 đang ở trạng thái đã gộp, không phải đang đề xuất");
+  // A value the list does not know is shown as it is.
+  EXPECT_EQ(vi("the request was already decided (someday)"),
+            "Đề nghị đã được quyết định trước đó (someday)");
+}
+
 TEST(ErrorCatalogueTest, UnknownMessagesStayEnglishExceptServerFailures) {
   LocalizedError bad = LocalizeError(InvalidArgumentError("something new"), Language::kVietnamese);
   EXPECT_EQ(bad.message, "something new");

@@ -50,12 +50,13 @@ TEST(ErrorResponseTest, HasTheOneErrorShape) {
 }
 
 TEST(ErrorResponseTest, OmitsEmptyFieldAndFollowsTheRequest) {
-  Response res = ErrorResponse(NotFoundError("no user with id 7"), MakeRequest(10, false));
+  // A message outside the catalogue: no reason, no params.
+  Response res = ErrorResponse(NotFoundError("no widget 7"), MakeRequest(10, false));
   EXPECT_EQ(res.result(), status::not_found);
   EXPECT_EQ(res.version(), 10u);
   EXPECT_FALSE(res.keep_alive());
   EXPECT_EQ(boost::json::parse(res.body()),
-            boost::json::parse(R"({"error":{"code":"NOT_FOUND","message":"no user with id 7"}})"));
+            boost::json::parse(R"({"error":{"code":"NOT_FOUND","message":"no widget 7"}})"));
 }
 
 TEST(ErrorResponseTest, UnauthenticatedAsksForBearer) {
