@@ -44,9 +44,11 @@ async function loadLists(): Promise<ListsSummary | null> {
   const revocationText = fetchText("/api/v1/revocation-list").catch(() => null);
   const shc = fetchShcKeys(fetchText("/.well-known/jwks.json"));
   try {
+    // The trust list first: the other two never reject, so no rejection waits unhandled.
+    const trust = await trustText;
     const keys = await shc;
     const summary = await parseLists({
-      trust: await trustText,
+      trust,
       revocation: await revocationText,  // null: verified without it (the trust list still applies)
       jwks: keys?.jwks ?? null,
       crls: keys?.crls ?? [],
